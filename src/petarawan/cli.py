@@ -1,0 +1,197 @@
+"""Command line: ``petarawan run | validate | init``.
+
+Each command calls one library function and turns :class:`~petarawan.errors.PetarawanError`
+into a readable message and exit code 1 — never a traceback.  An unexpected internal error
+prints a short message (the traceback only with ``PETARAWAN_DEBUG=1``) and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import InputError, PetarawanError
+from .i18n import register, t
+
+register({
+    "cli.done": {"id": "Selesai. Hasil ada di: {out}", "en": "Done. Results are in: {out}"},
+    "cli.outputs": {"id": "Keluaran", "en": "Outputs"},
+    "cli.valid": {"id": "Semua masukan valid ({n} wilayah, {k} indikator).", "en": "All inputs are valid ({n} areas, {k} indicators)."},
+    "cli.errors": {"id": "{n} galat ditemukan:", "en": "{n} errors found:"},
+    "cli.warnings": {"id": "{n} peringatan:", "en": "{n} warnings:"},
+    "cli.failed": {"id": "Gagal; keluaran sebelumnya tidak diubah.", "en": "Failed; earlier outputs are unchanged."},
+    "cli.internal": {"id": "Galat internal petarawan: {err}. Laporkan beserta run.json; jalankan dengan PETARAWAN_DEBUG=1 untuk rincian.",
+                     "en": "petarawan internal error: {err}. Please report it with run.json; run with PETARAWAN_DEBUG=1 for details."},
+    "cli.init.done": {"id": "Templat studi ditulis ke {dir}. Isi {data}, letakkan berkas batas wilayah sebagai {areas}, lalu jalankan: petarawan validate {dir}",
+                      "en": "Study template written to {dir}. Fill {data}, put the boundary file at {areas}, then run: petarawan validate {dir}"},
+    "cli.init.exists": {"id": "{path} sudah ada; tidak ditimpa (pakai --force).", "en": "{path} exists; not overwritten (use --force)."},
+    "cli.classes": {"id": "Jumlah per kelas", "en": "Areas per class"},
+})
+
+
+class LangOpt(str, Enum):
+    id = "id"
+    en = "en"
+
+
+app = typer.Typer(help="petarawan — peta kawasan rawan narkoba dan perencanaan pemberdayaan masyarakat / "
+                       "drug-prone area mapping and community-empowerment planning.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+err_console = Console(stderr=True)
+console = Console()
+
+LANG_HELP = "Bahasa pesan dan laporan / language of messages and reports: id | en"
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"petarawan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Tampilkan versi / show the version.")) -> None:
+    """petarawan: kawasan rawan narkoba per kelurahan/desa."""
+
+
+def _fail(err: BaseException, lang: str) -> None:
+    if isinstance(err, InputError):
+        err_console.print(f"[bold red]{t('cli.errors', lang, n=len(err.findings))}[/]")
+        for f in err.findings:
+            err_console.print(f"  • {f.render(lang)}", markup=False, highlight=False, soft_wrap=True)
+    elif isinstance(err, PetarawanError):
+        err_console.print(str(err), markup=False, highlight=False, soft_wrap=True)
+    else:
+        if os.environ.get("PETARAWAN_DEBUG"):
+            raise err
+        err_console.print(t("cli.internal", lang, err=f"{type(err).__name__}: {err}"), markup=False)
+        raise typer.Exit(2)
+    raise typer.Exit(1)
+
+
+def _lang_of(lang: LangOpt | None, study_dir: Path | None = None) -> str:
+    if lang is not None:
+        return lang.value
+    try:
+        from .config import load_config
+
+        return load_config(study_dir).study.lang if study_dir else "id"
+    except Exception:
+        return "id"
+
+
+@app.command()
+def run(study_dir: Path = typer.Argument(..., help="Folder studi berisi petarawan.toml / study folder"),
+        out: Path = typer.Option(..., "--out", "-o", help="Folder keluaran / output folder"),
+        lang: LangOpt = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
+    """Jalankan pekerjaan utama / run the main job.
+
+    Example: petarawan run examples/pangkalpinang --out hasil/pangkalpinang
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .pipeline import run as run_study
+
+    lg = _lang_of(lang, study_dir)
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err_console, transient=False) as progress:
+            task = progress.add_task("petarawan", total=None)
+            res = run_study(study_dir, out, lang=lang.value if lang else None,
+                            progress=lambda msg: progress.update(task, description=msg))
+            progress.update(task, description="✓")
+    except (Exception, ) as err:  # noqa: BLE001 — mapped to messages
+        err_console.print(f"[red]{t('cli.failed', lg)}[/]")
+        _fail(err, lg)
+        return
+    _print_summary(res, lg)
+    console.print(f"[bold green]{t('cli.done', lg, out=out.resolve())}[/]")
+    for p in sorted(out.iterdir()):
+        console.print(f"  {p.name}")
+
+
+def _print_summary(res, lang: str) -> None:
+    table = Table(title=t("cli.classes", lang))
+    counts = res.class_counts()
+    for c in counts:
+        table.add_column(t(f"class.{c}", lang))
+    table.add_row(*[str(v) for v in counts.values()])
+    console.print(table)
+    warnings = [f for f in res.findings if f.level == "warning"]
+    if warnings:
+        err_console.print(f"[yellow]{t('cli.warnings', lang, n=len(warnings))}[/]")
+        for f in warnings[:20]:
+            err_console.print(f"  • {f.render(lang)}", markup=False, highlight=False, soft_wrap=True)
+        if len(warnings) > 20:
+            err_console.print(f"  … (+{len(warnings) - 20}; run.json)")
+
+
+@app.command()
+def validate(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
+             lang: LangOpt = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
+    """Periksa semua masukan dan tampilkan setiap masalah / check every input and list every problem.
+
+    Exit code 1 when any problem is an error.
+
+    Example: petarawan validate examples/pangkalpinang
+    """
+    from .validate import load_study
+
+    lg = _lang_of(lang, study_dir)
+    try:
+        study = load_study(study_dir)
+    except Exception as err:  # noqa: BLE001
+        _fail(err, lg)
+        return
+    shown = [f for f in study.findings if f.level != "info"]
+    if shown:
+        err_console.print(f"[yellow]{t('cli.warnings', lg, n=len(shown))}[/]")
+        for f in shown:
+            err_console.print(f"  • {f.render(lg)}", markup=False, highlight=False, soft_wrap=True)
+    for f in study.findings:
+        if f.level == "info":
+            console.print(f"  • {f.render(lg)}", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"[green]{t('cli.valid', lg, n=len(study.areas), k=len(study.config.indicators))}[/]")
+
+
+@app.command()
+def init(study_dir: Path = typer.Argument(..., help="Folder studi baru / new study folder"),
+         areas: Path = typer.Option(None, "--areas", help="Berkas batas wilayah untuk disalin; tabel indikator diisi kodenya / "
+                                                          "boundary file to copy; the indicator table gets its codes"),
+         code_column: str = typer.Option("kode", help="Kolom kode di berkas batas / code column of the boundary file"),
+         name_column: str = typer.Option("nama", help="Kolom nama / name column"),
+         force: bool = typer.Option(False, "--force", help="Timpa berkas yang ada / overwrite existing files"),
+         lang: LangOpt = typer.Option(LangOpt.id, "--lang", help=LANG_HELP)) -> None:
+    """Tulis templat studi berkomentar / write a commented template study.
+
+    Example: petarawan init studi-saya --areas kelurahan.geojson
+    """
+    from .scaffold import write_template
+
+    try:
+        written = write_template(study_dir, areas=areas, code_column=code_column, name_column=name_column, force=force)
+    except FileExistsError as err:
+        err_console.print(t("cli.init.exists", lang.value, path=err.filename))
+        raise typer.Exit(1)
+    except Exception as err:  # noqa: BLE001
+        _fail(err, lang.value)
+        return
+    for p in written:
+        console.print(f"  {p}")
+    console.print(t("cli.init.done", lang.value, dir=study_dir, data=written[1].name, areas=written[2].name))
+
+
+def entry() -> None:  # pragma: no cover - thin wrapper for python -m
+    app(prog_name="petarawan")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(entry())

@@ -1,0 +1,361 @@
+"""The study configuration, ``petarawan.toml``, validated with pydantic.
+
+A study folder holds ``petarawan.toml`` plus its input files.  The file declares the framework
+(indicators, dimensions), the method (normalisation, weighting, aggregation, classification)
+and the optional stages (hot spots, uncertainty, community potential, plan).  Unknown keys and
+wrong types are errors naming the key (:class:`~petarawan.errors.ConfigError`).  The resolved
+configuration — defaults filled in — is written to ``run.json`` so a run can be reproduced.
+
+Structure follows the OECD/JRC *Handbook on Constructing Composite Indicators* (2008), step 1
+(theoretical framework): indicators belong to dimensions; each has a direction and a weight.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+CLASSES: tuple[str, ...] = ("Bahaya", "Waspada", "Siaga", "Aman")
+"""BNN classes from worst to best."""
+
+CONFIG_NAME = "petarawan.toml"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StudySection(Strict):
+    name: str = Field(description="Study title, e.g. 'Kota Pangkalpinang'")
+    data_date: str = Field("", description="Date or year the data refer to, shown on every output")
+    illustrative: bool = Field(False, description="True when the indicator values are not real data")
+    lang: Literal["id", "en"] = "id"
+    seed: int = Field(20211, description="Seed for every random step (permutations, Monte Carlo)")
+
+
+class AreasSection(Strict):
+    file: str = Field(description="Boundary file: GeoJSON, GeoPackage or Shapefile")
+    layer: str | None = None
+    code_column: str = "kode"
+    name_column: str = "nama"
+    group_column: str | None = Field(None, description="Area attribute used for grouping, e.g. kecamatan")
+
+
+class DataSection(Strict):
+    file: str = Field(description="Indicator table: CSV or XLSX, one row per area code")
+    sheet: str | None = None
+    code_column: str = "kode"
+    year: int | None = Field(None, description="Use only rows of this year when the table has a 'year' column")
+    reference_column: str | None = Field(
+        None, description="A published 0/1 label of prone areas to compare the classes with"
+    )
+
+
+class IndicatorSpec(Strict):
+    code: str
+    label_id: str
+    label_en: str = ""
+    unit: str = ""
+    source: str = ""
+    direction: Literal[1, -1] = 1
+    dimension: str
+    weight: float = Field(1.0, ge=0)
+    count: bool = Field(False, description="A count: negative values are errors")
+    bnn: Literal["main", "supporting"] | None = Field(None, description="BNN main (pokok) or supporting (pendukung) indicator")
+    present_at: float | None = Field(
+        None, description="BNN indicator counts as present when value >= present_at (<= for direction -1)"
+    )
+    denominator: str | None = Field(
+        None, description="Column of the indicator table (e.g. population) to turn this count into a rate"
+    )
+    per: float = Field(10_000, gt=0, description="Rate per this many units of the denominator (default per 10,000)")
+    stage: str | None = Field(
+        None, description="Computed by this pre-index stage (e.g. 'hotspots', 'potential') instead of read from the table"
+    )
+    goalposts: tuple[float, float] | None = Field(
+        None, description="[least prone, most prone] values in the indicator's units, for normalisation = 'goalposts'")
+    target: float | None = Field(None, description="Value at which the area counts as fully prone, for normalisation = 'target'")
+
+    @model_validator(mode="after")
+    def _bnn_needs_threshold(self) -> "IndicatorSpec":
+        if self.bnn is not None and self.present_at is None:
+            raise ValueError(f"indicator '{self.code}': bnn = '{self.bnn}' needs present_at (the value at which it counts as present)")
+        return self
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label_id
+
+
+class DimensionSpec(Strict):
+    code: str
+    label_id: str
+    label_en: str = ""
+    weight: float = Field(1.0, ge=0)
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label_id
+
+
+NORMALISATIONS = ("minmax", "zscore", "rank", "percentile", "goalposts", "target", "reference")
+AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
+IMPUTATIONS = ("none", "mean", "median", "group_mean", "group_median")
+
+
+def _ratio(v: Any) -> float:
+    """A pairwise-comparison entry: a number or a fraction written as text (``"1/3"``)."""
+    if isinstance(v, str):
+        num, sep, den = v.partition("/")
+        try:
+            return float(num) / float(den) if sep else float(num)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"not a number or fraction: {v!r} (write e.g. 3 or \"1/3\")") from None
+    return float(v)
+
+
+class AHPMatrix(Strict):
+    """A pairwise-comparison matrix on Saaty's 1–9 scale: ``matrix[i][j]`` says how much more
+    important ``items[i]`` is than ``items[j]``; the lower triangle may be given as fractions
+    (``"1/3"``) and must be the reciprocal of the upper one."""
+
+    items: list[str]
+    matrix: list[list[float | str]]
+
+    @model_validator(mode="after")
+    def _square(self) -> "AHPMatrix":
+        n = len(self.items)
+        if n < 2:
+            raise ValueError("an AHP matrix needs at least 2 items")
+        if len(self.matrix) != n or any(len(r) != n for r in self.matrix):
+            raise ValueError(f"matrix must be {n}×{n} (one row and column per item {self.items})")
+        m = self.values()
+        for i in range(n):
+            for j in range(n):
+                if m[i][j] <= 0:
+                    raise ValueError(f"matrix[{i}][{j}] = {m[i][j]} must be positive")
+                if abs(m[i][j] * m[j][i] - 1) > 0.02:
+                    raise ValueError(f"matrix[{i}][{j}] = {m[i][j]:g} and matrix[{j}][{i}] = {m[j][i]:g} are not reciprocal "
+                                     f"({self.items[i]} vs {self.items[j]})")
+        return self
+
+    def values(self) -> list[list[float]]:
+        return [[_ratio(v) for v in row] for row in self.matrix]
+
+
+class WeightingSection(Strict):
+    """How nominal weights are set, per level.  ``manual`` uses the ``weight`` of each
+    ``[[indicators]]`` / ``[[dimensions]]`` entry."""
+
+    indicators: Literal["manual", "equal", "ahp", "pca", "budget"] = "manual"
+    dimensions: Literal["manual", "equal", "ahp", "budget"] = "manual"
+    ahp: dict[str, AHPMatrix] = Field(
+        default_factory=dict, description="Key 'dimensions' (matrix over dimensions) or a dimension code (over its indicators)")
+    budget: dict[str, list[dict[str, float]]] = Field(
+        default_factory=dict,
+        description="Key 'dimensions' or a dimension code → one allocation of points per expert, e.g. [{a = 60, b = 40}, ...]")
+
+
+class IndexSection(Strict):
+    """Method of the composite index (OECD/JRC Handbook 2008, steps 3, 5, 6)."""
+
+    normalisation: Literal["minmax", "zscore", "rank", "percentile", "goalposts", "target", "reference"] = "minmax"
+    range: tuple[float, float] = (0.0, 100.0)
+    reference_area: str | None = Field(None, description="Area code used by normalisation = 'reference'")
+    aggregation: Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"] = Field(
+        "arithmetic", description="Indicators → dimension")
+    index_aggregation: Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"] | None = Field(
+        None, description="Dimensions → index; default: same as 'aggregation'")
+    power: float = Field(2.0, description="Exponent p of the generalised mean (p ≠ 0)")
+    zero_handling: Literal["shift", "error"] = Field(
+        "shift", description="Geometric/harmonic means of values ≤ 0: 'shift' all values by c = 1 − min, mean, subtract c; 'error'")
+    weighting: WeightingSection = WeightingSection()
+    imputation: Literal["none", "mean", "median", "group_mean", "group_median"] = "none"
+    min_availability: float = Field(
+        0.0, ge=0, le=1, description="Share of indicators an area must have data for (before imputation) to get a score")
+    outliers: bool = Field(False, description="COINr outlier treatment: winsorise, then log-transform")
+    outlier_max_winsorise: int = Field(5, ge=0)
+    skew_threshold: float = Field(2.0, gt=0)
+    kurtosis_threshold: float = Field(3.5, gt=0)
+
+    @field_validator("range")
+    @classmethod
+    def _range_increasing(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not v[0] < v[1]:
+            raise ValueError(f"range must be increasing, got {list(v)}")
+        return v
+
+    @model_validator(mode="after")
+    def _check(self) -> "IndexSection":
+        if self.normalisation == "reference" and not self.reference_area:
+            raise ValueError("normalisation = 'reference' needs reference_area (an area code)")
+        if self.power == 0:
+            raise ValueError("power must not be 0 (p = 0 is the geometric mean: use aggregation = 'geometric')")
+        return self
+
+    def level_aggregation(self, level: str) -> str:
+        """Aggregation of ``level`` ``"dimension"`` (indicators → dimension) or ``"index"``."""
+        if level == "index":
+            return self.index_aggregation or self.aggregation
+        return self.aggregation
+
+
+class CountRule(Strict):
+    """One class of BNN's count rule: the class applies when at least ``main`` main indicators
+    and at least ``supporting`` supporting indicators are present."""
+
+    cls: Literal["Bahaya", "Waspada", "Siaga"] = Field(alias="class")
+    main: int = Field(ge=0)
+    supporting: int = Field(0, ge=0)
+
+
+class ClassificationSection(Strict):
+    method: Literal["bands", "count_rule", "quantiles", "jenks"] = Field(
+        "bands", description="bands (score thresholds), count_rule (BNN), quantiles (4 equal-count classes), "
+                             "jenks (Fisher–Jenks natural breaks, 4 classes)")
+    bands: dict[Literal["Bahaya", "Waspada", "Siaga"], float] = Field(
+        default_factory=lambda: {"Bahaya": 75.0, "Waspada": 50.0, "Siaga": 25.0},
+        description="Lower score bound of each class; scores below Siaga's bound are Aman",
+    )
+    count_rule: list[CountRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> "ClassificationSection":
+        if self.method == "bands":
+            missing = [c for c in CLASSES[:3] if c not in self.bands]
+            if missing:
+                raise ValueError(f"classification.bands lacks {missing}")
+            b, w, s = (self.bands[c] for c in CLASSES[:3])
+            if not b > w > s:
+                raise ValueError(f"classification.bands must decrease Bahaya > Waspada > Siaga, got {b}, {w}, {s}")
+        if self.method == "count_rule" and not self.count_rule:
+            raise ValueError("classification.method = 'count_rule' needs [[classification.count_rule]] entries")
+        return self
+
+
+class UncertaintySection(Strict):
+    """Monte Carlo uncertainty and Sobol sensitivity analysis of the ranks and classes
+    (OECD/JRC Handbook 2008, step 7; Saisana, Saltelli & Tarantola 2005, JRSS A 168(2)).
+
+    Each run draws every uncertain choice independently: indicator and dimension weights are
+    multiplied by factors uniform on [1 − weights, 1 + weights]; each of the listed
+    alternatives (the base run's own choice is always included) is equally likely."""
+
+    runs: int = Field(1000, ge=10, description="Monte Carlo runs N")
+    weights: float = Field(0.25, ge=0, lt=1, description="Weights perturbed by up to ± this fraction (0.25 = ±25 %)")
+    normalisation: list[Literal["minmax", "zscore", "rank", "percentile", "goalposts", "target", "reference"]] = Field(
+        default_factory=list, description="Alternative normalisations")
+    aggregation: list[Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"]] = Field(
+        default_factory=list, description="Alternative aggregations (applied at both levels)")
+    imputation: list[Literal["none", "mean", "median", "group_mean", "group_median"]] = Field(
+        default_factory=list, description="Alternative imputations")
+    outliers: bool = Field(False, description="Also try the outlier treatment switched the other way")
+    sobol: bool = Field(True, description="Variance-based sensitivity (Sobol) of the ranks to each uncertain choice")
+    sobol_samples: int = Field(128, ge=8, description="Base sample size of the Saltelli design (power of 2); runs = N(k + 2)")
+    uncertain_below: float = Field(0.8, gt=0, le=1, description="An area's class is 'uncertain' when its top class probability is below this")
+
+
+class AuditSection(Strict):
+    """Statistical audit of the index (OECD/JRC Handbook 2008, step 4): correlations within and
+    between dimensions, Cronbach's alpha, PCA.  Runs by default."""
+
+    enabled: bool = True
+    collinear_above: float = Field(0.9, gt=0, le=1, description="Flag indicator pairs with |r| above this")
+
+
+class PrivacySection(Strict):
+    min_count: int = Field(5, ge=1, description="Counts in 1..min_count-1 are shown as '<min_count' in published outputs")
+
+
+class StudyConfig(Strict):
+    """The whole ``petarawan.toml``."""
+
+    study: StudySection
+    areas: AreasSection
+    data: DataSection
+    dimensions: list[DimensionSpec]
+    indicators: list[IndicatorSpec]
+    index: IndexSection = IndexSection()
+    classification: ClassificationSection = ClassificationSection()
+    privacy: PrivacySection = PrivacySection()
+    # optional stages (each owned by its module) are added below this line
+    # -- stage sections --
+    uncertainty: UncertaintySection | None = None
+    audit: AuditSection = AuditSection()
+
+    @model_validator(mode="after")
+    def _framework(self) -> "StudyConfig":
+        dims = [d.code for d in self.dimensions]
+        dup = sorted({c for c in dims if dims.count(c) > 1})
+        if dup:
+            raise ValueError(f"duplicate dimension code(s) {dup}")
+        codes = [i.code for i in self.indicators]
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise ValueError(f"duplicate indicator code(s) {dup}")
+        for ind in self.indicators:
+            if ind.dimension not in dims:
+                raise ValueError(f"indicator '{ind.code}': dimension '{ind.dimension}' is not declared in [[dimensions]] {dims}")
+        empty = [d for d in dims if not any(i.dimension == d for i in self.indicators)]
+        if empty:
+            raise ValueError(f"dimension(s) {empty} have no indicator")
+        for d in self.dimensions:
+            if sum(i.weight for i in self.indicators if i.dimension == d.code) <= 0:
+                raise ValueError(f"dimension '{d.code}': indicator weights sum to 0")
+        if sum(d.weight for d in self.dimensions) <= 0:
+            raise ValueError("dimension weights sum to 0")
+        return self
+
+    def indicator(self, code: str) -> IndicatorSpec:
+        return next(i for i in self.indicators if i.code == code)
+
+    def resolved(self) -> dict[str, Any]:
+        """Every setting with defaults filled in, for ``run.json`` and the method sheet."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def _format_validation_error(err: ValidationError, source: str) -> str:
+    lines = [f"{source}: konfigurasi tidak valid / invalid configuration:"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(root)"
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "kunci tidak dikenal / unknown key"
+        elif e["type"] == "missing":
+            msg = "kunci wajib tidak ada / required key missing"
+        inp = e.get("input")
+        shown = "" if e["type"] in ("missing",) or isinstance(inp, dict) else f" (nilai/value: {inp!r})"
+        lines.append(f"  - {key}: {msg}{shown}")
+    return "\n".join(lines)
+
+
+def parse_config(data: dict[str, Any], source: str = CONFIG_NAME) -> StudyConfig:
+    """Validate a configuration mapping.  Raises :class:`ConfigError` naming every bad key."""
+    try:
+        return StudyConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_format_validation_error(err, source)) from None
+
+
+def load_config(study_dir: Path) -> StudyConfig:
+    """Read and validate ``STUDY_DIR/petarawan.toml``.
+
+    Raises
+    ------
+    ConfigError
+        File missing, not valid TOML (with line and column), or invalid content (naming the key).
+    """
+    path = Path(study_dir) / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(f"{path}: berkas konfigurasi tidak ada / configuration file not found "
+                          f"(buat dengan / create with: petarawan init {study_dir})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: TOML tidak valid / invalid TOML: {err}") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: bukan UTF-8 / not UTF-8 text: {err}") from None
+    return parse_config(data, str(path))

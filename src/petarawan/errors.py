@@ -1,0 +1,139 @@
+"""Errors and data-quality findings.
+
+Every problem petarawan finds in a user's input is a :class:`Finding` that names the file, the row,
+the column, the value and what was expected.  Recoverable problems are ``warning`` findings that
+are copied into ``run.json`` and the Excel *Kualitas data* sheet; unusable input raises
+:class:`InputError` carrying *all* the error findings, so the user sees every problem at once.
+The CLI turns any :class:`PetarawanError` into a readable message and exit code 1 — never a
+traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Level = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One data-quality finding.
+
+    Attributes
+    ----------
+    level : {"error", "warning", "info"}
+    message : str
+        Human-readable text, by convention ``"<Bahasa Indonesia> / <English>"``;
+        :meth:`text` picks one side.
+    file : str | None
+        File name (relative to the study folder) the problem is in.
+    row : int | None
+        1-based row number as a spreadsheet shows it (header = row 1, first data row = 2),
+        or the feature number (1-based) for boundary files.
+    column : str | None
+    value : Any
+        The offending value, as read.
+    expected : str | None
+        What would have been accepted.
+    code : str
+        Stable machine identifier of the kind of finding (e.g. ``"duplicate_code"``).
+    """
+
+    level: Level
+    code: str
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    expected: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        v = d["value"]
+        if v is not None and not isinstance(v, (str, int, float, bool)):
+            d["value"] = str(v)
+        if isinstance(v, float) and v != v:  # NaN is not JSON
+            d["value"] = None
+        return d
+
+    def location(self, lang: str | None = None) -> str:
+        row, col = {"id": ("baris", "kolom"), "en": ("row", "column")}.get(lang or "", ("baris/row", "kolom/column"))
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"{row} {self.row}")
+        if self.column:
+            parts.append(f"{col} '{self.column}'")
+        return ", ".join(parts)
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` ("id" or "en"); both sides when ``lang`` is None."""
+        if lang is None or " / " not in self.message:
+            return self.message
+        ind, _, eng = self.message.partition(" / ")
+        return eng if lang == "en" else ind
+
+    def render(self, lang: str | None = None) -> str:
+        """One line: level, location, message, value and what was expected."""
+        loc = self.location(lang)
+        level = {"id": {"error": "GALAT", "warning": "PERINGATAN", "info": "INFO"}}.get(lang or "", {}).get(
+            self.level, self.level.upper())
+        s = f"[{level}] {loc + ': ' if loc else ''}{self.text(lang)}"
+        if self.value is not None:
+            s += f" ({'value' if lang == 'en' else 'nilai'}: {self.value!r})"
+        if self.expected:
+            s += f" — {'expected' if lang == 'en' else 'diharapkan'}: {self.expected}"
+        return s
+
+    def __str__(self) -> str:
+        return self.render(None)
+
+
+class PetarawanError(Exception):
+    """Base class of every error petarawan reports to a user."""
+
+
+class InputError(PetarawanError, ValueError):
+    """Input data cannot be used.  ``findings`` lists every problem found (level ``error``)."""
+
+    def __init__(self, findings: list[Finding] | Finding | str):
+        if isinstance(findings, str):
+            findings = [Finding("error", "input", findings)]
+        elif isinstance(findings, Finding):
+            findings = [findings]
+        self.findings: list[Finding] = list(findings)
+        super().__init__("\n".join(str(f) for f in self.findings))
+
+
+class ConfigError(PetarawanError, ValueError):
+    """The study configuration (``petarawan.toml``) is invalid; the message names the key."""
+
+
+@dataclass
+class Findings:
+    """An accumulator of findings, shared by every validation step of a run."""
+
+    items: list[Finding] = field(default_factory=list)
+
+    def add(self, level: Level, code: str, message: str, **where: Any) -> Finding:
+        f = Finding(level, code, message, **where)
+        self.items.append(f)
+        return f
+
+    def extend(self, other: list[Finding]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.items if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.items if f.level == "warning"]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise InputError(self.errors)

@@ -1,0 +1,379 @@
+"""The composite index: treatment → normalisation → weighting → aggregation → score.
+
+:func:`build_index` is the single entry point the pipeline calls.  Each step is a pure function
+of the previous step's table (COINr's chain Raw → Treated → Normalised → Aggregated); every
+choice is recorded in ``IndexResult.steps`` for ``run.json`` and the Excel method sheet, and
+every data problem is a :class:`~petarawan.errors.Finding`.
+
+Sources: OECD/JRC *Handbook on Constructing Composite Indicators* (2008), steps 3 (imputation,
+outliers), 5 (normalisation), 6 (weighting and aggregation); COINr (JRC) ``R/treat.R``,
+``R/impute.R``, ``R/normalise.R``, ``R/aggregate.R``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..config import StudyConfig
+from ..errors import ConfigError, Finding, InputError
+from . import normalise as nz
+from .aggregate import aggregate, shift_constant
+from .treat import availability, impute, treat_outliers
+from .weights import effective_weights, nominal_weights, weights_table
+
+__all__ = ["IndexResult", "build_index", "normalise_frame", "aggregate_levels", "direction_vector"]
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """Result of :func:`build_index`.  Every frame is indexed by area ``code`` (str).
+
+    Attributes
+    ----------
+    raw : DataFrame (n × m)
+        Indicator values as given (NaN = missing).
+    treated : DataFrame (n × m)
+        After imputation and outlier treatment (equal to ``raw`` when both are off).
+    normalised : DataFrame (n × m)
+        Direction applied (higher = more prone), on ``index.range`` (0–100 default) for
+        min–max, percentile, goalposts, target and reference normalisation.
+    dimensions : DataFrame (n × d)
+        Dimension scores.
+    score : Series (n,)
+        Composite score, higher = more prone; NaN where the area gets no score.
+    excluded : Series
+        code → reason (Bahasa Indonesia / English) for every area with a NaN score.
+    weights : DataFrame
+        One row per indicator: ``indicator``, ``dimension``, ``weight`` (nominal, within
+        dimension), ``dimension_weight``, ``overall_weight`` (product, sums to 1),
+        ``effective_weight`` (share of the score's variance, see
+        :func:`petarawan.index.weights.effective_weights`).
+    steps : list[dict]
+        Ordered log ``{"step", "method", "params"}``.
+    findings : list[Finding]
+        Warnings and notes (constant indicators, imputation, outliers, exclusions, shifts).
+    treatment : DataFrame
+        Per indicator: what the outlier treatment did and to which areas (empty when off).
+    """
+
+    raw: pd.DataFrame
+    treated: pd.DataFrame
+    normalised: pd.DataFrame
+    dimensions: pd.DataFrame
+    score: pd.Series
+    excluded: pd.Series
+    weights: pd.DataFrame
+    steps: list[dict]
+    findings: list[Finding]
+    treatment: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def direction_vector(config: StudyConfig, codes: list[str]) -> np.ndarray:
+    return np.array([config.indicator(c).direction for c in codes], float)
+
+
+def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | None = None) -> tuple[np.ndarray, list[Finding], dict]:
+    """Normalise a treated table (n × m) with its directions applied first.
+
+    Parameters
+    ----------
+    treated : DataFrame, index code, columns indicator codes
+    config : StudyConfig
+    method : str | None
+        Override of ``config.index.normalisation`` (used by the Monte Carlo runs).
+
+    Returns
+    -------
+    values : ndarray (n, m)
+    findings : list[Finding]
+        A warning per constant indicator (set to the midpoint of the range, or the mean for
+        z-scores, instead of COINr's silent NaN).
+    params : dict
+        Parameters recorded in the step log.
+
+    Raises
+    ------
+    ConfigError
+        Goalposts/target missing for an indicator, reference area unknown or without data.
+    """
+    ix = config.index
+    method = method or ix.normalisation
+    lo, hi = ix.range
+    codes = list(treated.columns)
+    d = direction_vector(config, codes)
+    x = nz.apply_direction(treated.to_numpy(float), d)
+    findings: list[Finding] = []
+    params: dict = {"range": [lo, hi]}
+    const = nz.constant_columns(x)
+    if method in ("minmax", "zscore", "percentile", "rank"):
+        for c in np.asarray(codes)[const]:
+            if method == "minmax":
+                value = (lo + hi) / 2
+            elif method == "zscore":
+                value = 0.0
+            elif method == "percentile":
+                value = (lo + hi) / 2 if int(treated[c].notna().sum()) <= 1 else lo
+            else:
+                value = 1.0
+            findings.append(Finding(
+                "warning", "constant_indicator",
+                f"indikator '{c}' bernilai sama di semua wilayah: tidak membedakan wilayah; nilai ternormalisasi = {value:g} "
+                f"untuk semua / indicator '{c}' has the same value in every area: it does not discriminate; "
+                f"normalised value = {value:g} for all", column=c,
+                expected="an indicator that varies between areas (or remove it from [[indicators]])"))
+    if method == "minmax":
+        out = nz.minmax(x, lo, hi)
+    elif method == "zscore":
+        out = nz.zscore(x)
+        params = {"mean": 0.0, "sd": 1.0}
+    elif method == "rank":
+        out = nz.rank(x)
+        params = {"ties": "min"}
+    elif method == "percentile":
+        out = nz.percentile(x, lo, hi)
+        params["ties"] = "min"
+    elif method in ("goalposts", "target"):
+        specs = [config.indicator(c) for c in codes]
+        if method == "goalposts":
+            missing = [s.code for s in specs if s.goalposts is None]
+            if missing:
+                raise ConfigError(f"index.normalisation = 'goalposts' needs goalposts = [low, high] for indicator(s) {missing}")
+            # goalposts in the indicator's own units; convert to direction-applied units
+            low = np.array([min(s.direction * s.goalposts[0], s.direction * s.goalposts[1]) for s in specs])
+            high = np.array([max(s.direction * s.goalposts[0], s.direction * s.goalposts[1]) for s in specs])
+            out = nz.goalposts(x, low, high, lo, hi)
+            params["goalposts"] = {s.code: list(s.goalposts) for s in specs}
+        else:
+            missing = [s.code for s in specs if s.target is None]
+            if missing:
+                raise ConfigError(f"index.normalisation = 'target' needs target = <value> for indicator(s) {missing}")
+            tgt = np.array([s.direction * s.target for s in specs])
+            with np.errstate(all="ignore"):
+                mn = np.nanmin(x, axis=0)
+            bad = [c for c, t, m in zip(codes, tgt, mn) if not t > m]
+            if bad:
+                raise ConfigError(f"index.normalisation = 'target': the target of indicator(s) {bad} is not beyond the "
+                                  f"least prone value in the data; set a target that marks 'fully prone'")
+            out = nz.target(x, tgt, lo, hi)
+            params["target"] = {s.code: s.target for s in specs}
+    elif method == "reference":
+        ref = ix.reference_area
+        if ref not in treated.index:
+            raise ConfigError(f"index.reference_area = '{ref}' is not an area code of the study")
+        row = int(np.flatnonzero(treated.index == ref)[0])
+        nan_cols = [c for c, v in zip(codes, x[row]) if np.isnan(v)]
+        if nan_cols:
+            raise ConfigError(f"index.reference_area = '{ref}' has no value for indicator(s) {nan_cols}")
+        out = nz.reference(x, row, lo, hi)
+        params["reference_area"] = ref
+    else:  # pragma: no cover - pydantic restricts the values
+        raise ConfigError(f"index.normalisation: unknown method {method!r}")
+    return out, findings, params
+
+
+def _dim_members(config: StudyConfig, codes: list[str]) -> list[np.ndarray]:
+    pos = {c: k for k, c in enumerate(codes)}
+    return [np.array([pos[i.code] for i in config.indicators if i.dimension == d.code]) for d in config.dimensions]
+
+
+def _level_shift(x: np.ndarray, method: str, config: StudyConfig, power: float) -> float | np.ndarray:
+    """Shift ``c`` for the means that need positive values (geometric, harmonic, generalised with
+    p < 0); the generalised mean with p > 0 only needs values ≥ 0."""
+    if method not in ("geometric", "harmonic", "generalised"):
+        return 0.0
+    lo, hi = config.index.range
+    c = shift_constant(x, (hi - lo) / 100.0)
+    if method == "generalised" and power > 0:
+        # zeros are fine for p > 0: shift only when a value is negative
+        with np.errstate(all="ignore"):
+            if x.ndim == 3:
+                mn = np.nanmin(np.where(np.isnan(x), np.inf, x), axis=(0, 1))
+                return np.where(mn < 0, c, 0.0)
+            mn = np.nanmin(x) if np.any(~np.isnan(x)) else 1.0
+        return c if mn < 0 else 0.0
+    return c
+
+
+def aggregate_levels(norm: np.ndarray, codes: list[str], ind_w: dict[str, float] | np.ndarray,
+                     dim_w: dict[str, float] | np.ndarray, config: StudyConfig, *,
+                     aggregation: tuple[str, str] | None = None) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+    """Aggregate normalised indicators into dimension scores and the index.
+
+    Parameters
+    ----------
+    norm : ndarray (n, m)
+    codes : indicator codes of ``norm``'s columns
+    ind_w : dict, or ndarray (m,) / (m, R): weight of each indicator within its dimension
+    dim_w : dict, or ndarray (d,) / (d, R)
+    aggregation : (indicator→dimension, dimension→index) methods; default from the config
+
+    Returns
+    -------
+    dims : ndarray (n, d) or (n, d, R)
+    score : ndarray (n,) or (n, R)
+    records : list of {"level", "method", "shift"} (the shift ``c`` of geometric/harmonic means)
+
+    Raises
+    ------
+    InputError
+        ``zero_handling = "error"`` and a geometric/harmonic mean meets a value ≤ 0.
+    """
+    ix = config.index
+    a_dim, a_idx = aggregation or (ix.level_aggregation("dimension"), ix.level_aggregation("index"))
+    lo, hi = ix.range
+    iw = np.array([ind_w[c] for c in codes], float) if isinstance(ind_w, dict) else np.asarray(ind_w, float)
+    dw = (np.array([dim_w[d.code] for d in config.dimensions], float) if isinstance(dim_w, dict)
+          else np.asarray(dim_w, float))
+    members = _dim_members(config, codes)
+    records: list[dict] = []
+
+    def shift_for(x: np.ndarray, method: str, level: str) -> float | np.ndarray:
+        c = _level_shift(x, method, config, ix.power)
+        if np.any(c) and ix.zero_handling == "error":
+            raise InputError([Finding(
+                "error", "aggregation_nonpositive",
+                f"rata-rata {method} tidak terdefinisi untuk nilai ≤ 0 (tingkat {level}) / the {method} mean is undefined "
+                f"for values ≤ 0 (level {level}); minimum = {np.nanmin(x):g}",
+                expected="index.range = [1, 100], or index.zero_handling = 'shift'")])
+        records.append({"level": level, "method": method, "shift": c if np.ndim(c) else float(c)})
+        return c
+
+    dims = []
+    for k, idx in enumerate(members):
+        xk = norm[:, idx]
+        c = shift_for(xk, a_dim, config.dimensions[k].code)
+        dims.append(aggregate(xk, iw[idx], a_dim, power=ix.power, shift=c, lo=lo, hi=hi))
+    dims_arr = np.stack(dims, axis=1)
+    if dims_arr.ndim == 3:  # (n, d, R): aggregate each run with its own dimension weights
+        R = dims_arr.shape[2]
+        dw2 = dw if dw.ndim == 2 else np.repeat(dw[:, None], R, axis=1)
+        c = shift_for(dims_arr, a_idx, "index")
+        score = aggregate(dims_arr, dw2, a_idx, power=ix.power, shift=c, lo=lo, hi=hi)
+    else:
+        c = shift_for(dims_arr, a_idx, "index")
+        score = aggregate(dims_arr, dw, a_idx, power=ix.power, shift=c, lo=lo, hi=hi)
+    # an area with no data on a whole dimension gets no score (see build_index)
+    any_missing = np.isnan(dims_arr).any(axis=1)
+    score = np.where(any_missing, np.nan, score)
+    return dims_arr, score, records
+
+
+def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | None = None) -> IndexResult:
+    """Build the composite index of a study.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Index = area code (str); one float column per indicator code of ``config.indicators``
+        (raw values, NaN = missing).  Extra columns are ignored.
+    config : StudyConfig
+        ``[index]`` sets imputation, outliers, normalisation, weighting and aggregation.
+    groups : Series | None
+        Area attribute (e.g. kecamatan), same index, for group-mean/median imputation.
+
+    Returns
+    -------
+    IndexResult
+
+    Raises
+    ------
+    InputError
+        An indicator column is missing from ``data``; no area can be scored.
+    ConfigError
+        Method settings that cannot apply to this data (see :func:`normalise_frame`,
+        :func:`petarawan.index.weights.nominal_weights`).
+
+    Notes
+    -----
+    Missing values.  Within a dimension the weighted mean skips missing indicators and
+    renormalises the weights of the present ones (COINr ``a_amean`` behaviour).  An area with no
+    value at all on some dimension gets **no score** (a dimension cannot be guessed from the
+    others), nor does an area below ``index.min_availability`` (share of indicators with data,
+    counted before imputation).  Each such area is listed in ``excluded`` with its reason.
+    """
+    ix = config.index
+    codes = [i.code for i in config.indicators]
+    missing_cols = [c for c in codes if c not in data.columns]
+    if missing_cols:
+        raise InputError([Finding("error", "missing_column", "kolom indikator tidak ada / indicator column missing",
+                                  column=c, expected="a column with this indicator code") for c in missing_cols])
+    raw = data[codes].astype(float)
+    raw.index = raw.index.astype(str)
+    findings: list[Finding] = []
+    steps: list[dict] = []
+    reasons: dict[str, str] = {}
+
+    # 1. data availability (before imputation)
+    avail = availability(raw)
+    steps.append({"step": "availability", "method": "share_of_indicators", "params": {"min_availability": ix.min_availability}})
+    if ix.min_availability > 0:
+        for code in avail.index[avail < ix.min_availability]:
+            reasons[code] = (f"data tersedia {avail[code]:.0%} dari indikator, di bawah ambang {ix.min_availability:.0%} / "
+                             f"data for {avail[code]:.0%} of indicators, below the threshold {ix.min_availability:.0%}")
+    # 2. imputation
+    treated, imp_findings, imp_params = impute(raw, ix.imputation, groups=groups)
+    findings += imp_findings
+    steps.append({"step": "imputation", "method": ix.imputation, "params": imp_params})
+    # 3. outliers
+    treatment = pd.DataFrame()
+    if ix.outliers:
+        treated, treatment, out_findings = treat_outliers(
+            treated, max_winsorise=ix.outlier_max_winsorise, skew_threshold=ix.skew_threshold,
+            kurtosis_threshold=ix.kurtosis_threshold, directions=dict(zip(codes, direction_vector(config, codes))))
+        findings += out_findings
+    steps.append({"step": "outliers", "method": "coinr_winsorise_log" if ix.outliers else "none",
+                  "params": {"max_winsorise": ix.outlier_max_winsorise, "skew_threshold": ix.skew_threshold,
+                             "kurtosis_threshold": ix.kurtosis_threshold} if ix.outliers else {}})
+    # 4. normalisation (direction applied first)
+    norm, nf, nparams = normalise_frame(treated, config)
+    findings += nf
+    steps.append({"step": "normalisation", "method": ix.normalisation,
+                  "params": {"direction_first": True, **nparams,
+                             "directions": {c: int(config.indicator(c).direction) for c in codes}}})
+    normalised = pd.DataFrame(norm, index=raw.index, columns=codes)
+    # 5. weighting
+    ind_w, dim_w, wsteps = nominal_weights(config, normalised)
+    steps += wsteps
+    # 6. aggregation
+    dims, score, records = aggregate_levels(norm, codes, ind_w, dim_w, config)
+    for rec in records:
+        if np.any(rec["shift"]):
+            findings.append(Finding("info", "aggregation_shift",
+                                    f"rata-rata {rec['method']} ({rec['level']}): nilai ≤ 0 ditangani dengan pergeseran c = {rec['shift']:g} / "
+                                    f"{rec['method']} mean ({rec['level']}): values ≤ 0 handled by the shift c = {rec['shift']:g}"))
+    steps.append({"step": "aggregation", "method": ix.level_aggregation("dimension"),
+                  "params": {"level": "indicator→dimension", "missing": "skip_and_renormalise", "power": ix.power,
+                             "zero_handling": ix.zero_handling,
+                             "shifts": {r["level"]: r["shift"] for r in records if r["level"] != "index"}}})
+    steps.append({"step": "aggregation", "method": ix.level_aggregation("index"),
+                  "params": {"level": "dimension→index", "power": ix.power, "zero_handling": ix.zero_handling,
+                             "shift": next((r["shift"] for r in records if r["level"] == "index"), 0.0)}})
+    dim_codes = [d.code for d in config.dimensions]
+    dimensions = pd.DataFrame(dims, index=raw.index, columns=dim_codes)
+    score_s = pd.Series(score, index=raw.index, name="score")
+    for code in raw.index[np.isnan(score)]:
+        if code in reasons:
+            continue
+        if raw.loc[code].isna().all():
+            reasons[code] = "tidak ada data indikator / no indicator data"
+        else:
+            empty = [d for d in dim_codes if np.isnan(dimensions.at[code, d])]
+            reasons[code] = (f"tidak ada data untuk dimensi {', '.join(empty)} / no data for dimension(s) {', '.join(empty)}")
+    for code in reasons:
+        score_s[code] = np.nan
+    excluded = pd.Series({c: reasons[c] for c in raw.index if c in reasons}, dtype="str", name="reason")
+    excluded.index.name = raw.index.name
+    for code, why in excluded.items():
+        findings.append(Finding("warning", "no_score", f"wilayah {code} tanpa skor: {why} / area {code} has no score: {why}",
+                                value=code))
+    if score_s.notna().sum() == 0:
+        raise InputError([Finding("error", "no_area_scored",
+                                  "tidak ada wilayah yang dapat diberi skor / no area could be scored",
+                                  expected="indicator data for at least one area in every dimension")])
+    wt = weights_table(config, ind_w, dim_w)
+    wt["effective_weight"] = wt["indicator"].map(effective_weights(normalised, score_s))
+    return IndexResult(raw=raw, treated=treated, normalised=normalised, dimensions=dimensions, score=score_s,
+                       excluded=excluded, weights=wt, steps=steps, findings=findings, treatment=treatment)

@@ -1,0 +1,224 @@
+"""Data treatment: data availability, imputation and outliers (OECD/JRC Handbook 2008, step 3).
+
+Sources: Handbook §3 (imputation: unconditional mean/median substitution; outliers);
+COINr ``R/impute.R`` (``i_mean``, ``i_median``, ``i_mean_grp``, ``i_median_grp``) and
+``R/treat.R`` (``check_SkewKurt``, ``skew``, ``kurt``, ``winsorise``, ``log_CT``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Finding
+
+__all__ = ["availability", "impute", "skew", "kurt", "passes", "treat_column", "treat_outliers"]
+
+
+def availability(raw: pd.DataFrame) -> pd.Series:
+    """Share of indicators with a value, per area (0–1), counted before imputation
+    (COINr ``get_data_avail``, ``Dat_Avail``)."""
+    return raw.notna().mean(axis=1)
+
+
+def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -> tuple[pd.DataFrame, list[Finding], dict]:
+    """Fill missing values of each indicator.
+
+    ``mean``/``median``: the indicator's mean/median over all areas with a value (Handbook §3,
+    unconditional substitution; COINr ``i_mean``/``i_median``).  ``group_mean``/``group_median``:
+    over the areas of the same group (e.g. kecamatan; COINr ``i_mean_grp``/``i_median_grp``); an
+    area whose group has no value for the indicator (or no group) falls back to the overall
+    mean/median, and that fallback is reported.  Imputation happens *before* normalisation on
+    the raw values; the direction does not matter.
+
+    Returns
+    -------
+    treated : DataFrame (same shape)
+    findings : list[Finding] — one ``info`` per indicator with imputed areas (named)
+    params : dict — counts imputed per indicator and the method
+    """
+    if method == "none":
+        return raw.copy(), [], {}
+    if method.startswith("group_") and groups is None:
+        from ..errors import ConfigError
+        raise ConfigError(f"index.imputation = '{method}' needs areas.group_column (e.g. the kecamatan column)")
+    stat = "mean" if method.endswith("mean") else "median"
+    out = raw.copy()
+    findings: list[Finding] = []
+    counts: dict[str, int] = {}
+    fallbacks: dict[str, list[str]] = {}
+    g = groups.reindex(raw.index) if groups is not None else None
+    for col in raw.columns:
+        miss = raw[col].isna()
+        if not miss.any():
+            continue
+        overall = getattr(raw[col], stat)()
+        if method.startswith("group_"):
+            fill = raw[col].groupby(g).transform(stat)
+            fb = miss & fill.isna()
+            fill = fill.fillna(overall)
+            if fb.any():
+                fallbacks[col] = list(raw.index[fb])
+        else:
+            fill = pd.Series(overall, index=raw.index)
+        out.loc[miss, col] = fill[miss]
+        counts[col] = int(miss.sum())
+        areas = list(raw.index[miss])
+        shown = ", ".join(areas[:10]) + (" …" if len(areas) > 10 else "")
+        findings.append(Finding("info", "imputed",
+                                f"indikator '{col}': {len(areas)} nilai kosong diisi ({method}) untuk {shown} / "
+                                f"indicator '{col}': {len(areas)} missing value(s) imputed ({method}) for {shown}",
+                                column=col))
+    return out, findings, {"imputed": counts, "group_fallback_to_overall": fallbacks}
+
+
+def skew(x: np.ndarray) -> float:
+    r"""Sample skewness as COINr ``skew`` (= e1071 type 2 = Excel ``SKEW``):
+
+    .. math:: g = \frac{\sqrt n \sum (x-\bar x)^3}{(\sum (x-\bar x)^2)^{3/2}} \cdot \frac{\sqrt{n(n-1)}}{n-2}
+
+    NaN ignored; NaN when fewer than 3 values or zero variance."""
+    x = np.asarray(x, float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n < 3:
+        return float("nan")
+    d = x - x.mean()
+    s2 = np.sum(d**2)
+    if s2 <= 0:
+        return float("nan")
+    return float(np.sqrt(n) * np.sum(d**3) / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def kurt(x: np.ndarray) -> float:
+    r"""Sample excess kurtosis as COINr ``kurt`` (= e1071 type 2 = Excel ``KURT``):
+
+    .. math:: r = \frac{n \sum (x-\bar x)^4}{(\sum (x-\bar x)^2)^2},\quad
+              k = \frac{((n+1)(r-3)+6)(n-1)}{(n-2)(n-3)}
+
+    NaN ignored; NaN when fewer than 4 values or zero variance."""
+    x = np.asarray(x, float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n < 4:
+        return float("nan")
+    d = x - x.mean()
+    s2 = np.sum(d**2)
+    if s2 <= 0:
+        return float("nan")
+    r = n * np.sum(d**4) / s2**2
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def passes(x: np.ndarray, skew_threshold: float = 2.0, kurtosis_threshold: float = 3.5) -> bool:
+    """COINr ``check_SkewKurt``: pass when |skewness| < threshold **or** kurtosis < threshold.
+    An indicator too short or constant to measure passes (nothing to treat)."""
+    s, k = skew(x), kurt(x)
+    if np.isnan(s) or np.isnan(k):
+        return True
+    return bool(abs(s) < skew_threshold or k < kurtosis_threshold)
+
+
+def treat_column(x: np.ndarray, max_winsorise: int = 5, skew_threshold: float = 2.0,
+                 kurtosis_threshold: float = 3.5) -> tuple[np.ndarray, dict]:
+    """Treat one indicator for outliers the COINr way (``Treat.numeric`` defaults).
+
+    1. If it passes (:func:`passes`), leave it.
+    2. Otherwise winsorise one point at a time: when skewness ≥ 0 the largest value(s) take the
+       next largest value (ties move together), else the smallest take the next smallest;
+       repeat while it fails and fewer than ``max_winsorise`` points have been moved.
+       (COINr ``winsorise``; petarawan counts moved points cumulatively, so the limit holds
+       even when the same end is winsorised repeatedly.)
+    3. If it still fails, discard the winsorisation and log-transform the *original* values
+       (COINr ``combine_treat = FALSE``) with ``log_CT``:
+       :math:`\\ln(x - \\min x + 0.01(\\max x - \\min x))`; for a negatively skewed indicator
+       petarawan mirrors it, :math:`-\\ln(\\max x - x + 0.01(\\max x - \\min x))`, so that the
+       long tail is compressed and the order of areas is kept (COINr applies ``log_CT`` either
+       way, which stretches a low tail further).
+
+    Returns
+    -------
+    treated : ndarray
+    info : dict with ``action`` ("none" | "winsorised" | "log"), ``winsorised`` (row positions),
+    ``skew_before``, ``kurt_before``, ``skew_after``, ``kurt_after``, ``passes_after``.
+    """
+    x = np.asarray(x, float).copy()
+    orig = x.copy()
+    info = {"action": "none", "winsorised": [], "skew_before": skew(x), "kurt_before": kurt(x)}
+    if passes(x, skew_threshold, kurtosis_threshold):
+        info.update(skew_after=info["skew_before"], kurt_after=info["kurt_before"], passes_after=True)
+        return x, info
+    moved: list[int] = []
+    ok = ~np.isnan(x)
+    while len(moved) < max_winsorise and not passes(x, skew_threshold, kurtosis_threshold):
+        vals = x[ok]
+        if skew(x) >= 0:
+            top = np.nanmax(x)
+            idx = np.flatnonzero(ok & (x == top))
+            rest = vals[vals < top]
+            if len(rest) == 0:
+                break
+            x[idx] = rest.max()
+        else:
+            bot = np.nanmin(x)
+            idx = np.flatnonzero(ok & (x == bot))
+            rest = vals[vals > bot]
+            if len(rest) == 0:
+                break
+            x[idx] = rest.min()
+        moved.extend(int(i) for i in idx if int(i) not in moved)
+    if passes(x, skew_threshold, kurtosis_threshold):
+        info.update(action="winsorised", winsorised=sorted(moved))
+    else:
+        mn, mx = np.nanmin(orig), np.nanmax(orig)
+        a = 0.01 * (mx - mn)
+        if info["skew_before"] >= 0:
+            x = np.log(orig - mn + a)
+        else:
+            x = -np.log(mx - orig + a)
+        info.update(action="log", winsorised=[])
+    info.update(skew_after=skew(x), kurt_after=kurt(x), passes_after=passes(x, skew_threshold, kurtosis_threshold))
+    return x, info
+
+
+def treat_outliers(data: pd.DataFrame, *, max_winsorise: int = 5, skew_threshold: float = 2.0,
+                   kurtosis_threshold: float = 3.5, directions: dict | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
+    """Apply :func:`treat_column` to every indicator.
+
+    Returns
+    -------
+    treated : DataFrame (same shape)
+    table : DataFrame, one row per indicator: ``indicator``, ``action``, ``n_winsorised``,
+        ``areas`` (codes treated, comma-separated), ``skew_before``, ``kurt_before``,
+        ``skew_after``, ``kurt_after``, ``passes_after``
+    findings : a warning per treated indicator naming what was done and to which areas
+    """
+    out = data.copy()
+    rows = []
+    findings: list[Finding] = []
+    for col in data.columns:
+        x, info = treat_column(data[col].to_numpy(float), max_winsorise, skew_threshold, kurtosis_threshold)
+        out[col] = x
+        areas = [str(data.index[i]) for i in info["winsorised"]]
+        if info["action"] == "log":
+            areas_txt = "semua wilayah / all areas"
+        else:
+            areas_txt = ", ".join(areas)
+        rows.append({"indicator": col, "action": info["action"], "n_winsorised": len(areas),
+                     "areas": areas_txt if info["action"] != "none" else "",
+                     "skew_before": info["skew_before"], "kurt_before": info["kurt_before"],
+                     "skew_after": info["skew_after"], "kurt_after": info["kurt_after"],
+                     "passes_after": info["passes_after"]})
+        if info["action"] == "winsorised":
+            findings.append(Finding("warning", "outliers_winsorised",
+                                    f"indikator '{col}': {len(areas)} pencilan diwinsorisasi ({', '.join(areas)}) / "
+                                    f"indicator '{col}': {len(areas)} outlier(s) winsorised ({', '.join(areas)})",
+                                    column=col))
+        elif info["action"] == "log":
+            findings.append(Finding("warning", "outliers_log",
+                                    f"indikator '{col}': kemencengan {info['skew_before']:.2f}, kurtosis {info['kurt_before']:.2f}; "
+                                    f"winsorisasi {max_winsorise} titik tidak cukup, ditransformasi log / indicator '{col}': skewness "
+                                    f"{info['skew_before']:.2f}, kurtosis {info['kurt_before']:.2f}; winsorising {max_winsorise} "
+                                    f"points was not enough, log-transformed", column=col))
+    return out, pd.DataFrame(rows), findings

@@ -1,0 +1,1 @@
+"""Input and output: the only place that knows about paths and file formats."""

@@ -1,0 +1,1 @@
+"""Human-facing outputs: tables, maps and the HTML report."""

@@ -1,0 +1,178 @@
+"""Tables shared by the Excel workbook and the HTML report, with localised headings."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..i18n import register, t
+
+if TYPE_CHECKING:
+    from ..pipeline import RunResult
+
+register({
+    "col.rank": {"id": "Peringkat", "en": "Rank"},
+    "col.code": {"id": "Kode wilayah", "en": "Area code"},
+    "col.name": {"id": "Kelurahan/Desa", "en": "Village"},
+    "col.group": {"id": "Kelompok (kecamatan)", "en": "Group (district)"},
+    "col.score": {"id": "Skor kerawanan (0–100)", "en": "Vulnerability score (0–100)"},
+    "col.class": {"id": "Kelas", "en": "Class"},
+    "col.n_main": {"id": "Indikator pokok terpenuhi", "en": "Main indicators present"},
+    "col.n_supporting": {"id": "Indikator pendukung terpenuhi", "en": "Supporting indicators present"},
+    "col.reference": {"id": "Label rujukan (publikasi)", "en": "Reference label (published)"},
+    "col.dim": {"id": "Dimensi: {label}", "en": "Dimension: {label}"},
+    "col.indicator": {"id": "Indikator", "en": "Indicator"},
+    "col.label": {"id": "Nama", "en": "Label"},
+    "col.unit": {"id": "Satuan", "en": "Unit"},
+    "col.source": {"id": "Sumber", "en": "Source"},
+    "col.direction": {"id": "Arah", "en": "Direction"},
+    "col.dimension": {"id": "Dimensi", "en": "Dimension"},
+    "col.bnn": {"id": "Jenis BNN", "en": "BNN type"},
+    "col.present_at": {"id": "Ambang 'ada'", "en": "Present at"},
+    "col.weight": {"id": "Bobot", "en": "Weight"},
+    "col.rate": {"id": "Laju: penyebut / per", "en": "Rate: denominator / per"},
+    "col.weight.overall": {"id": "Bobot akhir (nominal)", "en": "Final weight (nominal)"},
+    "col.weight.effective": {"id": "Bobot efektif", "en": "Effective weight"},
+    "col.setting": {"id": "Pengaturan", "en": "Setting"},
+    "col.value": {"id": "Nilai", "en": "Value"},
+    "col.level": {"id": "Tingkat", "en": "Level"},
+    "col.file": {"id": "Berkas", "en": "File"},
+    "col.row": {"id": "Baris", "en": "Row"},
+    "col.column": {"id": "Kolom", "en": "Column"},
+    "col.message": {"id": "Pesan", "en": "Message"},
+    "col.expected": {"id": "Yang diharapkan", "en": "Expected"},
+    "col.kind": {"id": "Jenis", "en": "Kind"},
+    "sheet.ranking": {"id": "Peringkat", "en": "Ranking"},
+    "sheet.indicators": {"id": "Indikator", "en": "Indicators"},
+    "sheet.normalised": {"id": "Normalisasi", "en": "Normalised"},
+    "sheet.method": {"id": "Metode", "en": "Method"},
+    "sheet.quality": {"id": "Kualitas data", "en": "Data quality"},
+    "bnn.main": {"id": "pokok", "en": "main"},
+    "bnn.supporting": {"id": "pendukung", "en": "supporting"},
+    "reference.yes": {"id": "zona merah", "en": "red zone"},
+    "reference.no": {"id": "bukan", "en": "no"},
+})
+
+
+def ranking_table(res: "RunResult") -> pd.DataFrame:
+    """One row per area, most prone first: rank, code, name, group, score, class, BNN counts,
+    dimension scores, reference label, stage columns."""
+    lang, cfg = res.lang, res.study.config
+    r = res.result.copy()
+    r = r.sort_values(["rank", "name"], na_position="last", kind="stable")
+    out = pd.DataFrame({
+        t("col.rank", lang): r["rank"].astype("Int64"),
+        t("col.code", lang): r.index,
+        t("col.name", lang): r["name"],
+    })
+    if "group" in r.columns:
+        out[t("col.group", lang)] = r["group"]
+    out[t("col.score", lang)] = r["score"].round(2)
+    out[t("col.class", lang)] = r["class"].map(lambda c: t(f"class.{c}", lang) if isinstance(c, str) else t("class.none", lang))
+    if any(i.bnn for i in cfg.indicators):
+        out[t("col.n_main", lang)] = r["n_main"]
+        out[t("col.n_supporting", lang)] = r["n_supporting"]
+    for d in cfg.dimensions:
+        out[t("col.dim", lang, label=d.label(lang))] = r[f"dim_{d.code}"].round(2)
+    if "reference" in r.columns:
+        out[t("col.reference", lang)] = r["reference"].map(
+            lambda v: "" if pd.isna(v) else t("reference.yes" if v == 1 else "reference.no", lang))
+    base = {"name", "group", "score", "class", "rank", "n_main", "n_supporting", "reference"}
+    for c in r.columns:
+        if c not in base and not c.startswith("dim_"):
+            out[c] = r[c]
+    return out.reset_index(drop=True)
+
+
+def indicator_table(res: "RunResult") -> pd.DataFrame:
+    """The framework: one row per indicator with its metadata and weights."""
+    lang, cfg = res.lang, res.study.config
+    w = res.index.weights.set_index("indicator") if "indicator" in res.index.weights.columns else res.index.weights
+    rows = []
+    for i in cfg.indicators:
+        rows.append({
+            t("col.indicator", lang): i.code,
+            t("col.label", lang): i.label(lang),
+            t("col.unit", lang): i.unit,
+            t("col.source", lang): i.source,
+            t("col.direction", lang): i.direction,
+            t("col.dimension", lang): i.dimension,
+            t("col.bnn", lang): t(f"bnn.{i.bnn}", lang) if i.bnn else "",
+            t("col.present_at", lang): i.present_at,
+            t("col.rate", lang): f"{i.denominator} / {i.per:g}" if i.denominator else "",
+            t("col.weight", lang) + " (nominal)": i.weight,
+            t("col.weight.overall", lang): round(float(w.loc[i.code, "overall_weight"]), 4),
+            **({t("col.weight.effective", lang): round(float(w.loc[i.code, "effective_weight"]), 4)}
+               if "effective_weight" in w.columns else {}),
+        })
+    return pd.DataFrame(rows)
+
+
+def values_table(res: "RunResult", frame: pd.DataFrame) -> pd.DataFrame:
+    lang = res.lang
+    df = frame.reindex(res.result.index).copy()
+    df.insert(0, t("col.name", lang), res.result["name"])
+    df.index.name = t("col.code", lang)
+    return df.reset_index()
+
+
+def indicator_values(res: "RunResult") -> pd.DataFrame:
+    """Values as entered, followed by the rate that entered the index for indicators with a
+    denominator (column ``<code> per <per>``)."""
+    df = res.data.copy()
+    for spec in res.study.config.indicators:
+        if spec.denominator:
+            df[f"{spec.code} per {spec.per:g}"] = res.index.raw[spec.code].round(4)
+    return df
+
+
+def method_table(res: "RunResult") -> pd.DataFrame:
+    """Every method choice as setting/value rows, then the ordered method log."""
+    lang, cfg = res.lang, res.study.config
+    rows = []
+
+    def flat(prefix: str, obj) -> None:
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                flat(f"{prefix}.{k}" if prefix else k, v)
+        else:
+            rows.append((prefix, json.dumps(obj, ensure_ascii=False) if isinstance(obj, list) else obj))
+
+    resolved = cfg.resolved()
+    for key in resolved:
+        if key not in ("indicators", "dimensions"):
+            flat(key, resolved[key])
+    for d in cfg.dimensions:
+        rows.append((f"dimension.{d.code}.weight", d.weight))
+    for k, step in enumerate(res.index.steps, start=1):
+        rows.append((f"step {k}: {step.get('step')}", json.dumps({kk: vv for kk, vv in step.items() if kk != 'step'}, ensure_ascii=False, default=str)))
+    return pd.DataFrame(rows, columns=[t("col.setting", lang), t("col.value", lang)])
+
+
+def findings_table(res: "RunResult") -> pd.DataFrame:
+    lang = res.lang
+    return pd.DataFrame([{
+        t("col.level", lang): f.level, t("col.kind", lang): f.code, t("col.file", lang): f.file,
+        t("col.row", lang): f.row, t("col.column", lang): f.column,
+        t("col.value", lang): None if f.value is None else str(f.value),
+        t("col.message", lang): f.text(lang), t("col.expected", lang): f.expected,
+    } for f in res.findings], columns=[t(f"col.{k}", lang) for k in ("level", "kind", "file", "row", "column", "value", "message", "expected")])
+
+
+def workbook_sheets(res: "RunResult") -> dict[str, pd.DataFrame]:
+    """Sheets of ``petarawan.xlsx`` in order: ranking, indicators (raw), normalised, method,
+    data quality, then every stage's sheets."""
+    lang = res.lang
+    sheets = {
+        t("sheet.ranking", lang): ranking_table(res),
+        t("sheet.indicators", lang): values_table(res, indicator_values(res)),
+        t("sheet.normalised", lang): values_table(res, res.index.normalised.round(4)),
+        t("sheet.method", lang): pd.concat([method_table(res)], ignore_index=True),
+        t("sheet.method", lang) + " – " + t("col.indicator", lang): indicator_table(res),
+        t("sheet.quality", lang): findings_table(res),
+    }
+    for stage in res.stages.values():
+        sheets.update(stage.sheets)
+    return sheets

@@ -1,0 +1,83 @@
+"""The command line as a user meets it: exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from petarawan.cli import app
+from studyfix import CODES, boundary_geojson, write_csv
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    res = runner.invoke(app, [str(a) for a in args])
+    assert "Traceback" not in res.output
+    return res
+
+
+@pytest.mark.parametrize("cmd", ["run", "validate", "init"])
+def test_every_command_has_help_with_example(cmd):
+    res = invoke(cmd, "--help")
+    assert res.exit_code == 0 and "Example" in res.output
+
+
+def test_validate_ok(study):
+    res = invoke("validate", study)
+    assert res.exit_code == 0, res.output
+    assert "Semua masukan valid (4 wilayah, 3 indikator)" in res.output
+
+
+def test_validate_lists_every_error_and_exits_1(study):
+    write_csv(study / "data.csv", ["kode", "x1", "x2", "x3"],
+              [[CODES[0], "abc", 4, 1], [CODES[1], 5, 2, 3], [CODES[2], -3, 0, 5], ["19.71.99.9999", 1, 1, 1]])
+    res = invoke("validate", study, "--lang", "en")
+    assert res.exit_code == 1
+    assert "3 errors found" in res.output
+    assert "[ERROR] data.csv, row 2, column 'x1': value is not a number (value: 'abc')" in res.output
+    assert "[ERROR] data.csv, row 4, column 'x1': negative count (value: '-3') — expected: a count ≥ 0" in res.output
+    assert "19.71.99.9999" in res.output
+
+
+def test_bad_config_exits_1_naming_key(study):
+    (study / "petarawan.toml").write_text((study / "petarawan.toml").read_text() + "\n[bogus]\nx = 1\n")
+    res = invoke("validate", study)
+    assert res.exit_code == 1 and "bogus" in res.output
+
+
+def test_missing_study_folder(tmp_path):
+    res = invoke("run", tmp_path / "nope", "--out", tmp_path / "o")
+    assert res.exit_code == 1 and "petarawan init" in res.output
+
+
+def test_run_writes_outputs(study, tmp_path):
+    res = invoke("run", study, "--out", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "out" / "report.html").exists()
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["n_areas"] == 4
+
+
+def test_internal_error_is_a_message_not_a_traceback(study, tmp_path, monkeypatch):
+    import petarawan.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "build_index", lambda *a, **k: 1 / 0)
+    res = invoke("run", study, "--out", tmp_path / "out")
+    assert res.exit_code == 2 and "ZeroDivisionError" in res.output
+
+
+def test_init_then_validate_then_run(tmp_path):
+    areas = tmp_path / "kel.geojson"
+    areas.write_text(json.dumps(boundary_geojson()), encoding="utf-8")
+    d = tmp_path / "baru"
+    res = invoke("init", d, "--areas", areas)
+    assert res.exit_code == 0, res.output
+    assert {p.name for p in d.iterdir()} == {"petarawan.toml", "indikator.csv", "batas_wilayah.gpkg", "README.md"}
+    lines = (d / "indikator.csv").read_text().splitlines()
+    assert lines[0].startswith("kode,nama,penduduk,kasus_narkoba") and lines[1].startswith("19.71.01.1001,Alfa,,")
+    # the empty template validates except for the missing values, which are reported, not crashed on
+    res = invoke("validate", d)
+    assert res.exit_code in (0, 1)
+    assert invoke("init", d).exit_code == 1  # refuses to overwrite

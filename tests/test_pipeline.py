@@ -1,0 +1,99 @@
+"""The main job end to end on the hand-worked 4-area study.
+
+Hand computation (OECD/JRC 2008 §5 min–max, §6 weighted arithmetic mean):
+
+    x1 (dim s, +1, w 1): 0, 5, 10, 20  → (x-0)/20·100     = 0, 25, 50, 100
+    x2 (dim s, −1, w 3): 4, 2, 0, 4    → (4-x)/4·100      = 0, 50, 100, 0
+    x3 (dim d, +1, w 1): 1, 3, 5, 3    → (x-1)/4·100      = 0, 50, 100, 50
+    s = (1·x1 + 3·x2)/4                = 0, 43.75, 87.5, 25
+    d = x3                             = 0, 50, 100, 50
+    score = (3·s + 1·d)/4              = 0, 45.3125, 90.625, 31.25
+    bands 75/50/25                     → Aman, Siaga, Bahaya, Siaga
+    rank (1 = most prone)              → 4, 2, 1, 3
+BNN count rule: x1 present when ≥ 5 (main), x2 present when ≤ 1 (supporting, direction −1):
+    n_main = 0, 1, 1, 1;  n_supporting = 0, 0, 1, 0
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pytest
+
+from petarawan import analyse, load_study, run
+from studyfix import CODES
+
+SCORES = [0.0, 45.3125, 90.625, 31.25]
+CLASSES = ["Aman", "Siaga", "Bahaya", "Siaga"]
+RANKS = [4, 2, 1, 3]
+
+
+def test_scores_classes_ranks_by_hand(study):
+    res = analyse(load_study(study))
+    r = res.result.loc[CODES]
+    assert r["score"].tolist() == pytest.approx(SCORES)
+    assert r["dim_s"].tolist() == pytest.approx([0, 43.75, 87.5, 25])
+    assert r["dim_d"].tolist() == pytest.approx([0, 50, 100, 50])
+    assert r["class"].tolist() == CLASSES
+    assert r["rank"].tolist() == RANKS
+    assert r["n_main"].tolist() == [0, 1, 1, 1]
+    assert r["n_supporting"].tolist() == [0, 0, 1, 0]
+    assert res.class_counts() == {"Bahaya": 1, "Waspada": 0, "Siaga": 2, "Aman": 1, "none": 0}
+
+
+def test_count_rule_classes(study):
+    cfg = (study / "petarawan.toml").read_text()
+    cfg = cfg.replace('[areas]', '[classification]\nmethod = "count_rule"\ncount_rule = [\n'
+                      '  { class = "Bahaya", main = 1, supporting = 1 },\n  { class = "Waspada", main = 1 },\n]\n\n[areas]')
+    (study / "petarawan.toml").write_text(cfg)
+    r = analyse(load_study(study)).result.loc[CODES]
+    # C has 1 main + 1 supporting → Bahaya; B, D have 1 main → Waspada; A none → Aman
+    assert r["class"].tolist() == ["Aman", "Waspada", "Bahaya", "Waspada"]
+
+
+def test_outputs(study, tmp_path):
+    out = tmp_path / "out"
+    run(study, out)
+    assert sorted(p.name for p in out.iterdir()) == ["map.png", "petarawan.gpkg", "petarawan.xlsx", "report.html", "run.json"]
+    g = gpd.read_file(out / "petarawan.gpkg", layer="areas").set_index("code").loc[CODES]
+    assert g["score"].tolist() == pytest.approx(SCORES)
+    assert g["class"].tolist() == CLASSES
+    assert g["x2"].tolist() == [4, 2, 0, 4] and g["x2_norm"].tolist() == pytest.approx([0, 50, 100, 0])
+    assert g.crs.to_epsg() == 4326
+    with sqlite3.connect(out / "petarawan.gpkg") as con:
+        (qml,) = con.execute("SELECT styleQML FROM layer_styles WHERE f_table_name='areas' AND useAsDefault=1").fetchone()
+    assert 'attr="class"' in qml and 'value="Bahaya"' in qml and "215,25,28" in qml  # red for Bahaya
+    wb = openpyxl.load_workbook(out / "petarawan.xlsx")
+    assert wb.sheetnames[:5] == ["Peringkat", "Indikator", "Normalisasi", "Metode", "Metode – Indikator"]
+    ws = wb["Peringkat"]
+    header = [c.value for c in ws[1]]
+    first = dict(zip(header, [c.value for c in ws[2]]))
+    assert first["Peringkat"] == 1 and first["Kode wilayah"] == "19.71.01.1003" and first["Kelas"] == "Bahaya"
+    man = json.loads((out / "run.json").read_text())
+    assert man["class_counts"] == {"Bahaya": 1, "Waspada": 0, "Siaga": 2, "Aman": 1, "none": 0}
+    assert man["config"]["indicators"][1]["direction"] == -1
+    assert set(man["inputs"]) == {"areas.geojson", "data.csv"} and len(man["inputs"]["data.csv"]) == 64
+    html = (out / "report.html").read_text()
+    assert "Bahaya" in html and "<script" not in html and "http://" not in html.replace("http://mrcc.com", "")
+
+
+def test_english_labels(study, tmp_path):
+    run(study, tmp_path / "en", lang="en")
+    wb = openpyxl.load_workbook(tmp_path / "en" / "petarawan.xlsx")
+    assert wb.sheetnames[0] == "Ranking"
+    assert "Drug-prone area mapping report" in (tmp_path / "en" / "report.html").read_text()
+
+
+def test_same_inputs_give_identical_tables(study, tmp_path):
+    run(study, tmp_path / "a")
+    run(study, tmp_path / "b")
+    a = gpd.read_file(tmp_path / "a" / "petarawan.gpkg", layer="areas")
+    b = gpd.read_file(tmp_path / "b" / "petarawan.gpkg", layer="areas")
+    pd.testing.assert_frame_equal(a, b)
+    ma, mb = (json.loads((tmp_path / x / "run.json").read_text()) for x in "ab")
+    for key in ("config", "class_counts", "inputs", "method_steps"):
+        assert ma[key] == mb[key]

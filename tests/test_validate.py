@@ -1,0 +1,174 @@
+"""Every validation error of issue 2, each with its own small bad input."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Polygon
+
+from petarawan.errors import ConfigError, InputError
+from petarawan.validate import load_study
+
+from studyfix import CODES, boundary_geojson, write_csv
+
+
+def errors_of(study_dir):
+    with pytest.raises(InputError) as exc:
+        load_study(study_dir)
+    return exc.value.findings
+
+
+def test_valid_study_loads(study):
+    s = load_study(study)
+    assert list(s.areas.index) == CODES
+    assert s.data.loc["19.71.01.1004", "x1"] == 20.0
+    assert list(s.areas["group"]) == ["Satu", "Satu", "Dua", "Dua"]
+    assert s.findings == []
+    assert set(s.input_hashes) == {"areas.geojson", "data.csv"}
+
+
+def test_codes_without_dots_and_decimal_comma_join(study):
+    (study / "data.csv").write_text(
+        'kode,x1,x2,x3\n1971011001,0,"4,5",1\n1971011002,5,2,3\n1971011003,10,0,5\n1971011004,20,4,"3,25"\n', encoding="utf-8")
+    s = load_study(study)
+    assert s.data.loc["19.71.01.1001", "x2"] == 4.5
+    assert s.data.loc["19.71.01.1004", "x3"] == 3.25
+
+
+def test_semicolon_csv_with_decimal_comma(study):
+    (study / "data.csv").write_text("kode;x1;x2;x3\n19.71.01.1001;0;1,5;1\n19.71.01.1002;5;2;3\n"
+                                    "19.71.01.1003;10;0;5\n19.71.01.1004;20;4;3\n", encoding="utf-8")
+    assert load_study(study).data.loc["19.71.01.1001", "x2"] == 1.5
+
+
+def test_unknown_code(study):
+    write_csv(study / "data.csv", ["kode", "x1", "x2", "x3"],
+              [[CODES[0], 0, 4, 1], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3], ["19.71.09.9999", 1, 1, 1]])
+    (f,) = errors_of(study)
+    assert (f.code, f.file, f.row, f.column, f.value) == ("unknown_code", "data.csv", 6, "kode", "19.71.09.9999")
+
+
+def test_duplicate_code_in_table(study):
+    write_csv(study / "data.csv", ["kode", "x1", "x2", "x3"],
+              [[CODES[0], 0, 4, 1], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3], ["1971011002", 1, 1, 1]])
+    (f,) = errors_of(study)
+    assert (f.code, f.row, f.value) == ("duplicate_code", 6, "19.71.01.1002")
+    assert "3" in f.message  # names the first row (row 3 in spreadsheet numbering)
+
+
+def test_duplicate_code_in_boundaries(study):
+    gj = boundary_geojson(codes=[CODES[0], CODES[1], CODES[1], CODES[3]])
+    (study / "areas.geojson").write_text(json.dumps(gj), encoding="utf-8")
+    findings = errors_of(study)
+    assert ("duplicate_code", "areas.geojson", 3, "kode") in [(f.code, f.file, f.row, f.column) for f in findings]
+
+
+def test_area_without_data_is_a_warning(study):
+    write_csv(study / "data.csv", ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, 1], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5]])
+    s = load_study(study)
+    (f,) = s.findings
+    assert (f.level, f.code, f.value) == ("warning", "no_data", CODES[3])
+    assert s.data.loc[CODES[3]].isna().all()
+
+
+def test_missing_required_column(study):
+    write_csv(study / "data.csv", ["kode", "x1", "x3"], [[c, 1, 1] for c in CODES])
+    (f,) = errors_of(study)
+    assert (f.code, f.column) == ("missing_column", "x2")
+    assert "x1" in f.expected  # lists the columns that do exist
+
+
+def test_missing_code_column(study):
+    write_csv(study / "data.csv", ["code", "x1", "x2", "x3"], [[c, 1, 1, 1] for c in CODES])
+    (f,) = errors_of(study)
+    assert (f.code, f.column) == ("missing_column", "kode")
+
+
+def test_non_numeric_value(study):
+    write_csv(study / "data.csv", ["kode", "x1", "x2", "x3"],
+              [[CODES[0], 0, 4, 1], [CODES[1], "lima", 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
+    (f,) = errors_of(study)
+    assert (f.code, f.row, f.column, f.value) == ("not_numeric", 3, "x1", "lima")
+
+
+def test_negative_count(study):
+    write_csv(study / "data.csv", ["kode", "x1", "x2", "x3"],
+              [[CODES[0], 0, 4, 1], [CODES[1], 5, 2, 3], [CODES[2], -2, 0, 5], [CODES[3], 20, -1, 3]])
+    (f,) = errors_of(study)  # x2 is not a count: -1 is allowed there
+    assert (f.code, f.row, f.column, f.value) == ("negative_count", 4, "x1", "-2")
+
+
+def test_every_error_is_reported_not_just_the_first(study):
+    write_csv(study / "data.csv", ["kode", "x1", "x2", "x3"],
+              [[CODES[0], "a", 4, 1], [CODES[1], 5, "b", 3], [CODES[2], -1, 0, 5], ["99.99.99.9999", 20, 4, 3]])
+    kinds = sorted(f.code for f in errors_of(study))
+    assert kinds == ["negative_count", "not_numeric", "not_numeric", "unknown_code"]
+
+
+def test_invalid_geometry_is_repaired_with_warning(study):
+    bowtie = {"type": "Polygon", "coordinates": [[[106.10, -2.10], [106.11, -2.11], [106.11, -2.10], [106.10, -2.11], [106.10, -2.10]]]}
+    gj = boundary_geojson()
+    gj["features"][1]["geometry"] = bowtie
+    (study / "areas.geojson").write_text(json.dumps(gj), encoding="utf-8")
+    s = load_study(study)
+    (f,) = s.findings
+    assert (f.level, f.code, f.row, f.value) == ("warning", "invalid_geometry", 2, CODES[1])
+    assert s.areas.geometry.is_valid.all()
+    # the bow-tie's two triangles keep their area: 2 × ½ × 0.01 × 0.005 deg²
+    assert s.areas.geometry.iloc[1].area == pytest.approx(0.00005)
+
+
+def test_missing_crs(study, tmp_path):
+    g = gpd.GeoDataFrame({"kode": CODES, "nama": list("ABCD"), "kec": ["S"] * 4},
+                         geometry=[Polygon([(0, 0), (1, 0), (1, 1)])] * 4, crs=None)
+    g.to_file(study / "areas.shp")
+    cfg = (study / "petarawan.toml").read_text().replace('file = "areas.geojson"', 'file = "areas.shp"')
+    (study / "petarawan.toml").write_text(cfg)
+    (f,) = errors_of(study)
+    assert (f.code, f.file) == ("missing_crs", "areas.shp")
+
+
+def test_missing_file(study):
+    (study / "data.csv").unlink()
+    (f,) = errors_of(study)
+    assert (f.code, f.file) == ("file_missing", "data.csv")
+
+
+def test_unreadable_boundary_file(study):
+    (study / "areas.geojson").write_text("{ this is not json", encoding="utf-8")
+    (f,) = errors_of(study)
+    assert (f.code, f.file) == ("unreadable", "areas.geojson")
+
+
+def test_config_unknown_key_and_wrong_type(study):
+    cfg = (study / "petarawan.toml").read_text()
+    (study / "petarawan.toml").write_text(cfg.replace('data_date = "2025"', 'data_date = "2025"\ncolour = "red"')
+                                          .replace("weight = 3\n\n[[dimensions]]", 'weight = "heavy"\n\n[[dimensions]]', 1))
+    with pytest.raises(ConfigError) as exc:
+        load_study(study)
+    msg = str(exc.value)
+    assert "study.colour" in msg and "unknown key" in msg
+    assert "dimensions.0.weight" in msg and "'heavy'" in msg
+
+
+def test_config_indicator_in_undeclared_dimension(study):
+    cfg = (study / "petarawan.toml").read_text()
+    (study / "petarawan.toml").write_text(cfg.replace('dimension = "d"', 'dimension = "zz"'))
+    with pytest.raises(ConfigError, match="dimension 'zz' is not declared"):
+        load_study(study)
+
+
+def test_config_invalid_toml_names_line(study):
+    (study / "petarawan.toml").write_text("[study\nname = 1\n")
+    with pytest.raises(ConfigError, match="line 1"):
+        load_study(study)
+
+
+def test_year_filter(study):
+    write_csv(study / "data.csv", ["kode", "tahun", "x1", "x2", "x3"],
+              [[c, 2024, 100, 1, 1] for c in CODES] + [[c, 2025, i, 1, i] for i, c in enumerate(CODES)])
+    s = load_study(study)  # no year configured: the latest year is used and said so
+    assert list(s.data["x1"]) == [0, 1, 2, 3]
+    assert [f.code for f in s.findings] == ["latest_year"]
