@@ -103,12 +103,15 @@ def run(study_dir: Path = typer.Argument(..., help="Folder studi berisi petarawa
     lg = _lang_of(lang, study_dir)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err_console, transient=False) as progress:
+                      console=err_console, transient=True) as progress:
             task = progress.add_task("petarawan", total=None)
-            res = run_study(study_dir, out, lang=lang.value if lang else None,
-                            progress=lambda msg: progress.update(task, description=msg))
-            progress.update(task, description="✓")
-    except (Exception, ) as err:  # noqa: BLE001 — mapped to messages
+
+            def step(msg: str) -> None:
+                progress.console.print(f"  · {msg}", highlight=False)
+                progress.update(task, description=msg)
+
+            res = run_study(study_dir, out, lang=lang.value if lang else None, progress=step)
+    except Exception as err:  # noqa: BLE001 — mapped to messages
         err_console.print(f"[red]{t('cli.failed', lg)}[/]")
         _fail(err, lg)
         return

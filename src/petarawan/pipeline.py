@@ -17,11 +17,20 @@ from . import __version__
 from .classify import classify, rank
 from .config import CLASSES
 from .errors import Finding, InputError
+from .i18n import register, t
 from .index import build_index
 from .stages import STAGES, StageResult, StudyContext
 from .validate import Study, load_study
 
 Progress = Callable[[str], None]
+
+register({
+    "step.validation": {"id": "validasi masukan", "en": "validating inputs"},
+    "step.stage": {"id": "tahap {name}", "en": "stage {name}"},
+    "step.index": {"id": "indeks komposit", "en": "composite index"},
+    "step.classification": {"id": "klasifikasi", "en": "classification"},
+    "step.write": {"id": "menulis keluaran", "en": "writing outputs"},
+})
 
 
 @dataclass
@@ -102,7 +111,7 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
     for name, phase, target in stages:
         if phase != "pre":
             continue
-        say(f"tahap / stage: {name}")
+        say(t("step.stage", lang, name=name))
         res = _call(target)(ctx)
         ctx.stage_results[name] = res
         if res.indicators is not None:
@@ -115,13 +124,13 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
                                   f"indicator '{c}' should come from stage '{cfg.indicator(c).stage}' but is missing",
                                   column=c, expected=f"a [{cfg.indicator(c).stage}] section that provides '{c}'") for c in missing])
 
-    say("indeks komposit / composite index")
+    say(t("step.index", lang))
     data = ctx.data[[i.code for i in cfg.indicators]]
     groups = study.areas["group"] if "group" in study.areas.columns else None
     index = build_index(index_input(data, study.denominators, cfg), cfg, groups=groups)
     findings.extend(index.findings)
 
-    say("klasifikasi / classification")
+    say(t("step.classification", lang))
     cls = classify(index.score, data, cfg)
     result = pd.DataFrame(index=study.areas.index)
     result["name"] = study.areas["name"]
@@ -141,7 +150,7 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
     for name, phase, target in stages:
         if phase != "post":
             continue
-        say(f"tahap / stage: {name}")
+        say(t("step.stage", lang, name=name))
         ctx.stage_results[name] = _call(target)(ctx)
     for res in ctx.stage_results.values():
         findings.extend(res.findings)
@@ -166,9 +175,9 @@ def run(study_dir: Path | str, out_dir: Path | str, *, lang: str | None = None,
     from .io.writers import write_outputs
 
     say = progress or (lambda _msg: None)
-    say("validasi / validation")
+    say(t("step.validation", lang or "id"))
     study = load_study(study_dir)
     res = analyse(study, lang=lang, progress=progress)
-    say("menulis keluaran / writing outputs")
+    say(t("step.write", res.lang))
     write_outputs(res, Path(out_dir), version=__version__)
     return res

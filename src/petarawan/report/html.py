@@ -40,15 +40,40 @@ register({
     },
     "rep.method": {"id": "Metode", "en": "Method"},
     "rep.method.text": {
-        "id": "Setiap indikator dinormalisasi dengan min–maks ke rentang {lo:g}–{hi:g} setelah arahnya diterapkan "
-              "(arah −1: nilai tinggi berarti kurang rawan). Skor dimensi = rata-rata aritmetika tertimbang dari "
-              "indikatornya; skor akhir = rata-rata aritmetika tertimbang dari skor dimensi (OECD/JRC 2008, §5–6). "
-              "Skor lebih tinggi = lebih rawan.",
-        "en": "Each indicator is min–max normalised to {lo:g}–{hi:g} after applying its direction (direction −1: a "
-              "high value means less prone). A dimension score is the weighted arithmetic mean of its indicators; "
-              "the final score is the weighted arithmetic mean of the dimension scores (OECD/JRC 2008, §5–6). "
+        "id": "Setiap indikator dinormalisasi dengan {norm} setelah arahnya diterapkan (arah −1: nilai tinggi berarti "
+              "kurang rawan). Skor dimensi = {agg_dim} tertimbang dari indikatornya; skor akhir = {agg_idx} tertimbang "
+              "dari skor dimensi (OECD/JRC 2008, §5–6). Bobot indikator: {w_ind}; bobot dimensi: {w_dim}. "
+              "Imputasi data kosong: {imp}. Penanganan pencilan: {out}. Skor lebih tinggi = lebih rawan.",
+        "en": "Each indicator is normalised by {norm} after applying its direction (direction −1: a high value means "
+              "less prone). A dimension score is the weighted {agg_dim} of its indicators; the final score is the "
+              "weighted {agg_idx} of the dimension scores (OECD/JRC 2008, §5–6). Indicator weights: {w_ind}; "
+              "dimension weights: {w_dim}. Imputation of missing values: {imp}. Outlier treatment: {out}. "
               "Higher score = more prone.",
     },
+    "norm.minmax": {"id": "min–maks ke rentang {lo:g}–{hi:g}", "en": "min–max to {lo:g}–{hi:g}"},
+    "norm.zscore": {"id": "skor-z", "en": "z-score"},
+    "norm.rank": {"id": "peringkat", "en": "rank"},
+    "norm.percentile": {"id": "peringkat persentil (CDC SVI)", "en": "percentile rank (CDC SVI)"},
+    "norm.goalposts": {"id": "tiang gawang (goalposts)", "en": "goalposts"},
+    "norm.target": {"id": "jarak ke target", "en": "distance to target"},
+    "norm.reference": {"id": "jarak ke wilayah rujukan", "en": "distance to a reference area"},
+    "agg.arithmetic": {"id": "rata-rata aritmetika", "en": "arithmetic mean"},
+    "agg.geometric": {"id": "rata-rata geometrik", "en": "geometric mean"},
+    "agg.harmonic": {"id": "rata-rata harmonik", "en": "harmonic mean"},
+    "agg.generalised": {"id": "rata-rata umum (pangkat {p:g})", "en": "generalised mean (power {p:g})"},
+    "agg.copeland": {"id": "metode Copeland", "en": "Copeland method"},
+    "wt.manual": {"id": "ditetapkan di konfigurasi", "en": "set in the configuration"},
+    "wt.equal": {"id": "sama rata", "en": "equal"},
+    "wt.ahp": {"id": "AHP (perbandingan berpasangan)", "en": "AHP (pairwise comparison)"},
+    "wt.pca": {"id": "berbasis PCA", "en": "PCA-based"},
+    "wt.budget": {"id": "alokasi anggaran poin oleh pakar", "en": "expert budget allocation"},
+    "imp.none": {"id": "tidak ada (indikator kosong diabaikan, bobot dibagi ulang)", "en": "none (missing indicators are skipped, weights renormalised)"},
+    "imp.mean": {"id": "rata-rata", "en": "mean"},
+    "imp.median": {"id": "median", "en": "median"},
+    "imp.group_mean": {"id": "rata-rata kelompok", "en": "group mean"},
+    "imp.group_median": {"id": "median kelompok", "en": "group median"},
+    "out.off": {"id": "tidak", "en": "none"},
+    "out.on": {"id": "aturan COINr (winsorisasi lalu transformasi log)", "en": "COINr rule (winsorise, then log-transform)"},
     "rep.rule.bands": {"id": "Kelas ditentukan dari skor: Bahaya ≥ {b:g}, Waspada ≥ {w:g}, Siaga ≥ {s:g}, selain itu Aman.",
                        "en": "Classes from the score: Bahaya ≥ {b:g}, Waspada ≥ {w:g}, Siaga ≥ {s:g}, otherwise Aman."},
     "rep.rule.count": {"id": "Kelas ditentukan dengan aturan hitungan BNN (jumlah indikator pokok dan pendukung yang terpenuhi): {rules}; selain itu Aman.",
@@ -92,9 +117,14 @@ register({
     "rep.median": {"id": "median", "en": "median"},
     "rep.max": {"id": "maks", "en": "max"},
     "rep.missing": {"id": "kosong", "en": "missing"},
-    "rep.method.short": {"id": "min–maks, rata-rata aritmetika, {rule}", "en": "min–max, arithmetic mean, {rule}"},
     "rep.rule.short.bands": {"id": "kelas dari skor", "en": "classes from score"},
-    "rep.rule.short.count": {"id": "aturan hitungan BNN", "en": "BNN count rule"},
+    "rep.rule.short.count_rule": {"id": "aturan hitungan BNN", "en": "BNN count rule"},
+    "rep.rule.short.quantiles": {"id": "kelas kuantil", "en": "quantile classes"},
+    "rep.rule.short.jenks": {"id": "kelas Fisher–Jenks", "en": "Fisher–Jenks classes"},
+    "rep.rule.quantiles": {"id": "Kelas dari kuartil skor: seperempat wilayah dengan skor tertinggi Bahaya, berikutnya Waspada, Siaga, lalu Aman.",
+                           "en": "Classes from score quartiles: the quarter of areas with the highest scores Bahaya, then Waspada, Siaga, Aman."},
+    "rep.rule.jenks": {"id": "Kelas dari pemisahan alami Fisher–Jenks atas skor (4 kelas).",
+                       "en": "Classes from Fisher–Jenks natural breaks of the score (4 classes)."},
 })
 
 _TEMPLATE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string("""<!DOCTYPE html>
@@ -156,14 +186,31 @@ def rule_text(res: "RunResult") -> str:
     c, lang = res.study.config.classification, res.lang
     if c.method == "bands":
         return t("rep.rule.bands", lang, b=c.bands["Bahaya"], w=c.bands["Waspada"], s=c.bands["Siaga"])
+    if c.method in ("quantiles", "jenks"):
+        return t(f"rep.rule.{c.method}", lang)
     rules = "; ".join(t("rep.rule.item", lang, cls=r.cls, m=r.main, s=r.supporting) for r in c.count_rule)
     return t("rep.rule.count", lang, rules=rules)
 
 
+def method_text(res: "RunResult") -> str:
+    """The method paragraph of the report, composed from the configured choices."""
+    ix, lang = res.study.config.index, res.lang
+
+    def agg(level: str) -> str:
+        return t(f"agg.{ix.level_aggregation(level)}", lang, p=ix.power)
+
+    return t("rep.method.text", lang, norm=t(f"norm.{ix.normalisation}", lang, lo=ix.range[0], hi=ix.range[1]),
+             agg_dim=agg("dimension"), agg_idx=agg("index"), w_ind=t(f"wt.{ix.weighting.indicators}", lang),
+             w_dim=t(f"wt.{ix.weighting.dimensions}", lang), imp=t(f"imp.{ix.imputation}", lang),
+             out=t("out.on" if ix.outliers else "out.off", lang))
+
+
 def method_summary(res: "RunResult") -> str:
     """One line naming the method, for map subtitles."""
-    rule = t("rep.rule.short.bands" if res.study.config.classification.method == "bands" else "rep.rule.short.count", res.lang)
-    return t("rep.method.short", res.lang, rule=rule)
+    ix, lang = res.study.config.index, res.lang
+    rule = t(f"rep.rule.short.{res.study.config.classification.method}", lang)
+    return ", ".join([t(f"norm.{ix.normalisation}", lang, lo=ix.range[0], hi=ix.range[1]),
+                      t(f"agg.{ix.level_aggregation('index')}", lang, p=ix.power), rule])
 
 
 def _indicator_summary(res: "RunResult") -> pd.DataFrame:
@@ -220,7 +267,7 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         counts=[(c, counts[c]) for c in CLASSES], top=top, map_png=_b64(figures["map.png"]),
         uncertain_note=t("rep.caveat.uncertain", lang) if unc is not None and unc.any() else "",
         ranking=_html_table(ranking_table(res)), reference=reference,
-        method_text=t("rep.method.text", lang, lo=cfg.index.range[0], hi=cfg.index.range[1]),
+        method_text=method_text(res),
         rule_text=rule_text(res), indicators=_html_table(indicator_table(res)),
         suppression_note=t("rep.indsummary.note", lang, k=cfg.privacy.min_count - 1, m=cfg.privacy.min_count),
         indsummary=_html_table(_indicator_summary(res)), sections=sections,
