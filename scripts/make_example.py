@@ -87,7 +87,8 @@ def main() -> None:
         name="Kota Pangkalpinang", areas_file="kelurahan.geojson", data_file="indikator_ILUSTRATIF.csv",
         data_date="2025 (ilustratif)", illustrative=True, group_column="nama_kec",
         reference_column="bnnk_zona_merah_2025", population_column="penduduk_ilustratif",
-        classification="count_rule"), encoding="utf-8")
+        classification="count_rule") + "\n" + (ROOT / "scripts" / "pangkalpinang_stages.toml").read_text(encoding="utf-8"),
+        encoding="utf-8")
     print(f"wrote {OUT}")
 
 

@@ -37,8 +37,8 @@ def test_validate_lists_every_error_and_exits_1(study):
     res = invoke("validate", study, "--lang", "en")
     assert res.exit_code == 1
     assert "3 errors found" in res.output
-    assert "[ERROR] data.csv, row 2, column 'x1': value is not a number (value: 'abc')" in res.output
-    assert "[ERROR] data.csv, row 4, column 'x1': negative count (value: '-3') — expected: a count ≥ 0" in res.output
+    assert "[ERROR] data.csv, row 2, column 'x1': value is not a valid number (value: 'abc')" in res.output
+    assert "[ERROR] data.csv, row 4, column 'x1': negative value for an indicator that cannot be negative (value: '-3')" in res.output
     assert "19.71.99.9999" in res.output
 
 

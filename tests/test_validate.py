@@ -172,3 +172,147 @@ def test_year_filter(study):
     s = load_study(study)  # no year configured: the latest year is used and said so
     assert list(s.data["x1"]) == [0, 1, 2, 3]
     assert [f.code for f in s.findings] == ["latest_year"]
+
+
+# ---------------------------------------------------------------- messy real-world tables
+def _table(study, header, rows):
+    write_csv(study / "data.csv", header, rows)
+
+
+def test_ambiguous_thousands_in_a_rate_column_is_an_error(study):
+    # x3 is not a count: "5.309" may be 5309 or 5.309 and nothing else in the column settles it
+    _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, '"5.309"'], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
+    (f,) = errors_of(study)
+    assert (f.code, f.row, f.column, f.value) == ("not_numeric", 2, "x3", "5.309")
+    assert "5309" in f.expected
+
+
+def test_column_style_settles_ambiguity(study):
+    # a decimal comma elsewhere in the column says the dot is a thousands separator: 1.234 = 1234
+    _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, '"1.234"'], [CODES[1], 5, 2, '"2,5"'], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
+    s = load_study(study)
+    assert s.data["x3"].tolist() == [1234.0, 2.5, 5.0, 3.0]
+
+
+def test_counts_read_separators_as_thousands(study):
+    # x1 is a count: "1.879" and "7,306" can only be 1879 and 7306
+    _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], '"1.879"', 4, 1], [CODES[1], '"7,306"', 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
+    assert load_study(study).data["x1"].tolist() == [1879.0, 7306.0, 10.0, 20.0]
+
+
+def test_count_must_be_whole(study):
+    _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], '"2,5"', 4, 1], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
+    (f,) = errors_of(study)
+    assert (f.code, f.row, f.column) == ("not_whole", 2, "x1")
+
+
+def test_mixed_number_styles_in_a_column(study):
+    _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, '"1,5"'], [CODES[1], 5, 2, "2.5"], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
+    (f,) = errors_of(study)
+    assert (f.code, f.column) == ("mixed_number_style", "x3")
+
+
+def test_missing_tokens_are_reported(study):
+    _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], "-", 4, 1], [CODES[1], "NA", 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
+    s = load_study(study)
+    tok = [f for f in s.findings if f.code == "missing_token"]
+    assert len(tok) == 1 and tok[0].column == "x1" and "2 sel" in tok[0].message and "baris 2, 3" in tok[0].message
+    assert s.data["x1"].isna().tolist() == [True, True, False, False]
+
+
+def test_percent_formatted_excel_cells_are_rescaled(study):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Tabel indikator 2025"])          # a title row above the header
+    ws.append(["KODE", "x1", "x2", " X3 "])       # headings in another case, with spaces
+    for c, v in zip(CODES, [0.1, 0.2, 0.3, 0.4]):
+        ws.append([c, 1, 1, v])
+    for row in ws.iter_rows(min_row=3, min_col=4, max_col=4):
+        row[0].number_format = "0.0%"
+    ws.append([None, None, None, None])
+    wb.save(study / "data.xlsx")
+    cfg = (study / "petarawan.toml").read_text().replace('file = "data.csv"', 'file = "data.xlsx"')
+    (study / "petarawan.toml").write_text(cfg)
+    s = load_study(study)
+    assert s.data["x3"].tolist() == pytest.approx([10, 20, 30, 40])
+    assert {"header_row", "percent_cells"} <= {f.code for f in s.findings}
+
+
+def test_did_you_mean_for_misspelt_column(study):
+    _table(study, ["kode", "x1", "x2", "xx3"], [[c, 1, 1, 1] for c in CODES])
+    (f,) = errors_of(study)
+    assert f.column == "x3" and "'xx3'" in f.expected
+
+
+def test_names_in_code_column_get_a_hint(study):
+    _table(study, ["kode", "x1", "x2", "x3"], [[n, 1, 1, 1] for n in ["Alfa", "Bravo", "Charlie", "Delta"]])
+    findings = errors_of(study)
+    assert len(findings) == 4 and all("NAMA" in f.message for f in findings)
+
+
+def test_reference_yes_no_and_bad_value(study):
+    cfg = (study / "petarawan.toml").read_text().replace('file = "data.csv"', 'file = "data.csv"\nreference_column = "zona"')
+    (study / "petarawan.toml").write_text(cfg)
+    _table(study, ["kode", "x1", "x2", "x3", "zona"], [[CODES[0], 0, 4, 1, "ya"], [CODES[1], 5, 2, 3, "Tidak"],
+                                                        [CODES[2], 10, 0, 5, 1], [CODES[3], 20, 4, 3, "mungkin"]])
+    (f,) = errors_of(study)
+    assert (f.code, f.row, f.value) == ("not_binary", 5, "mungkin")
+
+
+def test_partial_data_warning_lists_missing(study):
+    _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, None, None], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
+    (f,) = load_study(study).findings
+    assert (f.code, f.value) == ("partial_data", CODES[0]) and "1 dari 3" in f.message and "x2, x3" in f.message
+
+
+def test_year_configured_without_year_column(study):
+    cfg = (study / "petarawan.toml").read_text().replace('file = "data.csv"', 'file = "data.csv"\nyear = 2025')
+    (study / "petarawan.toml").write_text(cfg)
+    (f,) = errors_of(study)
+    assert f.code == "no_year_column"
+
+
+def test_points_are_not_areas(study):
+    gj = boundary_geojson()
+    gj["features"][2]["geometry"] = {"type": "Point", "coordinates": [106.1, -2.1]}
+    (study / "areas.geojson").write_text(json.dumps(gj), encoding="utf-8")
+    (f,) = errors_of(study)
+    assert (f.code, f.row) == ("not_polygon", 3)
+
+
+def test_projected_coordinates_declared_as_degrees(study):
+    # UTM metres in a GeoJSON (which GDAL always reads as WGS84)
+    gj = boundary_geojson()
+    for feat in gj["features"]:
+        feat["geometry"]["coordinates"] = [[[x * 1000 + 500000, y * 1000 + 9700000] for x, y in ring]
+                                           for ring in feat["geometry"]["coordinates"]]
+    (study / "areas.geojson").write_text(json.dumps(gj), encoding="utf-8")
+    (f,) = errors_of(study)
+    assert f.code == "coordinates_out_of_range" and "EPSG:32748" in f.expected
+
+
+def test_shapefile_without_dbf(study):
+    g = gpd.GeoDataFrame({"kode": CODES, "nama": list("ABCD"), "kec": ["S"] * 4},
+                         geometry=[Polygon([(0, 0), (1, 0), (1, 1)])] * 4, crs=4326)
+    g.to_file(study / "areas.shp")
+    (study / "areas.dbf").unlink()
+    cfg = (study / "petarawan.toml").read_text().replace('file = "areas.geojson"', 'file = "areas.shp"')
+    (study / "petarawan.toml").write_text(cfg)
+    (f,) = errors_of(study)
+    assert f.code == "shapefile_part_missing" and "areas.dbf" in f.message
+
+
+def test_implausible_rate_is_warned(study):
+    cfg = (study / "petarawan.toml").read_text().replace('code = "x1"', 'code = "x1"\ndenominator = "pop"')
+    (study / "petarawan.toml").write_text(cfg)
+    _table(study, ["kode", "pop", "x1", "x2", "x3"], [[CODES[0], 1000, 0, 4, 1], [CODES[1], 7, 50, 2, 3],
+                                                       [CODES[2], 1000, 10, 0, 5], [CODES[3], 1000, 20, 4, 3]])
+    (f,) = load_study(study).findings
+    assert (f.code, f.row, f.value) == ("implausible_rate", 3, CODES[1])
+
+
+def test_errors_are_ordered_by_row(study):
+    _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, "b"], [CODES[1], "a", 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
+    assert [(f.row, f.column) for f in errors_of(study)] == [(2, "x3"), (3, "x1")]

@@ -10,8 +10,9 @@ Four rules, chosen by ``[classification] method``:
   met gives the class; an area meeting none is Aman.
 - ``quantiles``: four classes of equal count (quartiles of the score; mapclassify ``Quantiles``).
 - ``jenks``: Fisher–Jenks natural breaks into four classes (Fisher 1958; mapclassify
-  ``FisherJenks``), which minimise the within-class sum of squared deviations (fitted on at most
-  2,000 evenly spaced order statistics for large studies, see :func:`_jenks_bins`).
+  ``FisherJenks``, reimplemented vectorised in :func:`fisher_jenks_breaks`), which minimise the
+  within-class sum of squared deviations (fitted on at most 1,000 evenly spaced order statistics
+  for large studies, see :func:`_jenks_bins`).
 
 An area without a score gets no class (``<NA>``), whatever the rule.
 """
@@ -22,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from .config import CLASSES, StudyConfig
+from .errors import ConfigError
 
-__all__ = ["classify", "rank", "present_counts", "class_from_score", "agreement"]
+__all__ = ["classify", "rank", "present_counts", "class_from_score", "agreement", "fisher_jenks_breaks"]
 
 
 def present_counts(data: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
@@ -91,24 +93,58 @@ def class_from_score(score: np.ndarray, config: StudyConfig) -> np.ndarray:
     raise ValueError(f"method {cfg.method!r} does not classify from the score")
 
 
-JENKS_MAX_POINTS = 2000
+JENKS_MAX_POINTS = 1000
+
+
+def fisher_jenks_breaks(values: np.ndarray, k: int = 4) -> np.ndarray:
+    """Exact Fisher–Jenks optimal breaks (Fisher 1958): the partition of the sorted values into
+    ``k`` contiguous classes that minimises the total within-class sum of squared deviations.
+
+    Dynamic programme over prefix sums, vectorised with numpy (O(k n²) arithmetic, O(n²)
+    memory); gives the same classes as mapclassify ``FisherJenks`` (tested).
+
+    Returns
+    -------
+    ndarray (k,): the largest value of each class (mapclassify's ``bins``).
+    """
+    x = np.sort(np.asarray(values, float))
+    n = len(x)
+    k = min(k, n)
+    c1 = np.concatenate([[0.0], np.cumsum(x)])
+    c2 = np.concatenate([[0.0], np.cumsum(x * x)])
+    i = np.arange(n)[:, None]  # class start
+    j = np.arange(n)[None, :]  # class end (inclusive)
+    cnt = (j - i + 1).astype(float)
+    with np.errstate(all="ignore"):
+        s1 = c1[j + 1] - c1[i]
+        ssd = (c2[j + 1] - c2[i]) - s1 * s1 / cnt
+    ssd = np.where(j >= i, np.maximum(ssd, 0.0), np.inf)
+    best = ssd[0].copy()  # one class covering 0..j
+    back = []
+    for _ in range(1, k):
+        prev = np.concatenate([[np.inf], best[:-1]])  # best cost of values 0..i-1
+        tot = prev[:, None] + ssd  # start the last class at i
+        arg = np.argmin(tot, axis=0)
+        back.append(arg)
+        best = tot[arg, np.arange(n)]
+    ends = [n - 1]
+    end = n - 1
+    for arg in reversed(back):
+        start = int(arg[end])
+        ends.append(start - 1)
+        end = start - 1
+    return x[np.array(sorted(ends))]
 
 
 def _jenks_bins(vals: np.ndarray) -> np.ndarray:
     """Fisher–Jenks class (0–3) of each value.  Above :data:`JENKS_MAX_POINTS` values the breaks
     are found on that many evenly spaced order statistics of the sorted values (deterministic,
     unlike mapclassify's random ``FisherJenksSampled``), then applied to every value."""
-    import warnings
-
-    import mapclassify
-
     fit = vals
     if len(vals) > JENKS_MAX_POINTS:
         srt = np.sort(vals)
         fit = srt[np.linspace(0, len(srt) - 1, JENKS_MAX_POINTS).round().astype(int)]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "Numba not installed": the pure-python path is exact
-        bins = np.asarray(mapclassify.FisherJenks(fit, k=4).bins, float)
+    bins = fisher_jenks_breaks(fit, 4).astype(float)
     bins[-1] = np.inf
     return np.searchsorted(bins, vals, side="left")
 
@@ -128,6 +164,11 @@ def classify(score: pd.Series, data: pd.DataFrame, config: StudyConfig) -> pd.Da
     ``<NA>`` where the score is NaN), ``n_main``, ``n_supporting`` (Int64).
     """
     cfg = config.classification
+    if cfg.method == "bands" and config.index.normalisation in ("zscore", "rank"):
+        raise ConfigError(
+            f"classification.method = 'bands' classes scores on index.range {list(config.index.range)}, but "
+            f"index.normalisation = '{config.index.normalisation}' does not put scores on that range; use minmax, "
+            f"percentile, goalposts, target or reference, or classification.method = 'quantiles' or 'jenks'")
     counts = present_counts(data.reindex(score.index), config)
     s = score.to_numpy(float)
     if cfg.method == "count_rule":
@@ -153,8 +194,10 @@ def classify(score: pd.Series, data: pd.DataFrame, config: StudyConfig) -> pd.Da
 
 def rank(score: pd.Series) -> pd.Series:
     """Rank 1 = most prone (highest score); ties share the lowest rank number (pandas
-    ``method="min"``, as competition ranking 1, 2, 2, 4); NaN stays ``<NA>``; dtype Int64."""
-    r = score.rank(ascending=False, method="min", na_option="keep")
+    ``method="min"``, as competition ranking 1, 2, 2, 4); NaN stays ``<NA>``; dtype Int64.
+    Scores are compared at 9 decimals, so equal scores computed along different floating-point
+    paths (e.g. 75 and 74.99999999999999) tie."""
+    r = score.round(9).rank(ascending=False, method="min", na_option="keep")
     return r.astype("Int64").rename("rank")
 
 

@@ -192,6 +192,13 @@ def init(study_dir: Path = typer.Argument(..., help="Folder studi baru / new stu
     console.print(t("cli.init.done", lang.value, dir=study_dir, data=written[1].name, areas=written[2].name))
 
 
+from .potential.form import form_command  # noqa: E402  (issue 5: XLSForm for the study's areas)
+from .track import track_app  # noqa: E402  (issue 5: petarawan track)
+
+app.command("form")(form_command)
+app.add_typer(track_app, name="track")
+
+
 def entry() -> None:  # pragma: no cover - thin wrapper for python -m
     app(prog_name="petarawan")
 

@@ -19,6 +19,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .spatial.config import HotspotConfig
+from .potential.config import PotentialConfig
+from .plan.config import PlanConfig
 
 CLASSES: tuple[str, ...] = ("Bahaya", "Waspada", "Siaga", "Aman")
 """BNN classes from worst to best."""
@@ -65,7 +68,8 @@ class IndicatorSpec(Strict):
     direction: Literal[1, -1] = 1
     dimension: str
     weight: float = Field(1.0, ge=0)
-    count: bool = Field(False, description="A count: negative values are errors")
+    count: bool = Field(False, description="A count: values must be whole numbers ≥ 0")
+    nonnegative: bool = Field(False, description="Values must be ≥ 0 (quantities, percentages); implied by count")
     bnn: Literal["main", "supporting"] | None = Field(None, description="BNN main (pokok) or supporting (pendukung) indicator")
     present_at: float | None = Field(
         None, description="BNN indicator counts as present when value >= present_at (<= for direction -1)"
@@ -283,6 +287,9 @@ class StudyConfig(Strict):
     privacy: PrivacySection = PrivacySection()
     # optional stages (each owned by its module) are added below this line
     # -- stage sections --
+    potential: PotentialConfig | None = None
+    plan: PlanConfig | None = None
+    hotspots: HotspotConfig | None = None
     uncertainty: UncertaintySection | None = None
     audit: AuditSection = AuditSection()
 

@@ -24,8 +24,8 @@ class Finding:
     ----------
     level : {"error", "warning", "info"}
     message : str
-        Human-readable text, by convention ``"<Bahasa Indonesia> / <English>"``;
-        :meth:`text` picks one side.
+        Human-readable text in Bahasa Indonesia (or in both languages when ``message_en`` is
+        not given).
     file : str | None
         File name (relative to the study folder) the problem is in.
     row : int | None
@@ -35,7 +35,7 @@ class Finding:
     value : Any
         The offending value, as read.
     expected : str | None
-        What would have been accepted.
+        What would have been accepted (Bahasa Indonesia, or both languages).
     code : str
         Stable machine identifier of the kind of finding (e.g. ``"duplicate_code"``).
     """
@@ -48,6 +48,8 @@ class Finding:
     column: str | None = None
     value: Any = None
     expected: str | None = None
+    message_en: str | None = None
+    expected_en: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -70,22 +72,32 @@ class Finding:
         return ", ".join(parts)
 
     def text(self, lang: str | None = None) -> str:
-        """The message in ``lang`` ("id" or "en"); both sides when ``lang`` is None."""
-        if lang is None or " / " not in self.message:
+        """The message in ``lang`` ("id" or "en"); ``"id / en"`` when ``lang`` is None."""
+        if self.message_en is None:
             return self.message
-        ind, _, eng = self.message.partition(" / ")
-        return eng if lang == "en" else ind
+        if lang is None:
+            return f"{self.message} / {self.message_en}"
+        return self.message_en if lang == "en" else self.message
+
+    def expectation(self, lang: str | None = None) -> str | None:
+        """What was expected, in ``lang`` when both languages were given."""
+        if self.expected_en is None or self.expected is None:
+            return self.expected
+        if lang is None:
+            return f"{self.expected} / {self.expected_en}"
+        return self.expected_en if lang == "en" else self.expected
 
     def render(self, lang: str | None = None) -> str:
         """One line: level, location, message, value and what was expected."""
         loc = self.location(lang)
-        level = {"id": {"error": "GALAT", "warning": "PERINGATAN", "info": "INFO"}}.get(lang or "", {}).get(
+        level = {"id": {"error": "KESALAHAN", "warning": "PERINGATAN", "info": "INFO"}}.get(lang or "", {}).get(
             self.level, self.level.upper())
         s = f"[{level}] {loc + ': ' if loc else ''}{self.text(lang)}"
         if self.value is not None:
             s += f" ({'value' if lang == 'en' else 'nilai'}: {self.value!r})"
-        if self.expected:
-            s += f" — {'expected' if lang == 'en' else 'diharapkan'}: {self.expected}"
+        exp = self.expectation(lang)
+        if exp:
+            s += f" — {'expected' if lang == 'en' else 'diharapkan'}: {exp}"
         return s
 
     def __str__(self) -> str:
@@ -134,6 +146,11 @@ class Findings:
     def warnings(self) -> list[Finding]:
         return [f for f in self.items if f.level == "warning"]
 
+    def sort(self) -> None:
+        """Order by file, then row, then column — the order a user fixes them in."""
+        self.items.sort(key=lambda f: (f.file or "", f.row if f.row is not None else -1, f.column or ""))
+
     def raise_if_errors(self) -> None:
         if self.errors:
+            self.sort()
             raise InputError(self.errors)

@@ -109,6 +109,11 @@ STAGES: list[tuple[str, str, str]] = [
     # (config section, phase "pre" | "post", "module:function") — the pipeline calls each stage
     # whose section is set in petarawan.toml, pre-index stages first, in this order.
     # -- stage registry --
+    ("audit", "post", "petarawan.index.audit:run_audit"),
+    ("uncertainty", "post", "petarawan.index.uncertainty_report:run_uncertainty"),
+    ("potential", "pre", "petarawan.potential.stage:run_potential"),
+    ("plan", "post", "petarawan.plan.stage:run_plan"),
+    ("hotspots", "pre", "petarawan.spatial.stage:run_hotspots"),
 ]
 """Optional stages.  A ``pre`` stage runs before the composite index and may return
 ``indicators`` that ``[[indicators]]`` entries use by code (e.g. ``gi_z`` of cases, the

@@ -19,6 +19,7 @@ class FrameworkIndicator:
     dimension: str
     direction: int = 1
     count: bool = True
+    nonnegative: bool = True
     bnn: str | None = None
     present_at: float | None = None
     weight: float = 1.0
@@ -40,7 +41,7 @@ FRAMEWORK = [
                        bnn="main", present_at=1, weight=1.5, source="BNNK / Satresnarkoba"),
     FrameworkIndicator("produksi", "Kegiatan produksi narkoba", "Drug production activity", "lokasi", "pasokan",
                        bnn="main", present_at=1, source="BNNK / Satresnarkoba"),
-    FrameworkIndicator("barang_bukti", "Barang bukti disita", "Seized evidence", "gram", "pasokan",
+    FrameworkIndicator("barang_bukti", "Barang bukti disita", "Seized evidence", "gram", "pasokan", count=False,
                        bnn="main", present_at=1, source="BNNK / Polres"),
     FrameworkIndicator("jalur_masuk", "Jalur/pintu masuk narkoba", "Drug entry points", "lokasi", "pasokan",
                        bnn="main", present_at=1, source="BNNK, pemetaan lapangan"),
@@ -145,6 +146,8 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
         out += ["[[indicators]]", f"code = {_q(i.code)}", f"label_id = {_q(i.label_id)}", f"label_en = {_q(i.label_en)}",
                 f"unit = {_q(i.unit)}", f"source = {_q(i.source)}", f"dimension = {_q(i.dimension)}",
                 f"direction = {i.direction}", f"weight = {i.weight}", f"count = {'true' if i.count else 'false'}"]
+        if not i.count and i.nonnegative:
+            out.append("nonnegative = true")
         if i.rate and population_column:
             out += [f"denominator = {_q(population_column)}  # masuk indeks sebagai laju per 10.000 penduduk", "per = 10000"]
         if i.bnn:

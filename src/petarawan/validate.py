@@ -3,20 +3,29 @@
 :func:`load_study` reads every input named in the configuration, checks it, and returns a
 :class:`Study` whose frames are indexed by the canonical area code.  It collects *all*
 problems before deciding: errors raise one :class:`~petarawan.errors.InputError` listing every
-one of them; warnings travel with the study into ``run.json`` and the Excel sheet.
+one of them (ordered by file, row, column); warnings travel with the study into ``run.json``
+and the Excel sheet.
 
 Checks (each yields a Finding with file, row, column, value and what was expected):
 
-- boundaries: readable, CRS declared, code and name columns present, codes present and unique,
-  geometries present and valid (invalid ones are repaired with ``shapely.make_valid`` and
-  reported as warnings);
-- table: readable, code column and every configured indicator column present, codes known and
-  unique (per year), values numeric (decimal comma accepted), counts not negative, areas without
-  any data (warning: the area gets no score).
+- boundaries: readable (a Shapefile with its .dbf/.shx), CRS declared, coordinates inside the
+  CRS's valid range (a projected file declared as WGS84 is caught), polygons only, code and name
+  columns present (matched ignoring case and spaces), codes present and unique, geometries
+  present and valid (invalid ones are repaired with ``shapely.make_valid`` and reported as
+  warnings), empty names (warning);
+- table: readable, header found (a title row above it is skipped), code column and every
+  configured indicator column present (with a "did you mean"), blank rows skipped, codes known
+  and unique (per year) with hints when the column holds names, numbers parsed with one style per
+  column (decimal comma or point; ambiguous ``5.309`` is an error unless the column settles it;
+  counts must be whole numbers), missing-value tokens (``-``, ``NA``) reported, Excel percent
+  cells rescaled and reported, counts not negative, denominators positive, rates not above their
+  base, reference labels 0/1 (or ya/tidak), areas without data (warning: no score) and areas with
+  partial data (warning listing what is missing).
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +37,11 @@ import shapely
 from .codes import normalise_code
 from .config import StudyConfig, load_config
 from .errors import Finding, Findings, InputError
-from .io.readers import parse_number, read_boundaries, read_table, resolve, sha256
+from .io.readers import NumberError, Table, number_style, parse_number, read_boundaries, read_sheet, resolve, sha256
+
+POLYGONAL = {"Polygon", "MultiPolygon"}
+YES = {"1", "ya", "y", "yes", "true", "benar"}
+NO = {"0", "tidak", "t", "no", "n", "false", "salah", "bukan"}
 
 
 @dataclass
@@ -44,10 +57,10 @@ class Study:
     data : DataFrame
         Index ``code`` (same order as ``areas``); one float column per indicator (NaN = missing),
         as entered (counts stay counts).
-    denominators : DataFrame
-        Index ``code``; one column per denominator named by an indicator (e.g. population).
     reference : Series | None
         The published 0/1 label named by ``data.reference_column``, index ``code``.
+    denominators : DataFrame
+        Index ``code``; one column per denominator named by an indicator (e.g. population).
     findings : list[Finding]
         Warnings and notes (no errors: errors raise).
     input_hashes : dict[str, str]
@@ -64,162 +77,336 @@ class Study:
     input_hashes: dict[str, str] = field(default_factory=dict)
 
 
+def _match_column(wanted: str, columns: list[str]) -> str | None:
+    """The column named ``wanted``, ignoring case and surrounding spaces."""
+    if wanted in columns:
+        return wanted
+    key = wanted.strip().lower()
+    hits = [c for c in columns if str(c).strip().lower() == key]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _missing_column(found: Findings, label: str, wanted: str, columns: list[str]) -> None:
+    close = difflib.get_close_matches(wanted, [str(c) for c in columns], n=1, cutoff=0.6)
+    hint_id = f"; mungkin maksudnya '{close[0]}'?" if close else ""
+    hint_en = f"; did you mean '{close[0]}'?" if close else ""
+    shown = [str(c) for c in columns][:25]
+    found.add("error", "missing_column", f"kolom wajib '{wanted}' tidak ada", file=label, column=wanted,
+              message_en=f"required column '{wanted}' is missing",
+              expected=f"kolom bernama '{wanted}'{hint_id} (kolom yang ada: {shown})",
+              expected_en=f"a column named '{wanted}'{hint_en} (columns found: {shown})")
+
+
 def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Findings) -> gpd.GeoDataFrame | None:
     """Check a boundary layer and return it indexed by canonical code (``None`` if unusable)."""
     a = cfg.areas
-    missing = [c for c in (a.code_column, a.name_column, a.group_column) if c and c not in gdf.columns]
-    for c in missing:
-        found.add("error", "missing_column", "kolom wajib tidak ada / required column missing", file=label, column=c,
-                  expected=f"a column named '{c}' (columns found: {[x for x in gdf.columns if x != 'geometry']})")
-    if gdf.crs is None:
-        found.add("error", "missing_crs", "sistem koordinat (CRS) tidak dinyatakan / no CRS declared", file=label,
-                  expected="a file that declares its CRS (e.g. EPSG:4326 or EPSG:32748); set it in QGIS: Layer › Set CRS")
-    if missing or len(gdf) == 0:
-        if len(gdf) == 0:
-            found.add("error", "empty", "berkas batas wilayah kosong / boundary file has no features", file=label)
-        return None
-    codes = [normalise_code(v) for v in gdf[a.code_column]]
-    seen: dict[str, int] = {}
-    ok = True
-    for i, code in enumerate(codes, start=1):
-        if code is None:
-            found.add("error", "empty_code", "kode wilayah kosong / empty area code", file=label, row=i,
-                      column=a.code_column, expected="a Kemendagri code such as 19.71.01.1008")
-            ok = False
-        elif code in seen:
-            found.add("error", "duplicate_code", f"kode wilayah ganda (juga di fitur {seen[code]}) / duplicate area code (also feature {seen[code]})",
-                      file=label, row=i, column=a.code_column, value=code, expected="each area once")
-            ok = False
+    cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    names: dict[str, str] = {}
+    for key, wanted in (("code", a.code_column), ("name", a.name_column), ("group", a.group_column)):
+        if not wanted:
+            continue
+        got = _match_column(wanted, cols)
+        if got is None:
+            _missing_column(found, label, wanted, cols)
         else:
-            seen[code] = i
+            names[key] = got
+    if gdf.crs is None:
+        found.add("error", "missing_crs", "sistem koordinat (CRS) tidak dinyatakan", file=label,
+                  message_en="no coordinate reference system (CRS) declared",
+                  expected="berkas yang menyatakan CRS-nya (mis. EPSG:4326 atau EPSG:32748); di QGIS: Layer › Set CRS, lalu simpan ulang",
+                  expected_en="a file that declares its CRS (e.g. EPSG:4326 or EPSG:32748); in QGIS: Layer › Set CRS, then save again")
+    if len(gdf) == 0:
+        found.add("error", "empty", "berkas batas wilayah tidak berisi fitur", file=label,
+                  message_en="the boundary file has no features")
+        return None
+    if len(names) < len([w for w in (a.code_column, a.name_column, a.group_column) if w]):
+        return None
+    ok = True
     geoms = gdf.geometry.values
     for i, g in enumerate(geoms, start=1):
         if g is None or g.is_empty:
-            found.add("error", "empty_geometry", "geometri kosong / empty geometry", file=label, row=i,
-                      value=codes[i - 1], expected="a polygon")
+            found.add("error", "empty_geometry", "geometri kosong", file=label, row=i, value=gdf[names["code"]].iloc[i - 1],
+                      message_en="empty geometry", expected="sebuah poligon", expected_en="a polygon")
             ok = False
+        elif g.geom_type not in POLYGONAL:
+            found.add("error", "not_polygon", f"geometri bertipe {g.geom_type}, bukan poligon", file=label, row=i,
+                      value=gdf[names["code"]].iloc[i - 1], message_en=f"geometry is a {g.geom_type}, not a polygon",
+                      expected="batas wilayah berupa Polygon/MultiPolygon (titik kejadian dimasukkan lewat [hotspots])",
+                      expected_en="area boundaries as Polygon/MultiPolygon (incident points go in [hotspots])")
+            ok = False
+    if gdf.crs is not None and gdf.crs.is_geographic and ok:
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+            found.add("error", "coordinates_out_of_range",
+                      f"koordinat di luar rentang derajat (x {minx:.6g}…{maxx:.6g}, y {miny:.6g}…{maxy:.6g}) padahal CRS-nya "
+                      f"{gdf.crs.to_string()}", file=label,
+                      message_en=f"coordinates outside the degree range (x {minx:.6g}…{maxx:.6g}, y {miny:.6g}…{maxy:.6g}) "
+                                 f"although the CRS is {gdf.crs.to_string()}",
+                      expected="bujur −180…180 dan lintang −90…90; bila koordinat dalam meter (mis. UTM 48S), nyatakan CRS "
+                               "yang benar (EPSG:32748) di berkasnya; bila lintang/bujur tertukar, perbaiki urutannya",
+                      expected_en="longitude −180…180 and latitude −90…90; if the coordinates are metres (e.g. UTM 48S), "
+                                  "declare the right CRS (EPSG:32748) in the file; if latitude/longitude are swapped, fix the order")
+            ok = False
+    codes = [normalise_code(v) for v in gdf[names["code"]]]
+    seen: dict[str, int] = {}
+    for i, code in enumerate(codes, start=1):
+        if code is None:
+            found.add("error", "empty_code", "kode wilayah kosong", file=label, row=i, column=names["code"],
+                      message_en="empty area code", expected="kode Kemendagri seperti 19.71.01.1008",
+                      expected_en="a Kemendagri code such as 19.71.01.1008")
+            ok = False
+        elif code in seen:
+            found.add("error", "duplicate_code", f"kode wilayah ganda (juga di fitur {seen[code]})", file=label, row=i,
+                      column=names["code"], value=code, message_en=f"duplicate area code (also feature {seen[code]})",
+                      expected="setiap wilayah satu kali", expected_en="each area once")
+            ok = False
+        else:
+            seen[code] = i
     if not ok or gdf.crs is None:
         return None
     valid = shapely.is_valid(geoms)
     if not valid.all():
         for i in np.flatnonzero(~valid):
-            found.add("warning", "invalid_geometry",
-                      f"geometri tidak valid, diperbaiki dengan make_valid / invalid geometry repaired with make_valid "
-                      f"({shapely.is_valid_reason(geoms[i])})", file=label, row=int(i) + 1, value=codes[i])
+            reason = shapely.is_valid_reason(geoms[i])
+            found.add("warning", "invalid_geometry", f"geometri tidak valid ({reason}); diperbaiki dengan make_valid",
+                      file=label, row=int(i) + 1, value=codes[i],
+                      message_en=f"invalid geometry ({reason}); repaired with make_valid")
         geoms = geoms.copy()
         geoms[~valid] = shapely.make_valid(geoms[~valid])
-    out = gpd.GeoDataFrame(
-        {"name": [None if v is None else str(v) for v in gdf[a.name_column]]},
-        geometry=gpd.GeoSeries(geoms, crs=gdf.crs).values, crs=gdf.crs,
-        index=pd.Index(codes, name="code"),
-    )
-    if a.group_column:
-        out.insert(1, "group", [None if v is None else str(v) for v in gdf[a.group_column]])
+    area_names = []
+    for i, (code, v) in enumerate(zip(codes, gdf[names["name"]]), start=1):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip():
+            found.add("warning", "empty_name", "nama wilayah kosong; kode dipakai sebagai nama", file=label, row=i,
+                      column=names["name"], value=code, message_en="empty area name; the code is used as its name")
+            area_names.append(code)
+        else:
+            area_names.append(" ".join(str(v).split()))
+    out = gpd.GeoDataFrame({"name": area_names}, geometry=gpd.GeoSeries(geoms, crs=gdf.crs).values, crs=gdf.crs,
+                           index=pd.Index(codes, name="code"))
+    if "group" in names:
+        out.insert(1, "group", [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+                                for v in gdf[names["group"]]])
     return out
 
 
-def check_table(df: pd.DataFrame, cfg: StudyConfig, known: pd.Index | None, label: str,
+def _column_values(df: pd.DataFrame, rows: list[int], col: str, label: str, found: Findings, *, whole: bool,
+                   percent: frozenset) -> np.ndarray:
+    """Parse one column's cells with one number style; report every bad cell."""
+    cells = [df.at[r, col] for r in rows]
+    style = number_style(cells)
+    out = np.full(len(rows), np.nan)
+    if style == "mixed":
+        found.add("error", "mixed_number_style", "kolom mencampur koma desimal (1,5) dan titik desimal (1.5)", file=label,
+                  column=col, message_en="the column mixes decimal commas (1,5) and decimal points (1.5)",
+                  expected="satu gaya angka per kolom", expected_en="one number style per column")
+        return out
+    tokens: list[int] = []
+    pct: list[int] = []
+    for j, (row, cell) in enumerate(zip(rows, cells)):
+        try:
+            x = parse_number(cell, style=style, whole=whole)
+        except NumberError as err:
+            kind, msg, msg_en = (("not_whole", "jumlah harus bilangan bulat", "a count must be a whole number")
+                                 if err.hint_en.startswith("a whole number") else
+                                 ("not_numeric", "nilai bukan angka yang sah", "value is not a valid number"))
+            found.add("error", kind, msg, file=label, row=int(row), column=col, value=cell, message_en=msg_en,
+                      expected=err.hint_id, expected_en=err.hint_en)
+            continue
+        if np.isnan(x) and cell is not None:
+            tokens.append(int(row))
+        if (int(row), col) in percent and not np.isnan(x):
+            x *= 100
+            pct.append(int(row))
+        out[j] = x
+    if tokens:
+        found.add("warning", "missing_token", f"{len(tokens)} sel berisi tanda kosong (-, NA, n/a) dibaca sebagai data kosong, "
+                  f"bukan 0 (baris {_rows(tokens)})", file=label, column=col,
+                  message_en=f"{len(tokens)} cells with a missing-value mark (-, NA, n/a) read as missing, not 0 (rows {_rows(tokens)})",
+                  expected="isi 0 bila memang nol", expected_en="write 0 where the value is zero")
+    if pct:
+        found.add("info", "percent_cells", f"{len(pct)} sel berformat persen di Excel dikalikan 100 (0,0981 → 9,81) (baris {_rows(pct)})",
+                  file=label, column=col,
+                  message_en=f"{len(pct)} Excel cells formatted as percent multiplied by 100 (0.0981 → 9.81) (rows {_rows(pct)})")
+    return out
+
+
+def _rows(rows: list[int], k: int = 8) -> str:
+    s = ", ".join(str(r) for r in rows[:k])
+    return s + (f", … (+{len(rows) - k})" if len(rows) > k else "")
+
+
+def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, label: str,
                 found: Findings) -> tuple[pd.DataFrame | None, pd.Series | None, pd.DataFrame]:
     """Check the indicator table; return numeric data, the reference label and the
     denominators, all indexed by code."""
+    df = table.cells
     d = cfg.data
+    if table.header_row > 1:
+        found.add("info", "header_row", f"judul kolom ditemukan di baris {table.header_row}; baris di atasnya diabaikan",
+                  file=label, row=table.header_row,
+                  message_en=f"column headings found on row {table.header_row}; the rows above are ignored")
+    cols = list(df.columns)
     wanted = [i.code for i in cfg.indicators if i.stage is None]
     denominators = sorted({i.denominator for i in cfg.indicators if i.denominator})
     needed = [d.code_column] + wanted + denominators + ([d.reference_column] if d.reference_column else [])
-    missing = [c for c in needed if c not in df.columns]
-    for c in missing:
-        found.add("error", "missing_column", "kolom wajib tidak ada / required column missing", file=label, column=c,
-                  expected=f"a column named '{c}' (columns found: {list(df.columns)})")
-    if d.code_column in missing:
+    colmap: dict[str, str] = {}
+    for w in dict.fromkeys(needed):
+        got = _match_column(w, cols)
+        if got is None:
+            _missing_column(found, label, w, cols)
+        else:
+            colmap[w] = got
+    if d.code_column not in colmap:
+        if table.sheets and len(table.sheets) > 1:
+            found.add("info", "sheets", f"berkas ini punya lembar {list(table.sheets)}; pilih dengan [data] sheet = \"...\"",
+                      file=label, message_en=f"this file has sheets {list(table.sheets)}; choose one with [data] sheet = \"...\"")
         return None, None, pd.DataFrame()
-    year_col = next((c for c in df.columns if c.lower() in ("year", "tahun")), None)
+    blank = [int(r) for r in df.index if all(v is None for v in df.loc[r])]
+    if blank:
+        found.add("info", "blank_rows", f"{len(blank)} baris kosong diabaikan (baris {_rows(blank)})", file=label,
+                  message_en=f"{len(blank)} blank rows ignored (rows {_rows(blank)})")
+        df = df.drop(index=blank)
+    year_col = next((c for c in cols if str(c).strip().lower() in ("year", "tahun")), None)
+    if year_col is None and d.year is not None:
+        found.add("error", "no_year_column", f"data.year = {d.year} tetapi tabel tidak punya kolom tahun/year", file=label,
+                  message_en=f"data.year = {d.year} but the table has no tahun/year column",
+                  expected="kolom 'tahun' atau hapus data.year", expected_en="a 'tahun' column, or remove data.year")
+        return None, None, pd.DataFrame()
     if year_col is not None:
-        years = df[year_col].map(lambda v: parse_number(v) if v is not None else np.nan)
+        years = pd.Series([_safe_number(v) for v in df[year_col]], index=df.index)
         if d.year is not None:
             df = df[years == d.year]
             if df.empty:
-                found.add("error", "no_rows_for_year", "tidak ada baris untuk tahun yang dipilih / no rows for the chosen year",
-                          file=label, column=year_col, value=d.year, expected=f"years present: {sorted(set(years.dropna().astype(int)))}")
+                found.add("error", "no_rows_for_year", f"tidak ada baris untuk tahun {d.year}", file=label, column=year_col,
+                          value=d.year, message_en=f"no rows for year {d.year}",
+                          expected=f"tahun yang ada: {sorted(set(years.dropna().astype(int)))}",
+                          expected_en=f"years present: {sorted(set(years.dropna().astype(int)))}")
                 return None, None, pd.DataFrame()
         elif years.nunique() > 1:
-            latest = years.max()
-            found.add("info", "latest_year", "tabel berisi beberapa tahun; dipakai tahun terbaru / several years in table; using the latest",
-                      file=label, column=year_col, value=int(latest), expected="set data.year in petarawan.toml to choose")
+            latest = int(years.max())
+            found.add("info", "latest_year", f"tabel berisi beberapa tahun; dipakai tahun terbaru {latest}", file=label,
+                      column=year_col, value=latest, message_en=f"the table holds several years; using the latest, {latest}",
+                      expected="tetapkan data.year di petarawan.toml untuk memilih", expected_en="set data.year in petarawan.toml to choose")
             df = df[years == latest]
-    codes = df[d.code_column].map(normalise_code)
+    code_col = colmap[d.code_column]
+    known = None if areas is None else areas.index
+    codes = df[code_col].map(normalise_code)
     rows_by_code: dict[str, int] = {}
     keep: list[int] = []
+    unknown: list[tuple[int, object]] = []
     for row, code in codes.items():
         if code is None:
-            found.add("error", "empty_code", "kode wilayah kosong / empty area code", file=label, row=int(row),
-                      column=d.code_column, expected="a Kemendagri code such as 19.71.01.1008 or 1971011008")
+            found.add("error", "empty_code", "kode wilayah kosong", file=label, row=int(row), column=code_col,
+                      message_en="empty area code", expected="kode Kemendagri seperti 19.71.01.1008 atau 1971011008",
+                      expected_en="a Kemendagri code such as 19.71.01.1008 or 1971011008")
         elif known is not None and code not in known:
-            found.add("error", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah / area code not in the boundary file",
-                      file=label, row=int(row), column=d.code_column, value=df.at[row, d.code_column],
-                      expected=f"one of the {len(known)} codes of the boundary file")
+            unknown.append((int(row), df.at[row, code_col]))
         elif code in rows_by_code:
-            found.add("error", "duplicate_code", f"kode wilayah ganda (juga di baris {rows_by_code[code]}) / duplicate area code (also row {rows_by_code[code]})",
-                      file=label, row=int(row), column=d.code_column, value=code, expected="one row per area (per year)")
+            found.add("error", "duplicate_code", f"kode wilayah ganda (juga di baris {rows_by_code[code]})", file=label,
+                      row=int(row), column=code_col, value=code,
+                      message_en=f"duplicate area code (also row {rows_by_code[code]})",
+                      expected="satu baris per wilayah (per tahun)", expected_en="one row per area (per year)")
         else:
             rows_by_code[code] = int(row)
             keep.append(row)
-    values = pd.DataFrame(index=pd.Index([codes[r] for r in keep], name="code"))
+    if unknown:
+        by_name = {} if areas is None else {str(n).strip().lower(): c for c, n in areas["name"].items()}
+        named = sum(1 for _, v in unknown if str(v).strip().lower() in by_name)
+        hint_id, hint_en = "", ""
+        if named >= max(1, len(unknown) // 2):
+            hint_id = " — kolom ini tampaknya berisi NAMA wilayah, bukan kode"
+            hint_en = " — this column seems to hold area NAMES, not codes"
+        elif len(unknown) == len(codes.dropna()) and len(unknown) > 2:
+            hint_id = " — tidak satu pun kode cocok; apakah ini kode BPS (10 digit) dan bukan kode Kemendagri?"
+            hint_en = " — no code matches; are these BPS codes (10 digits) rather than Kemendagri codes?"
+        for row, v in unknown:
+            total = " (baris total?)" if isinstance(v, str) and v.strip().lower() in ("jumlah", "total", "kota") else ""
+            found.add("error", "unknown_code", f"kode wilayah tidak ada di berkas batas wilayah{total}{hint_id}", file=label,
+                      row=row, column=code_col, value=v,
+                      message_en=f"area code not in the boundary file{total}{hint_en}",
+                      expected=f"salah satu dari {len(known)} kode di berkas batas wilayah (mis. {known[0]})",
+                      expected_en=f"one of the {len(known)} codes of the boundary file (e.g. {known[0]})")
+    index = pd.Index([codes[r] for r in keep], name="code")
+    values = pd.DataFrame(index=index)
     for spec in cfg.indicators:
-        if spec.stage is not None or spec.code not in df.columns:
+        if spec.stage is not None or spec.code not in colmap:
             continue
-        col = np.full(len(keep), np.nan)
-        for j, row in enumerate(keep):
-            cell = df.at[row, spec.code]
-            try:
-                x = parse_number(cell)
-            except ValueError:
-                found.add("error", "not_numeric", "nilai bukan angka / value is not a number", file=label, row=int(row),
-                          column=spec.code, value=cell, expected="a number (decimal comma accepted: 1,5)")
-                continue
-            if np.isinf(x):
-                found.add("error", "not_numeric", "nilai tak hingga / infinite value", file=label, row=int(row),
-                          column=spec.code, value=cell, expected="a finite number")
-                continue
-            if spec.count and x < 0:
-                found.add("error", "negative_count", "jumlah negatif / negative count", file=label, row=int(row),
-                          column=spec.code, value=cell, expected="a count ≥ 0")
-                continue
-            col[j] = x
-        values[spec.code] = col
-    denoms = pd.DataFrame(index=values.index)
+        col = colmap[spec.code]
+        x = _column_values(df, keep, col, label, found, whole=spec.count, percent=table.percent_cells)
+        nonneg = spec.count or spec.nonnegative
+        neg = [(r, df.at[r, col]) for r, v in zip(keep, x) if nonneg and v < 0]
+        for r, cell in neg:
+            found.add("error", "negative_count", "nilai negatif untuk indikator yang tidak boleh negatif", file=label,
+                      row=int(r), column=col, value=cell, message_en="negative value for an indicator that cannot be negative",
+                      expected="nilai ≥ 0 (jumlah, persentase, berat)", expected_en="a value ≥ 0 (a count, percentage or weight)")
+        values[spec.code] = np.where(x < 0, np.nan, x) if nonneg else x
+    denoms = pd.DataFrame(index=index)
     for name in denominators:
-        if name not in df.columns:
+        if name not in colmap:
             continue
-        col = np.full(len(keep), np.nan)
-        for j, row in enumerate(keep):
-            cell = df.at[row, name]
-            try:
-                x = parse_number(cell)
-            except ValueError:
-                x = -1.0
-            if not x > 0:
-                found.add("error", "bad_denominator", "penyebut harus angka > 0 / denominator must be a number > 0",
-                          file=label, row=int(row), column=name, value=cell,
-                          expected="a positive number (e.g. population) to compute rates")
-                continue
-            col[j] = x
-        denoms[name] = col
+        col = colmap[name]
+        x = _column_values(df, keep, col, label, found, whole=True, percent=frozenset())
+        for r, v in zip(keep, x):
+            if not np.isnan(v) and v <= 0:
+                found.add("error", "bad_denominator", "penyebut harus > 0", file=label, row=int(r), column=col,
+                          value=df.at[r, col], message_en="a denominator must be > 0",
+                          expected="bilangan positif (mis. jumlah penduduk) untuk menghitung laju",
+                          expected_en="a positive number (e.g. population) to compute rates")
+        denoms[name] = np.where(x > 0, x, np.nan)
+    for spec in cfg.indicators:
+        if spec.denominator and spec.code in values and spec.denominator in denoms:
+            rate = values[spec.code] / denoms[spec.denominator]
+            for code in rate.index[rate > 1]:
+                found.add("warning", "implausible_rate",
+                          f"{spec.code} ({values.at[code, spec.code]:g}) lebih besar dari {spec.denominator} "
+                          f"({denoms.at[code, spec.denominator]:g}); periksa pemisah ribuan", file=label,
+                          row=rows_by_code[code], column=spec.code, value=code,
+                          message_en=f"{spec.code} ({values.at[code, spec.code]:g}) exceeds {spec.denominator} "
+                                     f"({denoms.at[code, spec.denominator]:g}); check the thousands separators")
     reference = None
-    if d.reference_column and d.reference_column in df.columns:
+    if d.reference_column and d.reference_column in colmap:
+        col = colmap[d.reference_column]
         ref = []
         for row in keep:
-            cell = df.at[row, d.reference_column]
-            try:
-                x = parse_number(cell)
-            except ValueError:
-                x = np.nan
-            if not (np.isnan(x) or x in (0, 1)):
-                found.add("error", "not_binary", "label rujukan harus 0 atau 1 / reference label must be 0 or 1",
-                          file=label, row=int(row), column=d.reference_column, value=cell, expected="0 or 1")
-                x = np.nan
-            ref.append(x)
-        reference = pd.Series(ref, index=values.index, name=d.reference_column)
+            cell = df.at[row, col]
+            key = None if cell is None else str(cell).strip().lower().removesuffix(".0")
+            if key is None or key == "":
+                ref.append(np.nan)
+            elif key in YES:
+                ref.append(1.0)
+            elif key in NO:
+                ref.append(0.0)
+            else:
+                found.add("error", "not_binary", "label rujukan harus 0/1 (atau ya/tidak)", file=label, row=int(row),
+                          column=col, value=cell, message_en="the reference label must be 0/1 (or yes/no)",
+                          expected="1 / ya, 0 / tidak, atau kosong", expected_en="1 / yes, 0 / no, or empty")
+                ref.append(np.nan)
+        reference = pd.Series(ref, index=index, name=d.reference_column)
     return values, reference, denoms
+
+
+def _safe_number(v: object) -> float:
+    try:
+        return parse_number(v)
+    except NumberError:
+        return float("nan")
+
+
+def coverage_findings(data: pd.DataFrame, label: str) -> list[Finding]:
+    """Warnings for areas whose indicator data are partly missing (listing what is missing)."""
+    out = []
+    m = data.shape[1]
+    for code, row in data.iterrows():
+        miss = [c for c in data.columns if pd.isna(row[c])]
+        if 0 < len(miss) < m:
+            out.append(Finding("warning", "partial_data",
+                               f"data hanya {m - len(miss)} dari {m} indikator (kosong: {', '.join(miss[:8])}"
+                               f"{'…' if len(miss) > 8 else ''})", file=label, value=code,
+                               message_en=f"data for only {m - len(miss)} of {m} indicators (missing: {', '.join(miss[:8])}"
+                                          f"{'…' if len(miss) > 8 else ''})",
+                               expected="isi semua indikator, atau atur index.imputation / index.min_availability",
+                               expected_en="fill every indicator, or set index.imputation / index.min_availability"))
+    return out
 
 
 def load_study(study_dir: Path | str) -> Study:
@@ -228,7 +415,8 @@ def load_study(study_dir: Path | str) -> Study:
     Parameters
     ----------
     study_dir : path
-        Folder holding ``petarawan.toml`` and the files it names.
+        Folder holding ``petarawan.toml`` and the files it names (a path to the
+        ``petarawan.toml`` itself is accepted too).
 
     Returns
     -------
@@ -239,36 +427,40 @@ def load_study(study_dir: Path | str) -> Study:
     ConfigError
         Invalid configuration.
     InputError
-        Any error finding; ``err.findings`` lists them all.
+        Any error finding; ``err.findings`` lists them all, ordered by file, row and column.
     """
     study_dir = Path(study_dir)
+    if study_dir.is_file() and study_dir.name.endswith(".toml"):
+        study_dir = study_dir.parent
     cfg = load_config(study_dir)
     found = Findings()
     hashes: dict[str, str] = {}
     areas = table = None
     try:
-        apath = resolve(study_dir, cfg.areas.file, "batas wilayah / boundary")
+        apath = resolve(study_dir, cfg.areas.file, "batas wilayah", "boundary")
         hashes[cfg.areas.file] = sha256(apath)
         areas = check_areas(read_boundaries(apath, layer=cfg.areas.layer, label=cfg.areas.file), cfg, cfg.areas.file, found)
     except InputError as err:
         found.extend(err.findings)
     try:
-        tpath = resolve(study_dir, cfg.data.file, "indikator / indicator")
+        tpath = resolve(study_dir, cfg.data.file, "indikator", "indicator")
         hashes[cfg.data.file] = sha256(tpath)
-        table = read_table(tpath, sheet=cfg.data.sheet, label=cfg.data.file)
+        table = read_sheet(tpath, sheet=cfg.data.sheet, label=cfg.data.file, header_hint=cfg.data.code_column)
     except InputError as err:
         found.extend(err.findings)
     data = reference = None
     denoms = pd.DataFrame()
     if table is not None:
-        data, reference, denoms = check_table(table, cfg, None if areas is None else areas.index, cfg.data.file, found)
+        data, reference, denoms = check_table(table, cfg, areas, cfg.data.file, found)
     found.raise_if_errors()
     assert areas is not None and data is not None
-    no_data = areas.index.difference(data.index)
-    for code in no_data:
-        found.add("warning", "no_data", "wilayah tanpa data indikator; tidak diberi skor / area has no indicator data; no score",
-                  file=cfg.data.file, value=code, expected="a row for this area code")
+    for code in areas.index.difference(data.index, sort=False):
+        found.add("warning", "no_data", "wilayah tanpa baris di tabel indikator; tidak diberi skor", file=cfg.data.file,
+                  value=code, message_en="area has no row in the indicator table; no score",
+                  expected="satu baris untuk kode wilayah ini", expected_en="a row for this area code")
     data = data.reindex(areas.index)
+    found.extend(coverage_findings(data, cfg.data.file))
     if reference is not None:
         reference = reference.reindex(areas.index)
+    found.sort()
     return Study(cfg, study_dir, areas, data, reference, denoms.reindex(areas.index), found.items, hashes)

@@ -107,7 +107,8 @@ def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | No
     x = nz.apply_direction(treated.to_numpy(float), d)
     findings: list[Finding] = []
     params: dict = {"range": [lo, hi]}
-    const = nz.constant_columns(x)
+    bounds = (nz._colmin(x), nz._colmax(x))
+    const = ~(bounds[1] > bounds[0])
     if method in ("minmax", "zscore", "percentile", "rank"):
         for c in np.asarray(codes)[const]:
             if method == "minmax":
@@ -125,7 +126,7 @@ def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | No
                 f"normalised value = {value:g} for all", column=c,
                 expected="an indicator that varies between areas (or remove it from [[indicators]])"))
     if method == "minmax":
-        out = nz.minmax(x, lo, hi)
+        out = nz.minmax(x, lo, hi, bounds=bounds)
     elif method == "zscore":
         out = nz.zscore(x)
         params = {"mean": 0.0, "sd": 1.0}
@@ -151,8 +152,7 @@ def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | No
             if missing:
                 raise ConfigError(f"index.normalisation = 'target' needs target = <value> for indicator(s) {missing}")
             tgt = np.array([s.direction * s.target for s in specs])
-            with np.errstate(all="ignore"):
-                mn = np.nanmin(x, axis=0)
+            mn = nz._colmin(x)
             bad = [c for c, t, m in zip(codes, tgt, mn) if not t > m]
             if bad:
                 raise ConfigError(f"index.normalisation = 'target': the target of indicator(s) {bad} is not beyond the "
@@ -197,10 +197,75 @@ def _level_shift(x: np.ndarray, method: str, config: StudyConfig, power: float) 
     return c
 
 
+def _forward(x: np.ndarray, method: str, shift, power: float) -> np.ndarray:
+    """Elementwise transform whose weighted arithmetic mean, mapped back by :func:`_backward`,
+    is the chosen mean (quasi-arithmetic means; see :mod:`petarawan.index.aggregate`)."""
+    with np.errstate(all="ignore"):
+        if method == "arithmetic":
+            return x
+        if method == "geometric":
+            return np.log(x + shift)
+        if method == "harmonic":
+            return 1.0 / (x + shift)
+        if method == "generalised":
+            return (x + shift) ** power
+    raise ValueError(method)
+
+
+def _backward(y: np.ndarray, method: str, shift, power: float) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        if method == "arithmetic":
+            return y
+        if method == "geometric":
+            return np.exp(y) - shift
+        if method == "harmonic":
+            return 1.0 / y - shift
+        if method == "generalised":
+            return y ** (1.0 / power) - shift
+    raise ValueError(method)
+
+
+def _copeland_matrix(x: np.ndarray) -> np.ndarray:
+    """Column-wise (average rank − 1)/(n − 1) among present values (see :func:`aggregate.copeland`)."""
+    from scipy.stats import rankdata
+
+    r = np.full(x.shape, np.nan)
+    for k in range(x.shape[1]):
+        m = ~np.isnan(x[:, k])
+        n = int(m.sum())
+        if n > 1:
+            r[m, k] = (rankdata(x[m, k], method="average") - 1.0) / (n - 1.0)
+        elif n == 1:
+            r[m, k] = 0.5
+    return r
+
+
+try:  # OpenBLAS spins all its threads on the skinny products below: one thread is 10× faster
+    from threadpoolctl import ThreadpoolController
+
+    _BLAS = ThreadpoolController()
+except Exception:  # pragma: no cover - optional speed-up
+    _BLAS = None
+
+
+def _one_blas_thread():
+    import contextlib
+
+    return _BLAS.limit(limits=1, user_api="blas") if _BLAS is not None else contextlib.nullcontext()
+
+
 def aggregate_levels(norm: np.ndarray, codes: list[str], ind_w: dict[str, float] | np.ndarray,
                      dim_w: dict[str, float] | np.ndarray, config: StudyConfig, *,
-                     aggregation: tuple[str, str] | None = None) -> tuple[np.ndarray, np.ndarray, list[dict]]:
-    """Aggregate normalised indicators into dimension scores and the index.
+                     aggregation: tuple[str, str] | None = None,
+                     cache: dict | None = None) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+    r"""Aggregate normalised indicators into dimension scores and the index.
+
+    Every mean is computed as a quasi-arithmetic mean :math:`g^{-1}(\sum_k w_k g(x_k) / \sum_k w_k)`
+    over the present components — :math:`g(x) = x` (arithmetic), :math:`\ln(x + c)` (geometric),
+    :math:`1/(x + c)` (harmonic), :math:`(x + c)^p` (generalised); Copeland as the mean of mid-rank
+    fractions — so one matrix product with a block weight matrix (m × d, or m × d·R for R weight
+    sets) aggregates every dimension of every run at once.  Numerically identical formulas to
+    :mod:`petarawan.index.aggregate`.
 
     Parameters
     ----------
@@ -209,11 +274,12 @@ def aggregate_levels(norm: np.ndarray, codes: list[str], ind_w: dict[str, float]
     ind_w : dict, or ndarray (m,) / (m, R): weight of each indicator within its dimension
     dim_w : dict, or ndarray (d,) / (d, R)
     aggregation : (indicator→dimension, dimension→index) methods; default from the config
+    cache : dict reused between calls on the same ``norm`` (Monte Carlo runs)
 
     Returns
     -------
     dims : ndarray (n, d) or (n, d, R)
-    score : ndarray (n,) or (n, R)
+    score : ndarray (n,) or (n, R); NaN where a dimension has no present indicator
     records : list of {"level", "method", "shift"} (the shift ``c`` of geometric/harmonic means)
 
     Raises
@@ -228,6 +294,8 @@ def aggregate_levels(norm: np.ndarray, codes: list[str], ind_w: dict[str, float]
     dw = (np.array([dim_w[d.code] for d in config.dimensions], float) if isinstance(dim_w, dict)
           else np.asarray(dim_w, float))
     members = _dim_members(config, codes)
+    n, m = norm.shape
+    d = len(members)
     records: list[dict] = []
 
     def shift_for(x: np.ndarray, method: str, level: str) -> float | np.ndarray:
@@ -241,20 +309,64 @@ def aggregate_levels(norm: np.ndarray, codes: list[str], ind_w: dict[str, float]
         records.append({"level": level, "method": method, "shift": c if np.ndim(c) else float(c)})
         return c
 
-    dims = []
-    for k, idx in enumerate(members):
-        xk = norm[:, idx]
-        c = shift_for(xk, a_dim, config.dimensions[k].code)
-        dims.append(aggregate(xk, iw[idx], a_dim, power=ix.power, shift=c, lo=lo, hi=hi))
-    dims_arr = np.stack(dims, axis=1)
-    if dims_arr.ndim == 3:  # (n, d, R): aggregate each run with its own dimension weights
-        R = dims_arr.shape[2]
-        dw2 = dw if dw.ndim == 2 else np.repeat(dw[:, None], R, axis=1)
-        c = shift_for(dims_arr, a_idx, "index")
-        score = aggregate(dims_arr, dw2, a_idx, power=ix.power, shift=c, lo=lo, hi=hi)
+    # -- indicators → dimensions: one block matrix product
+    cache = {} if cache is None else cache
+    key = ("dim", a_dim)
+    if key not in cache:
+        col_dim = np.empty(m, int)
+        for k, idx in enumerate(members):
+            col_dim[idx] = k
+        if a_dim == "copeland":
+            shifts = np.zeros(d)
+            t = _copeland_matrix(norm)
+        else:
+            shifts = (np.zeros(d) if a_dim == "arithmetic" else
+                      np.array([shift_for(norm[:, idx], a_dim, config.dimensions[k].code) for k, idx in enumerate(members)]))
+            t = _forward(norm, a_dim, shifts[col_dim][None, :], ix.power)
+        present = ~np.isnan(norm)
+        cache[key] = (np.where(present, t, 0.0), present.astype(float), shifts, col_dim, list(records))
+    t0, p0, shifts, col_dim, recs = cache[key]
+    records = list(recs)
+    if a_dim == "copeland":
+        records += [{"level": x.code, "method": "copeland", "shift": 0.0} for x in config.dimensions]
+    multi = iw.ndim == 2
+    R = iw.shape[1] if multi else 1
+    iw2 = iw if multi else iw[:, None]
+    block = np.zeros((m, d, R))
+    block[np.arange(m), col_dim, :] = iw2
+    block = block.reshape(m, d * R)
+    with _one_blas_thread():
+        num = (t0 @ block).reshape(n, d, R)
+        den = (p0 @ block).reshape(n, d, R)
+    with np.errstate(all="ignore"):
+        mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    if a_dim == "copeland":
+        dims_arr = lo + (hi - lo) * mean
     else:
-        c = shift_for(dims_arr, a_idx, "index")
-        score = aggregate(dims_arr, dw, a_idx, power=ix.power, shift=c, lo=lo, hi=hi)
+        dims_arr = _backward(mean, a_dim, shifts[None, :, None], ix.power)
+    if not multi:
+        dims_arr = dims_arr[:, :, 0]
+
+    # -- dimensions → index
+    if dw.ndim == 1 and dims_arr.ndim == 3:
+        dw = np.repeat(dw[:, None], R, axis=1)
+    c = shift_for(dims_arr, a_idx, "index")
+    if a_idx == "copeland":
+        if dims_arr.ndim == 3:
+            score = np.stack([aggregate(dims_arr[:, :, r], dw[:, r], "copeland", lo=lo, hi=hi) for r in range(R)], axis=1)
+        else:
+            score = aggregate(dims_arr, dw, "copeland", lo=lo, hi=hi)
+    else:
+        present = ~np.isnan(dims_arr)
+        t = np.where(present, _forward(dims_arr, a_idx, c, ix.power), 0.0)
+        if dims_arr.ndim == 3:
+            num = np.einsum("ndr,dr->nr", t, dw)
+            den = np.einsum("ndr,dr->nr", present.astype(float), dw)
+        else:
+            with _one_blas_thread():
+                num, den = t @ dw, present.astype(float) @ dw
+        with np.errstate(all="ignore"):
+            score = _backward(np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan), a_idx, c, ix.power)
     # an area with no data on a whole dimension gets no score (see build_index)
     any_missing = np.isnan(dims_arr).any(axis=1)
     score = np.where(any_missing, np.nan, score)
@@ -301,15 +413,16 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
         raise InputError([Finding("error", "missing_column", "kolom indikator tidak ada / indicator column missing",
                                   column=c, expected="a column with this indicator code") for c in missing_cols])
     raw = data[codes].astype(float)
-    raw.index = raw.index.astype(str)
+    if not raw.index.dtype == object and not pd.api.types.is_string_dtype(raw.index.dtype):
+        raw.index = raw.index.astype(str)
     findings: list[Finding] = []
     steps: list[dict] = []
     reasons: dict[str, str] = {}
 
     # 1. data availability (before imputation)
-    avail = availability(raw)
     steps.append({"step": "availability", "method": "share_of_indicators", "params": {"min_availability": ix.min_availability}})
     if ix.min_availability > 0:
+        avail = availability(raw)
         for code in avail.index[avail < ix.min_availability]:
             reasons[code] = (f"data tersedia {avail[code]:.0%} dari indikator, di bawah ambang {ix.min_availability:.0%} / "
                              f"data for {avail[code]:.0%} of indicators, below the threshold {ix.min_availability:.0%}")
@@ -333,7 +446,7 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
     steps.append({"step": "normalisation", "method": ix.normalisation,
                   "params": {"direction_first": True, **nparams,
                              "directions": {c: int(config.indicator(c).direction) for c in codes}}})
-    normalised = pd.DataFrame(norm, index=raw.index, columns=codes)
+    normalised = pd.DataFrame(norm, index=raw.index, columns=codes, copy=False)
     # 5. weighting
     ind_w, dim_w, wsteps = nominal_weights(config, normalised)
     steps += wsteps
@@ -362,10 +475,10 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
         else:
             empty = [d for d in dim_codes if np.isnan(dimensions.at[code, d])]
             reasons[code] = (f"tidak ada data untuk dimensi {', '.join(empty)} / no data for dimension(s) {', '.join(empty)}")
-    for code in reasons:
-        score_s[code] = np.nan
-    excluded = pd.Series({c: reasons[c] for c in raw.index if c in reasons}, dtype="str", name="reason")
-    excluded.index.name = raw.index.name
+    if reasons:
+        score_s[raw.index.isin(list(reasons))] = np.nan
+    order = raw.index[raw.index.isin(list(reasons))]
+    excluded = pd.Series([reasons[c] for c in order], index=order, dtype="str", name="reason")
     for code, why in excluded.items():
         findings.append(Finding("warning", "no_score", f"wilayah {code} tanpa skor: {why} / area {code} has no score: {why}",
                                 value=code))

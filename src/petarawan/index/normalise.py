@@ -32,13 +32,20 @@ def apply_direction(x: np.ndarray, direction: np.ndarray) -> np.ndarray:
 
 def constant_columns(x: np.ndarray) -> np.ndarray:
     """Boolean (m,): columns whose non-missing values are all equal (or that have < 2 values)."""
-    with np.errstate(all="ignore"):
-        lo = np.nanmin(np.where(np.isnan(x), np.inf, x), axis=0)
-        hi = np.nanmax(np.where(np.isnan(x), -np.inf, x), axis=0)
+    lo, hi = _colmin(x), _colmax(x)
     return ~(hi > lo)
 
 
-def minmax(x: np.ndarray, lo: float = 0.0, hi: float = 100.0) -> np.ndarray:
+def _colmin(x: np.ndarray) -> np.ndarray:
+    """Column minimum ignoring NaN (NaN for an all-NaN column), without copying ``x``."""
+    return np.fmin.reduce(x, axis=0) if x.shape[0] else np.full(x.shape[1], np.nan)
+
+
+def _colmax(x: np.ndarray) -> np.ndarray:
+    return np.fmax.reduce(x, axis=0) if x.shape[0] else np.full(x.shape[1], np.nan)
+
+
+def minmax(x: np.ndarray, lo: float = 0.0, hi: float = 100.0, *, bounds: tuple | None = None) -> np.ndarray:
     r"""Min–max normalisation to ``[lo, hi]``.
 
     .. math:: x' = lo + (hi - lo)\,\frac{x - \min x}{\max x - \min x}
@@ -55,6 +62,7 @@ def minmax(x: np.ndarray, lo: float = 0.0, hi: float = 100.0) -> np.ndarray:
     ----------
     x : ndarray (n, m), direction applied
     lo, hi : float, lo < hi
+    bounds : (min, max) per column, if already computed
 
     Returns
     -------
@@ -62,11 +70,12 @@ def minmax(x: np.ndarray, lo: float = 0.0, hi: float = 100.0) -> np.ndarray:
     """
     x = np.asarray(x, float)
     with np.errstate(all="ignore"):
-        mn = np.nanmin(x, axis=0)
-        mx = np.nanmax(x, axis=0)
+        mn, mx = bounds if bounds is not None else (_colmin(x), _colmax(x))
         span = mx - mn
         const = ~(span > 0)
-        out = lo + (hi - lo) * (x - mn) / np.where(const, 1.0, span)
+        out = x - mn
+        out *= (hi - lo) / np.where(const, 1.0, span)
+        out += lo
     if const.any():
         mid = (lo + hi) / 2.0
         out[:, const] = np.where(np.isnan(x[:, const]), np.nan, mid)
@@ -157,7 +166,7 @@ def target(x: np.ndarray, tgt: np.ndarray, lo: float = 0.0, hi: float = 100.0) -
     x = np.asarray(x, float)
     tgt = np.asarray(tgt, float)[None, :]
     with np.errstate(all="ignore"):
-        mn = np.nanmin(x, axis=0)[None, :]
+        mn = _colmin(x)[None, :]
         return lo + (hi - lo) * np.minimum(1.0, (x - mn) / (tgt - mn))
 
 
@@ -174,7 +183,7 @@ def reference(x: np.ndarray, ref_row: int, lo: float = 0.0, hi: float = 100.0) -
     """
     x = np.asarray(x, float)
     with np.errstate(all="ignore"):
-        mn = np.nanmin(x, axis=0)
+        mn = _colmin(x)
         den = x[ref_row] - mn
         bad = ~(den > 0)
         out = lo + (hi - lo) * np.minimum(1.0, 0.5 * (x - mn) / np.where(bad, 1.0, den))

@@ -18,7 +18,7 @@ __all__ = ["availability", "impute", "skew", "kurt", "passes", "treat_column", "
 def availability(raw: pd.DataFrame) -> pd.Series:
     """Share of indicators with a value, per area (0–1), counted before imputation
     (COINr ``get_data_avail``, ``Dat_Avail``)."""
-    return raw.notna().mean(axis=1)
+    return pd.Series((~np.isnan(raw.to_numpy(float))).mean(axis=1), index=raw.index)
 
 
 def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -> tuple[pd.DataFrame, list[Finding], dict]:
@@ -38,7 +38,7 @@ def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -
     params : dict — counts imputed per indicator and the method
     """
     if method == "none":
-        return raw.copy(), [], {}
+        return raw.copy(deep=False), [], {}  # copy-on-write: a later change cannot reach ``raw``
     if method.startswith("group_") and groups is None:
         from ..errors import ConfigError
         raise ConfigError(f"index.imputation = '{method}' needs areas.group_column (e.g. the kecamatan column)")

@@ -13,6 +13,12 @@ import pandas as pd
 from ..config import StudyConfig
 from ..errors import ConfigError
 
+
+def _one_blas_thread():
+    from .composite import _one_blas_thread as f
+
+    return f()
+
 __all__ = ["nominal_weights", "weights_table", "ahp", "ahp_for", "budget", "budget_for", "pca_weights",
            "effective_weights", "SAATY_RI"]
 
@@ -237,14 +243,30 @@ def effective_weights(normalised: pd.DataFrame, score: pd.Series) -> dict[str, f
     or science?", JRSS A 176(3), §3); comparing ``e_k`` with the nominal overall weight shows
     which indicators really drive the index.  A constant indicator gets 0.
     """
-    out: dict[str, float] = {}
+    x = normalised.to_numpy(float)
     s = score.to_numpy(float)
-    for col in normalised.columns:
-        x = normalised[col].to_numpy(float)
-        ok = ~np.isnan(x) & ~np.isnan(s)
-        if ok.sum() < 3 or np.std(x[ok]) == 0 or np.std(s[ok]) == 0:
-            out[col] = 0.0
-        else:
-            out[col] = float(np.corrcoef(x[ok], s[ok])[0, 1] ** 2)
+    s_ok = ~np.isnan(s)
+    # pairwise complete: each indicator with the score over the areas having both; sums in one
+    # pass each (values are on the normalised scale, so the one-pass covariance is exact to ~1e-12)
+    ok = ~np.isnan(x)
+    ok &= s_ok[:, None]
+    mk = ok.astype(float)
+    x0 = np.where(ok, x, 0.0)
+    s0 = np.where(s_ok, s, 0.0)
+    cnt = mk.sum(axis=0)
+    with _one_blas_thread():
+        sx = x0.sum(axis=0)
+        sxx = np.einsum("ij,ij->j", x0, x0)
+        sxy = x0.T @ s0
+        ss = mk.T @ s0
+        sss = mk.T @ (s0 * s0)
+    with np.errstate(all="ignore"):
+        cov = sxy - sx * ss / cnt
+        vx = sxx - sx * sx / cnt
+        vs = sss - ss * ss / cnt
+        tiny = 1e-12 * np.maximum(sxx, 1.0)
+        r2 = np.where((cnt >= 3) & (vx > tiny) & (vs > 1e-12 * np.maximum(sss, 1.0)), cov**2 / (vx * vs), 0.0)
+    r2 = np.clip(r2, 0.0, 1.0)
+    out = dict(zip(normalised.columns, map(float, r2)))
     tot = sum(out.values())
     return {k: (v / tot if tot > 0 else float("nan")) for k, v in out.items()}

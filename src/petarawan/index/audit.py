@@ -1,0 +1,161 @@
+"""Statistical audit of the index (OECD/JRC Handbook 2008, step 4 "multivariate analysis").
+
+- Pearson correlations of the normalised indicators with each other, with their own dimension,
+  with the other dimensions and with the index (COINr ``get_corr``, ``get_corr_flags``).
+  Flags: an indicator correlating *negatively* with its own dimension (it pulls against the
+  concept), and pairs with |r| above ``audit.collinear_above`` (0.9; double counting).
+- Cronbach's alpha per dimension (Cronbach 1951; Handbook §4.1, eq. 4.1):
+  :math:`\\alpha = \\frac{k}{k-1}\\Big(1 - \\frac{\\sum_i \\sigma^2_i}{\\sigma^2_{\\sum_i x_i}}\\Big)`
+  on the areas with every indicator of the dimension (COINr ``get_cronbach``).
+- PCA of the indicators' correlation matrix (complete cases): the share of variance of each
+  principal component, overall and — for the first component — per dimension (Handbook §4.1;
+  COINr ``get_PCA``).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from ..config import StudyConfig
+from ..i18n import register, t
+from ..stages import ReportSection, StageResult, StudyContext
+
+__all__ = ["cronbach_alpha", "pca_variance", "correlations", "flags", "audit_tables", "run_audit"]
+
+register({
+    "audit.title": {"id": "Audit statistik indeks", "en": "Statistical audit of the index"},
+    "audit.intro": {
+        "id": ("Audit ini memeriksa apakah indikator dalam satu dimensi bergerak searah (korelasi dan alfa Cronbach), "
+               "apakah ada pasangan indikator yang hampir sama (|r| > {thr}: dihitung dua kali), dan berapa bagian "
+               "keragaman data yang ditangkap komponen utama pertama (PCA)."),
+        "en": ("This audit checks whether the indicators of a dimension move together (correlations and Cronbach's alpha), "
+               "whether any pair of indicators is nearly the same (|r| > {thr}: double counting), and how much of the "
+               "data's variance the first principal component captures (PCA)."),
+    },
+    "audit.neg": {"id": "Indikator berkorelasi negatif dengan dimensinya sendiri: {items}. Periksa arah (direction) indikator ini.",
+                  "en": "Indicators correlating negatively with their own dimension: {items}. Check their direction."},
+    "audit.coll": {"id": "Pasangan hampir kolinear: {items}.", "en": "Nearly collinear pairs: {items}."},
+    "audit.none": {"id": "Tidak ada indikator yang ditandai.", "en": "No indicator flagged."},
+    "audit.pca": {"id": "Komponen utama pertama menjelaskan {share}% keragaman semua indikator.",
+                  "en": "The first principal component explains {share}% of the variance of all indicators."},
+    "audit.col.dim": {"id": "Dimensi", "en": "Dimension"},
+    "audit.col.k": {"id": "Jumlah indikator", "en": "Indicators"},
+    "audit.col.alpha": {"id": "Alfa Cronbach", "en": "Cronbach's alpha"},
+    "audit.col.pc1": {"id": "PC1 (% varians)", "en": "PC1 (% variance)"},
+})
+
+
+def cronbach_alpha(x: pd.DataFrame) -> float:
+    """Cronbach's alpha of the columns of ``x`` (n × k, k ≥ 2) over complete rows, with sample
+    variances (ddof = 1).  NaN when k < 2, fewer than 2 complete rows, or the total has no
+    variance."""
+    v = x.dropna()
+    k = v.shape[1]
+    if k < 2 or len(v) < 2:
+        return float("nan")
+    item_var = v.var(axis=0, ddof=1).sum()
+    tot_var = v.sum(axis=1).var(ddof=1)
+    if tot_var <= 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - item_var / tot_var))
+
+
+def pca_variance(x: pd.DataFrame) -> np.ndarray:
+    """Share of variance of each principal component of the correlation matrix of ``x``
+    (complete rows; constant columns dropped), largest first; sums to 1."""
+    v = x.dropna()
+    v = v.loc[:, v.std(ddof=1) > 0]
+    if v.shape[1] == 0 or len(v) < 2:
+        return np.array([])
+    if v.shape[1] == 1:
+        return np.array([1.0])
+    vals = np.linalg.eigvalsh(np.corrcoef(v.to_numpy(float), rowvar=False))[::-1]
+    vals = np.clip(vals, 0, None)
+    return vals / vals.sum()
+
+
+def correlations(normalised: pd.DataFrame, dimensions: pd.DataFrame, score: pd.Series) -> pd.DataFrame:
+    """Pearson correlation matrix (pairwise complete) of indicators, dimensions and the index
+    (column ``index``)."""
+    allv = pd.concat([normalised, dimensions.add_prefix("dim_"), score.rename("index")], axis=1)
+    return allv.corr(method="pearson", min_periods=3)
+
+
+def flags(corr: pd.DataFrame, config: StudyConfig, collinear_above: float = 0.9) -> pd.DataFrame:
+    """Rows ``kind`` ("negative_with_own_dimension" | "collinear"), ``item``, ``other``, ``r``."""
+    rows = []
+    codes = [i.code for i in config.indicators]
+    for ind in config.indicators:
+        r = corr.at[ind.code, f"dim_{ind.dimension}"]
+        if r < 0:
+            rows.append({"kind": "negative_with_own_dimension", "item": ind.code, "other": ind.dimension, "r": float(r)})
+    for a in range(len(codes)):
+        for b in range(a + 1, len(codes)):
+            r = corr.at[codes[a], codes[b]]
+            if abs(r) > collinear_above:
+                rows.append({"kind": "collinear", "item": codes[a], "other": codes[b], "r": float(r)})
+    return pd.DataFrame(rows, columns=["kind", "item", "other", "r"])
+
+
+def audit_tables(normalised: pd.DataFrame, dimensions: pd.DataFrame, score: pd.Series, config: StudyConfig,
+                 collinear_above: float = 0.9) -> dict[str, pd.DataFrame]:
+    """``correlations`` (matrix), ``dimensions`` (per dimension: indicators, Cronbach's alpha,
+    PC1 share), ``flags``, ``pca`` (variance share per component)."""
+    corr = correlations(normalised, dimensions, score)
+    rows = []
+    for d in config.dimensions:
+        cols = [i.code for i in config.indicators if i.dimension == d.code]
+        pv = pca_variance(normalised[cols])
+        rows.append({"dimension": d.code, "n_indicators": len(cols), "cronbach_alpha": cronbach_alpha(normalised[cols]),
+                     "pc1_share": float(pv[0]) if len(pv) else float("nan")})
+    pv = pca_variance(normalised)
+    pca = pd.DataFrame({"component": [f"PC{i + 1}" for i in range(len(pv))], "variance_share": pv,
+                        "cumulative": np.cumsum(pv)})
+    return {"correlations": corr, "dimensions": pd.DataFrame(rows), "flags": flags(corr, config, collinear_above), "pca": pca}
+
+
+def run_audit(ctx: StudyContext) -> StageResult:
+    """Stage function: the audit tables as Excel sheets and a report section.
+
+    Returns an empty result when ``[audit] enabled = false``."""
+    cfg = ctx.config
+    if not cfg.audit.enabled or ctx.index is None:
+        return StageResult(name="audit", manifest={"enabled": False})
+    lang = ctx.lang
+    res = ctx.index
+    thr = cfg.audit.collinear_above
+    tabs = audit_tables(res.normalised, res.dimensions, res.score, cfg, thr)
+    fl = tabs["flags"]
+    neg = fl[fl["kind"] == "negative_with_own_dimension"]
+    col = fl[fl["kind"] == "collinear"]
+    parts = [f"<p>{t('audit.intro', lang, thr=thr)}</p>"]
+    if len(neg):
+        parts.append("<p>" + t("audit.neg", lang, items=html.escape(", ".join(f"{r.item} (r = {r.r:.2f})" for r in neg.itertuples()))) + "</p>")
+    if len(col):
+        parts.append("<p>" + t("audit.coll", lang, items=html.escape(", ".join(f"{r.item}–{r.other} (r = {r.r:.2f})" for r in col.itertuples()))) + "</p>")
+    if fl.empty:
+        parts.append(f"<p>{t('audit.none', lang)}</p>")
+    if len(tabs["pca"]):
+        share = f"{tabs['pca']['variance_share'].iloc[0] * 100:.0f}"
+        parts.append(f"<p>{t('audit.pca', lang, share=share)}</p>")
+    trs = "".join(f"<tr><td>{html.escape(r.dimension)}</td><td>{r.n_indicators}</td><td>{r.cronbach_alpha:.2f}</td>"
+                  f"<td>{r.pc1_share * 100:.0f}</td></tr>" for r in tabs["dimensions"].itertuples())
+    parts.append(f"<table><tr><th>{t('audit.col.dim', lang)}</th><th>{t('audit.col.k', lang)}</th>"
+                 f"<th>{t('audit.col.alpha', lang)}</th><th>{t('audit.col.pc1', lang)}</th></tr>{trs}</table>")
+    ew = res.weights[["indicator", "dimension", "overall_weight", "effective_weight"]]
+    sheets = {
+        ("Audit dimensi" if lang == "id" else "Audit dimensions"): tabs["dimensions"],
+        ("Audit korelasi" if lang == "id" else "Audit correlations"): tabs["correlations"].reset_index(names="item"),
+        ("Audit tanda" if lang == "id" else "Audit flags"): fl,
+        ("Audit PCA"): tabs["pca"],
+        ("Bobot efektif" if lang == "id" else "Effective weights"): ew,
+    }
+    manifest = {"enabled": True, "collinear_above": thr,
+                "cronbach_alpha": dict(zip(tabs["dimensions"]["dimension"], tabs["dimensions"]["cronbach_alpha"])),
+                "flags": fl.to_dict(orient="records"),
+                "pc1_share": float(tabs["pca"]["variance_share"].iloc[0]) if len(tabs["pca"]) else None}
+    return StageResult(name="audit", sheets=sheets, manifest=manifest,
+                       sections=[ReportSection(t("audit.title", lang), "\n".join(parts))])

@@ -1,0 +1,1 @@
+"""Programme matching, the budgeted intervention plan (MILP) and its schedule."""

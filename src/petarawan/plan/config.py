@@ -1,0 +1,105 @@
+"""``[plan]`` section of ``petarawan.toml``: programme catalogue, budget, constraints, schedule.
+
+Does not import :mod:`petarawan.config` (which imports it); same strict behaviour.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ACTIVITIES: tuple[str, ...] = ("pemetaan", "rapat_kerja", "bimtek", "life_skill", "entrepreneurship", "monev")
+"""BNN's order of activities in an area (DOMAIN §2): mapping → stakeholder working meeting →
+technical guidance for facilitators → life-skills training → entrepreneurship training → M&E."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Programme(_Strict):
+    """One programme of the catalogue.
+
+    ``target``: who attends — ``facilitator`` (willing community leaders found by the survey),
+    ``exposed`` (households affected by drug use), ``not_exposed`` (the others) or ``all``.
+    ``interest``: for entrepreneurship, the choice of the business-interest question it serves
+    (e.g. ``kuliner``).  ``skills``/``resources``: choices of the skills/resources questions
+    that make the business feasible locally.  ``requires``: programmes that must be held in the
+    same area first (e.g. ``["bimtek_pendamping"]``).  Costs in rupiah.
+    """
+
+    code: str
+    kind: Literal["bimtek", "life_skill", "entrepreneurship"]
+    label_id: str
+    label_en: str = ""
+    target: Literal["facilitator", "exposed", "not_exposed", "all"] = "all"
+    interest: str | None = None
+    skills: list[str] = Field(default_factory=list)
+    resources: list[str] = Field(default_factory=list)
+    cost_per_participant: float = Field(ge=0)
+    cost_per_class: float = Field(0.0, ge=0)
+    min_class: int = Field(ge=1)
+    max_class: int = Field(ge=1)
+    max_classes_per_area: int = Field(3, ge=1)
+    duration_days: int = Field(1, ge=1)
+    requires: list[str] = Field(default_factory=list)
+    weight: float = Field(1.0, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> "Programme":
+        if self.max_class < self.min_class:
+            raise ValueError(f"programme '{self.code}': max_class ({self.max_class}) < min_class ({self.min_class})")
+        if self.kind == "entrepreneurship" and not self.interest:
+            raise ValueError(f"programme '{self.code}': kind = 'entrepreneurship' needs interest (a business-interest choice)")
+        if self.kind == "bimtek" and self.target != "facilitator":
+            raise ValueError(f"programme '{self.code}': kind = 'bimtek' needs target = 'facilitator'")
+        return self
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label_id
+
+
+class ScheduleSpec(_Strict):
+    """Working-day schedule: Monday–Friday, minus ``holidays``."""
+
+    start: date = Field(description="First working day of the programme year")
+    teams: int = Field(2, ge=1, description="Field teams working in parallel, one area at a time each")
+    pemetaan_days: int = Field(5, ge=0)
+    rapat_kerja_days: int = Field(1, ge=0)
+    gap_days: int = Field(5, ge=0, description="Working days between activities")
+    monev_after_days: int = Field(40, ge=0, description="Working days from the last training to monev")
+    monev_days: int = Field(2, ge=1)
+    holidays: list[date] = Field(default_factory=list)
+
+
+class PlanConfig(_Strict):
+    """Budgeted intervention plan (issue 5 §3–4)."""
+
+    budget: float = Field(gt=0, description="Total budget (rupiah)")
+    max_areas: int | None = Field(None, ge=1, description="At most K areas")
+    per_group: bool = Field(False, description="At least one area in every group (kecamatan) that has demand")
+    area_cost: float = Field(0.0, ge=0, description="Fixed cost per chosen area: pemetaan, rapat kerja, monev (rupiah)")
+    population_column: str = Field(description="Column of the [data] table with each area's population")
+    household_size: float = Field(4.0, gt=0, description="Persons per household (BPS average), to turn population into households")
+    demand: Literal["estimate", "lower"] = Field("estimate", description="Size target groups with the point estimate or the lower Wilson bound")
+    min_class_score: float = Field(0.0, ge=0, description="Only areas with index score >= this are eligible")
+    time_limit: float = Field(60.0, gt=0, description="HiGHS time limit (s)")
+    mip_rel_gap: float = Field(1e-6, ge=0, description="HiGHS relative MIP gap")
+    programmes: list[Programme]
+    schedule: ScheduleSpec
+
+    @model_validator(mode="after")
+    def _check(self) -> "PlanConfig":
+        codes = [p.code for p in self.programmes]
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise ValueError(f"plan.programmes: duplicate code(s) {dup}")
+        for p in self.programmes:
+            bad = [r for r in p.requires if r not in codes]
+            if bad:
+                raise ValueError(f"programme '{p.code}': requires unknown programme(s) {bad}; known {codes}")
+            if p.code in p.requires:
+                raise ValueError(f"programme '{p.code}' requires itself")
+        return self

@@ -1,0 +1,203 @@
+"""The budgeted plan as a mixed-integer linear programme, solved with HiGHS (scipy.optimize.milp).
+
+Formulation (``docs/method_potential.md`` §4).  Areas *a*, programmes *j*; data: demand
+``D_aj`` (participants), vulnerability ``v_a`` (0–1), programme weight ``w_j``, cost per
+participant ``c_j`` and per class ``f_j``, class size ``[m_j, M_j]``, classes per area at most
+``U_aj = min(max_classes_per_area_j, ⌊D_aj / m_j⌋)``, fixed cost per chosen area ``g``.
+Variables: ``y_a ∈ {0,1}`` (area chosen), ``n_aj ∈ ℤ≥0`` (classes), ``x_aj ∈ ℤ≥0`` (participants)::
+
+    maximise   Σ_aj v_a w_j x_aj                          (vulnerability-weighted residents reached)
+    subject to m_j n_aj ≤ x_aj ≤ M_j n_aj                 (class sizes)
+               x_aj ≤ D_aj,  n_aj ≤ U_aj y_a              (demand; classes only in chosen areas)
+               y_a ≤ Σ_j n_aj                             (a chosen area holds a class)
+               n_aj ≤ U_aj n_ai   for each j requiring i  (prerequisites, same area)
+               Σ_a y_a ≤ K                                (at most K areas, optional)
+               Σ_{a∈G} y_a ≥ 1   for each kecamatan G     (optional)
+               Σ_aj (c_j x_aj + f_j n_aj) + g Σ_a y_a ≤ B (budget)
+
+Pairs with ``D_aj < m_j`` cannot hold a class and are left out.  HiGHS: Huangfu & Hall (2018),
+*Math. Prog. Comp.* 10, 119–142; ``scipy.optimize.milp`` (SciPy ≥ 1.9).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import lil_matrix
+
+from .config import Programme
+
+
+@dataclass
+class PlanSolution:
+    """Result of :func:`solve_plan`.
+
+    Attributes
+    ----------
+    status : str
+        ``optimal``, ``time_limit`` (best found, ``gap`` > 0), ``infeasible`` or ``error``.
+    objective : float
+        Σ v_a w_j x_aj of the plan found (0 when infeasible).
+    chosen : ndarray of bool, shape (A,)
+    classes, participants : ndarray of int, shape (A, J)
+    cost : float
+        Rupiah.
+    gap : float
+        Relative MIP gap reported by HiGHS.
+    """
+
+    status: str
+    objective: float
+    chosen: np.ndarray
+    classes: np.ndarray
+    participants: np.ndarray
+    cost: float
+    gap: float = 0.0
+    message: str = ""
+    params: dict = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Silence file descriptor 1 (C-level output) for the duration of the block."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured stdout (tests): nothing to silence
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def solve_plan(demand: np.ndarray, vulnerability: np.ndarray, programmes: list[Programme], budget: float, *,
+               groups: list[str | None] | None = None, max_areas: int | None = None, per_group: bool = False,
+               area_cost: float = 0.0, eligible: np.ndarray | None = None, time_limit: float = 60.0,
+               mip_rel_gap: float = 1e-6) -> PlanSolution:
+    """Choose areas, classes and participants that maximise vulnerability-weighted reach.
+
+    Parameters
+    ----------
+    demand : ndarray, shape (A, J)
+        Participants who would come, per area and programme (floats are floored).
+    vulnerability : ndarray, shape (A,)
+        Weight of each area, 0–1 (index score / 100); NaN counts as 0.
+    programmes : list of Programme, length J
+    budget : float
+        Rupiah.
+    groups : list, length A, optional
+        Kecamatan of each area, for ``per_group``.
+    max_areas : int, optional
+        K.
+    eligible : ndarray of bool, shape (A,), optional
+        Areas that may be chosen.
+
+    Returns
+    -------
+    PlanSolution
+    """
+    D = np.floor(np.nan_to_num(np.asarray(demand, dtype=float))).astype(int)
+    A, J = D.shape
+    v = np.nan_to_num(np.asarray(vulnerability, dtype=float))
+    elig = np.ones(A, bool) if eligible is None else np.asarray(eligible, bool)
+    mins = np.array([p.min_class for p in programmes])
+    maxs = np.array([p.max_class for p in programmes])
+    U = np.minimum(np.array([p.max_classes_per_area for p in programmes])[None, :], D // mins[None, :])
+    U[~elig, :] = 0
+    pairs = [(a, j) for a in range(A) for j in range(J) if U[a, j] >= 1]
+    code = {p.code: j for j, p in enumerate(programmes)}
+    areas = sorted({a for a, _ in pairs})
+    ya = {a: i for i, a in enumerate(areas)}
+    P = len(pairs)
+    nv = len(areas) + 2 * P
+    iy = lambda a: ya[a]  # noqa: E731
+    in_ = lambda k: len(areas) + k  # noqa: E731
+    ix = lambda k: len(areas) + P + k  # noqa: E731
+    pk = {pr: k for k, pr in enumerate(pairs)}
+    empty = PlanSolution("optimal", 0.0, np.zeros(A, bool), np.zeros((A, J), int), np.zeros((A, J), int), 0.0)
+    if P == 0:
+        if per_group and groups is not None:
+            empty.status = "infeasible"
+        return empty
+    c = np.zeros(nv)
+    for k, (a, j) in enumerate(pairs):
+        c[ix(k)] = -v[a] * programmes[j].weight
+    lb = np.zeros(nv)
+    ub = np.zeros(nv)
+    for a in areas:
+        ub[iy(a)] = 1
+    for k, (a, j) in enumerate(pairs):
+        ub[in_(k)] = U[a, j]
+        ub[ix(k)] = D[a, j]
+    rows: list[tuple[dict[int, float], float, float]] = []
+    for k, (a, j) in enumerate(pairs):
+        rows.append(({ix(k): 1, in_(k): -maxs[j]}, -np.inf, 0))        # x <= M n
+        rows.append(({ix(k): 1, in_(k): -mins[j]}, 0, np.inf))         # x >= m n
+        rows.append(({in_(k): 1, iy(a): -U[a, j]}, -np.inf, 0))        # n <= U y
+        for req in programmes[j].requires:
+            i = code[req]
+            if (a, i) in pk:
+                rows.append(({in_(k): 1, in_(pk[(a, i)]): -U[a, j]}, -np.inf, 0))
+            else:
+                ub[in_(k)] = 0
+                ub[ix(k)] = 0
+    for a in areas:
+        r = {iy(a): 1.0}
+        for k, (aa, _) in enumerate(pairs):
+            if aa == a:
+                r[in_(k)] = -1.0
+        rows.append((r, -np.inf, 0))                                   # y <= sum n
+    if max_areas is not None:
+        rows.append(({iy(a): 1 for a in areas}, -np.inf, max_areas))
+    if per_group and groups is not None:
+        for g in sorted({groups[a] for a in areas if groups[a] is not None}):
+            rows.append(({iy(a): 1 for a in areas if groups[a] == g}, 1, np.inf))
+    budget_row = {}
+    for k, (a, j) in enumerate(pairs):
+        budget_row[ix(k)] = programmes[j].cost_per_participant
+        budget_row[in_(k)] = programmes[j].cost_per_class
+    for a in areas:
+        budget_row[iy(a)] = area_cost
+    rows.append((budget_row, -np.inf, budget))
+    M = lil_matrix((len(rows), nv))
+    lo = np.empty(len(rows))
+    hi = np.empty(len(rows))
+    for r, (coefs, l, h) in enumerate(rows):
+        for col, val in coefs.items():
+            M[r, col] = val
+        lo[r], hi[r] = l, h
+    with _quiet_stdout():  # HiGHS prints solver diagnostics from C++ even with disp=False
+        res = milp(c, constraints=LinearConstraint(M.tocsr(), lo, hi), integrality=np.ones(nv),
+                   bounds=Bounds(lb, ub), options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "disp": False})
+    params = {"variables": nv, "constraints": len(rows), "pairs": P, "time_limit": time_limit, "mip_rel_gap": mip_rel_gap}
+    if res.x is None:
+        status = "infeasible" if res.status == 2 else ("time_limit" if res.status == 1 else "error")
+        return PlanSolution(status, 0.0, np.zeros(A, bool), np.zeros((A, J), int), np.zeros((A, J), int), 0.0,
+                            message=str(res.message), params=params)
+    x = np.round(res.x).astype(int)
+    chosen = np.zeros(A, bool)
+    classes = np.zeros((A, J), int)
+    parts = np.zeros((A, J), int)
+    for a in areas:
+        chosen[a] = x[iy(a)] == 1
+    for k, (a, j) in enumerate(pairs):
+        classes[a, j] = x[in_(k)]
+        parts[a, j] = x[ix(k)]
+    cost = float(sum(programmes[j].cost_per_participant * parts[a, j] + programmes[j].cost_per_class * classes[a, j]
+                     for a, j in pairs) + area_cost * chosen.sum())
+    obj = float(sum(v[a] * programmes[j].weight * parts[a, j] for a, j in pairs))
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
+    status = "optimal" if res.status == 0 else "time_limit"
+    return PlanSolution(status, obj, chosen, classes, parts, cost, gap, str(res.message), params)

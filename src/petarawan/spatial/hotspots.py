@@ -1,0 +1,451 @@
+"""Global and local spatial autocorrelation: Moran's I, Local Moran (LISA) and Getis–Ord Gi*.
+
+Every statistic is computed by esda; this module prepares the weights (always a new object, never
+the caller's), seeds the permutations, applies the False Discovery Rate and turns p-values into
+the labels users read (LISA quadrants, ArcGIS-style Gi* bins).
+
+Sources
+-------
+- Global Moran's I = (n / S0) · Σ_i Σ_j w_ij z_i z_j / Σ_i z_i², E[I] = −1/(n−1); inference under
+  normality (z_norm) and by random permutation (p_sim = (M + 1)/(R + 1), M = number of
+  permuted I at least as extreme, folded to the observed side).  Moran (1950); Cliff & Ord (1981);
+  ``esda.Moran``.
+- Local Moran I_i = z_i Σ_j w_ij z_j / (Σ_k z_k² / n); quadrants 1 HH, 2 LH, 3 LL, 4 HL from the
+  sign of z_i and of its spatial lag; conditional permutation pseudo p-values.  Anselin (1995),
+  "Local indicators of spatial association — LISA", *Geographical Analysis* 27(2); ``esda.Moran_Local``.
+- Gi* = Σ_j w_ij x_j / Σ_j x_j with w_ii = 1 (binary weights); its z-score
+  z_i = (Σ_j w_ij x_j − x̄ Σ_j w_ij) / (S √[(n Σ_j w_ij² − (Σ_j w_ij)²)/(n − 1)]).  Getis & Ord
+  (1992); Ord & Getis (1995), *Geographical Analysis* 27(4); ``esda.G_Local(star=True,
+  transform="B")``; the same z as ArcGIS *Hot Spot Analysis (Getis-Ord Gi*)*.
+- Gi bins ±3/±2/±1 = significant at 99/95/90 % confidence, sign of z: Esri, "How Hot Spot Analysis
+  (Getis-Ord Gi*) works" (ArcGIS Pro documentation).  With FDR on, each confidence level uses its
+  own FDR cut-off, as ArcGIS's "Apply False Discovery Rate (FDR) Correction" does.
+- FDR: Benjamini & Hochberg (1995) step-up cut-off, ``esda.fdr``.
+- Fewer than 30 areas: ArcGIS's hot-spot tools warn that results are unreliable below 30 features.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from dataclasses import dataclass
+from typing import Literal
+
+import esda
+import numpy as np
+import pandas as pd
+from esda.significance import calculate_significance
+from libpysal.graph import Graph
+from scipy import stats
+
+from ..errors import Finding, InputError
+from .weights import star_weights
+
+MIN_AREAS = 30
+LISA_LABELS: dict[int, str] = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
+"""esda quadrant codes → LISA cluster labels; non-significant areas are ``"ns"``."""
+BIN_LEVELS: tuple[tuple[int, float], ...] = ((3, 0.01), (2, 0.05), (1, 0.10))
+"""Gi bin magnitude → significance level (99 %, 95 %, 90 % confidence)."""
+Inference = Literal["permutation", "analytical"]
+
+
+def seed_from(seed: int | np.random.Generator) -> int:
+    """An integer seed for esda: ``seed`` itself, or one drawn from a ``np.random.Generator``."""
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**31 - 1))
+    return int(seed)
+
+
+@contextlib.contextmanager
+def _seeded_legacy_rng(seed: int):
+    """Run esda code that draws from NumPy's *global* RNG (``esda.Moran`` has no ``seed``
+    argument; esda's conditional randomisation calls ``np.random.seed``) with ``seed``, and
+    restore the global state afterwards so no other code is affected."""
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        np.random.set_state(state)
+
+
+def _aligned(y, graph: Graph, what: str = "y") -> np.ndarray:
+    """``y`` as a float array in the order of ``graph.unique_ids``; errors name missing ids."""
+    ids = list(graph.unique_ids)
+    if isinstance(y, pd.Series):
+        missing = [i for i in ids if i not in y.index]
+        if missing:
+            raise InputError(Finding("error", "spatial_missing_value", f"nilai '{what}' tidak ada untuk wilayah / "
+                                     f"'{what}' missing for areas {missing[:10]}", value=len(missing),
+                                     expected="a value for every area in the weights"))
+        y = y.reindex(ids)
+    arr = np.asarray(y, dtype=float).ravel()
+    if arr.shape[0] != len(ids):
+        raise InputError(Finding("error", "spatial_shape", f"panjang '{what}' tidak sama dengan jumlah wilayah / length of "
+                                 f"'{what}' differs from the number of areas", value=arr.shape[0], expected=f"{len(ids)} values"))
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise InputError(Finding("error", "spatial_missing_value", f"nilai '{what}' kosong atau tak hingga / '{what}' is "
+                                 f"missing or infinite for areas {[ids[i] for i in np.flatnonzero(bad)[:10]]}",
+                                 value=int(bad.sum()), expected="finite numbers (exclude areas without data first)"))
+    if np.all(arr == arr[0]):
+        raise InputError(Finding("error", "spatial_constant", f"nilai '{what}' sama untuk semua wilayah; autokorelasi "
+                                 f"spasial tidak terdefinisi / '{what}' is constant; spatial autocorrelation is undefined",
+                                 value=float(arr[0]), expected="values that vary between areas"))
+    return arr
+
+
+def small_n_findings(n: int) -> list[Finding]:
+    """A warning when fewer than 30 areas are analysed (ArcGIS's rule for its hot-spot tools)."""
+    if n >= MIN_AREAS:
+        return []
+    return [Finding("warning", "spatial_small_n",
+                    f"hanya {n} wilayah: statistik hot spot kurang andal di bawah {MIN_AREAS} wilayah / only {n} areas: "
+                    f"hot-spot statistics are unreliable below {MIN_AREAS} areas", value=n,
+                    expected=f"at least {MIN_AREAS} areas")]
+
+
+def tie_safe_p_sim(observed: np.ndarray, simulations: np.ndarray) -> np.ndarray:
+    """Folded pseudo p-value that counts ties as extreme in *both* directions.
+
+    esda's ``p_sim`` folds to the observed side by comparing ``#(sim ≥ obs)`` with half the
+    permutations; when many permuted statistics *equal* the observed one (count data with many
+    zeros: an area whose whole neighbourhood is 0 has the smallest possible Gi*), that rule
+    reports p = 1/(R+1) — a spurious, maximally significant cold spot.  Here
+    p = min(p_lesser, p_greater), each ``(#(sim ≤ obs) + 1)/(R + 1)`` resp. ``(#(sim ≥ obs) + 1)/(R + 1)``
+    from ``esda.significance.calculate_significance``; without ties it equals esda's ``p_sim``.
+
+    Parameters
+    ----------
+    observed : ndarray (n,)
+    simulations : ndarray (n, R)
+
+    Returns
+    -------
+    ndarray (n,)
+    """
+    obs = np.asarray(observed, dtype=float)
+    sims = np.asarray(simulations, dtype=float)
+    lesser = calculate_significance(obs, sims, alternative="lesser")
+    greater = calculate_significance(obs, sims, alternative="greater")
+    return np.minimum(np.atleast_1d(lesser), np.atleast_1d(greater)).astype(float)
+
+
+def resolution_findings(n: int, permutations: int, alpha: float, fdr: bool, inference: str) -> list[Finding]:
+    """Warn when permutation p-values are too coarse for the FDR over ``n`` areas.
+
+    A pseudo p-value cannot be below 1/(R+1).  The Benjamini–Hochberg rule flags the k smallest
+    p-values only if p_(k) ≤ k·α/n, so with R permutations at least ⌈n / ((R+1)·α)⌉ areas must
+    all reach the floor before any is flagged.  When that number exceeds 1 the FDR becomes very
+    conservative; the fix is more permutations (R + 1 ≥ n/α) or ``inference = "analytical"``.
+    """
+    if not fdr or inference != "permutation" or permutations < 1:
+        return []
+    need = int(np.ceil(n / ((permutations + 1) * alpha)))
+    if need <= 1:
+        return []
+    return [Finding("warning", "fdr_resolution",
+                    f"dengan {permutations} permutasi, p semu terkecil 1/{permutations + 1}; FDR atas {n} wilayah baru "
+                    f"menandai wilayah bila ≥ {need} wilayah mencapai batas itu — hasil sangat konservatif / with "
+                    f"{permutations} permutations the smallest pseudo p is 1/{permutations + 1}; FDR over {n} areas flags "
+                    f"areas only when ≥ {need} of them reach it — results are very conservative", value=permutations,
+                    expected=f"permutations ≥ {int(np.ceil(n / alpha)) - 1} or inference = 'analytical'")]
+
+
+def significance_cutoff(p: np.ndarray, alpha: float, fdr: bool) -> float:
+    """p-value cut-off: ``alpha``, or the Benjamini–Hochberg cut-off ``esda.fdr(p, alpha)``.
+    An area is significant when ``p <= cutoff``."""
+    return float(esda.fdr(np.asarray(p, dtype=float), alpha)) if fdr else float(alpha)
+
+
+@dataclass(frozen=True)
+class GlobalMoranResult:
+    """Global Moran's I (esda naming: ``I``, ``EI``, ``z_norm``, ``p_norm``, ``p_sim``).
+
+    Attributes
+    ----------
+    I, EI : float
+        Statistic and its expectation −1/(n−1).
+    z_norm, p_norm : float
+        z-score and two-sided p-value under the normality assumption.
+    z_sim, p_sim : float
+        z-score against the permutation distribution, and the pseudo p-value (R + 1 draws);
+        NaN when ``permutations == 0``.
+    permutations, seed, n : int
+    transformation : str
+    """
+
+    I: float  # noqa: E741 — the field's name for the statistic
+    EI: float
+    z_norm: float
+    p_norm: float
+    z_sim: float
+    p_sim: float
+    permutations: int
+    seed: int
+    n: int
+    transformation: str
+
+    def manifest(self) -> dict:
+        """``run.json`` keys: ``moran_i``, ``moran_p_sim``, ``moran_z`` (= z_norm) and the rest."""
+        r = lambda v: None if v is None or not np.isfinite(v) else round(float(v), 6)  # noqa: E731
+        return {"moran_i": r(self.I), "moran_p_sim": r(self.p_sim), "moran_z": r(self.z_norm),
+                "moran_ei": r(self.EI), "moran_p_norm": r(self.p_norm), "moran_z_sim": r(self.z_sim),
+                "moran_permutations": self.permutations, "moran_seed": self.seed,
+                "moran_transformation": self.transformation, "moran_n": self.n}
+
+
+def global_moran(y, graph: Graph, *, transformation: str = "r", permutations: int = 999,
+                 seed: int | np.random.Generator = 0) -> GlobalMoranResult:
+    """Global Moran's I with analytical and permutation inference.
+
+    Parameters
+    ----------
+    y : Series | array
+        (n,) values; a Series is aligned to ``graph.unique_ids``.
+    graph : libpysal.graph.Graph
+        Weights (any transformation; re-transformed to ``transformation`` in a new object).
+    transformation : {"r", "b"}
+    permutations : int
+        Random permutations for ``p_sim`` (0 for none).
+    seed : int | Generator
+
+    Returns
+    -------
+    GlobalMoranResult
+
+    Raises
+    ------
+    InputError
+        Missing, infinite or constant values, or a length that does not match the weights.
+    """
+    arr = _aligned(y, graph)
+    s = seed_from(seed)
+    g = graph.transform(transformation)
+    with _seeded_legacy_rng(s):
+        m = esda.Moran(arr, g, transformation=transformation, permutations=permutations, two_tailed=True)
+    nan = float("nan")
+    return GlobalMoranResult(float(m.I), float(m.EI), float(m.z_norm), float(m.p_norm),
+                             float(getattr(m, "z_sim", nan)), float(getattr(m, "p_sim", nan)),
+                             permutations, s, len(arr), transformation)
+
+
+@dataclass(frozen=True)
+class LocalMoranResult:
+    """Local Moran (LISA) per area, in the order of ``ids``.
+
+    Attributes
+    ----------
+    ids : Index
+    Is : ndarray (n,)
+        Local statistics.
+    q : ndarray (n,) of int
+        Quadrant 1 HH, 2 LH, 3 LL, 4 HL.
+    p_sim : ndarray (n,)
+        Conditional-permutation pseudo p-values (folded, GeoDa convention, ties counted as
+        extreme both ways: :func:`tie_safe_p_sim`).
+    labels : ndarray (n,) of str
+        ``HH``, ``LH``, ``LL``, ``HL`` where ``p <= cutoff``, else ``ns`` (islands are ``ns``).
+    cutoff, alpha : float
+    fdr : bool
+    permutations, seed : int
+    p : ndarray (n,)
+        The p-values that decided the labels (``p_sim`` or 2·``p_z_sim``).
+    inference : {"permutation", "analytical"}
+    """
+
+    ids: pd.Index
+    Is: np.ndarray
+    q: np.ndarray
+    p_sim: np.ndarray
+    labels: np.ndarray
+    cutoff: float
+    alpha: float
+    fdr: bool
+    permutations: int
+    seed: int
+    p: np.ndarray | None = None
+    inference: str = "permutation"
+
+    def counts(self) -> dict[str, int]:
+        return {lab: int((self.labels == lab).sum()) for lab in ("HH", "LH", "LL", "HL", "ns")}
+
+
+def lisa_labels(q: np.ndarray, p: np.ndarray, cutoff: float, islands: np.ndarray | None = None) -> np.ndarray:
+    """Cluster label per area: quadrant label where ``p <= cutoff``, else ``"ns"``."""
+    lab = np.array([LISA_LABELS.get(int(k), "ns") for k in q], dtype=object)
+    ns = ~(np.asarray(p) <= cutoff)
+    if islands is not None:
+        ns |= islands
+    lab[ns] = "ns"
+    return lab
+
+
+def local_moran(y, graph: Graph, *, transformation: str = "r", permutations: int = 999,
+                seed: int | np.random.Generator = 0, alpha: float = 0.05, fdr: bool = True,
+                inference: Inference = "permutation") -> LocalMoranResult:
+    """Local Moran's I with conditional permutation inference and cluster labels.
+
+    Parameters
+    ----------
+    y : Series | array (n,)
+    graph : libpysal.graph.Graph
+    transformation : {"r", "b"}
+    permutations : int (≥ 1)
+    seed : int | Generator
+    alpha : float
+        Significance level for the labels.
+    fdr : bool
+        Use the Benjamini–Hochberg cut-off (``esda.fdr``) instead of ``alpha``.
+    inference : {"permutation", "analytical"}
+        Which p-value decides the labels: the pseudo p-value ``p_sim`` (GeoDa), or the two-sided
+        normal approximation of the permutation distribution, 2·``p_z_sim`` (esda's documented
+        two-sided use).  The latter is continuous, so FDR over thousands of areas is not limited
+        by the 1/(R+1) resolution of ``p_sim``.
+
+    Returns
+    -------
+    LocalMoranResult
+
+    Raises
+    ------
+    InputError
+        As :func:`global_moran`, or ``permutations < 1``.
+    """
+    if permutations < 1:
+        raise InputError(Finding("error", "permutations", "Local Moran butuh permutasi / Local Moran needs permutations",
+                                 value=permutations, expected="permutations ≥ 1 (999 recommended)"))
+    arr = _aligned(y, graph)
+    s = seed_from(seed)
+    g = graph.transform(transformation)
+    with _seeded_legacy_rng(s):
+        lm = esda.Moran_Local(arr, g, transformation=transformation, permutations=permutations,
+                              n_jobs=1, keep_simulations=True, seed=s)
+    islands = (graph.cardinalities.reindex(graph.unique_ids).to_numpy() == 0)
+    p_sim = tie_safe_p_sim(lm.Is, lm.rlisas)
+    p = p_sim if inference == "permutation" else np.minimum(1.0, 2.0 * np.nan_to_num(np.asarray(lm.p_z_sim, dtype=float), nan=1.0))
+    cutoff = significance_cutoff(p, alpha, fdr)
+    labels = lisa_labels(lm.q, p, cutoff, islands)
+    return LocalMoranResult(pd.Index(graph.unique_ids), np.asarray(lm.Is, dtype=float), np.asarray(lm.q),
+                            p_sim, labels, cutoff, alpha, fdr, permutations, s, p, inference)
+
+
+@dataclass(frozen=True)
+class GiStarResult:
+    """Getis–Ord Gi* per area, in the order of ``ids``.
+
+    Attributes
+    ----------
+    ids : Index
+    Gs : ndarray (n,)
+        Gi* statistics.
+    z : ndarray (n,)
+        Gi* z-scores (``esda.G_Local.Zs``; ArcGIS's GiZScore).
+    p : ndarray (n,)
+        p-values used for the bins: ``p_sim`` (permutation) or ``p_norm`` (analytical).
+    p_sim : ndarray (n,) | None
+        Conditional-permutation pseudo p-values (folded, GeoDa convention, ties counted as
+        extreme both ways: :func:`tie_safe_p_sim`).
+    p_norm : ndarray (n,)
+        Two-sided normal p-values of ``z`` (ArcGIS's GiPValue): 2·(1 − Φ(|z|)).
+    bins : ndarray (n,) of int
+        −3…3: ±3, ±2, ±1 where significant at 99, 95, 90 % confidence, sign of ``z``; 0 otherwise.
+    cutoffs : dict[float, float]
+        Significance level → p cut-off actually applied (FDR-adjusted when ``fdr``).
+    inference : {"permutation", "analytical"}
+    fdr : bool
+    permutations, seed : int
+    """
+
+    ids: pd.Index
+    Gs: np.ndarray
+    z: np.ndarray
+    p: np.ndarray
+    p_sim: np.ndarray | None
+    p_norm: np.ndarray
+    bins: np.ndarray
+    cutoffs: dict
+    inference: str
+    fdr: bool
+    permutations: int
+    seed: int
+
+    def counts(self) -> dict[str, int]:
+        return {str(b): int((self.bins == b).sum()) for b in range(-3, 4)}
+
+
+def gi_bins(z: np.ndarray, p: np.ndarray, *, fdr: bool = True) -> tuple[np.ndarray, dict]:
+    """ArcGIS-style Gi bins from z-scores and p-values.
+
+    Bin = sign(z) × 3 when ``p <= cut(0.01)``, × 2 when ``p <= cut(0.05)``, × 1 when
+    ``p <= cut(0.10)``, else 0; ``cut(a)`` is ``a`` or the FDR cut-off ``esda.fdr(p, a)``.
+
+    Returns
+    -------
+    bins : ndarray (n,) of int
+    cutoffs : dict {0.01: float, 0.05: float, 0.10: float}
+    """
+    z = np.asarray(z, dtype=float)
+    p = np.where(np.isfinite(z), np.asarray(p, dtype=float), 1.0)  # undefined z: never significant
+    bins = np.zeros(len(z), dtype=int)
+    cutoffs: dict[float, float] = {}
+    for level, a in sorted(BIN_LEVELS, key=lambda t: t[1], reverse=True):  # 0.10, then 0.05, then 0.01
+        cut = significance_cutoff(p, a, fdr)
+        cutoffs[a] = cut
+        bins[p <= cut] = level
+    return (bins * np.sign(np.nan_to_num(z))).astype(int), cutoffs
+
+
+def gi_star(y, graph: Graph, *, permutations: int = 999, seed: int | np.random.Generator = 0,
+            fdr: bool = True, inference: Inference = "permutation") -> GiStarResult:
+    """Getis–Ord Gi* hot and cold spots with ArcGIS-style bins.
+
+    Parameters
+    ----------
+    y : Series | array (n,)
+        Non-negative values are expected by the statistic (counts, rates).
+    graph : libpysal.graph.Graph
+        Neighbours; Gi* uses them as binary weights with w_ii = 1 (:func:`star_weights`).
+    permutations : int
+        0 allowed only with ``inference="analytical"``.
+    seed : int | Generator
+    fdr : bool
+    inference : {"permutation", "analytical"}
+        Which p-value decides the bins: permutation ``p_sim`` (PySAL/GeoDa) or the normal
+        two-sided ``p_norm`` of the z-score (ArcGIS).
+
+    Returns
+    -------
+    GiStarResult
+
+    Raises
+    ------
+    InputError
+        As :func:`global_moran`; negative values; permutation inference without permutations.
+    """
+    if inference not in ("permutation", "analytical"):
+        raise InputError(Finding("error", "inference", "jenis inferensi tidak dikenal / unknown inference", value=inference,
+                                 expected="'permutation' or 'analytical'"))
+    if inference == "permutation" and permutations < 1:
+        raise InputError(Finding("error", "permutations", "inferensi permutasi butuh permutasi / permutation inference "
+                                 "needs permutations", value=permutations, expected="permutations ≥ 1 (999 recommended)"))
+    arr = _aligned(y, graph)
+    if (arr < 0).any():
+        raise InputError(Finding("error", "gi_negative", "Gi* butuh nilai ≥ 0 / Gi* needs values ≥ 0",
+                                 value=float(arr.min()), expected="counts or rates ≥ 0"))
+    s = seed_from(seed)
+    g = star_weights(graph)
+    with _seeded_legacy_rng(s):
+        gl = esda.G_Local(arr, g, transform="B", star=True, permutations=permutations,
+                          keep_simulations=bool(permutations), n_jobs=1, seed=s)
+    # An area whose neighbourhood is every area (Σ_j w_ij = n) has zero variance: z is undefined
+    # (NaN); it is reported with p = 1 and bin 0.
+    z = np.asarray(gl.Zs, dtype=float)
+    p_norm = np.where(np.isfinite(z), 2.0 * stats.norm.sf(np.abs(z)), 1.0)
+    p_sim = tie_safe_p_sim(gl.Gs, gl.rGs) if permutations else None
+    p = p_sim if inference == "permutation" else p_norm
+    bins, cutoffs = gi_bins(z, p, fdr=fdr)
+    return GiStarResult(pd.Index(graph.unique_ids), np.asarray(gl.Gs, dtype=float), z, p, p_sim, p_norm, bins,
+                        cutoffs, inference, fdr, permutations, s)

@@ -1,0 +1,218 @@
+"""Incidents as points → counts per area and period.
+
+Reading (I/O) is :func:`read_incidents`; assignment and counting are pure functions.
+
+Assignment rule (deterministic, documented in ``docs/method_spatial.md``):
+
+1. A point strictly inside one polygon belongs to that area.
+2. A point on a boundary (``intersects`` but not ``within``) — e.g. on the border shared by two
+   kelurahan, or on a shared vertex — belongs to the touching area whose canonical code sorts
+   first (lexicographic order of the code text).  The same input therefore always gives the same
+   counts, whatever the order of the rows or polygons.
+3. A point in no polygon is *outside*: it is not counted, and a warning Finding names its row.
+
+Periods: ``year`` → ``"2021"``, ``quarter`` → ``"2021Q3"``, ``month`` → ``"2021-07"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..errors import Finding, InputError
+from ..io.readers import parse_number, read_table
+
+Period = Literal["year", "quarter", "month"]
+
+
+@dataclass(frozen=True)
+class Incidents:
+    """Validated incident points.
+
+    Attributes
+    ----------
+    points : GeoDataFrame
+        Index = spreadsheet row number; columns ``date`` (datetime64, NaT if no date column),
+        ``type`` (str or None), ``geometry`` (points in the declared CRS).
+    file : str
+    findings : list[Finding]
+    """
+
+    points: gpd.GeoDataFrame
+    file: str
+    findings: list[Finding]
+
+
+def _parse_date(value) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    s = str(value).strip()
+    for dayfirst in (False, True):
+        try:
+            ts = pd.to_datetime(s, dayfirst=dayfirst, format="ISO8601" if not dayfirst else None)
+            return ts
+        except (ValueError, TypeError):
+            continue
+    try:  # Excel serial day number
+        x = float(s)
+        return pd.Timestamp("1899-12-30") + pd.Timedelta(days=x)
+    except ValueError:
+        return None
+
+
+def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs: str, date_column: str | None = None,
+                         type_column: str | None = None, label: str = "incidents") -> Incidents:
+    """Validate a table of incidents (all cells as text, index = spreadsheet row) into points.
+
+    Parameters
+    ----------
+    df : DataFrame
+        As :func:`petarawan.io.readers.read_table` returns it.
+    x_column, y_column : str
+        Longitude / latitude (for EPSG:4326) or easting / northing.
+    crs : str
+        CRS of the coordinates, e.g. ``"EPSG:4326"``.
+    date_column, type_column : str, optional
+
+    Returns
+    -------
+    Incidents
+
+    Raises
+    ------
+    InputError
+        Listing every missing column, non-numeric or out-of-range coordinate and unreadable date.
+    """
+    errors: list[Finding] = []
+    for c in (x_column, y_column, date_column, type_column):
+        if c and c not in df.columns:
+            errors.append(Finding("error", "missing_column", "kolom wajib tidak ada / required column missing", file=label,
+                                  column=c, expected=f"a column named '{c}' (columns found: {list(df.columns)})"))
+    if errors:
+        raise InputError(errors)
+    geographic = crs.upper() in ("EPSG:4326", "WGS84", "OGC:CRS84")
+    xs, ys, dates, types, rows = [], [], [], [], []
+    for row in df.index:
+        vals = []
+        for c, lim in ((x_column, 180), (y_column, 90)):
+            cell = df.at[row, c]
+            try:
+                v = parse_number(cell)
+            except ValueError:
+                v = None
+            if v is None or not np.isfinite(v) or (geographic and abs(v) > lim):
+                errors.append(Finding("error", "bad_coordinate", "koordinat tidak valid / invalid coordinate", file=label,
+                                      row=int(row), column=c, value=cell,
+                                      expected=f"a number{f' within ±{lim}' if geographic else ''} in {crs}"))
+            vals.append(v)
+        d = None
+        if date_column:
+            d = _parse_date(df.at[row, date_column])
+            if d is None:
+                errors.append(Finding("error", "bad_date", "tanggal tidak terbaca / unreadable date", file=label, row=int(row),
+                                      column=date_column, value=df.at[row, date_column], expected="a date such as 2021-07-31"))
+        xs.append(vals[0]); ys.append(vals[1]); dates.append(d); rows.append(int(row))
+        types.append(None if not type_column else df.at[row, type_column])
+    if errors:
+        raise InputError(errors)
+    pts = gpd.GeoDataFrame({"date": pd.to_datetime(pd.Series(dates, dtype=object)).to_numpy(), "type": types},
+                           geometry=gpd.points_from_xy(xs, ys), crs=crs, index=pd.Index(rows, name="row"))
+    return Incidents(pts, label, [])
+
+
+def read_incidents(path: Path, *, x_column: str, y_column: str, crs: str, date_column: str | None = None,
+                   type_column: str | None = None, sheet: str | None = None, label: str | None = None) -> Incidents:
+    """Read a CSV / XLSX of incidents (see :func:`incidents_from_table`)."""
+    label = label or Path(path).name
+    df = read_table(Path(path), sheet=sheet, label=label)
+    return incidents_from_table(df, x_column=x_column, y_column=y_column, crs=crs, date_column=date_column,
+                                type_column=type_column, label=label)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Area of each point.
+
+    Attributes
+    ----------
+    code : Series
+        Index = the points' index; the assigned area code, or None for points outside every area.
+    on_border : Series of bool
+        Points that touched more than one area (assigned by the lowest-code rule).
+    findings : list[Finding]
+        One warning per point outside every area.
+    """
+
+    code: pd.Series
+    on_border: pd.Series
+    findings: list[Finding]
+
+
+def assign_points(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, label: str = "incidents") -> Assignment:
+    """Assign points to areas by spatial join (rule in the module docstring).
+
+    Parameters
+    ----------
+    points : GeoDataFrame
+        Points in any CRS (reprojected to the areas' CRS).
+    areas : GeoDataFrame
+        Polygons indexed by canonical area code.
+
+    Returns
+    -------
+    Assignment
+    """
+    if points.crs is not None and areas.crs is not None and points.crs != areas.crs:
+        points = points.to_crs(areas.crs)
+    left = gpd.GeoDataFrame(geometry=points.geometry.values, index=pd.RangeIndex(len(points)), crs=areas.crs)
+    right = gpd.GeoDataFrame(geometry=areas.geometry.values, crs=areas.crs)
+    right["_code"] = [str(c) for c in areas.index]
+    hits = gpd.sjoin(left, right, how="left", predicate="intersects")
+    within = gpd.sjoin(left, right, how="inner", predicate="within")
+    inside = within.groupby(level=0)["_code"].min()
+    touching = hits.dropna(subset=["_code"]).groupby(level=0)["_code"]
+    first = touching.min()
+    n_touch = touching.nunique()
+    code = pd.Series([None] * len(points), index=pd.RangeIndex(len(points)), dtype=object)
+    code.loc[first.index] = first
+    code.loc[inside.index] = inside  # a point within exactly one polygon keeps it
+    border = pd.Series(False, index=code.index)
+    border.loc[n_touch.index] = (n_touch > 1).to_numpy()
+    findings = []
+    for i in np.flatnonzero(code.isna().to_numpy()):
+        findings.append(Finding("warning", "point_outside", "titik kejadian di luar semua wilayah; tidak dihitung / "
+                                "incident point outside every area; not counted", file=label, row=int(points.index[i]),
+                                expected="a point inside one area (check x/y order and the CRS)"))
+    code.index = points.index
+    border.index = points.index
+    return Assignment(code, border, findings)
+
+
+def period_label(dates: pd.Series, period: Period) -> pd.Series:
+    """Period label of each date: ``"2021"``, ``"2021Q3"`` or ``"2021-07"``."""
+    d = pd.to_datetime(dates)
+    if period == "year":
+        return d.dt.year.astype("Int64").astype(str)
+    if period == "quarter":
+        return d.dt.year.astype(str) + "Q" + d.dt.quarter.astype(str)
+    if period == "month":
+        return d.dt.strftime("%Y-%m")
+    raise ValueError(f"period must be year, quarter or month, got {period!r}")
+
+
+def count_by_area(codes: pd.Series, area_index: pd.Index, periods: pd.Series | None = None) -> pd.DataFrame:
+    """Counts per area (rows, every area of ``area_index``, zeros included) and period (columns,
+    sorted; a single column ``"all"`` when ``periods`` is None).  Unassigned points are ignored."""
+    keep = codes.notna()
+    if periods is None:
+        per = pd.Series("all", index=codes.index)
+    else:
+        per = periods.astype(str)
+    tab = pd.crosstab(codes[keep], per[keep])
+    cols = sorted(tab.columns) if len(tab.columns) else ["all"]
+    return tab.reindex(index=area_index, columns=cols, fill_value=0).fillna(0).astype(int)

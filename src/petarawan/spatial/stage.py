@@ -1,0 +1,650 @@
+"""Pipeline stage ``hotspots`` (pre-index): counts → rates → Moran / LISA / Gi* → emerging hot
+spots → kernel density, returned as a :class:`~petarawan.stages.StageResult`.
+
+:func:`analyse_hotspots` is the pure core (frames in, :class:`HotspotAnalysis` out);
+:func:`load_counts` does the reading; :func:`run_hotspots` connects both to the pipeline and
+builds the layers, maps, sheets, report sections and manifest.
+
+Its ``indicators`` (usable by ``[[indicators]]`` entries with ``stage = "hotspots"``), for
+``variable = v``: ``count_v``, ``rate_v``, ``eb_rate_v`` (with population), ``gi_z_v``,
+``gi_bin_v``, ``lisa_i_v``, and ``v`` itself (the analysed value) when the counts come from
+``[hotspots.counts]`` or ``[hotspots.incidents]``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..codes import normalise_code
+from ..errors import Finding, InputError
+from ..i18n import register, t
+from ..io.readers import parse_number, read_table, resolve, sha256
+from ..privacy import suppress_count
+from ..stages import ReportSection, StageResult, StudyContext
+from .config import HotspotConfig
+from .density import DensityResult, kernel_density
+from .emerging import PATTERNS, EmergingResult, emerging_hotspots
+from .hotspots import (
+    GiStarResult,
+    GlobalMoranResult,
+    LocalMoranResult,
+    gi_star,
+    global_moran,
+    local_moran,
+    resolution_findings,
+    small_n_findings,
+)
+from .incidents import Incidents, assign_points, count_by_area, period_label, read_incidents
+from .maps import GI_COLOURS, LISA_COLOURS, TREND_COLOURS, category_map, density_map
+from .rates import RateResult, compute_rates
+from .weights import WeightsResult, build_weights
+
+PERIOD_NAME = re.compile(r"^\d{4}(Q[1-4]|-\d{2})?$")
+
+register({
+    "hs.gi.title": {"id": "Hot spot Getis–Ord Gi*: {v}", "en": "Getis–Ord Gi* hot spots: {v}"},
+    "hs.lisa.title": {"id": "Klaster Local Moran (LISA): {v}", "en": "Local Moran (LISA) clusters: {v}"},
+    "hs.trend.title": {"id": "Hot spot berkembang (tren ruang-waktu): {v}", "en": "Emerging hot spots (space-time trends): {v}"},
+    "hs.density.title": {"id": "Kepadatan kernel kejadian: {v}", "en": "Kernel density of incidents: {v}"},
+    "hs.density.legend": {"id": "kejadian per km²", "en": "incidents per km²"},
+    "hs.gi.3": {"id": "Hot spot, kepercayaan 99%", "en": "Hot spot, 99% confidence"},
+    "hs.gi.2": {"id": "Hot spot, kepercayaan 95%", "en": "Hot spot, 95% confidence"},
+    "hs.gi.1": {"id": "Hot spot, kepercayaan 90%", "en": "Hot spot, 90% confidence"},
+    "hs.gi.0": {"id": "Tidak signifikan", "en": "Not significant"},
+    "hs.gi.-1": {"id": "Cold spot, kepercayaan 90%", "en": "Cold spot, 90% confidence"},
+    "hs.gi.-2": {"id": "Cold spot, kepercayaan 95%", "en": "Cold spot, 95% confidence"},
+    "hs.gi.-3": {"id": "Cold spot, kepercayaan 99%", "en": "Cold spot, 99% confidence"},
+    "hs.lisa.HH": {"id": "Tinggi–Tinggi (HH)", "en": "High–High (HH)"},
+    "hs.lisa.LL": {"id": "Rendah–Rendah (LL)", "en": "Low–Low (LL)"},
+    "hs.lisa.LH": {"id": "Rendah–Tinggi (LH)", "en": "Low–High (LH)"},
+    "hs.lisa.HL": {"id": "Tinggi–Rendah (HL)", "en": "High–Low (HL)"},
+    "hs.lisa.ns": {"id": "Tidak signifikan", "en": "Not significant"},
+    "hs.no_data": {"id": "tanpa data", "en": "no data"},
+    "pattern.new_hot": {"id": "Hot spot baru", "en": "New hot spot"},
+    "pattern.consecutive_hot": {"id": "Hot spot beruntun", "en": "Consecutive hot spot"},
+    "pattern.intensifying_hot": {"id": "Hot spot menguat", "en": "Intensifying hot spot"},
+    "pattern.persistent_hot": {"id": "Hot spot menetap", "en": "Persistent hot spot"},
+    "pattern.diminishing_hot": {"id": "Hot spot melemah", "en": "Diminishing hot spot"},
+    "pattern.sporadic_hot": {"id": "Hot spot sporadis", "en": "Sporadic hot spot"},
+    "pattern.oscillating_hot": {"id": "Hot spot berosilasi", "en": "Oscillating hot spot"},
+    "pattern.historical_hot": {"id": "Hot spot historis", "en": "Historical hot spot"},
+    "pattern.new_cold": {"id": "Cold spot baru", "en": "New cold spot"},
+    "pattern.consecutive_cold": {"id": "Cold spot beruntun", "en": "Consecutive cold spot"},
+    "pattern.intensifying_cold": {"id": "Cold spot menguat", "en": "Intensifying cold spot"},
+    "pattern.persistent_cold": {"id": "Cold spot menetap", "en": "Persistent cold spot"},
+    "pattern.diminishing_cold": {"id": "Cold spot melemah", "en": "Diminishing cold spot"},
+    "pattern.sporadic_cold": {"id": "Cold spot sporadis", "en": "Sporadic cold spot"},
+    "pattern.oscillating_cold": {"id": "Cold spot berosilasi", "en": "Oscillating cold spot"},
+    "pattern.historical_cold": {"id": "Cold spot historis", "en": "Historical cold spot"},
+    "pattern.no_pattern": {"id": "Tidak ada pola", "en": "No pattern detected"},
+    "hs.note": {"id": "Bobot {w}; {perm} permutasi, seed {seed}; p {inf}; FDR {fdr}; α = {alpha}. Tanpa peta dasar.",
+                "en": "{w} weights; {perm} permutations, seed {seed}; {inf} p-values; FDR {fdr}; α = {alpha}. No basemap."},
+    "hs.inference.permutation": {"id": "permutasi", "en": "permutation"},
+    "hs.inference.analytical": {"id": "pendekatan normal", "en": "normal-approximation"},
+    "hs.section.title": {"id": "Hot spot dan klaster spasial", "en": "Hot spots and spatial clusters"},
+    "hs.section.moran": {
+        "id": "Moran's I global untuk <b>{v}</b> ({period}, {n} wilayah, bobot {w}) = <b>{i}</b> "
+              "(E[I] = {ei}; z = {z}; p permutasi = {p}). {verdict}",
+        "en": "Global Moran's I of <b>{v}</b> ({period}, {n} areas, {w} weights) = <b>{i}</b> "
+              "(E[I] = {ei}; z = {z}; permutation p = {p}). {verdict}"},
+    "hs.verdict.clustered": {"id": "Nilai tinggi dan rendah mengelompok secara spasial.",
+                             "en": "High and low values cluster in space."},
+    "hs.verdict.random": {"id": "Tidak ada bukti pengelompokan spasial.", "en": "No evidence of spatial clustering."},
+    "hs.verdict.dispersed": {"id": "Nilai cenderung tersebar (tetangga berbeda).", "en": "Values tend to be dispersed."},
+    "hs.section.counts": {"id": "Gi*: {hot} wilayah hot spot dan {cold} wilayah cold spot (90% atau lebih); "
+                                "Local Moran: {hh} HH, {ll} LL, {lh} LH, {hl} HL.",
+                          "en": "Gi*: {hot} hot-spot and {cold} cold-spot areas (90% or more); "
+                                "Local Moran: {hh} HH, {ll} LL, {lh} LH, {hl} HL."},
+    "hs.section.top": {"id": "Wilayah dengan Gi* z tertinggi", "en": "Areas with the highest Gi* z"},
+    "hs.section.caveat": {
+        "id": "Hot spot menunjukkan pengelompokan nilai, bukan sebab. Label wilayah dapat menstigma warganya; "
+              "publikasikan secara agregat dan sebutkan metodenya.",
+        "en": "Hot spots show clustering of values, not causes. Area labels can stigmatise residents; publish "
+              "aggregates and state the method."},
+    "hs.trend.section": {"id": "Hot spot berkembang (tren ruang-waktu)", "en": "Emerging hot spots (space-time trends)"},
+    "hs.trend.text": {
+        "id": "Gi* dihitung per periode ({periods}); tren Mann–Kendall pada skor z tiap wilayah; pola mengikuti "
+              "definisi Emerging Hot Spot Analysis ArcGIS.",
+        "en": "Gi* per period ({periods}); Mann–Kendall trend of each area's z-scores; patterns follow the "
+              "ArcGIS Emerging Hot Spot Analysis definitions."},
+    "hs.density.section": {"id": "Kepadatan kejadian", "en": "Incident density"},
+    "hs.density.text": {
+        "id": "{n} titik kejadian; kernel Gauss (scipy gaussian_kde, bandwidth {bw}, ±{bwm} m), sel {cell} m.",
+        "en": "{n} incident points; Gaussian kernel (scipy gaussian_kde, bandwidth {bw}, ±{bwm} m), {cell} m cells."},
+    "hs.col.code": {"id": "Kode", "en": "Code"},
+    "hs.col.name": {"id": "Nama", "en": "Name"},
+    "hs.col.pattern": {"id": "Pola", "en": "Pattern"},
+    "hs.col.areas": {"id": "Jumlah wilayah", "en": "Areas"},
+})
+
+
+# ---------------------------------------------------------------------------------------- reading
+def _counts_from_table(df: pd.DataFrame, spec, label: str) -> tuple[pd.DataFrame, list[Finding]]:
+    """Counts (index canonical code, columns periods) from a wide or long table of text cells."""
+    errors: list[Finding] = []
+    if spec.code_column not in df.columns:
+        raise InputError(Finding("error", "missing_column", "kolom wajib tidak ada / required column missing", file=label,
+                                 column=spec.code_column, expected=f"a column named '{spec.code_column}' (columns found: {list(df.columns)})"))
+    if spec.layout == "long":
+        for c in (spec.period_column, spec.count_column):
+            if c not in df.columns:
+                errors.append(Finding("error", "missing_column", "kolom wajib tidak ada / required column missing", file=label,
+                                      column=c, expected=f"a column named '{c}' (columns found: {list(df.columns)})"))
+        if errors:
+            raise InputError(errors)
+        rows = []
+        for row in df.index:
+            code = normalise_code(df.at[row, spec.code_column])
+            per = df.at[row, spec.period_column]
+            try:
+                x = parse_number(df.at[row, spec.count_column])
+            except ValueError:
+                x = None
+            if code is None or per is None or x is None or (x == x and x < 0):
+                errors.append(Finding("error", "bad_count_row", "baris jumlah tidak valid / invalid count row", file=label,
+                                      row=int(row), value=df.at[row, spec.count_column],
+                                      expected="a code, a period and a count ≥ 0"))
+                continue
+            rows.append((code, str(per).removesuffix(".0"), x))
+        if errors:
+            raise InputError(errors)
+        long = pd.DataFrame(rows, columns=["code", "period", "count"])
+        dup = long.duplicated(["code", "period"])
+        for i in np.flatnonzero(dup.to_numpy()):
+            errors.append(Finding("error", "duplicate_code", "kode dan periode ganda / duplicate code and period", file=label,
+                                  value=f"{long.at[i, 'code']} {long.at[i, 'period']}", expected="one row per area and period"))
+        if errors:
+            raise InputError(errors)
+        wide = long.pivot(index="code", columns="period", values="count")
+        return wide.reindex(columns=sorted(wide.columns)), []
+    periods = spec.periods or [c for c in df.columns if PERIOD_NAME.match(str(c))]
+    missing = [p for p in periods if p not in df.columns]
+    if missing or not periods:
+        raise InputError(Finding("error", "missing_column", "kolom periode tidak ada / period column(s) missing", file=label,
+                                 value=missing or None, expected=f"period columns such as 2021 (columns found: {list(df.columns)})"))
+    codes = df[spec.code_column].map(normalise_code)
+    values = np.full((len(df), len(periods)), np.nan)
+    seen: dict[str, int] = {}
+    keep = np.ones(len(df), dtype=bool)
+    for i, row in enumerate(df.index):
+        code = codes[row]
+        if code is None:
+            errors.append(Finding("error", "empty_code", "kode wilayah kosong / empty area code", file=label, row=int(row),
+                                  column=spec.code_column, expected="an area code"))
+            continue
+        if code in seen:
+            errors.append(Finding("error", "duplicate_code", f"kode wilayah ganda (juga di baris {seen[code]}) / duplicate "
+                                  f"area code (also row {seen[code]})", file=label, row=int(row), column=spec.code_column,
+                                  value=code, expected="one row per area"))
+            keep[i] = False
+            continue
+        seen[code] = int(row)
+        for j, p in enumerate(periods):
+            cell = df.at[row, p]
+            try:
+                x = parse_number(cell)
+            except ValueError:
+                errors.append(Finding("error", "not_numeric", "nilai bukan angka / value is not a number", file=label,
+                                      row=int(row), column=p, value=cell, expected="a count ≥ 0"))
+                continue
+            if x < 0:
+                errors.append(Finding("error", "negative_count", "jumlah negatif / negative count", file=label, row=int(row),
+                                      column=p, value=cell, expected="a count ≥ 0"))
+                continue
+            values[i, j] = x
+    if errors:
+        raise InputError(errors)
+    out = pd.DataFrame(values[keep], index=pd.Index(codes[keep].tolist(), name="code"), columns=list(periods))
+    return out, []
+
+
+def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, Incidents | None, list[Finding]]:
+    """Read the per-area, per-period values the stage analyses.
+
+    Returns
+    -------
+    counts : DataFrame
+        Index = canonical area codes (may include codes not in the boundary file — reported as
+        errors — and lack some areas — reported as warnings by the caller); columns = periods.
+    incidents : Incidents | None
+    findings : list[Finding]
+
+    Raises
+    ------
+    InputError
+        Unreadable files, missing columns, bad values, codes not in the boundary file.
+    """
+    findings: list[Finding] = []
+    incidents = None
+    if cfg.counts is not None:
+        path = resolve(ctx.study_dir, cfg.counts.file, "jumlah kasus / counts")
+        ctx.input_hashes[cfg.counts.file] = sha256(path)
+        counts, _ = _counts_from_table(read_table(path, sheet=cfg.counts.sheet, label=cfg.counts.file), cfg.counts,
+                                       cfg.counts.file)
+        unknown = counts.index.difference(ctx.areas.index)
+        if len(unknown):
+            raise InputError([Finding("error", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah / area code not "
+                                      "in the boundary file", file=cfg.counts.file, column=cfg.counts.code_column, value=c,
+                                      expected=f"one of the {len(ctx.areas)} codes of the boundary file") for c in unknown[:50]])
+    elif cfg.incidents is not None:
+        spec = cfg.incidents
+        path = resolve(ctx.study_dir, spec.file, "kejadian / incidents")
+        ctx.input_hashes[spec.file] = sha256(path)
+        incidents = read_incidents(path, x_column=spec.x_column, y_column=spec.y_column, crs=spec.crs,
+                                   date_column=spec.date_column, type_column=spec.type_column, sheet=spec.sheet,
+                                   label=spec.file)
+        pts = incidents.points
+        if spec.types is not None:
+            pts = pts[pts["type"].isin(spec.types)]
+        assigned = assign_points(pts, ctx.areas, label=spec.file)
+        findings.extend(assigned.findings)
+        n_border = int(assigned.on_border.sum())
+        if n_border:
+            findings.append(Finding("info", "point_on_border", f"{n_border} titik di batas bersama; diberikan ke wilayah dengan "
+                                    f"kode terkecil / {n_border} point(s) on a shared border; assigned to the area with the "
+                                    f"lowest code", file=spec.file, value=n_border))
+        periods = period_label(pts["date"], spec.period) if spec.date_column else None
+        counts = count_by_area(assigned.code, ctx.areas.index, periods)
+        # keep the counted points only (outside ones are reported above), with their area and period
+        pts = pts.assign(code=assigned.code, period=periods if periods is not None else "all")
+        incidents = Incidents(pts[pts["code"].notna()], incidents.file, incidents.findings)
+    else:
+        if cfg.variable not in ctx.data.columns:
+            raise InputError(Finding("error", "hotspot_variable", f"variabel hot spot '{cfg.variable}' bukan indikator di "
+                                     f"tabel / hot-spot variable '{cfg.variable}' is not an indicator of the table",
+                                     value=cfg.variable, expected=f"one of {list(ctx.data.columns)} or a [hotspots.counts] section"))
+        counts = ctx.data[[cfg.variable]].rename(columns={cfg.variable: "all"})
+        counts = counts[counts["all"].notna()]
+    return counts, incidents, findings
+
+
+def load_population(ctx: StudyContext, cfg: HotspotConfig) -> pd.Series | None:
+    """Population per canonical area code from ``[hotspots.population]`` (None if not configured)."""
+    spec = cfg.population
+    if spec is None:
+        return None
+    path = resolve(ctx.study_dir, spec.file, "penduduk / population")
+    ctx.input_hashes[spec.file] = sha256(path)
+    df = read_table(path, sheet=spec.sheet, label=spec.file)
+    errors = [Finding("error", "missing_column", "kolom wajib tidak ada / required column missing", file=spec.file, column=c,
+                      expected=f"a column named '{c}'") for c in (spec.code_column, spec.column) if c not in df.columns]
+    if errors:
+        raise InputError(errors)
+    out: dict[str, float] = {}
+    for row in df.index:
+        code = normalise_code(df.at[row, spec.code_column])
+        try:
+            x = parse_number(df.at[row, spec.column])
+        except ValueError:
+            x = float("nan")
+        if code is None or not (x > 0):
+            errors.append(Finding("error", "population_not_positive", "penduduk harus > 0 / population must be > 0",
+                                  file=spec.file, row=int(row), column=spec.column, value=df.at[row, spec.column],
+                                  expected="a population > 0"))
+            continue
+        out[code] = x
+    if errors:
+        raise InputError(errors)
+    return pd.Series(out, name="population")
+
+
+# ---------------------------------------------------------------------------------------- analysis
+@dataclass(frozen=True)
+class HotspotAnalysis:
+    """Everything the stage computed.
+
+    Attributes
+    ----------
+    variable, measure, period : str
+    value : Series
+        Analysed value per area code (areas with data only).
+    weights : WeightsResult
+    moran : GlobalMoranResult
+    lisa : LocalMoranResult
+    gi : GiStarResult
+    rates : RateResult | None
+    emerging : EmergingResult | None
+    excluded : tuple[str, ...]
+        Area codes without data (not analysed).
+    findings : list[Finding]
+    seeds : dict[str, int]
+    """
+
+    variable: str
+    measure: str
+    period: str
+    value: pd.Series
+    counts: pd.DataFrame
+    weights: WeightsResult
+    moran: GlobalMoranResult
+    lisa: LocalMoranResult
+    gi: GiStarResult
+    rates: RateResult | None
+    emerging: EmergingResult | None
+    excluded: tuple[str, ...]
+    findings: list[Finding] = field(default_factory=list)
+    seeds: dict[str, int] = field(default_factory=dict)
+
+    def area_table(self) -> pd.DataFrame:
+        """Per-area results (index code, areas with data only)."""
+        v = self.variable
+        d = pd.DataFrame(index=self.value.index)
+        d.index.name = "code"
+        if self.rates is not None or self.measure == "count":
+            d[f"count_{v}"] = self.counts[self.period] if self.period in self.counts.columns else self.counts.sum(axis=1)
+        if self.rates is not None:
+            d[f"rate_{v}"] = self.rates.rate
+            d[f"eb_rate_{v}"] = self.rates.eb_spatial if self.measure == "eb_spatial" and self.rates.eb_spatial is not None \
+                else self.rates.eb_global
+        d["lisa_i"] = pd.Series(self.lisa.Is, index=self.lisa.ids)
+        d["lisa_p"] = pd.Series(self.lisa.p, index=self.lisa.ids)
+        d["lisa_cluster"] = pd.Series(self.lisa.labels, index=self.lisa.ids).astype(str)
+        d["gi_z"] = pd.Series(self.gi.z, index=self.gi.ids)
+        d["gi_p"] = pd.Series(self.gi.p, index=self.gi.ids)
+        d["gi_bin"] = pd.Series(self.gi.bins, index=self.gi.ids).astype(int)
+        if self.emerging is not None:
+            e = self.emerging
+            d["trend_pattern"] = pd.Series(e.pattern, index=e.ids).astype(str)
+            d["trend_tau"] = pd.Series(e.tau, index=e.ids)
+            d["trend_p"] = pd.Series(e.trend_p, index=e.ids)
+            d["hot_periods"] = pd.Series(e.hot.sum(axis=1), index=e.ids).astype(int)
+            d["cold_periods"] = pd.Series(e.cold.sum(axis=1), index=e.ids).astype(int)
+        return d
+
+
+def _choose_period(counts: pd.DataFrame, period: str | None) -> tuple[pd.Series, str]:
+    if period == "all" or list(counts.columns) == ["all"]:
+        return counts.sum(axis=1, min_count=1), "all"
+    if period is None:
+        period = str(counts.columns[-1])
+    if period not in counts.columns:
+        raise InputError(Finding("error", "hotspot_period", "periode tidak ada / period not found", value=period,
+                                 expected=f"one of {list(counts.columns)} or 'all'"))
+    return counts[period], period
+
+
+def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: HotspotConfig, *,
+                     population: pd.Series | None = None,
+                     seed: int | np.random.Generator = 0) -> HotspotAnalysis:
+    """The whole hot-spot analysis on in-memory data (no files read or written).
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        Polygons indexed by canonical code.
+    counts : DataFrame
+        Index code, columns periods in time order (one column ``"all"`` for a single value).
+        Areas absent from ``counts`` or with a missing value are excluded (warning).
+    cfg : HotspotConfig
+    population : Series, optional
+        Population by code (needed for rates).
+    seed : int | Generator
+        Master seed; each random step gets its own seed drawn from ``np.random.default_rng(seed)``.
+
+    Returns
+    -------
+    HotspotAnalysis
+
+    Raises
+    ------
+    InputError
+        Too few areas with data, constant values, population missing for an analysed area.
+    """
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    findings: list[Finding] = []
+    counts = counts.reindex(columns=counts.columns)  # copy
+    complete = counts.index[counts.notna().all(axis=1)]
+    use = areas.index[areas.index.isin(complete)]
+    if population is not None and cfg.measure != "count":
+        use = use[use.isin(population.index)]
+        no_pop = areas.index[areas.index.isin(complete) & ~areas.index.isin(population.index)]
+        for code in no_pop[:50]:
+            findings.append(Finding("warning", "no_population", "wilayah tanpa data penduduk; tidak dianalisis / area without "
+                                    "population; not analysed", value=code, expected="a population row for this code"))
+    excluded = tuple(str(c) for c in areas.index.difference(use, sort=False))
+    if excluded:
+        shown = ", ".join(excluded[:20]) + (" …" if len(excluded) > 20 else "")
+        findings.append(Finding("warning", "hotspot_no_data", f"{len(excluded)} wilayah tanpa data {cfg.variable}, tidak "
+                                f"dianalisis hot spot: {shown} / {len(excluded)} area(s) without {cfg.variable} data, left "
+                                f"out of the hot-spot analysis: {shown}", value=len(excluded),
+                                expected="a value for every period"))
+    if len(use) < 3:
+        raise InputError(Finding("error", "hotspot_too_few", "terlalu sedikit wilayah dengan data untuk hot spot / too few "
+                                 "areas with data for hot spots", value=len(use), expected="≥ 3 (≥ 30 recommended)"))
+    findings.extend(small_n_findings(len(use)))
+    sub = areas.loc[use]
+    counts = counts.loc[use]
+    ws = cfg.weights
+    weights = build_weights(sub, ws.kind, transformation=ws.transformation, k=ws.k, threshold=ws.threshold)
+    findings.extend(weights.findings())
+    raw, period = _choose_period(counts, cfg.period)
+    rates = None
+    value = raw.astype(float)
+    if population is not None:
+        rates = compute_rates(raw.astype(float), population.reindex(use).astype(float),
+                              graph=weights.graph if cfg.measure == "eb_spatial" else None)
+        findings.extend(rates.findings)
+        value = {"count": raw.astype(float), "rate": rates.rate, "eb_global": rates.eb_global,
+                 "eb_spatial": rates.eb_spatial}[cfg.measure]
+    seeds = {k: int(rng.integers(0, 2**31 - 1)) for k in ("moran", "lisa", "gi", "emerging")}
+    moran = global_moran(value, weights.graph, transformation=ws.transformation, permutations=cfg.permutations,
+                         seed=seeds["moran"])
+    findings.extend(resolution_findings(len(use), cfg.permutations, cfg.alpha, cfg.fdr, cfg.inference))
+    lisa = local_moran(value, weights.graph, transformation=ws.transformation, permutations=cfg.permutations,
+                       seed=seeds["lisa"], alpha=cfg.alpha, fdr=cfg.fdr, inference=cfg.inference)
+    gi = gi_star(value, weights.graph, permutations=cfg.permutations, seed=seeds["gi"], fdr=cfg.fdr,
+                 inference=cfg.inference)
+    emerging = None
+    n_periods = 0 if list(counts.columns) == ["all"] else counts.shape[1]
+    if cfg.emerging and n_periods >= 4:
+        series = counts
+        if population is not None and cfg.measure != "count":
+            series = counts.div(population.reindex(use), axis=0) * 10_000
+        emerging = emerging_hotspots(series, weights.graph, permutations=cfg.permutations, seed=seeds["emerging"],
+                                     alpha=cfg.alpha, trend_alpha=cfg.trend_alpha, fdr=cfg.fdr, inference=cfg.inference)
+        findings.extend(emerging.findings)
+    elif cfg.emerging and n_periods > 1:
+        findings.append(Finding("info", "emerging_skipped", f"hanya {n_periods} periode; hot spot berkembang butuh ≥ 4 / only "
+                                f"{n_periods} periods; emerging hot spots need ≥ 4", value=n_periods))
+    return HotspotAnalysis(cfg.variable, cfg.measure, period, value, counts, weights, moran, lisa, gi, rates, emerging,
+                           excluded, findings, seeds)
+
+
+# ---------------------------------------------------------------------------------------- stage
+def _fmt(x: float, nd: int = 4) -> str:
+    return "–" if x is None or not np.isfinite(x) else f"{x:.{nd}f}"
+
+
+def _subtitle(ctx: StudyContext, a: HotspotAnalysis) -> str:
+    st = ctx.config.study
+    bits = [st.name]
+    if st.data_date:
+        bits.append(st.data_date)
+    cfg = ctx.config.hotspots  # type: ignore[attr-defined]
+    if cfg is not None and cfg.counts is None and cfg.incidents is None:
+        bits.append(a.variable)  # an indicator of the table, analysed as given
+    else:
+        bits.append(f"{a.variable} ({a.measure}{'' if a.period == 'all' else ', ' + a.period})")
+    if st.illustrative:
+        bits.append(t("illustrative", ctx.lang).upper())
+    return " · ".join(bits)
+
+
+def _note(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig) -> str:
+    fdr = "on" if cfg.fdr else "off"
+    if ctx.lang == "id":
+        fdr = "aktif" if cfg.fdr else "tidak aktif"
+    return t("hs.note", ctx.lang, w=a.weights.kind, perm=cfg.permutations, seed=a.seeds["gi"], fdr=fdr, alpha=cfg.alpha,
+             inf=t(f"hs.inference.{cfg.inference}", ctx.lang))
+
+
+def _figures(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig, density: DensityResult | None) -> dict[str, bytes]:
+    lang, areas = ctx.lang, ctx.areas
+    sub, note = _subtitle(ctx, a), _note(ctx, a, cfg)
+    nd = t("hs.no_data", lang)
+    tab = a.area_table()
+    figs = {
+        "hotspot_gi_bins.png": category_map(areas, tab["gi_bin"], {k: GI_COLOURS[k] for k in (3, 2, 1, 0, -1, -2, -3)},
+                                            {k: t(f"hs.gi.{k}", lang) for k in range(-3, 4)},
+                                            title=t("hs.gi.title", lang, v=a.variable), subtitle=sub, note=note,
+                                            no_data_label=nd),
+        "hotspot_lisa.png": category_map(areas, tab["lisa_cluster"], LISA_COLOURS,
+                                         {k: t(f"hs.lisa.{k}", lang) for k in LISA_COLOURS},
+                                         title=t("hs.lisa.title", lang, v=a.variable), subtitle=sub, note=note,
+                                         no_data_label=nd),
+    }
+    if a.emerging is not None:
+        present = [p for p in PATTERNS if (a.emerging.pattern == p).any()] or ["no_pattern"]
+        figs["hotspot_trend.png"] = category_map(
+            areas, tab["trend_pattern"], {p: TREND_COLOURS[p] for p in present},
+            {p: t(f"pattern.{p}", lang) for p in present}, title=t("hs.trend.title", lang, v=a.variable),
+            subtitle=f"{_subtitle(ctx, a)} · {a.emerging.periods[0]}–{a.emerging.periods[-1]}", note=note, no_data_label=nd)
+    if density is not None:
+        figs["hotspot_density.png"] = density_map(density.grid, areas, title=t("hs.density.title", lang, v=a.variable),
+                                                  legend=t("hs.density.legend", lang), subtitle=_subtitle(ctx, a),
+                                                  note=t("hs.density.text", lang, n=density.n_points, bw=density.bandwidth,
+                                                         bwm=round(density.bandwidth_m), cell=round(density.cell_size)))
+    return figs
+
+
+def _sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | None) -> list[ReportSection]:
+    lang = ctx.lang
+    esc = html.escape
+    m = a.moran
+    verdict = "hs.verdict.random"
+    if np.isfinite(m.p_sim) and m.p_sim <= 0.05:
+        verdict = "hs.verdict.clustered" if m.I > m.EI else "hs.verdict.dispersed"
+    period = a.period if a.period != "all" else ("semua periode" if lang == "id" else "all periods")
+    body = "<p>" + t("hs.section.moran", lang, v=esc(a.variable), period=esc(period), n=m.n, w=esc(a.weights.kind),
+                     i=_fmt(m.I), ei=_fmt(m.EI), z=_fmt(m.z_norm, 2), p=_fmt(m.p_sim, 3), verdict=t(verdict, lang)) + "</p>"
+    gi, lc = a.gi.counts(), a.lisa.counts()
+    body += "<p>" + t("hs.section.counts", lang, hot=gi["1"] + gi["2"] + gi["3"], cold=gi["-1"] + gi["-2"] + gi["-3"],
+                      hh=lc["HH"], ll=lc["LL"], lh=lc["LH"], hl=lc["HL"]) + "</p>"
+    tab = a.area_table()
+    top = tab.sort_values("gi_z", ascending=False).head(10)
+    names = ctx.areas["name"].reindex(top.index)
+    min_count = ctx.config.privacy.min_count
+    count_col = f"count_{a.variable}" if f"count_{a.variable}" in tab.columns else None
+    head = [t("hs.col.code", lang), t("hs.col.name", lang)] + ([a.variable] if count_col else []) + \
+        ["Gi* z", "Gi bin", "LISA"] + ([t("hs.col.pattern", lang)] if a.emerging is not None else [])
+    rows = []
+    for code, r in top.iterrows():
+        cells = [esc(str(code)), esc(str(names.get(code) or ""))]
+        if count_col:
+            cells.append(esc(suppress_count(float(r[count_col]), min_count)))
+        cells += [f"{r['gi_z']:.2f}", str(int(r["gi_bin"])), esc(str(r["lisa_cluster"]))]
+        if a.emerging is not None:
+            cells.append(esc(t(f"pattern.{r['trend_pattern']}", lang)))
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    body += f"<h4>{esc(t('hs.section.top', lang))}</h4><table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + \
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    body += f"<p><i>{esc(t('hs.section.caveat', lang))}</i></p>"
+    out = [ReportSection(t("hs.section.title", lang), body, "hotspot_gi_bins.png"),
+           ReportSection(t("hs.lisa.title", lang, v=a.variable), "", "hotspot_lisa.png")]
+    if a.emerging is not None:
+        e = a.emerging
+        cnt = e.counts()
+        trows = "".join(f"<tr><td>{esc(t('pattern.' + p, lang))}</td><td>{n}</td></tr>" for p, n in cnt.items())
+        tbody = "<p>" + t("hs.trend.text", lang, periods=f"{esc(e.periods[0])}–{esc(e.periods[-1])}") + "</p>" + \
+            f"<table><thead><tr><th>{esc(t('hs.col.pattern', lang))}</th><th>{esc(t('hs.col.areas', lang))}</th></tr></thead>" \
+            f"<tbody>{trows}</tbody></table>"
+        out.append(ReportSection(t("hs.trend.section", lang), tbody, "hotspot_trend.png"))
+    if density is not None:
+        out.append(ReportSection(t("hs.density.section", lang),
+                                 "<p>" + esc(t("hs.density.text", lang, n=density.n_points, bw=density.bandwidth,
+                                                bwm=round(density.bandwidth_m), cell=round(density.cell_size))) + "</p>",
+                                 "hotspot_density.png"))
+    return out
+
+
+def _manifest(a: HotspotAnalysis, cfg: HotspotConfig, density: DensityResult | None, n_points: int | None) -> dict:
+    man = {"config": cfg.model_dump(mode="json"), "variable": a.variable, "measure": a.measure, "period": a.period,
+           "n_areas": int(len(a.value)), "n_excluded": len(a.excluded), "excluded": list(a.excluded[:100]),
+           "weights": a.weights.params, "islands": list(a.weights.islands[:100]), "seeds": a.seeds}
+    man.update(a.moran.manifest())
+    man["lisa"] = {"counts": a.lisa.counts(), "cutoff": a.lisa.cutoff, "alpha": a.lisa.alpha, "fdr": a.lisa.fdr,
+                   "permutations": a.lisa.permutations, "transformation": a.weights.transformation,
+                   "inference": a.lisa.inference,
+                   "method": "esda.Moran_Local, conditional permutation; p = folded pseudo p_sim (permutation) "
+                             "or 2·p_z_sim (analytical)"}
+    man["gi_star"] = {"counts": a.gi.counts(), "cutoffs": {str(k): v for k, v in a.gi.cutoffs.items()},
+                      "inference": a.gi.inference, "fdr": a.gi.fdr, "permutations": a.gi.permutations,
+                      "weights": "binary with self-weight 1 (Ord & Getis 1995)", "method": "esda.G_Local(star=True, transform='B')"}
+    if a.rates is not None:
+        man["rates"] = {"per": a.rates.per, "eb_prior_variance": a.rates.prior_variance,
+                        "method": {"rate": "e/b", "eb_global": "esda.smoothing.Empirical_Bayes (Marshall 1991)",
+                                   "eb_spatial": "esda.smoothing.Spatial_Empirical_Bayes"}[a.measure]
+                        if a.measure != "count" else "count analysed; rates reported"}
+    if a.emerging is not None:
+        man["emerging"] = dict(a.emerging.params, counts=a.emerging.counts())
+    if n_points is not None:
+        man["incidents"] = {"n_points": n_points}
+    if density is not None:
+        man["density"] = {"method": "scipy.stats.gaussian_kde", "bandwidth": density.bandwidth,
+                          "bandwidth_m": round(density.bandwidth_m, 2), "cell_size_m": round(density.cell_size, 2),
+                          "n_cells": int(len(density.grid)), "n_points": density.n_points,
+                          "period": a.period, "unit": "expected incidents per km²"}
+    return man
+
+
+def run_hotspots(ctx: StudyContext) -> StageResult:
+    """Pipeline stage ``hotspots`` (phase ``pre``): see the module docstring.
+
+    Raises
+    ------
+    InputError
+        From reading the inputs or from the analysis.
+    """
+    cfg: HotspotConfig = ctx.config.hotspots  # type: ignore[attr-defined]
+    counts, incidents, findings = load_counts(ctx, cfg)
+    population = load_population(ctx, cfg)
+    a = analyse_hotspots(ctx.areas, counts, cfg, population=population, seed=ctx.config.study.seed)
+    findings = findings + a.findings
+    density = None
+    if cfg.density is not None and incidents is not None:
+        # the same incidents as the hot-spot maps: the analysed period (all periods for 'all')
+        pts = incidents.points if a.period == "all" else incidents.points[incidents.points["period"] == a.period]
+        density = kernel_density(pts, ctx.areas, cell_size=cfg.density.cell_size, bandwidth=cfg.density.bandwidth)
+    v = a.variable
+    tab = a.area_table()
+    ind = pd.DataFrame(index=tab.index)
+    from_table = cfg.counts is None and cfg.incidents is None
+    if not from_table:
+        ind[v] = a.value
+    for col in (f"count_{v}", f"rate_{v}", f"eb_rate_{v}"):
+        if col in tab.columns and col not in ind.columns:
+            ind[col] = tab[col].astype(float)
+    ind[f"gi_z_{v}"] = tab["gi_z"]
+    ind[f"gi_bin_{v}"] = tab["gi_bin"].astype(float)
+    ind[f"lisa_i_{v}"] = tab["lisa_i"]
+    ind = ind.reindex(ctx.areas.index)
+    cols = tab.reindex(ctx.areas.index)
+    layer = gpd.GeoDataFrame(cols.reset_index(), geometry=ctx.areas.geometry.values, crs=ctx.areas.crs)
+    layer.insert(1, "name", ctx.areas["name"].to_numpy())
+    layers = {"hotspots": layer}
+    sheets = {"Hot spot": tab.sort_values("gi_z", ascending=False).reset_index()}
+    if a.emerging is not None:
+        zt = pd.DataFrame(a.emerging.z, index=a.emerging.ids, columns=[f"gi_z_{p}" for p in a.emerging.periods])
+        zt.index.name = "code"
+        zt.insert(0, "trend_pattern", a.emerging.pattern.astype(str))
+        sheets["Tren hot spot"] = zt.reset_index()
+    if density is not None:
+        layers["density"] = density.grid.reset_index()
+    return StageResult(
+        name="hotspots",
+        area_columns=cols,
+        layers=layers,
+        sheets=sheets,
+        manifest=_manifest(a, cfg, density, None if incidents is None else len(incidents.points)),
+        findings=findings,
+        figures=_figures(ctx, a, cfg, density),
+        sections=_sections(ctx, a, density),
+        indicators=ind,
+        payload=a,
+    )

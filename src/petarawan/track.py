@@ -1,0 +1,391 @@
+"""Tracking (monev) and re-measurement (keterpulihan): ``petarawan track``.
+
+A study's SQLite store, ``STUDY_DIR/petarawan.sqlite`` (SQLAlchemy Core), records counts only —
+never names:
+
+- ``activity``: what happened — activity (one of BNN's steps), programme, date, area code,
+  participants by group (exposed / not exposed / facilitators), spend (rupiah);
+- ``planned``: the plan the office adopted (from a run's ``run.json``);
+- ``snapshot``: each year's index score and class per area (from a run's GeoPackage).
+
+The plan stage reads the store (read-only) and shows plan vs actual and, per area, the change of
+score and class between the two latest years beside the programmes received.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import typer
+from sqlalchemy import (Column, Date, Float, Integer, MetaData, String, Table, create_engine, delete, insert,
+                        select)
+
+from .codes import normalise_code
+from .errors import Finding, InputError, PetarawanError
+from .plan.config import ACTIVITIES
+
+STORE_NAME = "petarawan.sqlite"
+
+_meta = MetaData()
+activity_t = Table(
+    "activity", _meta,
+    Column("id", Integer, primary_key=True),
+    Column("area", String, nullable=False),
+    Column("activity", String, nullable=False),
+    Column("programme", String, nullable=True),
+    Column("date", Date, nullable=False),
+    Column("exposed", Integer, nullable=False, default=0),
+    Column("not_exposed", Integer, nullable=False, default=0),
+    Column("facilitators", Integer, nullable=False, default=0),
+    Column("spend", Float, nullable=False, default=0.0),
+    Column("recorded_at", String, nullable=False),
+)
+planned_t = Table(
+    "planned", _meta,
+    Column("id", Integer, primary_key=True),
+    Column("label", String, nullable=False),
+    Column("area", String, nullable=False),
+    Column("activity", String, nullable=False),
+    Column("programme", String, nullable=True),
+    Column("classes", Integer, nullable=False, default=0),
+    Column("participants", Integer, nullable=False, default=0),
+    Column("cost", Float, nullable=False, default=0.0),
+    Column("start", Date, nullable=True),
+    Column("end", Date, nullable=True),
+)
+snapshot_t = Table(
+    "snapshot", _meta,
+    Column("year", Integer, primary_key=True),
+    Column("area", String, primary_key=True),
+    Column("score", Float, nullable=True),
+    Column("class", String, nullable=True),
+)
+
+
+def store_path(study_dir: Path | str) -> Path:
+    return Path(study_dir) / STORE_NAME
+
+
+class TrackStore:
+    """The study's tracking store.
+
+    Parameters
+    ----------
+    path : Path
+        SQLite file (created with its tables if missing, unless ``read_only``).
+    read_only : bool
+        Open without creating anything (``InputError`` when the file is missing).
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = False):
+        self.path = Path(path)
+        if read_only and not self.path.is_file():
+            raise InputError(Finding("error", "file_missing", "penyimpanan monev tidak ada / tracking store not found",
+                                     file=str(self.path)))
+        if read_only:
+            self.engine = create_engine("sqlite://", creator=lambda: __import__("sqlite3").connect(
+                f"file:{self.path}?mode=ro", uri=True))
+        else:
+            self.engine = create_engine(f"sqlite:///{self.path}")
+            _meta.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "TrackStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- activities --------------------------------------------------------------------------
+    def add_activity(self, area: str, activity: str, when: date | str, *, programme: str | None = None,
+                     exposed: int = 0, not_exposed: int = 0, facilitators: int = 0, spend: float = 0.0,
+                     known_codes: pd.Index | None = None) -> int:
+        """Record one activity; returns its id.
+
+        Raises
+        ------
+        InputError
+            Unknown activity, unknown area code, bad date, negative or non-integer counts.
+        """
+        problems = []
+        code = normalise_code(area)
+        if code is None or (known_codes is not None and code not in known_codes):
+            problems.append(Finding("error", "unknown_code", "kode wilayah tidak dikenal / unknown area code", column="area",
+                                    value=area, expected="a code of the study's boundary file"))
+        if activity not in ACTIVITIES:
+            problems.append(Finding("error", "unknown_activity", "kegiatan tidak dikenal / unknown activity", column="activity",
+                                    value=activity, expected=f"one of {list(ACTIVITIES)}"))
+        try:
+            d = when if isinstance(when, date) else date.fromisoformat(str(when))
+        except ValueError:
+            problems.append(Finding("error", "bad_date", "tanggal tidak valid / invalid date", column="date", value=when,
+                                    expected="YYYY-MM-DD"))
+            d = None
+        counts = {"exposed": exposed, "not_exposed": not_exposed, "facilitators": facilitators}
+        for k, v in counts.items():
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                problems.append(Finding("error", "bad_count", "jumlah peserta harus bilangan bulat ≥ 0 / participants must be an "
+                                        "integer ≥ 0", column=k, value=v, expected="0, 1, 2, ..."))
+        if not (isinstance(spend, (int, float)) and spend >= 0):
+            problems.append(Finding("error", "bad_spend", "biaya harus ≥ 0 / spend must be ≥ 0", column="spend", value=spend))
+        if problems:
+            raise InputError(problems)
+        with self.engine.begin() as con:
+            r = con.execute(insert(activity_t).values(
+                area=code, activity=activity, programme=programme or None, date=d, spend=float(spend),
+                recorded_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(), **counts))
+            return int(r.inserted_primary_key[0])
+
+    def activities(self) -> pd.DataFrame:
+        with self.engine.connect() as con:
+            return pd.DataFrame(con.execute(select(activity_t).order_by(activity_t.c.date, activity_t.c.id)).mappings().all(),
+                                columns=[c.name for c in activity_t.columns])
+
+    # -- adopted plan ------------------------------------------------------------------------
+    def adopt_plan(self, rows: pd.DataFrame, label: str) -> int:
+        """Replace the adopted plan by ``rows`` (columns ``area, activity, programme, classes,
+        participants, cost, start, end``).  Returns the number of rows stored."""
+        recs = []
+        for r in rows.to_dict("records"):
+            recs.append({"label": label, "area": normalise_code(r["area"]), "activity": r["activity"],
+                         "programme": r.get("programme") or None, "classes": int(r.get("classes") or 0),
+                         "participants": int(r.get("participants") or 0), "cost": float(r.get("cost") or 0.0),
+                         "start": _to_date(r.get("start")), "end": _to_date(r.get("end"))})
+        with self.engine.begin() as con:
+            con.execute(delete(planned_t))
+            if recs:
+                con.execute(insert(planned_t), recs)
+        return len(recs)
+
+    def planned(self) -> pd.DataFrame:
+        with self.engine.connect() as con:
+            return pd.DataFrame(con.execute(select(planned_t).order_by(planned_t.c.id)).mappings().all(),
+                                columns=[c.name for c in planned_t.columns])
+
+    # -- snapshots ---------------------------------------------------------------------------
+    def add_snapshot(self, year: int, scores: pd.DataFrame) -> int:
+        """Store (replace) one year's ``score`` and ``class`` per area (``scores`` indexed by code
+        or with a ``code`` column)."""
+        df = scores.reset_index() if "code" not in scores.columns else scores
+        recs = [{"year": int(year), "area": normalise_code(r["code"]),
+                 "score": None if pd.isna(r.get("score")) else float(r["score"]),
+                 "class": None if pd.isna(r.get("class")) else str(r["class"])} for r in df.to_dict("records")]
+        with self.engine.begin() as con:
+            con.execute(delete(snapshot_t).where(snapshot_t.c.year == int(year)))
+            if recs:
+                con.execute(insert(snapshot_t), recs)
+        return len(recs)
+
+    def snapshots(self) -> pd.DataFrame:
+        with self.engine.connect() as con:
+            return pd.DataFrame(con.execute(select(snapshot_t).order_by(snapshot_t.c.year, snapshot_t.c.area)).mappings().all(),
+                                columns=[c.name for c in snapshot_t.columns])
+
+
+def _to_date(v: object) -> date | None:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v == "":
+        return None
+    if isinstance(v, date):
+        return v
+    return date.fromisoformat(str(v)[:10])
+
+
+def plan_vs_actual(planned: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
+    """Planned against recorded participants and money per area and activity/programme.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``area, activity, programme, planned_participants, actual_participants,
+        planned_cost, actual_spend, done`` (True when at least one activity was recorded).
+    """
+    key = ["area", "activity", "programme"]
+    p = planned.assign(programme=planned["programme"].fillna("")).groupby(key, as_index=False).agg(
+        planned_participants=("participants", "sum"), planned_cost=("cost", "sum"))
+    a = activities.assign(programme=activities["programme"].fillna(""),
+                          participants=activities["exposed"] + activities["not_exposed"] + activities["facilitators"])
+    a = a.groupby(key, as_index=False).agg(actual_participants=("participants", "sum"), actual_spend=("spend", "sum"),
+                                           n=("id", "size"))
+    out = p.merge(a, on=key, how="outer")
+    out["done"] = out["n"].fillna(0) > 0
+    for c in ("planned_participants", "actual_participants", "planned_cost", "actual_spend"):
+        out[c] = out[c].fillna(0)
+    order = {k: i for i, k in enumerate(ACTIVITIES)}
+    out["_o"] = out["activity"].map(order)
+    return out.sort_values(["area", "_o", "programme"]).drop(columns=["_o", "n"]).reset_index(drop=True)
+
+
+def recovery(snapshots: pd.DataFrame, activities: pd.DataFrame, current: pd.DataFrame | None = None,
+             current_year: int | None = None) -> pd.DataFrame:
+    """Keterpulihan: each area's change of score and class between the two latest years.
+
+    Parameters
+    ----------
+    snapshots : DataFrame
+        ``year, area, score, class`` from the store.
+    activities : DataFrame
+        Recorded activities (programmes received are those dated before the later year's end).
+    current : DataFrame, optional
+        This run's ``score`` and ``class`` by code, treated as year ``current_year``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``area, year_from, score_from, class_from, year_to, score_to, class_to, change``
+        (score difference, negative = less prone), ``class_change`` (``membaik``/``memburuk``/
+        ``tetap``: improved/worse/same on the Bahaya > Waspada > Siaga > Aman scale),
+        ``programmes`` (received, comma-separated), ``participants``.
+    """
+    snaps = snapshots[["year", "area", "score", "class"]].copy()
+    if current is not None and current_year is not None:
+        cur = current.reset_index().rename(columns={"code": "area"})[["area", "score", "class"]]
+        cur["year"] = int(current_year)
+        snaps = pd.concat([snaps[snaps["year"] != int(current_year)], cur], ignore_index=True)
+    years = sorted(snaps["year"].unique())
+    if len(years) < 2:
+        return pd.DataFrame(columns=["area", "year_from", "score_from", "class_from", "year_to", "score_to", "class_to",
+                                     "change", "class_change", "programmes", "participants"])
+    y0, y1 = years[-2], years[-1]
+    a = snaps[snaps["year"] == y0].set_index("area")
+    b = snaps[snaps["year"] == y1].set_index("area")
+    out = pd.DataFrame({"year_from": y0, "score_from": a["score"], "class_from": a["class"]}).join(
+        pd.DataFrame({"year_to": y1, "score_to": b["score"], "class_to": b["class"]}), how="inner")
+    out["change"] = out["score_to"] - out["score_from"]
+    rank = {"Bahaya": 0, "Waspada": 1, "Siaga": 2, "Aman": 3}
+    d = out["class_to"].map(rank) - out["class_from"].map(rank)
+    out["class_change"] = [("membaik" if x > 0 else "memburuk" if x < 0 else "tetap") if pd.notna(x) else "" for x in d]
+    acts = activities.copy()
+    if len(acts):
+        acts = acts[pd.to_datetime(acts["date"]).dt.year <= y1]
+        acts["participants"] = acts["exposed"] + acts["not_exposed"] + acts["facilitators"]
+        progs = acts.assign(p=acts["programme"].fillna(acts["activity"])).groupby("area")["p"].agg(
+            lambda s: ", ".join(sorted(set(s))))
+        parts = acts.groupby("area")["participants"].sum()
+    else:
+        progs, parts = pd.Series(dtype=str), pd.Series(dtype=int)
+    out["programmes"] = progs.reindex(out.index).fillna("")
+    out["participants"] = parts.reindex(out.index).fillna(0).astype(int)
+    out.index.name = "area"
+    return out.reset_index()
+
+
+# ------------------------------------------------------------------------------------------------
+# CLI: petarawan track ...
+
+track_app = typer.Typer(help="Monev: catat kegiatan, adopsi rencana, simpan skor tahunan / record activities, adopt a plan, "
+                             "store yearly scores (counts only, no names).", no_args_is_help=True)
+
+
+def _fail(err: PetarawanError) -> None:
+    typer.echo(str(err), err=True)
+    raise typer.Exit(1)
+
+
+def _known_codes(study_dir: Path) -> pd.Index | None:
+    try:
+        from .config import load_config
+        from .io.readers import read_boundaries, resolve
+
+        cfg = load_config(study_dir)
+        g = read_boundaries(resolve(study_dir, cfg.areas.file, "boundary"), layer=cfg.areas.layer)
+        return pd.Index([normalise_code(c) for c in g[cfg.areas.code_column]])
+    except PetarawanError:
+        return None
+
+
+@track_app.command("add")
+def add_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
+            activity: str = typer.Option(..., help=f"One of {', '.join(ACTIVITIES)}"),
+            date_: str = typer.Option(..., "--date", help="YYYY-MM-DD"),
+            area: str = typer.Option(..., help="Kode wilayah / area code, e.g. 19.71.01.1008"),
+            programme: str = typer.Option("", help="Programme code from [plan] (optional)"),
+            exposed: int = typer.Option(0, help="Participants already exposed (count)"),
+            not_exposed: int = typer.Option(0, help="Participants not yet exposed (count)"),
+            facilitators: int = typer.Option(0, help="Facilitators (count)"),
+            spend: float = typer.Option(0.0, help="Spend (rupiah)")) -> None:
+    """Record one activity (counts only, no names).
+
+    Example: petarawan track add examples/pangkalpinang --activity life_skill --date 2026-05-04
+    --area 19.71.01.1008 --programme life_skill_remaja --not-exposed 18 --spend 9000000
+    """
+    try:
+        with TrackStore(store_path(study_dir)) as s:
+            i = s.add_activity(area, activity, date_, programme=programme or None, exposed=exposed,
+                               not_exposed=not_exposed, facilitators=facilitators, spend=spend,
+                               known_codes=_known_codes(study_dir))
+        typer.echo(f"#{i} {activity} {area} {date_}")
+    except PetarawanError as err:
+        _fail(err)
+
+
+@track_app.command("list")
+def list_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder")) -> None:
+    """List recorded activities.
+
+    Example: petarawan track list examples/pangkalpinang
+    """
+    try:
+        with TrackStore(store_path(study_dir), read_only=True) as s:
+            df = s.activities()
+    except PetarawanError as err:
+        _fail(err)
+    typer.echo(df.drop(columns=["recorded_at"]).to_string(index=False) if len(df) else "(kosong / empty)")
+
+
+def _find_plan_rows(obj: object) -> list | None:
+    if isinstance(obj, dict):
+        if "plan_rows" in obj and isinstance(obj["plan_rows"], list):
+            return obj["plan_rows"]
+        for v in obj.values():
+            r = _find_plan_rows(v)
+            if r is not None:
+                return r
+    elif isinstance(obj, list):
+        for v in obj:
+            r = _find_plan_rows(v)
+            if r is not None:
+                return r
+    return None
+
+
+@track_app.command("adopt")
+def adopt_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
+              out_dir: Path = typer.Argument(..., help="Output folder of the run whose plan is adopted")) -> None:
+    """Adopt the plan of a run (its run.json) as the plan to track against.
+
+    Example: petarawan track adopt examples/pangkalpinang out/
+    """
+    manifest = Path(out_dir) / "run.json"
+    if not manifest.is_file():
+        _fail(InputError(Finding("error", "file_missing", "run.json tidak ada / run.json not found", file=str(manifest))))
+    rows = _find_plan_rows(json.loads(manifest.read_text(encoding="utf-8")))
+    if not rows:
+        _fail(InputError(Finding("error", "no_plan", "run.json tanpa rencana / run.json has no plan", file=str(manifest),
+                                 expected="a run with a [plan] section")))
+    with TrackStore(store_path(study_dir)) as s:
+        n = s.adopt_plan(pd.DataFrame(rows), label=str(manifest))
+    typer.echo(f"{n} baris rencana diadopsi / plan rows adopted")
+
+
+@track_app.command("snapshot")
+def snapshot_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
+                 out_dir: Path = typer.Argument(..., help="Output folder of a run (petarawan.gpkg)"),
+                 year: int = typer.Option(..., help="Year the run's data refer to")) -> None:
+    """Store a run's score and class per area as the given year (for keterpulihan).
+
+    Example: petarawan track snapshot examples/pangkalpinang out/ --year 2025
+    """
+    gpkg = Path(out_dir) / "petarawan.gpkg"
+    if not gpkg.is_file():
+        _fail(InputError(Finding("error", "file_missing", "petarawan.gpkg tidak ada / not found", file=str(gpkg))))
+    import pyogrio
+
+    df = pyogrio.read_dataframe(gpkg, layer="areas", read_geometry=False)
+    with TrackStore(store_path(study_dir)) as s:
+        n = s.add_snapshot(year, df[["code", "score", "class"]])
+    typer.echo(f"{n} wilayah disimpan untuk tahun {year} / areas stored for {year}")

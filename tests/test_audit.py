@@ -1,0 +1,76 @@
+"""Statistical audit: Cronbach's alpha, PCA variance, correlation flags — values by hand."""
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from index_fixtures import make_config
+from petarawan.index import build_index
+from petarawan.index.audit import audit_tables, cronbach_alpha, pca_variance, run_audit
+from petarawan.stages import StudyContext
+
+
+def test_cronbach_alpha_by_hand():
+    x = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [2.0, 3.0, 5.0, 4.0], "c": [np.nan, 9, 9, 9]})
+    # two items a, b: var(a) = 1.6667, var(b) = 1.6667 (ddof 1); total a+b = 3, 5, 8, 8 →
+    # mean 6, squared deviations 9, 1, 4, 4 → var = 18/3 = 6.
+    # alpha = 2/1 · (1 − 3.3333/6) = 2 · 0.44444 = 0.88889
+    assert cronbach_alpha(x[["a", "b"]]) == pytest.approx(8 / 9)
+    # identical items: alpha = 1; a single item: undefined
+    assert cronbach_alpha(pd.DataFrame({"a": [1.0, 2, 3], "b": [1.0, 2, 3]})) == pytest.approx(1.0)
+    assert np.isnan(cronbach_alpha(x[["a"]]))
+
+
+def test_pca_variance_two_indicators():
+    # correlation matrix [[1, r], [r, 1]] has eigenvalues 1 ± r → shares (1 + r)/2, (1 − r)/2.
+    a = np.array([1.0, 2, 3, 4, 5])
+    b = np.array([2.0, 1, 4, 3, 5])
+    r = np.corrcoef(a, b)[0, 1]  # = 0.8
+    assert r == pytest.approx(0.8)
+    np.testing.assert_allclose(pca_variance(pd.DataFrame({"a": a, "b": b})), [0.9, 0.1])
+
+
+IND = [
+    {"code": "x1", "label_id": "x1", "dimension": "A"},
+    {"code": "x2", "label_id": "x2", "dimension": "A"},
+    {"code": "x3", "label_id": "x3", "dimension": "A"},
+    {"code": "y1", "label_id": "y1", "dimension": "B"},
+]
+DIM = [{"code": "A", "label_id": "A"}, {"code": "B", "label_id": "B"}]
+DATA = pd.DataFrame({
+    "x1": [0.0, 1, 2, 3, 4, 5],
+    "x2": [0.0, 1, 2, 3, 4, 6],      # almost x1: collinear (r ≈ 0.99)
+    "x3": [5.0, 4, 3, 2, 1, 0],      # exactly opposite: negative with its own dimension
+    "y1": [1.0, 3, 2, 5, 4, 6],
+}, index=[f"a{i}" for i in range(6)])
+
+
+def test_flags_negative_and_collinear():
+    cfg = make_config(IND, DIM)
+    res = build_index(DATA, cfg)
+    tabs = audit_tables(res.normalised, res.dimensions, res.score, cfg, 0.9)
+    fl = tabs["flags"]
+    neg = fl[fl["kind"] == "negative_with_own_dimension"]
+    # dimension A = mean of x1, x2, x3 normalised: x1 + x3 cancel (sum 100 for every area) so
+    # A rises with x2; x3 (the mirror of x1) correlates negatively with A
+    assert neg["item"].tolist() == ["x3"]
+    col = fl[fl["kind"] == "collinear"].set_index(["item", "other"])["r"]
+    assert ("x1", "x2") in col.index and col[("x1", "x2")] > 0.9
+    assert ("x1", "x3") in col.index and col[("x1", "x3")] == pytest.approx(-1.0)
+    assert tabs["pca"]["variance_share"].sum() == pytest.approx(1.0)
+
+
+def test_audit_stage_sheets_and_section():
+    cfg = make_config(IND, DIM)
+    res = build_index(DATA, cfg)
+    areas = gpd.GeoDataFrame({"name": list(DATA.index)}, geometry=[Point(i, 0) for i in range(6)], index=DATA.index, crs="EPSG:4326")
+    out = run_audit(StudyContext(cfg, Path("."), "id", areas, DATA, index=res, result=pd.DataFrame({"score": res.score})))
+    assert "Audit dimensi" in out.sheets and "Bobot efektif" in out.sheets
+    assert "x3" in out.sections[0].html
+    assert out.manifest["flags"]
+    off = make_config(IND, DIM, audit={"enabled": False})
+    assert run_audit(StudyContext(off, Path("."), "id", areas, DATA, index=res)).sheets == {}

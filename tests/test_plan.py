@@ -1,0 +1,261 @@
+"""Programme matching, the MILP plan (against brute force), the schedule, and the example's plan."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+
+from petarawan.plan.config import PlanConfig, Programme, ScheduleSpec
+from petarawan.plan.matching import match
+from petarawan.plan.optimise import solve_plan
+from petarawan.plan.schedule import schedule
+from petarawan.potential.scoring import PotentialResult, Shares
+
+from potential_study import full_run
+
+
+def _prog(code, kind="life_skill", **kw):
+    base = dict(code=code, kind=kind, label_id=code, cost_per_participant=1.0, min_class=2, max_class=3,
+                max_classes_per_area=2, target="facilitator" if kind == "bimtek" else "all")
+    if kind == "entrepreneurship":
+        base["interest"] = "kuliner"
+    base.update(kw)
+    return Programme(**base)
+
+
+def brute_force(D, v, progs, budget, groups=None, max_areas=None, per_group=False, area_cost=0.0):
+    """Enumerate every (classes, participants) per area–programme pair; return the best objective."""
+    A, J = D.shape
+    states = []
+    for a in range(A):
+        for j, p in enumerate(progs):
+            U = min(p.max_classes_per_area, int(D[a, j]) // p.min_class)
+            opts = [(0, 0)]
+            for n in range(1, U + 1):
+                opts += [(n, x) for x in range(p.min_class * n, min(p.max_class * n, int(D[a, j])) + 1)]
+            states.append(opts)
+    code = {p.code: j for j, p in enumerate(progs)}
+    best = 0.0
+    for combo in itertools.product(*states):
+        n = np.array([s[0] for s in combo]).reshape(A, J)
+        x = np.array([s[1] for s in combo]).reshape(A, J)
+        ok = True
+        for a in range(A):
+            for j, p in enumerate(progs):
+                if n[a, j] and any(n[a, code[r]] == 0 for r in p.requires):
+                    ok = False
+        if not ok:
+            continue
+        y = n.sum(axis=1) > 0
+        if max_areas is not None and y.sum() > max_areas:
+            continue
+        if per_group and any(not y[[a for a in range(A) if groups[a] == g]].any() for g in set(groups)):
+            continue
+        cost = sum(p.cost_per_participant * x[a, j] + p.cost_per_class * n[a, j] for a in range(A) for j, p in enumerate(progs))
+        if cost + area_cost * y.sum() > budget + 1e-9:
+            continue
+        obj = sum(v[a] * p.weight * x[a, j] for a in range(A) for j, p in enumerate(progs))
+        best = max(best, obj)
+    return best
+
+
+CASES = [
+    # (seed, budget, max_areas, per_group, area_cost); with seed 4 each constraint binds: the optimum
+    # is below the one without it (checked by brute force: budget 14 < unlimited, K = 1 < no K,
+    # one area per kecamatan < no such rule)
+    (4, 14.0, None, False, 0.0),
+    (4, 30.0, 1, False, 1.5),
+    (4, 16.0, 2, True, 1.0),
+]
+
+
+@pytest.mark.parametrize("seed,budget,max_areas,per_group,area_cost", CASES, ids=["budget", "k-areas", "per-group"])
+def test_milp_optimum_equals_brute_force(seed, budget, max_areas, per_group, area_cost):
+    rng = np.random.default_rng(seed)
+    progs = [_prog("bimtek", "bimtek", cost_per_participant=1.0, cost_per_class=1.0, min_class=1, max_class=2,
+                   max_classes_per_area=1),
+             _prog("kwu", "entrepreneurship", cost_per_participant=2.0, cost_per_class=0.5, weight=2.0,
+                   requires=["bimtek"], max_classes_per_area=1),
+             _prog("ls", cost_per_participant=1.0, min_class=2, max_class=3, max_classes_per_area=2)]
+    D = rng.integers(0, 7, size=(3, 3)).astype(float)
+    D[:, 0] = rng.integers(0, 3, size=3)
+    v = np.round(rng.uniform(0.2, 1.0, size=3), 2)
+    groups = ["g1", "g1", "g2"]
+    sol = solve_plan(D, v, progs, budget, groups=groups, max_areas=max_areas, per_group=per_group, area_cost=area_cost,
+                     mip_rel_gap=0.0)
+    expected = brute_force(D, v, progs, budget, groups, max_areas, per_group, area_cost)
+    relaxed = brute_force(D, v, progs, 1e9 if max_areas is None and not per_group else budget, groups, None, False, area_cost)
+    assert 0 < expected < relaxed          # the constraint under test binds
+    assert sol.status == "optimal"
+    assert sol.objective == pytest.approx(expected, abs=1e-9)
+    # the solution itself respects every constraint
+    assert sol.cost <= budget + 1e-9
+    if max_areas:
+        assert sol.chosen.sum() <= max_areas
+    mins = np.array([p.min_class for p in progs])
+    maxs = np.array([p.max_class for p in progs])
+    assert (sol.participants >= sol.classes * mins).all() and (sol.participants <= sol.classes * maxs).all()
+    assert (sol.participants <= D).all()
+    assert ((sol.classes[:, 1] == 0) | (sol.classes[:, 0] > 0)).all()     # kwu only after bimtek
+
+
+def test_milp_hand_instance():
+    # one area, v = 0.5; life skill: cost 10/participant + 20/class, classes of 5..10, demand 12
+    # budget 150: 1 class of 10 costs 120; 2 classes (5 + 5..7) cost 40 + 10x ≤ 150 -> x ≤ 11 -> 11 people
+    # objective 0.5 · 11 = 5.5 (one class: 0.5 · 10 = 5.0)
+    p = _prog("ls", cost_per_participant=10.0, cost_per_class=20.0, min_class=5, max_class=10, max_classes_per_area=3)
+    sol = solve_plan(np.array([[12.0]]), np.array([0.5]), [p], 150.0, mip_rel_gap=0.0)
+    assert (sol.classes[0, 0], sol.participants[0, 0], sol.cost) == (2, 11, 150.0)
+    assert sol.objective == pytest.approx(5.5)
+    # demand below the minimum class size: nothing can be planned
+    sol = solve_plan(np.array([[4.0]]), np.array([0.5]), [p], 150.0)
+    assert sol.objective == 0 and not sol.chosen.any()
+
+
+def _potential() -> PotentialResult:
+    idx = pd.Index(["A", "B"], name="code")
+    table = pd.DataFrame({"n": [10, 20], "exposed_share": [0.2, 0.05], "exposed_lo": [0.1, 0.01], "exposed_hi": [0.4, 0.2],
+                          "training_share": [0.5, 0.8], "training_lo": [0.3, 0.6], "training_hi": [0.7, 0.9],
+                          "facilitator_share": [0.3, 0.1], "facilitator_lo": [0.1, 0.03],
+                          "facilitator_hi": [0.6, 0.3], "facilitator_k": [3, 2]}, index=idx)
+    interest = Shares(pd.DataFrame({"kuliner": [4, 2]}, index=idx), pd.Series([10, 20], index=idx))
+    skills = Shares(pd.DataFrame({"memasak": [6, 0]}, index=idx), pd.Series([10, 20], index=idx))
+    return PotentialResult(table, {"interest": interest, "skills": skills}, [], 0.90, [])
+
+
+def _plan_cfg(**kw) -> PlanConfig:
+    progs = [dict(code="ls_exposed", kind="life_skill", label_id="x", target="exposed", cost_per_participant=1,
+                  min_class=1, max_class=10),
+             dict(code="kwu_kuliner", kind="entrepreneurship", label_id="y", interest="kuliner", skills=["memasak"],
+                  cost_per_participant=1, min_class=1, max_class=10),
+             dict(code="bimtek", kind="bimtek", label_id="z", target="facilitator", cost_per_participant=1, min_class=1,
+                  max_class=10)]
+    base = dict(budget=100, population_column="pop", household_size=4.0, programmes=progs,
+                schedule={"start": "2026-04-06"})
+    base.update(kw)
+    return PlanConfig(**base)
+
+
+def test_matching_and_target_groups_by_hand():
+    m = match(_potential(), pd.Series({"A": 80.0, "B": 40.0}), pd.Series({"A": 4000.0, "B": 8000.0}), _plan_cfg())
+    m = m.set_index(["code", "programme"])
+    # A: households 4000/4 = 1000; exposed 0.2 -> 200 households; training 0.5 -> demand 100
+    #    bounds: 1000·0.1·0.3 = 30, 1000·0.4·0.7 = 280
+    r = m.loc[("A", "ls_exposed")]
+    assert (r["target"], r["demand"], r["demand_lo"], r["demand_hi"]) == (200, 100, 30, 280)
+    # match = interest (training 0.5) × resources 1 (none listed) × vulnerability 0.8 = 0.4
+    assert r["match"] == pytest.approx(0.4)
+    # A kuliner: all 1000 households × training 0.5 × interest 0.4 = 200;
+    #   resources = (1 + 0.6 memasak)/2 = 0.8 -> match 0.4 · 0.8 · 0.8 = 0.256
+    r = m.loc[("A", "kwu_kuliner")]
+    assert r["demand"] == 200 and r["resources"] == pytest.approx(0.8) and r["match"] == pytest.approx(0.256)
+    # bimtek: the survey's willing facilitators (3), match = 0.3 · 1 · 0.8 = 0.24
+    r = m.loc[("A", "bimtek")]
+    assert r["demand"] == 3 and r["match"] == pytest.approx(0.24)
+    # ranks within A: ls_exposed 0.4 > kwu 0.256 > bimtek 0.24
+    assert [m.loc[("A", p), "rank"] for p in ("ls_exposed", "kwu_kuliner", "bimtek")] == [1, 2, 3]
+    # B: 2000 households, exposed 0.05 -> 100; training 0.8 -> demand 80
+    assert m.loc[("B", "ls_exposed"), "demand"] == 80
+    # cautious demand uses the lower bound
+    m2 = match(_potential(), pd.Series({"A": 80.0, "B": 40.0}), pd.Series({"A": 4000.0, "B": 8000.0}),
+               _plan_cfg(demand="lower")).set_index(["code", "programme"])
+    assert m2.loc[("A", "ls_exposed"), "demand_used"] == 30
+
+
+def test_schedule_follows_bnn_order_on_working_days():
+    progs = [_prog("kwu", "entrepreneurship", duration_days=5, requires=["bim"]), _prog("bim", "bimtek", duration_days=3),
+             _prog("ls", duration_days=2)]
+    spec = ScheduleSpec(start=date(2026, 4, 3), teams=1, pemetaan_days=5, rapat_kerja_days=1, gap_days=2,
+                        monev_after_days=10, monev_days=2, holidays=[date(2026, 4, 14)])
+    s = schedule(["A", "B"], {"A": {"kwu": 2, "bim": 1, "ls": 1}, "B": {"ls": 1}}, progs, spec)
+    a = s[s["code"] == "A"]
+    assert list(a["activity"]) == ["pemetaan", "rapat_kerja", "bimtek", "life_skill", "entrepreneurship", "monev"]
+    assert list(a["step"]) == [1, 2, 3, 4, 5, 6]
+    # 2026-04-03 is a Friday: pemetaan Fri 3 – Thu 9 (5 working days); 2 gap days (Fri 10, Mon 13);
+    # Tue 14 is a holiday -> rapat kerja Wed 15; gap Thu 16, Fri 17 -> bimtek Mon 20 – Wed 22 (3 days)
+    assert (a.iloc[0]["start"], a.iloc[0]["end"]) == (date(2026, 4, 3), date(2026, 4, 9))
+    assert (a.iloc[1]["start"], a.iloc[1]["end"]) == (date(2026, 4, 15), date(2026, 4, 15))
+    assert (a.iloc[2]["start"], a.iloc[2]["end"]) == (date(2026, 4, 20), date(2026, 4, 22))
+    # two entrepreneurship classes of 5 days run back to back: 10 working days
+    kwu = a.iloc[4]
+    assert np.busday_count(kwu["start"], kwu["end"], holidays=["2026-04-14"]) + 1 == 10
+    for prev, nxt in zip(a.iloc[:-1].itertuples(), a.iloc[1:].itertuples()):
+        assert nxt.start > prev.end
+    for d in s["start"].tolist() + s["end"].tolist():
+        assert d.weekday() < 5 and d != date(2026, 4, 14)
+    # one team: B starts after A's last training
+    b = s[s["code"] == "B"]
+    assert b.iloc[0]["start"] > kwu["end"]
+
+
+def test_plan_config_errors():
+    with pytest.raises(ValidationError, match="requires unknown"):
+        _plan_cfg(programmes=[dict(code="a", kind="life_skill", label_id="a", cost_per_participant=1, min_class=1,
+                                   max_class=2, requires=["zz"])])
+    with pytest.raises(ValidationError, match="max_class"):
+        Programme(code="a", kind="life_skill", label_id="a", cost_per_participant=1, min_class=5, max_class=2)
+    with pytest.raises(ValidationError, match="needs interest"):
+        Programme(code="a", kind="entrepreneurship", label_id="a", cost_per_participant=1, min_class=1, max_class=2)
+    with pytest.raises(ValidationError, match="extra"):
+        _plan_cfg(budgett=5)
+
+
+def test_example_plan_respects_every_constraint():
+    study, out, res = full_run()
+    cfg = res.study.config.plan
+    st = res.stages["plan"]
+    sol = st.payload["solution"]
+    plan = st.payload["plan"]
+    assert sol.status == "optimal"
+    assert 0 < sol.cost <= cfg.budget
+    assert plan["code"].nunique() == sol.chosen.sum() <= cfg.max_areas
+    # cost recomputed from the plan rows and the area cost
+    assert plan["cost"].sum() + cfg.area_cost * sol.chosen.sum() == pytest.approx(sol.cost)
+    progs = {p.code: p for p in cfg.programmes}
+    for r in plan.itertuples():
+        p = progs[r.programme]
+        assert p.min_class * r.classes <= r.participants <= p.max_class * r.classes
+        assert r.classes <= p.max_classes_per_area
+        assert r.participants <= r.demand
+        for req in p.requires:
+            assert ((plan["code"] == r.code) & (plan["programme"] == req)).any()
+    # at least one area per kecamatan
+    groups = res.study.areas["group"]
+    assert set(groups[plan["code"].unique()]) == set(groups)
+    # the schedule has every chosen area in BNN order
+    sched = st.payload["schedule"]
+    for code, g in sched.groupby("code"):
+        assert g["step"].is_monotonic_increasing and g["step"].iloc[0] == 1 and g["step"].iloc[-1] == 6
+    b = st.manifest["binding"]
+    assert b["plus10_objective"] >= st.manifest["objective"] - 1e-9
+    assert b["plus10_cost"] <= cfg.budget * 1.1 + 1e-6
+    sheets = pd.read_excel(out / "petarawan.xlsx", sheet_name=None)
+    assert {"Rencana", "Jadwal", "Pencocokan"} <= set(sheets)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Rencana intervensi" in html and "Kendala yang mengikat" in html
+
+
+def test_published_matching_hides_numbers_derived_from_suppressed_counts():
+    """Demand for affected households = households × exposure share × training share; where the
+    exposure share is suppressed, publishing that demand would reveal it."""
+    study, out, res = full_run()
+    mask = res.stages["potential"].payload["mask"]
+    sheet = pd.read_excel(out / "petarawan.xlsx", sheet_name="Pencocokan")
+    label = next(p.label_id for p in res.study.config.plan.programmes if p.target == "exposed")
+    rows = sheet[sheet["Program"] == label].set_index("Kode")
+    hidden = mask["terpapar"] | mask["minat_pelatihan"] | mask["n"]
+    assert hidden.any() and (~hidden).any()
+    for code in rows.index:
+        shown = rows.at[code, "Perkiraan peminat"] != "disembunyikan"
+        assert shown == (not hidden[code]), code
+    # the raw shares are never published where Potensi hides them
+    matched = res.stages["plan"].payload["matched"]
+    kul = sheet[sheet["Program"] == "Pelatihan kewirausahaan kuliner"].set_index("Kode")["Minat"]
+    for code, v in kul.items():
+        assert (v == "disembunyikan") == bool(mask.at[code, "minat_kuliner"]), code
+    assert len(matched) == 42 * len(res.study.config.plan.programmes)

@@ -1,0 +1,144 @@
+"""Monte Carlo uncertainty and Sobol sensitivity: every base step in every run, estimators."""
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from index_fixtures import make_config, random_study
+from petarawan.classify import classify, rank
+from petarawan.config import CLASSES
+from petarawan.errors import ConfigError
+from petarawan.index import build_index
+from petarawan.index.uncertainty import (evaluate, factors, rank_desc_min, run_config, sample_design, sobol_indices,
+                                         summarise)
+from petarawan.index.uncertainty_report import run_uncertainty
+from petarawan.stages import StudyContext
+
+BASE_INDEX = {"imputation": "mean", "outliers": True, "min_availability": 0.6, "aggregation": "arithmetic",
+              "index_aggregation": "geometric"}
+
+
+def _study(unc, index=BASE_INDEX, n=30, classification=None):
+    inds, dims, data = random_study(n=n, missing=0.1, seed=3)
+    data.iloc[0, :5] = np.nan  # area 00 below the availability threshold
+    cfg = make_config(inds, dims, index=index, uncertainty=unc,
+                      classification=classification or {"bands": {"Bahaya": 60, "Waspada": 45, "Siaga": 30}})
+    return cfg, data
+
+
+def _base(cfg, data):
+    res = build_index(data, cfg)
+    return res, rank(res.score), classify(res.score, data, cfg)["class"]
+
+
+def _codes(classes):
+    return np.array([CLASSES.index(c) if isinstance(c, str) else -1 for c in classes.astype(object).where(classes.notna(), None)])
+
+
+def test_zero_perturbation_reproduces_base_run_exactly():
+    # imputation, outlier treatment, availability threshold and a geometric index level are all
+    # part of the base run: a run that perturbs nothing must give the base ranks and classes
+    cfg, data = _study({"runs": 10, "weights": 0.0, "sobol": False})
+    res, base_rank, base_cls = _base(cfg, data)
+    assert factors(cfg) == {}
+    assert np.isnan(res.score.iloc[0])  # excluded by availability
+    des = sample_design(cfg, 10, np.random.default_rng(0))
+    ranks, classes = evaluate(data, cfg, des, chunk=3)
+    expected = base_rank.astype("float").to_numpy()
+    for r in range(10):
+        np.testing.assert_array_equal(ranks[:, r], expected)
+        np.testing.assert_array_equal(classes[:, r], _codes(base_cls))
+
+
+def test_every_run_equals_build_index_of_its_configuration():
+    unc = {"runs": 12, "weights": 0.3, "normalisation": ["percentile"], "aggregation": ["geometric", "harmonic"],
+           "imputation": ["median"], "outliers": True, "sobol": False}
+    cfg, data = _study(unc)
+    des = sample_design(cfg, 12, np.random.default_rng(5))
+    assert set(des.normalisation) == {"minmax", "percentile"}
+    assert set(des.outliers) == {True, False}
+    ranks, classes = evaluate(data, cfg, des, chunk=5)
+    for r in range(12):
+        rc = run_config(cfg, des, r, data)
+        res, rk, cl = _base(rc, data)
+        np.testing.assert_array_equal(ranks[:, r], rk.astype("float").to_numpy(), err_msg=f"run {r}")
+        np.testing.assert_array_equal(classes[:, r], _codes(cl), err_msg=f"run {r}")
+
+
+def test_rank_desc_min_matches_pandas_min_rank():
+    s = np.array([[50.0, 1.0], [25.0, 1.0], [75.0, np.nan], [75.0, 3.0]])
+    r = rank_desc_min(s)
+    # column 0: 75, 75 share rank 1; 50 → 3; 25 → 4.  column 1: 3 → 1; 1, 1 → 2; NaN stays
+    np.testing.assert_array_equal(r[:, 0], [3, 4, 1, 1])
+    np.testing.assert_array_equal(r[:, 1], [2, 2, np.nan, 1])
+
+
+def test_summarise_by_hand():
+    ranks = np.array([[1, 2, 3, 4, 5], [5, 5, 5, 5, 5]], np.float32)
+    classes = np.array([[0, 0, 1, 1, 1], [3, 3, 3, 3, -1]], np.int8)
+    out = summarise(ranks, classes, pd.Index(["a", "b"]))
+    # ranks 1..5: median 3; p05 = 1 + 0.05·4 = 1.2; p95 = 1 + 0.95·4 = 4.8 (linear interpolation)
+    assert out.loc["a", ["rank_median", "rank_p05", "rank_p95"]].tolist() == pytest.approx([3, 1.2, 4.8])
+    assert out.loc["a", ["p_bahaya", "p_waspada", "p_siaga", "p_aman"]].tolist() == pytest.approx([0.4, 0.6, 0, 0])
+    # b: Aman in 4 of 5 runs, no score in one
+    assert out.loc["b", "p_aman"] == pytest.approx(0.8)
+
+
+def test_sobol_estimator_matches_salib_and_ishigami():
+    from SALib.analyze import sobol as sa
+    from SALib.sample import sobol as ss
+    from SALib.test_functions import Ishigami
+
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+    X = ss.sample(problem, 1024, calc_second_order=False, seed=1)
+    y = Ishigami.evaluate(X)
+    s1, st = sobol_indices(np.vstack([y, 2 * y + 7]), 3)
+    ref = sa.analyze(problem, y, calc_second_order=False, seed=1)
+    np.testing.assert_allclose(s1[0], ref["S1"], rtol=1e-10)
+    np.testing.assert_allclose(st[0], ref["ST"], rtol=1e-10)
+    np.testing.assert_allclose(s1[1], s1[0], rtol=1e-10)  # invariant to affine change of the output
+    # analytic Ishigami (a = 7, b = 0.1; Saltelli et al. 2008, Global Sensitivity Analysis, §4.3):
+    # S1 = 0.3139, 0.4424, 0;  ST = 0.5576, 0.4424, 0.2437
+    np.testing.assert_allclose(s1[0], [0.3139, 0.4424, 0.0], atol=0.05)
+    np.testing.assert_allclose(st[0], [0.5576, 0.4424, 0.2437], atol=0.05)
+
+
+def _ctx(cfg, data):
+    res = build_index(data, cfg)
+    areas = gpd.GeoDataFrame({"name": [f"Kel {c}" for c in data.index]},
+                             geometry=[Point(i, 0) for i in range(len(data))], index=data.index, crs="EPSG:4326")
+    result = pd.DataFrame({"score": res.score, "rank": rank(res.score)})
+    result["class"] = classify(res.score, data, cfg)["class"]
+    return StudyContext(cfg, Path("."), "id", areas, data, index=res, result=result)
+
+
+def test_stage_outputs_and_seeded_reproducibility():
+    unc = {"runs": 40, "weights": 0.3, "normalisation": ["percentile"], "aggregation": ["geometric"],
+           "sobol": True, "sobol_samples": 16}
+    cfg, data = _study(unc)
+    out = run_uncertainty(_ctx(cfg, data))
+    ac = out.area_columns
+    assert list(ac.columns) == ["rank_median", "rank_p05", "rank_p95", "p_bahaya", "p_waspada", "p_siaga", "p_aman"]
+    scored = ac["rank_median"].notna()
+    assert not scored.iloc[0]  # area 00 never scored (availability)
+    np.testing.assert_allclose(ac.loc[scored, ["p_bahaya", "p_waspada", "p_siaga", "p_aman"]].sum(axis=1), 1.0)
+    assert (ac.loc[scored, "rank_p05"] <= ac.loc[scored, "rank_median"]).all()
+    assert (ac.loc[scored, "rank_median"] <= ac.loc[scored, "rank_p95"]).all()
+    assert out.figures["sensitivity.png"][:4] == b"\x89PNG"
+    sens = out.sheets["Sensitivitas"]
+    assert set(sens["factor"]) == {"weights", "normalisation", "aggregation"}
+    assert ((sens["ST"] >= -0.1) & (sens["ST"] <= 1.5)).all()
+    assert "Ketidakpastian" in out.sections[0].title
+    assert "dihitung ulang 40 kali" in out.sections[0].html
+    again = run_uncertainty(_ctx(cfg, data))
+    pd.testing.assert_frame_equal(ac, again.area_columns)
+
+
+def test_bands_with_zscore_alternative_is_config_error():
+    cfg, data = _study({"runs": 10, "normalisation": ["zscore"], "sobol": False})
+    with pytest.raises(ConfigError, match="zscore"):
+        run_uncertainty(_ctx(cfg, data))
