@@ -28,7 +28,16 @@ def test_every_command_has_help_with_example(cmd):
 def test_validate_ok(study):
     res = invoke("validate", study)
     assert res.exit_code == 0, res.output
-    assert "Semua masukan valid (4 wilayah, 3 indikator)" in res.output
+    assert "Tidak ada kesalahan: 4 wilayah, 3 indikator, 4 wilayah dapat diberi skor." in res.output
+    assert "hanya 4 wilayah diberi skor" in res.output  # the few-areas warning
+
+
+def test_validate_runs_the_index_too(study):
+    # every indicator cell empty: the table validates, but no area can be scored — validate must say so
+    write_csv(study / "data.csv", ["kode", "x1", "x2", "x3"], [[c, None, None, None] for c in CODES])
+    res = invoke("validate", study)
+    assert res.exit_code == 1, res.output
+    assert "Tidak ada kesalahan" not in res.output
 
 
 def test_validate_lists_every_error_and_exits_1(study):
@@ -36,7 +45,7 @@ def test_validate_lists_every_error_and_exits_1(study):
               [[CODES[0], "abc", 4, 1], [CODES[1], 5, 2, 3], [CODES[2], -3, 0, 5], ["19.71.99.9999", 1, 1, 1]])
     res = invoke("validate", study, "--lang", "en")
     assert res.exit_code == 1
-    assert "3 errors found" in res.output
+    assert "3 error(s) found" in res.output
     assert "[ERROR] data.csv, row 2, column 'x1': value is not a valid number (value: 'abc')" in res.output
     assert "[ERROR] data.csv, row 4, column 'x1': negative value for an indicator that cannot be negative (value: '-3')" in res.output
     assert "19.71.99.9999" in res.output

@@ -67,9 +67,51 @@ def test_rejected_input_leaves_earlier_results_intact(study, tmp_path):
     assert _snapshot(out) == before
 
 
-def test_successful_rerun_replaces_results(study, tmp_path):
+def test_successful_rerun_replaces_its_own_results(study, tmp_path):
     out = tmp_path / "out"
     run(study, out)
-    (out / "stale.txt").write_text("old")
+    first = json.loads((out / "run.json").read_text())["created"]
     run(study, out)
-    assert not (out / "stale.txt").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["map.png", "petarawan.gpkg", "petarawan.xlsx", "report.html", "run.json"]
+    assert json.loads((out / "run.json").read_text())["created"] >= first
+
+
+def test_refuses_to_write_into_the_study_folder_or_its_parent(study):
+    before = sorted(p.name for p in study.iterdir())
+    for out in (study, study.parent):
+        with pytest.raises(InputError) as exc:
+            run(study, out)
+        assert exc.value.findings[0].code == "out_contains_study"
+    assert sorted(p.name for p in study.iterdir()) == before
+
+
+def test_refuses_a_folder_with_foreign_files(study, tmp_path):
+    out = tmp_path / "laporan"
+    out.mkdir()
+    (out / "laporan_penting.docx").write_text("jangan hapus")
+    with pytest.raises(InputError) as exc:
+        run(study, out)
+    assert exc.value.findings[0].code == "out_not_empty" and "laporan_penting.docx" in exc.value.findings[0].message
+    assert (out / "laporan_penting.docx").read_text() == "jangan hapus"
+
+
+def test_refuses_a_previous_output_with_added_files(study, tmp_path):
+    out = tmp_path / "out"
+    run(study, out)
+    (out / "catatan_saya.txt").write_text("milik saya")
+    with pytest.raises(InputError, match="catatan_saya.txt"):
+        run(study, out)
+    assert (out / "catatan_saya.txt").exists()
+
+
+def test_unwritable_output_is_a_user_error(study, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(InputError) as exc:
+        run(study, blocker / "sub" / "out")  # parent is a file: cannot be created
+    assert exc.value.findings[0].code == "out_unwritable"
+
+
+def test_output_folder_is_readable_by_others(study, tmp_path):
+    run(study, tmp_path / "out")
+    assert (tmp_path / "out").stat().st_mode & 0o055 == 0o055

@@ -150,7 +150,7 @@ def test_config_unknown_key_and_wrong_type(study):
         load_study(study)
     msg = str(exc.value)
     assert "study.colour" in msg and "unknown key" in msg
-    assert "dimensions.0.weight" in msg and "'heavy'" in msg
+    assert "dimensions[s].weight" in msg and "'heavy'" in msg and "must be a number" in msg
 
 
 def test_config_indicator_in_undeclared_dimension(study):
@@ -316,3 +316,12 @@ def test_implausible_rate_is_warned(study):
 def test_errors_are_ordered_by_row(study):
     _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, "b"], [CODES[1], "a", 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
     assert [(f.row, f.column) for f in errors_of(study)] == [(2, "x3"), (3, "x1")]
+
+
+def test_config_error_names_indicator_and_suggests_key(study):
+    cfg = (study / "petarawan.toml").read_text().replace('code = "x3"\nlabel_id = "Pengguna"', 'code = "x3"\nlabel_id = "Pengguna"\ndirektion = 1')
+    (study / "petarawan.toml").write_text(cfg)
+    with pytest.raises(ConfigError) as exc:
+        load_study(study)
+    assert "indicators[x3].direktion: kunci tidak dikenal / unknown key" in str(exc.value)
+    assert "did you mean 'direction'?" in str(exc.value)

@@ -197,8 +197,18 @@ def rank(score: pd.Series) -> pd.Series:
     ``method="min"``, as competition ranking 1, 2, 2, 4); NaN stays ``<NA>``; dtype Int64.
     Scores are compared at 9 decimals, so equal scores computed along different floating-point
     paths (e.g. 75 and 74.99999999999999) tie."""
-    r = score.round(9).rank(ascending=False, method="min", na_option="keep")
-    return r.astype("Int64").rename("rank")
+    s = np.round(score.to_numpy(float), 9)
+    nan = np.isnan(s)
+    key = np.where(nan, np.inf, -s)
+    order = np.argsort(key, kind="stable")
+    sv = key[order]
+    new = np.ones(len(sv), bool)
+    new[1:] = sv[1:] != sv[:-1]
+    first = np.maximum.accumulate(np.where(new, np.arange(len(sv)), 0))
+    r = np.empty(len(s), np.int64)
+    r[order] = first + 1
+    r[nan] = 0
+    return pd.Series(pd.arrays.IntegerArray(r, nan), index=score.index, name="rank")
 
 
 def agreement(classes: pd.Series, reference: pd.Series) -> pd.DataFrame:

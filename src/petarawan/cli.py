@@ -23,14 +23,19 @@ from .i18n import register, t
 register({
     "cli.done": {"id": "Selesai. Hasil ada di: {out}", "en": "Done. Results are in: {out}"},
     "cli.outputs": {"id": "Keluaran", "en": "Outputs"},
-    "cli.valid": {"id": "Semua masukan valid ({n} wilayah, {k} indikator).", "en": "All inputs are valid ({n} areas, {k} indicators)."},
-    "cli.errors": {"id": "{n} galat ditemukan:", "en": "{n} errors found:"},
-    "cli.warnings": {"id": "{n} peringatan:", "en": "{n} warnings:"},
+    "cli.valid": {"id": "Tidak ada kesalahan: {n} wilayah, {k} indikator, {scored} wilayah dapat diberi skor.",
+                  "en": "No errors: {n} areas, {k} indicators, {scored} areas can be scored."},
+    "cli.errors": {"id": "{n} kesalahan ditemukan:", "en": "{n} error(s) found:"},
+    "cli.warnings": {"id": "{n} peringatan:", "en": "{n} warning(s):"},
     "cli.failed": {"id": "Gagal; keluaran sebelumnya tidak diubah.", "en": "Failed; earlier outputs are unchanged."},
-    "cli.internal": {"id": "Galat internal petarawan: {err}. Laporkan beserta run.json; jalankan dengan PETARAWAN_DEBUG=1 untuk rincian.",
-                     "en": "petarawan internal error: {err}. Please report it with run.json; run with PETARAWAN_DEBUG=1 for details."},
+    "cli.internal": {"id": "Kesalahan internal petarawan: {err}. Laporkan beserta petarawan.toml (tanpa data pribadi); "
+                           "jalankan dengan PETARAWAN_DEBUG=1 untuk rincian.",
+                     "en": "petarawan internal error: {err}. Please report it with petarawan.toml (no personal data); "
+                           "run with PETARAWAN_DEBUG=1 for details."},
     "cli.init.done": {"id": "Templat studi ditulis ke {dir}. Isi {data}, letakkan berkas batas wilayah sebagai {areas}, lalu jalankan: petarawan validate {dir}",
                       "en": "Study template written to {dir}. Fill {data}, put the boundary file at {areas}, then run: petarawan validate {dir}"},
+    "cli.init.done_areas": {"id": "Templat studi ditulis ke {dir} (batas wilayah disalin ke {areas}). Isi {data}, lalu jalankan: petarawan validate {dir}",
+                            "en": "Study template written to {dir} (boundaries copied to {areas}). Fill {data}, then run: petarawan validate {dir}"},
     "cli.init.exists": {"id": "{path} sudah ada; tidak ditimpa (pakai --force).", "en": "{path} exists; not overwritten (use --force)."},
     "cli.classes": {"id": "Jumlah per kelas", "en": "Areas per class"},
 })
@@ -60,6 +65,10 @@ def _version(value: bool) -> None:
 def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="Tampilkan versi / show the version.")) -> None:
     """petarawan: kawasan rawan narkoba per kelurahan/desa."""
+    if not os.environ.get("PETARAWAN_DEBUG"):
+        import warnings
+
+        warnings.simplefilter("ignore")  # library warnings are not for users; findings say what matters
 
 
 def _fail(err: BaseException, lang: str) -> None:
@@ -146,23 +155,27 @@ def validate(study_dir: Path = typer.Argument(..., help="Folder studi / study fo
 
     Example: petarawan validate examples/pangkalpinang
     """
+    from .pipeline import analyse
     from .validate import load_study
 
     lg = _lang_of(lang, study_dir)
     try:
         study = load_study(study_dir)
+        res = analyse(study, lang=lg, post=False)  # the index and classes must be computable too
     except Exception as err:  # noqa: BLE001
         _fail(err, lg)
         return
-    shown = [f for f in study.findings if f.level != "info"]
+    findings = res.findings
+    shown = [f for f in findings if f.level != "info"]
     if shown:
         err_console.print(f"[yellow]{t('cli.warnings', lg, n=len(shown))}[/]")
         for f in shown:
             err_console.print(f"  • {f.render(lg)}", markup=False, highlight=False, soft_wrap=True)
-    for f in study.findings:
+    for f in findings:
         if f.level == "info":
             console.print(f"  • {f.render(lg)}", markup=False, highlight=False, soft_wrap=True)
-    console.print(f"[green]{t('cli.valid', lg, n=len(study.areas), k=len(study.config.indicators))}[/]")
+    scored = int(res.result["score"].notna().sum())
+    console.print(f"[green]{t('cli.valid', lg, n=len(study.areas), k=len(study.config.indicators), scored=scored)}[/]")
 
 
 @app.command()
@@ -189,7 +202,8 @@ def init(study_dir: Path = typer.Argument(..., help="Folder studi baru / new stu
         return
     for p in written:
         console.print(f"  {p}")
-    console.print(t("cli.init.done", lang.value, dir=study_dir, data=written[1].name, areas=written[2].name))
+    key = "cli.init.done_areas" if areas is not None else "cli.init.done"
+    console.print(t(key, lang.value, dir=study_dir, data=written[1].name, areas=written[2].name))
 
 
 from .potential.form import form_command  # noqa: E402  (issue 5: XLSForm for the study's areas)

@@ -324,17 +324,79 @@ class StudyConfig(Strict):
         return self.model_dump(mode="json", by_alias=True)
 
 
-def _format_validation_error(err: ValidationError, source: str) -> str:
+def _field_names(model: type[BaseModel], seen: set | None = None) -> set[str]:
+    """Every key name used anywhere in the configuration schema (for "did you mean")."""
+    import typing
+
+    seen = set() if seen is None else seen
+    names: set[str] = set()
+    for name, f in model.model_fields.items():
+        names.add(f.alias or name)
+        stack = [f.annotation]
+        while stack:
+            a = stack.pop()
+            if isinstance(a, type) and issubclass(a, BaseModel) and a not in seen:
+                seen.add(a)
+                names |= _field_names(a, seen)
+            stack.extend(typing.get_args(a))
+    return names
+
+
+_PYDANTIC_ID = {
+    "missing": ("kunci wajib tidak ada", "required key missing"),
+    "extra_forbidden": ("kunci tidak dikenal", "unknown key"),
+    "float_parsing": ("harus angka", "must be a number"),
+    "float_type": ("harus angka", "must be a number"),
+    "int_parsing": ("harus bilangan bulat", "must be a whole number"),
+    "int_type": ("harus bilangan bulat", "must be a whole number"),
+    "int_from_float": ("harus bilangan bulat", "must be a whole number"),
+    "bool_parsing": ("harus true atau false", "must be true or false"),
+    "bool_type": ("harus true atau false", "must be true or false"),
+    "string_type": ("harus teks dalam tanda kutip", "must be quoted text"),
+    "list_type": ("harus daftar [ ... ]", "must be a list [ ... ]"),
+    "dict_type": ("harus tabel/bagian", "must be a table/section"),
+    "model_type": ("harus tabel/bagian", "must be a table/section"),
+}
+
+
+def _where(loc: tuple, data: Any) -> str:
+    """``indicators.12.dirction`` → ``indicators[kasus_narkoba].dirction``."""
+    parts, node = [], data
+    for p in loc:
+        if isinstance(p, int):
+            code = node[p].get("code") if isinstance(node, list) and p < len(node) and isinstance(node[p], dict) else None
+            parts[-1] = f"{parts[-1]}[{code}]" if code else f"{parts[-1]}[{p + 1}]"
+            node = node[p] if isinstance(node, list) and p < len(node) else None
+        else:
+            parts.append(str(p))
+            node = node.get(p) if isinstance(node, dict) else None
+    return ".".join(parts) or "(root)"
+
+
+def _format_validation_error(err: ValidationError, source: str, data: Any = None) -> str:
+    import difflib
+
     lines = [f"{source}: konfigurasi tidak valid / invalid configuration:"]
+    known = sorted(_field_names(StudyConfig))
     for e in err.errors():
-        key = ".".join(str(p) for p in e["loc"]) or "(root)"
-        msg = e["msg"]
-        if e["type"] == "extra_forbidden":
-            msg = "kunci tidak dikenal / unknown key"
-        elif e["type"] == "missing":
-            msg = "kunci wajib tidak ada / required key missing"
+        key = _where(tuple(e["loc"]), data)
+        kind = e["type"]
+        if kind in _PYDANTIC_ID:
+            msg = " / ".join(_PYDANTIC_ID[kind])
+        elif kind == "literal_error":
+            msg = f"harus salah satu dari / must be one of: {e.get('ctx', {}).get('expected', '')}"
+        elif kind in ("greater_than_equal", "greater_than", "less_than", "less_than_equal"):
+            op = {"greater_than_equal": "≥", "greater_than": ">", "less_than": "<", "less_than_equal": "≤"}[kind]
+            bound = next(iter(e.get("ctx", {}).values()), "")
+            msg = f"harus / must be {op} {bound}"
+        else:
+            msg = str(e["msg"]).removeprefix("Value error, ")
+        if kind == "extra_forbidden":
+            close = difflib.get_close_matches(str(e["loc"][-1]), known, n=1, cutoff=0.7)
+            if close:
+                msg += f" — mungkin maksudnya / did you mean '{close[0]}'?"
         inp = e.get("input")
-        shown = "" if e["type"] in ("missing",) or isinstance(inp, dict) else f" (nilai/value: {inp!r})"
+        shown = "" if kind in ("missing",) or isinstance(inp, (dict, list)) else f" (nilai/value: {inp!r})"
         lines.append(f"  - {key}: {msg}{shown}")
     return "\n".join(lines)
 
@@ -344,7 +406,7 @@ def parse_config(data: dict[str, Any], source: str = CONFIG_NAME) -> StudyConfig
     try:
         return StudyConfig.model_validate(data)
     except ValidationError as err:
-        raise ConfigError(_format_validation_error(err, source)) from None
+        raise ConfigError(_format_validation_error(err, source, data)) from None
 
 
 def load_config(study_dir: Path) -> StudyConfig:

@@ -23,6 +23,8 @@ from .stages import STAGES, StageResult, StudyContext
 from .validate import Study, load_study
 
 Progress = Callable[[str], None]
+MIN_AREAS = 10
+"""Below this many scored areas a relative index and its classes mean little (warning)."""
 
 register({
     "step.validation": {"id": "validasi masukan", "en": "validating inputs"},
@@ -88,8 +90,15 @@ def index_input(data: pd.DataFrame, denominators: pd.DataFrame, cfg) -> pd.DataF
     return out
 
 
-def analyse(study: Study, *, lang: str | None = None, progress: Progress | None = None) -> RunResult:
+def analyse(study: Study, *, lang: str | None = None, progress: Progress | None = None,
+            post: bool = True) -> RunResult:
     """Run every computation on a validated study.
+
+    Parameters
+    ----------
+    post : bool
+        Run the post-index stages (uncertainty, audit, plan…).  ``petarawan validate`` uses
+        ``post=False``: it checks everything that feeds the index and the classes, quickly.
 
     Returns
     -------
@@ -147,8 +156,16 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
         result["reference"] = study.reference
     ctx.index, ctx.result = index, result
 
+    scored = int(result["score"].notna().sum())
+    if 0 < scored < MIN_AREAS:
+        findings.append(Finding(
+            "warning", "few_areas", f"hanya {scored} wilayah diberi skor: normalisasi dan kelas membandingkan wilayah satu "
+            f"sama lain, sehingga tidak bermakna untuk kurang dari {MIN_AREAS} wilayah",
+            message_en=f"only {scored} areas are scored: normalisation and classes compare areas with each other and "
+                       f"mean little for fewer than {MIN_AREAS} areas",
+            expected=f"≥ {MIN_AREAS} wilayah dalam satu studi", expected_en=f"≥ {MIN_AREAS} areas in one study"))
     for name, phase, target in stages:
-        if phase != "post":
+        if phase != "post" or not post:
             continue
         say(t("step.stage", lang, name=name))
         ctx.stage_results[name] = _call(target)(ctx)
@@ -172,9 +189,10 @@ def run(study_dir: Path | str, out_dir: Path | str, *, lang: str | None = None,
     ConfigError, InputError
         As :func:`petarawan.validate.load_study` and :func:`analyse`.
     """
-    from .io.writers import write_outputs
+    from .io.writers import check_out_dir, write_outputs
 
     say = progress or (lambda _msg: None)
+    check_out_dir(Path(out_dir), Path(study_dir))  # before any work: refuse an unsafe folder at once
     say(t("step.validation", lang or "id"))
     study = load_study(study_dir)
     res = analyse(study, lang=lang, progress=progress)

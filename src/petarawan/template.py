@@ -85,7 +85,7 @@ def _q(s: str) -> str:
 def render_config(*, name: str, areas_file: str, data_file: str, data_date: str = "", illustrative: bool = False,
                   code_column: str = "kode", name_column: str = "nama", group_column: str | None = None,
                   reference_column: str | None = None, population_column: str | None = "penduduk",
-                  classification: str = "bands") -> str:
+                  classification: str = "count_rule") -> str:
     """The commented ``petarawan.toml`` for a study using :data:`FRAMEWORK`.
 
     Counts that grow with population (``rate=True``) get ``denominator = population_column`` so

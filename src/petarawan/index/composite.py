@@ -323,8 +323,11 @@ def aggregate_levels(norm: np.ndarray, codes: list[str], ind_w: dict[str, float]
             shifts = (np.zeros(d) if a_dim == "arithmetic" else
                       np.array([shift_for(norm[:, idx], a_dim, config.dimensions[k].code) for k, idx in enumerate(members)]))
             t = _forward(norm, a_dim, shifts[col_dim][None, :], ix.power)
-        present = ~np.isnan(norm)
-        cache[key] = (np.where(present, t, 0.0), present.astype(float), shifts, col_dim, list(records))
+        missing = np.isnan(norm)
+        if missing.any():
+            cache[key] = (np.where(missing, 0.0, t), (~missing).astype(float), shifts, col_dim, list(records))
+        else:  # nothing missing: the denominators are the weight sums
+            cache[key] = (t, None, shifts, col_dim, list(records))
     t0, p0, shifts, col_dim, recs = cache[key]
     records = list(recs)
     if a_dim == "copeland":
@@ -337,7 +340,7 @@ def aggregate_levels(norm: np.ndarray, codes: list[str], ind_w: dict[str, float]
     block = block.reshape(m, d * R)
     with _one_blas_thread():
         num = (t0 @ block).reshape(n, d, R)
-        den = (p0 @ block).reshape(n, d, R)
+        den = (p0 @ block).reshape(n, d, R) if p0 is not None else np.broadcast_to(block.sum(axis=0).reshape(1, d, R), (n, d, R))
     with np.errstate(all="ignore"):
         mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     if a_dim == "copeland":
@@ -475,9 +478,11 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
         else:
             empty = [d for d in dim_codes if np.isnan(dimensions.at[code, d])]
             reasons[code] = (f"tidak ada data untuk dimensi {', '.join(empty)} / no data for dimension(s) {', '.join(empty)}")
+    order = raw.index[:0]
     if reasons:
-        score_s[raw.index.isin(list(reasons))] = np.nan
-    order = raw.index[raw.index.isin(list(reasons))]
+        hit = raw.index.isin(list(reasons))
+        score_s[hit] = np.nan
+        order = raw.index[hit]
     excluded = pd.Series([reasons[c] for c in order], index=order, dtype="str", name="reason")
     for code, why in excluded.items():
         findings.append(Finding("warning", "no_score", f"wilayah {code} tanpa skor: {why} / area {code} has no score: {why}",

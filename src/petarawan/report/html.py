@@ -28,7 +28,7 @@ register({
         "id": "{n} wilayah dianalisis, {scored} diberi skor. Jumlah per kelas: {counts}.",
         "en": "{n} areas analysed, {scored} scored. Areas per class: {counts}.",
     },
-    "rep.top": {"id": "Wilayah paling rawan", "en": "Most prone areas"},
+    "rep.top": {"id": "Wilayah paling rawan (menurut kelas, lalu skor)", "en": "Most prone areas (by class, then score)"},
     "rep.map": {"id": "Peta kelas kerawanan", "en": "Map of proneness classes"},
     "rep.ranking": {"id": "Peringkat seluruh wilayah", "en": "Ranking of all areas"},
     "rep.reference": {"id": "Perbandingan dengan label rujukan", "en": "Comparison with the reference label"},
@@ -106,8 +106,16 @@ register({
               "choice is recorded in run.json and the Method sheet.",
     },
     "rep.caveat.privacy": {
-        "id": "Laporan ini tidak memuat nama, NIK atau nomor telepon, dan tidak memuat nilai mentah per wilayah.",
-        "en": "This report holds no names, NIK or phone numbers, and no raw per-area values.",
+        "id": "Laporan ini tidak memuat nama, NIK atau nomor telepon; jumlah 1–{k} ditampilkan sebagai “<{m}”.",
+        "en": "This report holds no names, NIK or phone numbers; counts of 1–{k} are shown as “<{m}”.",
+    },
+    "rep.caveat.count_rule": {
+        "id": "Nomor pada peta dan peringkat mengikuti skor; warna/kelas mengikuti aturan hitungan BNN. Keduanya bisa "
+              "berbeda: skor mengukur seberapa besar nilai indikator dibanding wilayah lain, aturan hitungan mengukur "
+              "berapa indikator yang ada (melewati ambangnya).",
+        "en": "Map numbers and ranks follow the score; colours/classes follow BNN's count rule. They can differ: the score "
+              "measures how large the indicator values are relative to other areas, the count rule how many indicators "
+              "are present (above their thresholds).",
     },
     "rep.caveat.uncertain": {"id": "Wilayah berarsir: kelasnya tidak pasti (peluang kelas teratas < 0,8).",
                              "en": "Hatched areas: their class is uncertain (top class probability < 0.8)."},
@@ -226,6 +234,24 @@ def _indicator_summary(res: "RunResult") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+_MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+              "November", "Desember"]
+
+
+def readable_time(iso: str, lang: str) -> str:
+    """``2026-11-29T08:45:50+00:00`` → ``29 November 2026, 15.45 WIB`` (Western Indonesia Time,
+    UTC+7; the UTC time is in run.json)."""
+    from datetime import datetime, timedelta, timezone
+
+    try:
+        when = datetime.fromisoformat(iso).astimezone(timezone(timedelta(hours=7)))
+    except ValueError:
+        return iso
+    month = _MONTHS_ID[when.month - 1] if lang == "id" else when.strftime("%B")
+    sep = "." if lang == "id" else ":"
+    return f"{when.day} {month} {when.year}, {when.hour:02d}{sep}{when.minute:02d} WIB"
+
+
 def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
     """Render ``report.html`` as one self-contained string (images inlined as base64)."""
     from .. import __version__
@@ -235,7 +261,8 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
     counts = res.class_counts()
     counts_text = ", ".join(f"{c} {counts[c]}" for c in CLASSES)
     top = []
-    for code, row in r.dropna(subset=["score"]).sort_values("rank").head(5).iterrows():
+    severity = r["class"].map({c: k for k, c in enumerate(CLASSES)})
+    for code, row in r.assign(_sev=severity).dropna(subset=["score"]).sort_values(["_sev", "rank"]).head(5).iterrows():
         top.append({"name": row["name"], "code": code, "cls": row["class"], "cls_label": t(f"class.{row['class']}", lang),
                     "score": f"{row['score']:.1f}"})
     reference = None
@@ -245,15 +272,19 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         tab = pd.crosstab(r["class"].fillna(t("class.none", lang)), ref)
         tab = tab.reindex([c for c in list(CLASSES) + [t("class.none", lang)] if c in tab.index])
         tab.index.name, tab.columns.name = t("col.class", lang), None
+        tab = tab.reset_index()
         png = reference_map_png(res)
         reference = {"text": t("rep.reference.text", lang, col=jinja2.filters.escape(cfg.data.reference_column)),
-                     "table": tab.to_html(border=0), "png": _b64(png) if png else ""}
+                     "table": tab.to_html(border=0, index=False), "png": _b64(png) if png else ""}
     unc = uncertain_areas(r)
     sections = [{"title": s.title, "html": s.html, "png": _b64(figures[s.figure]) if s.figure and s.figure in figures else None}
                 for st in res.stages.values() for s in st.sections]
     shown = [f for f in res.findings if f.level != "info"][:50]
     rest = len([f for f in res.findings if f.level != "info"]) - len(shown)
-    caveats = [t("rep.caveat.stigma", lang), t("rep.caveat.method", lang), t("rep.caveat.privacy", lang)]
+    k = cfg.privacy.min_count
+    caveats = [t("rep.caveat.stigma", lang), t("rep.caveat.method", lang), t("rep.caveat.privacy", lang, k=k - 1, m=k)]
+    if cfg.classification.method == "count_rule":
+        caveats.insert(1, t("rep.caveat.count_rule", lang))
     if cfg.study.illustrative:
         caveats.insert(0, t("illustrative.long", lang))
     ind_sources = sorted({f"{i.label(lang)}: {i.source}" for i in cfg.indicators if i.source})
@@ -274,5 +305,5 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         findings=[f.render(lang) for f in shown], more=t("rep.quality.more", lang, n=rest) if rest > 0 else "",
         no_findings=t("rep.quality.none", lang), inputs=sorted(res.study.input_hashes.items()),
         ind_sources=ind_sources, caveats=caveats,
-        generated=t("rep.generated", lang, when=res.started, version=__version__),
+        generated=t("rep.generated", lang, when=readable_time(res.started, lang), version=__version__),
     )

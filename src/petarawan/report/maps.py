@@ -70,6 +70,11 @@ def _north_arrow(ax, xmax: float, ymax: float, width: float, height: float, lang
                 fontsize=10, fontweight="bold", zorder=5)
 
 
+def _short(name: str, n: int = 26) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= n else name[: n - 1] + "…"
+
+
 def category_map_png(gdf: gpd.GeoDataFrame, categories: pd.Series, colours: dict[str, str], labels: dict[str, str], *,
                      title: str, subtitle: str = "", key: pd.Series | None = None, hatch: pd.Series | None = None,
                      hatch_label: str = "", watermark: str = "", lang: str = "id", footer: str = "") -> bytes:
@@ -122,7 +127,7 @@ def category_map_png(gdf: gpd.GeoDataFrame, categories: pd.Series, colours: dict
                 ax.text(p.x, p.y, str(int(k)), fontsize=6.5, ha="center", va="center", zorder=6,
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75))
         order = key.reindex(g.index).sort_values(na_position="last")
-        lines = [f"{int(v):>3}  {str(gdf.loc[c, 'name'])[:26]}" for c, v in order.items() if pd.notna(v)]
+        lines = [f"{int(v):>3}  {_short(str(gdf.loc[c, 'name']))}" for c, v in order.items() if pd.notna(v)]
         kax = fig.add_axes([0.69, 0.06, 0.3, 0.82])
         kax.set_axis_off()
         kax.text(0, 1, t("map.key", lang), fontsize=8, fontweight="bold", va="top", transform=kax.transAxes)

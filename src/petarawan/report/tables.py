@@ -44,6 +44,9 @@ register({
     "col.message": {"id": "Pesan", "en": "Message"},
     "col.expected": {"id": "Yang diharapkan", "en": "Expected"},
     "col.kind": {"id": "Jenis", "en": "Kind"},
+    "level.error": {"id": "kesalahan", "en": "error"},
+    "level.warning": {"id": "peringatan", "en": "warning"},
+    "level.info": {"id": "info", "en": "info"},
     "sheet.ranking": {"id": "Peringkat", "en": "Ranking"},
     "sheet.indicators": {"id": "Indikator", "en": "Indicators"},
     "sheet.normalised": {"id": "Normalisasi", "en": "Normalised"},
@@ -154,10 +157,10 @@ def method_table(res: "RunResult") -> pd.DataFrame:
 def findings_table(res: "RunResult") -> pd.DataFrame:
     lang = res.lang
     return pd.DataFrame([{
-        t("col.level", lang): f.level, t("col.kind", lang): f.code, t("col.file", lang): f.file,
+        t("col.level", lang): t(f"level.{f.level}", lang), t("col.kind", lang): f.code, t("col.file", lang): f.file,
         t("col.row", lang): f.row, t("col.column", lang): f.column,
         t("col.value", lang): None if f.value is None else str(f.value),
-        t("col.message", lang): f.text(lang), t("col.expected", lang): f.expected,
+        t("col.message", lang): f.text(lang), t("col.expected", lang): f.expectation(lang),
     } for f in res.findings], columns=[t(f"col.{k}", lang) for k in ("level", "kind", "file", "row", "column", "value", "message", "expected")])
 
 
