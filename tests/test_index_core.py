@@ -135,3 +135,13 @@ def test_input_not_mutated():
     before = data.copy()
     build_index(data, four_config())
     pd.testing.assert_frame_equal(data, before)
+
+
+def test_fused_minmax_equals_direction_then_minmax():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(50, 4)) * [1, 10, 100, 0]  # last column constant (all 0)
+    x[rng.random((50, 4)) < 0.1] = np.nan
+    d = np.array([1, -1, -1, 1])
+    fused, const = nz.minmax_directed(x, d, 1, 10)
+    np.testing.assert_allclose(fused, nz.minmax(nz.apply_direction(x, d), 1, 10), rtol=1e-12, atol=1e-12)
+    assert const.tolist() == [False, False, False, True]

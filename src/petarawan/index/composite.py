@@ -104,11 +104,14 @@ def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | No
     lo, hi = ix.range
     codes = list(treated.columns)
     d = direction_vector(config, codes)
-    x = nz.apply_direction(treated.to_numpy(float), d)
     findings: list[Finding] = []
     params: dict = {"range": [lo, hi]}
-    bounds = (nz._colmin(x), nz._colmax(x))
-    const = ~(bounds[1] > bounds[0])
+    if method == "minmax":  # fused: direction and scaling in one pass
+        out, const = nz.minmax_directed(treated.to_numpy(float), d, lo, hi)
+        x = None
+    else:
+        x = nz.apply_direction(treated.to_numpy(float), d)
+        const = nz.constant_columns(x)
     if method in ("minmax", "zscore", "percentile", "rank"):
         for c in np.asarray(codes)[const]:
             if method == "minmax":
@@ -126,7 +129,7 @@ def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | No
                 f"normalised value = {value:g} for all", column=c,
                 expected="an indicator that varies between areas (or remove it from [[indicators]])"))
     if method == "minmax":
-        out = nz.minmax(x, lo, hi, bounds=bounds)
+        pass  # computed above
     elif method == "zscore":
         out = nz.zscore(x)
         params = {"mean": 0.0, "sd": 1.0}

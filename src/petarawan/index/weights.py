@@ -232,9 +232,9 @@ def weights_table(config: StudyConfig, ind_w: dict[str, float], dim_w: dict[str,
     return pd.DataFrame(rows)
 
 
-EFFECTIVE_MAX_AREAS = 20_000
+EFFECTIVE_MAX_AREAS = 10_000
 """Above this many areas, effective weights are estimated on that many evenly spaced areas
-(standard error of a correlation ≈ 1/√20,000 ≈ 0.007)."""
+(standard error of a correlation ≈ 1/√10,000 = 0.01)."""
 
 
 def effective_weights(normalised: pd.DataFrame, score: pd.Series) -> dict[str, float]:
