@@ -74,3 +74,22 @@ def test_audit_stage_sheets_and_section():
     assert out.manifest["flags"]
     off = make_config(IND, DIM, audit={"enabled": False})
     assert run_audit(StudyContext(off, Path("."), "id", areas, DATA, index=res)).sheets == {}
+
+
+def test_audit_reports_reference_agreement_and_outliers():
+    cfg = make_config(IND, DIM, index={"outliers": True})
+    data = DATA.copy()
+    data["y1"] = [1.0, 1, 1, 1, 2, 100]  # one extreme value → winsorised
+    res = build_index(data, cfg)
+    areas = gpd.GeoDataFrame({"name": list(data.index)}, geometry=[Point(i, 0) for i in range(6)], index=data.index, crs="EPSG:4326")
+    result = pd.DataFrame({"score": res.score, "class": pd.array(["Bahaya", "Waspada", "Aman", "Aman", "Siaga", None], dtype="string"),
+                           "reference": [1, 0, 1, 0, 0, 1]}, index=data.index)
+    out = run_audit(StudyContext(cfg, Path("."), "en", areas, data, index=res, result=result))
+    ag = out.sheets["Reference agreement"].set_index("class")
+    # labelled a0, a2, a5 (3): a0 Bahaya (prone), a2 Aman, a5 no score → 1 of 3 prone;
+    # unlabelled a1, a3, a4 (3): a1 Waspada, a3 Aman, a4 Siaga → 2 of 3 Siaga/Aman
+    assert ag.loc["Bahaya", "reference_1"] == 1 and ag.loc["Tanpa skor", "reference_1"] == 1
+    assert out.manifest["reference_agreement"]["sensitivity"] == pytest.approx(1 / 3)
+    assert out.manifest["reference_agreement"]["specificity"] == pytest.approx(2 / 3)
+    assert "1 (33%) are classed Bahaya or Waspada" in out.sections[0].html
+    assert out.sheets["Outliers"].set_index("indicator").loc["y1", "areas"] == "a5"

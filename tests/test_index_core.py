@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from index_fixtures import FOUR_DATA, four_config, make_config
+from index_fixtures import FOUR_DATA, four_config
 from petarawan.errors import InputError
 from petarawan.index import build_index
 from petarawan.index import normalise as nz

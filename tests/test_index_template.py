@@ -5,7 +5,6 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from petarawan.classify import classify
 from petarawan.config import parse_config

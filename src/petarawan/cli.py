@@ -213,6 +213,28 @@ app.command("form")(form_command)
 app.add_typer(track_app, name="track")
 
 
+@app.command()
+def serve(out_dir: Path = typer.Argument(..., help="Folder hasil `petarawan run` / output folder of `petarawan run`"),
+          port: int = typer.Option(8765, help="Port"),
+          host: str = typer.Option("127.0.0.1", help="Alamat; bawaan hanya komputer ini / address; default this computer only"),
+          lang: LangOpt = typer.Option(LangOpt.id, "--lang", help=LANG_HELP)) -> None:
+    """Buka dasbor web luring atas hasil / open the offline web dashboard over a run's outputs.
+
+    Example: petarawan serve hasil/pangkalpinang   (lalu buka / then open http://127.0.0.1:8765)
+    """
+    from .dashboard.app import create_app
+
+    try:
+        web = create_app(out_dir)
+    except Exception as err:  # noqa: BLE001
+        _fail(err, lang.value)
+        return
+    import uvicorn
+
+    console.print(f"http://{host}:{port}  (Ctrl+C)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
 def entry() -> None:  # pragma: no cover - thin wrapper for python -m
     app(prog_name="petarawan")
 

@@ -10,6 +10,8 @@
 - PCA of the indicators' correlation matrix (complete cases): the share of variance of each
   principal component, overall and — for the first component — per dimension (Handbook §4.1;
   COINr ``get_PCA``).
+- Also shown here: what the outlier treatment did, and — when ``data.reference_column`` is set —
+  the agreement of the classes with the published label (:func:`petarawan.classify.agreement`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,20 @@ register({
     "audit.col.k": {"id": "Jumlah indikator", "en": "Indicators"},
     "audit.col.alpha": {"id": "Alfa Cronbach", "en": "Cronbach's alpha"},
     "audit.col.pc1": {"id": "PC1 (% varians)", "en": "PC1 (% variance)"},
+    "audit.ref.title": {"id": "Perbandingan dengan label yang dipublikasikan ({col})",
+                        "en": "Comparison with the published label ({col})"},
+    "audit.ref.text": {
+        "id": ("Dari {n1} wilayah berlabel rawan, {hit} ({sens}) masuk kelas Bahaya atau Waspada; dari {n0} wilayah tanpa label, "
+               "{ok} ({spec}) masuk kelas Siaga atau Aman. Label yang dipublikasikan memakai metode lain; perbedaan bukan berarti "
+               "salah satu keliru, tetapi layak diperiksa."),
+        "en": ("Of {n1} areas labelled prone, {hit} ({sens}) are classed Bahaya or Waspada; of {n0} unlabelled areas, {ok} "
+               "({spec}) are classed Siaga or Aman. The published label uses another method; a difference does not mean "
+               "either is wrong, but it is worth checking."),
+    },
+    "audit.ref.col.class": {"id": "Kelas", "en": "Class"},
+    "audit.ref.col.1": {"id": "Berlabel rawan (1)", "en": "Labelled prone (1)"},
+    "audit.ref.col.0": {"id": "Tanpa label (0)", "en": "Not labelled (0)"},
+    "audit.treat": {"id": "Penanganan pencilan: {items}.", "en": "Outlier treatment: {items}."},
 })
 
 
@@ -145,6 +161,29 @@ def run_audit(ctx: StudyContext) -> StageResult:
                   f"<td>{r.pc1_share * 100:.0f}</td></tr>" for r in tabs["dimensions"].itertuples())
     parts.append(f"<table><tr><th>{t('audit.col.dim', lang)}</th><th>{t('audit.col.k', lang)}</th>"
                  f"<th>{t('audit.col.alpha', lang)}</th><th>{t('audit.col.pc1', lang)}</th></tr>{trs}</table>")
+    tr = getattr(res, "treatment", None)
+    treated_rows = tr[tr["action"] != "none"] if tr is not None and len(tr) else None
+    if treated_rows is not None and len(treated_rows):
+        items = ", ".join(f"{r.indicator} ({r.action}{': ' + r.areas if r.action == 'winsorised' else ''})"
+                          for r in treated_rows.itertuples())
+        parts.append("<p>" + t("audit.treat", lang, items=html.escape(items)) + "</p>")
+    ref_table = None
+    if ctx.result is not None and "reference" in ctx.result.columns and "class" in ctx.result.columns:
+        from ..classify import agreement
+
+        ref_table = agreement(ctx.result["class"], ctx.result["reference"])
+        n1 = int(ref_table["reference_1"].sum())
+        n0 = int(ref_table["reference_0"].sum())
+        hit = int(ref_table.loc[["Bahaya", "Waspada"], "reference_1"].sum())
+        ok = int(ref_table.loc[["Siaga", "Aman"], "reference_0"].sum())
+        pct = lambda v: "–" if v != v else f"{v:.0%}"  # noqa: E731
+        col = cfg.data.reference_column or "reference"
+        rows = "".join(f"<tr><td>{html.escape(t('class.' + c, lang) if c in ('Bahaya', 'Waspada', 'Siaga', 'Aman') else t('class.none', lang))}</td>"
+                       f"<td>{r.reference_1}</td><td>{r.reference_0}</td></tr>" for c, r in zip(ref_table.index, ref_table.itertuples()))
+        parts.append(f"<p><b>{html.escape(t('audit.ref.title', lang, col=col))}</b></p>"
+                     f"<p>{t('audit.ref.text', lang, n1=n1, hit=hit, sens=pct(ref_table.attrs['sensitivity']), n0=n0, ok=ok, spec=pct(ref_table.attrs['specificity']))}</p>"
+                     f"<table><tr><th>{t('audit.ref.col.class', lang)}</th><th>{t('audit.ref.col.1', lang)}</th>"
+                     f"<th>{t('audit.ref.col.0', lang)}</th></tr>{rows}</table>")
     ew = res.weights[["indicator", "dimension", "overall_weight", "effective_weight"]]
     sheets = {
         ("Audit dimensi" if lang == "id" else "Audit dimensions"): tabs["dimensions"],
@@ -153,9 +192,17 @@ def run_audit(ctx: StudyContext) -> StageResult:
         ("Audit PCA"): tabs["pca"],
         ("Bobot efektif" if lang == "id" else "Effective weights"): ew,
     }
+    if treated_rows is not None and len(tr):
+        sheets["Pencilan" if lang == "id" else "Outliers"] = tr
+    if ref_table is not None:
+        sheets["Kesesuaian referensi" if lang == "id" else "Reference agreement"] = ref_table.reset_index()
     manifest = {"enabled": True, "collinear_above": thr,
                 "cronbach_alpha": dict(zip(tabs["dimensions"]["dimension"], tabs["dimensions"]["cronbach_alpha"])),
                 "flags": fl.to_dict(orient="records"),
                 "pc1_share": float(tabs["pca"]["variance_share"].iloc[0]) if len(tabs["pca"]) else None}
+    if ref_table is not None:
+        manifest["reference_agreement"] = {"table": ref_table.reset_index().to_dict(orient="records"),
+                                           "sensitivity": ref_table.attrs["sensitivity"],
+                                           "specificity": ref_table.attrs["specificity"]}
     return StageResult(name="audit", sheets=sheets, manifest=manifest,
                        sections=[ReportSection(t("audit.title", lang), "\n".join(parts))])

@@ -34,7 +34,6 @@ import pandas as pd
 
 from ..classify import class_from_score, classify
 from ..config import CLASSES, StudyConfig
-from ..errors import ConfigError, Finding
 from .composite import aggregate_levels, direction_vector, normalise_frame
 from .treat import availability, impute, treat_outliers
 from .weights import nominal_weights
@@ -310,6 +309,9 @@ def sobol_indices(y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     ST_i = ½ mean((A − AB_i)²) / var([A; B]).  Outputs with no variance get 0.
     Returns two arrays (n_outputs, k).
     """
+    if len(y) > 4096:  # bound the memory: float64 work arrays per block of outputs
+        parts = [sobol_indices(y[i:i + 4096], k) for i in range(0, len(y), 4096)]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
     y = np.asarray(y, float)
     step = k + 2
     mu = y.mean(axis=1, keepdims=True)

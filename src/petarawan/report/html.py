@@ -31,6 +31,8 @@ register({
     "rep.top": {"id": "Wilayah paling rawan (menurut kelas, lalu skor)", "en": "Most prone areas (by class, then score)"},
     "rep.map": {"id": "Peta kelas kerawanan", "en": "Map of proneness classes"},
     "rep.ranking": {"id": "Peringkat seluruh wilayah", "en": "Ranking of all areas"},
+    "rep.ranking.cut": {"id": "100 wilayah paling rawan dari {n}; peringkat lengkap ada di petarawan.xlsx (lembar Peringkat).",
+                        "en": "The 100 most prone of {n} areas; the full ranking is in petarawan.xlsx (Ranking sheet)."},
     "rep.reference": {"id": "Perbandingan dengan label rujukan", "en": "Comparison with the reference label"},
     "rep.reference.text": {
         "id": "Label rujukan <b>{col}</b> (dipublikasikan) dibandingkan dengan kelas hasil perhitungan. "
@@ -252,6 +254,20 @@ def readable_time(iso: str, lang: str) -> str:
     return f"{when.day} {month} {when.year}, {when.hour:02d}{sep}{when.minute:02d} WIB"
 
 
+REPORT_MAX_ROWS = 150
+
+
+def _ranking_html(res: "RunResult") -> str:
+    """The ranking table; above 150 areas only the 100 most prone, with a pointer to the workbook."""
+    from .tables import ranking_table
+
+    table = ranking_table(res)
+    if len(table) <= REPORT_MAX_ROWS:
+        return _html_table(table)
+    note = t("rep.ranking.cut", res.lang, n=len(table))
+    return _html_table(table.head(100)) + f'<p class="muted">{jinja2.filters.escape(note)}</p>'
+
+
 def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
     """Render ``report.html`` as one self-contained string (images inlined as base64)."""
     from .. import __version__
@@ -297,7 +313,7 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         summary=t("rep.summary.text", lang, n=len(r), scored=int(r["score"].notna().sum()), counts=counts_text),
         counts=[(c, counts[c]) for c in CLASSES], top=top, map_png=_b64(figures["map.png"]),
         uncertain_note=t("rep.caveat.uncertain", lang) if unc is not None and unc.any() else "",
-        ranking=_html_table(ranking_table(res)), reference=reference,
+        ranking=_ranking_html(res), reference=reference,
         method_text=method_text(res),
         rule_text=rule_text(res), indicators=_html_table(indicator_table(res)),
         suppression_note=t("rep.indsummary.note", lang, k=cfg.privacy.min_count - 1, m=cfg.privacy.min_count),

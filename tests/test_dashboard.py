@@ -1,0 +1,79 @@
+"""The offline dashboard: API values equal the run's outputs; nothing outside them is served."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from petarawan import run
+from petarawan.dashboard import create_app
+from petarawan.errors import InputError
+from studyfix import CODES
+
+
+@pytest.fixture
+def client(study, tmp_path):
+    run(study, tmp_path / "out")
+    return TestClient(create_app(tmp_path / "out")), tmp_path / "out"
+
+
+def test_summary_matches_run_json(client):
+    c, out = client
+    man = json.loads((out / "run.json").read_text())
+    body = c.get("/api/run").json()
+    assert body["class_counts"] == man["class_counts"] == {"Bahaya": 1, "Waspada": 0, "Siaga": 2, "Aman": 1, "none": 0}
+    assert body["n_areas"] == 4 and body["study"] == "Uji"
+    assert set(body["files"]) == {"map.png", "petarawan.gpkg", "petarawan.xlsx", "report.html"}
+
+
+def test_areas_geojson_carries_results_in_wgs84(client):
+    c, _ = client
+    fc = c.get("/api/areas").json()
+    props = {f["properties"]["code"]: f["properties"] for f in fc["features"]}
+    assert props["19.71.01.1003"]["class"] == "Bahaya" and props["19.71.01.1003"]["rank"] == 1
+    assert props["19.71.01.1002"]["score"] == pytest.approx(45.3125)  # hand value, test_pipeline.py
+    assert "x1" not in props["19.71.01.1002"]  # raw indicator values are not in the map layer
+    x, y = fc["features"][0]["geometry"]["coordinates"][0][0]
+    assert 106.0 < x < 106.2 and -2.2 < y < -2.0
+
+
+def test_area_detail_suppresses_small_counts(client):
+    c, _ = client
+    d = c.get(f"/api/areas/{CODES[1]}").json()  # x1 = 5 (count), shown; x2 = 2 (not a count)
+    vals = {i["code"]: i for i in d["indicators"]}
+    assert vals["x1"]["value"] == "5" and vals["x1"]["normalised"] == pytest.approx(25)
+    d0 = c.get(f"/api/areas/{CODES[0]}").json()
+    assert {i["code"]: i["value"] for i in d0["indicators"]}["x1"] == "0"
+    assert c.get("/api/areas/99.99.99.9999").status_code == 404
+
+
+def test_count_of_one_to_four_is_suppressed(study, tmp_path):
+    # make x1 = 3 in area 2: the dashboard must show "<5"
+    (study / "data.csv").write_text("kode,x1,x2,x3\n" + "\n".join(
+        f"{c},{v},{w},{z}" for c, v, w, z in zip(CODES, [0, 3, 10, 20], [4, 2, 0, 4], [1, 3, 5, 3])) + "\n")
+    run(study, tmp_path / "o")
+    c = TestClient(create_app(tmp_path / "o"))
+    assert {i["code"]: i["value"] for i in c.get(f"/api/areas/{CODES[1]}").json()["indicators"]}["x1"] == "<5"
+
+
+def test_only_listed_outputs_are_downloadable(client):
+    c, _ = client
+    assert c.get("/files/petarawan.xlsx").status_code == 200
+    for bad in ("run.json.bak", "..%2Frun.json", "%2Fetc%2Fpasswd", "petarawan.toml"):
+        assert c.get(f"/files/{bad}").status_code == 404
+
+
+def test_page_is_offline(client):
+    c, _ = client
+    html = c.get("/").text
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # no external scripts, styles, fonts
+    assert "<script src" not in html
+
+
+def test_not_an_output_folder(tmp_path):
+    with pytest.raises(InputError) as exc:
+        create_app(tmp_path)
+    assert exc.value.findings[0].code == "not_output"
