@@ -142,3 +142,9 @@ def test_bands_with_zscore_alternative_is_config_error():
     cfg, data = _study({"runs": 10, "normalisation": ["zscore"], "sobol": False})
     with pytest.raises(ConfigError, match="zscore"):
         run_uncertainty(_ctx(cfg, data))
+
+
+def test_sobol_samples_power_of_two():
+    from petarawan.errors import ConfigError as CE
+    with pytest.raises(CE, match="power of 2"):
+        _study({"runs": 10, "sobol_samples": 100})

@@ -179,7 +179,9 @@ class IndexSection(Strict):
     weighting: WeightingSection = WeightingSection()
     imputation: Literal["none", "mean", "median", "group_mean", "group_median"] = "none"
     min_availability: float = Field(
-        0.0, ge=0, le=1, description="Share of indicators an area must have data for (before imputation) to get a score")
+        0.5, ge=0, le=1, description="Share of indicators an area must have data for (before imputation) to get a "
+                                     "score; default 0.5 so a sparsely reported area cannot top the ranking on a few "
+                                     "values (set 0 to score any area with data in every dimension)")
     outliers: bool = Field(False, description="COINr outlier treatment: winsorise, then log-transform")
     outlier_max_winsorise: int = Field(5, ge=0)
     skew_threshold: float = Field(2.0, gt=0)
@@ -260,6 +262,13 @@ class UncertaintySection(Strict):
     sobol: bool = Field(True, description="Variance-based sensitivity (Sobol) of the ranks to each uncertain choice")
     sobol_samples: int = Field(128, ge=8, description="Base sample size of the Saltelli design (power of 2); runs = N(k + 2)")
     uncertain_below: float = Field(0.8, gt=0, le=1, description="An area's class is 'uncertain' when its top class probability is below this")
+
+    @field_validator("sobol_samples")
+    @classmethod
+    def _power_of_two(cls, v: int) -> int:
+        if v & (v - 1):
+            raise ValueError(f"sobol_samples must be a power of 2 (Sobol' sequence), e.g. 64, 128, 256; got {v}")
+        return v
 
 
 class AuditSection(Strict):

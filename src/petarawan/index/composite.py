@@ -423,14 +423,14 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
         raw.index = raw.index.astype(str)
     findings: list[Finding] = []
     steps: list[dict] = []
-    reasons: dict[str, str] = {}
+    reasons: dict[str, tuple[str, str]] = {}  # code → (Bahasa Indonesia, English)
 
     # 1. data availability (before imputation)
     steps.append({"step": "availability", "method": "share_of_indicators", "params": {"min_availability": ix.min_availability}})
     if ix.min_availability > 0:
         avail = availability(raw)
-        for code in avail.index[avail < ix.min_availability]:
-            reasons[code] = (f"data tersedia {avail[code]:.0%} dari indikator, di bawah ambang {ix.min_availability:.0%} / "
+        for code in avail.index[(avail < ix.min_availability) & (avail > 0)]:
+            reasons[code] = (f"data tersedia untuk {avail[code]:.0%} indikator, di bawah ambang {ix.min_availability:.0%}",
                              f"data for {avail[code]:.0%} of indicators, below the threshold {ix.min_availability:.0%}")
     # 2. imputation
     treated, imp_findings, imp_params = impute(raw, ix.imputation, groups=groups)
@@ -477,23 +477,29 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
         if code in reasons:
             continue
         if raw.loc[code].isna().all():
-            reasons[code] = "tidak ada data indikator / no indicator data"
+            reasons[code] = ("tidak ada data indikator", "no indicator data")
         else:
             empty = [d for d in dim_codes if np.isnan(dimensions.at[code, d])]
-            reasons[code] = (f"tidak ada data untuk dimensi {', '.join(empty)} / no data for dimension(s) {', '.join(empty)}")
+            reasons[code] = (f"tidak ada data untuk dimensi {', '.join(empty)}", f"no data for dimension(s) {', '.join(empty)}")
     order = raw.index[:0]
     if reasons:
         hit = raw.index.isin(list(reasons))
         score_s[hit] = np.nan
         order = raw.index[hit]
-    excluded = pd.Series([reasons[c] for c in order], index=order, dtype="str", name="reason")
-    for code, why in excluded.items():
-        findings.append(Finding("warning", "no_score", f"wilayah {code} tanpa skor: {why} / area {code} has no score: {why}",
-                                value=code))
+    excluded = pd.Series([" / ".join(reasons[c]) for c in order], index=order, dtype="str", name="reason")
+    for code in order:
+        why_id, why_en = reasons[code]
+        if why_en == "no indicator data":
+            continue  # already reported by validation (no_data) — one finding per fact
+        findings.append(Finding("warning", "no_score", f"wilayah tanpa skor: {why_id}", value=code,
+                                message_en=f"area has no score: {why_en}",
+                                expected="isi indikator yang kosong, atau atur index.imputation",
+                                expected_en="fill the missing indicators, or set index.imputation"))
     if score_s.notna().sum() == 0:
-        raise InputError([Finding("error", "no_area_scored",
-                                  "tidak ada wilayah yang dapat diberi skor / no area could be scored",
-                                  expected="indicator data for at least one area in every dimension")])
+        raise InputError([Finding("error", "no_area_scored", "tidak ada wilayah yang dapat diberi skor",
+                                  message_en="no area could be scored",
+                                  expected="data indikator untuk setidaknya satu wilayah di setiap dimensi",
+                                  expected_en="indicator data for at least one area in every dimension")])
     wt = weights_table(config, ind_w, dim_w)
     wt["effective_weight"] = wt["indicator"].map(effective_weights(normalised, score_s))
     return IndexResult(raw=raw, treated=treated, normalised=normalised, dimensions=dimensions, score=score_s,

@@ -146,7 +146,10 @@ def category_map_png(gdf: gpd.GeoDataFrame, categories: pd.Series, colours: dict
         handles.append(Patch(facecolor=NO_SCORE_COLOUR, edgecolor="#333333", label=f"{t('class.none', lang)} ({none_n})"))
     if hatch is not None and hatch.fillna(False).any():
         handles.append(Patch(facecolor="white", edgecolor="#222222", hatch="///", label=hatch_label))
-    ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
+    if keyed:  # beside the map, under the numbered key, so it never hides an area
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.69, 0.07), fontsize=8, framealpha=0.9)
+    else:
+        ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
     fig.text(0.02, 0.955, title, fontsize=14, fontweight="bold", va="center")
     if subtitle:
         fig.text(0.02, 0.915, subtitle, fontsize=9, va="center", color="#444444")
