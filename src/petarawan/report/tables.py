@@ -37,6 +37,9 @@ register({
     "col.weight.effective": {"id": "Bobot efektif", "en": "Effective weight"},
     "rate.per": {"id": "per {per} ({denominator})", "en": "per {per} ({denominator})"},
     "col.setting": {"id": "Pengaturan", "en": "Setting"},
+    "col.key": {"id": "Kunci konfigurasi", "en": "Configuration key"},
+    "col.note": {"id": "Keterangan", "en": "Description"},
+    "col.step": {"id": "Langkah", "en": "Step"},
     "col.value": {"id": "Nilai", "en": "Value"},
     "col.level": {"id": "Tingkat", "en": "Level"},
     "col.file": {"id": "Berkas", "en": "File"},
@@ -133,27 +136,64 @@ def indicator_values(res: "RunResult") -> pd.DataFrame:
     return df
 
 
+SETTING_LABELS_ID = {
+    "study.name": "Nama studi", "study.data_date": "Tanggal data", "study.illustrative": "Data ilustratif",
+    "study.lang": "Bahasa", "study.seed": "Benih acak (seed)",
+    "areas.file": "Berkas batas wilayah", "areas.code_column": "Kolom kode wilayah", "areas.name_column": "Kolom nama wilayah",
+    "areas.group_column": "Kolom kelompok (kecamatan)", "data.file": "Tabel indikator", "data.year": "Tahun data",
+    "data.reference_column": "Kolom label rujukan", "index.normalisation": "Normalisasi", "index.range": "Rentang normalisasi",
+    "index.aggregation": "Agregasi indikator → dimensi", "index.index_aggregation": "Agregasi dimensi → indeks",
+    "index.imputation": "Imputasi data kosong", "index.min_availability": "Ketersediaan data minimum per wilayah",
+    "index.outliers": "Penanganan pencilan (COINr)", "index.weighting.indicators": "Pembobotan indikator",
+    "index.weighting.dimensions": "Pembobotan dimensi", "classification.method": "Aturan kelas",
+    "classification.bands": "Batas skor kelas", "classification.count_rule": "Aturan hitungan BNN",
+    "privacy.min_count": "Ambang penyamaran jumlah kecil",
+}
+
+
+def _description(cfg, key: str) -> str:
+    """The schema's description of a dotted configuration key ('' when it has none)."""
+    from pydantic import BaseModel
+
+    node: object = type(cfg)
+    for part in key.split("."):
+        fields = getattr(node, "model_fields", None)
+        if not fields or part not in fields:
+            return ""
+        f = fields[part]
+        ann = f.annotation
+        node = next((a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        desc = f.description or ""
+    return desc
+
+
 def method_table(res: "RunResult") -> pd.DataFrame:
-    """Every method choice as setting/value rows, then the ordered method log."""
+    """Every method choice as rows (readable setting, configuration key, value, description from
+    the schema), then each dimension's weight and the ordered method log."""
     lang, cfg = res.lang, res.study.config
     rows = []
 
+    def label(key: str) -> str:
+        return SETTING_LABELS_ID.get(key, key) if lang == "id" else key.split(".")[-1].replace("_", " ").capitalize()
+
     def flat(prefix: str, obj) -> None:
-        if isinstance(obj, dict):
+        if isinstance(obj, dict) and not (prefix.endswith("bands")):
             for k, v in obj.items():
                 flat(f"{prefix}.{k}" if prefix else k, v)
         else:
-            rows.append((prefix, json.dumps(obj, ensure_ascii=False) if isinstance(obj, list) else obj))
+            value = json.dumps(obj, ensure_ascii=False) if isinstance(obj, (list, dict)) else obj
+            rows.append((label(prefix), prefix, value, _description(cfg, prefix)))
 
     resolved = cfg.resolved()
     for key in resolved:
         if key not in ("indicators", "dimensions"):
             flat(key, resolved[key])
     for d in cfg.dimensions:
-        rows.append((f"dimension.{d.code}.weight", d.weight))
+        rows.append((f"{t('col.weight', lang)}: {d.label(lang)}", f"dimensions[{d.code}].weight", d.weight, ""))
     for k, step in enumerate(res.index.steps, start=1):
-        rows.append((f"step {k}: {step.get('step')}", json.dumps({kk: vv for kk, vv in step.items() if kk != 'step'}, ensure_ascii=False, default=str)))
-    return pd.DataFrame(rows, columns=[t("col.setting", lang), t("col.value", lang)])
+        rows.append((f"{t('col.step', lang)} {k}: {step.get('step')}", "method_steps", step.get("method"),
+                     json.dumps(step.get("params", {}), ensure_ascii=False, default=str)))
+    return pd.DataFrame(rows, columns=[t("col.setting", lang), t("col.key", lang), t("col.value", lang), t("col.note", lang)])
 
 
 def findings_table(res: "RunResult") -> pd.DataFrame:
