@@ -325,3 +325,10 @@ def test_config_error_names_indicator_and_suggests_key(study):
         load_study(study)
     assert "indicators[x3].direktion: kunci tidak dikenal / unknown key" in str(exc.value)
     assert "did you mean 'direction'?" in str(exc.value)
+
+
+def test_missing_data_date_is_warned(study):
+    cfg = (study / "petarawan.toml").read_text().replace('data_date = "2025"\n', "")
+    (study / "petarawan.toml").write_text(cfg)
+    (f,) = load_study(study).findings
+    assert (f.code, f.column) == ("no_data_date", "study.data_date")

@@ -460,6 +460,11 @@ def load_study(study_dir: Path | str) -> Study:
                   expected="satu baris untuk kode wilayah ini", expected_en="a row for this area code")
     data = data.reindex(areas.index)
     found.extend(coverage_findings(data, cfg.data.file))
+    if not cfg.study.data_date.strip():
+        found.add("warning", "no_data_date", "tanggal data kosong; peta dan laporan tidak akan menyebut tahun data",
+                  file="petarawan.toml", column="study.data_date",
+                  message_en="no data date; maps and the report will not say which year the data describe",
+                  expected='mis. data_date = "2025"', expected_en='e.g. data_date = "2025"')
     if reference is not None:
         reference = reference.reindex(areas.index)
     found.sort()
