@@ -113,7 +113,7 @@ def test_kobo_csv_decodes_groups_select_multiple_and_reports_problems(tmp_path, 
     assert codes == [("survey_duplicate", 7, "uuid-1"), ("survey_unknown_area", 6, "19.71.09.9999"),
                      ("survey_unknown_choice", 4, "pendeta"), ("survey_unknown_choice", 5, "batik")]
     dup = next(f for f in d.findings if f.code == "survey_duplicate")
-    assert "row 2" in dup.message
+    assert "row 2" in dup.text("en") and "baris 2" in dup.text("id")
     unknown = next(f for f in d.findings if f.value == "pendeta")
     assert unknown.column == "responden/peran" and unknown.file == "kobo.csv"
 

@@ -83,8 +83,8 @@ class TrackStore:
     def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = Path(path)
         if read_only and not self.path.is_file():
-            raise InputError(Finding("error", "file_missing", "penyimpanan monev tidak ada / tracking store not found",
-                                     file=str(self.path)))
+            raise InputError(Finding("error", "file_missing", "penyimpanan monev tidak ada",
+                                     message_en="tracking store not found", file=str(self.path)))
         if read_only:
             self.engine = create_engine("sqlite://", creator=lambda: __import__("sqlite3").connect(
                 f"file:{self.path}?mode=ro", uri=True))
@@ -115,24 +115,30 @@ class TrackStore:
         problems = []
         code = normalise_code(area)
         if code is None or (known_codes is not None and code not in known_codes):
-            problems.append(Finding("error", "unknown_code", "kode wilayah tidak dikenal / unknown area code", column="area",
-                                    value=area, expected="a code of the study's boundary file"))
+            problems.append(Finding("error", "unknown_code", "kode wilayah tidak dikenal",
+                                    message_en="unknown area code", column="area", value=area,
+                                    expected="kode dari berkas batas wilayah kajian",
+                                    expected_en="a code of the study's boundary file"))
         if activity not in ACTIVITIES:
-            problems.append(Finding("error", "unknown_activity", "kegiatan tidak dikenal / unknown activity", column="activity",
-                                    value=activity, expected=f"one of {list(ACTIVITIES)}"))
+            problems.append(Finding("error", "unknown_activity", "kegiatan tidak dikenal",
+                                    message_en="unknown activity", column="activity", value=activity,
+                                    expected=f"salah satu dari {list(ACTIVITIES)}",
+                                    expected_en=f"one of {list(ACTIVITIES)}"))
         try:
             d = when if isinstance(when, date) else date.fromisoformat(str(when))
         except ValueError:
-            problems.append(Finding("error", "bad_date", "tanggal tidak valid / invalid date", column="date", value=when,
-                                    expected="YYYY-MM-DD"))
+            problems.append(Finding("error", "bad_date", "tanggal tidak valid", message_en="invalid date",
+                                    column="date", value=when, expected="YYYY-MM-DD"))
             d = None
         counts = {"exposed": exposed, "not_exposed": not_exposed, "facilitators": facilitators}
         for k, v in counts.items():
             if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-                problems.append(Finding("error", "bad_count", "jumlah peserta harus bilangan bulat ≥ 0 / participants must be an "
-                                        "integer ≥ 0", column=k, value=v, expected="0, 1, 2, ..."))
+                problems.append(Finding("error", "bad_count", "jumlah peserta harus bilangan bulat ≥ 0",
+                                        message_en="participants must be an integer ≥ 0", column=k, value=v,
+                                        expected="0, 1, 2, ..."))
         if not (isinstance(spend, (int, float)) and spend >= 0):
-            problems.append(Finding("error", "bad_spend", "biaya harus ≥ 0 / spend must be ≥ 0", column="spend", value=spend))
+            problems.append(Finding("error", "bad_spend", "biaya harus ≥ 0", message_en="spend must be ≥ 0",
+                                    column="spend", value=spend))
         if problems:
             raise InputError(problems)
         with self.engine.begin() as con:
@@ -362,11 +368,13 @@ def adopt_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study f
     """
     manifest = Path(out_dir) / "run.json"
     if not manifest.is_file():
-        _fail(InputError(Finding("error", "file_missing", "run.json tidak ada / run.json not found", file=str(manifest))))
+        _fail(InputError(Finding("error", "file_missing", "run.json tidak ada", message_en="run.json not found",
+                                 file=str(manifest))))
     rows = _find_plan_rows(json.loads(manifest.read_text(encoding="utf-8")))
     if not rows:
-        _fail(InputError(Finding("error", "no_plan", "run.json tanpa rencana / run.json has no plan", file=str(manifest),
-                                 expected="a run with a [plan] section")))
+        _fail(InputError(Finding("error", "no_plan", "run.json tanpa rencana", message_en="run.json has no plan",
+                                 file=str(manifest), expected="run dengan bagian [plan]",
+                                 expected_en="a run with a [plan] section")))
     with TrackStore(store_path(study_dir)) as s:
         n = s.adopt_plan(pd.DataFrame(rows), label=str(manifest))
     typer.echo(f"{n} baris rencana diadopsi / plan rows adopted")
@@ -382,7 +390,8 @@ def snapshot_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / stud
     """
     gpkg = Path(out_dir) / "petarawan.gpkg"
     if not gpkg.is_file():
-        _fail(InputError(Finding("error", "file_missing", "petarawan.gpkg tidak ada / not found", file=str(gpkg))))
+        _fail(InputError(Finding("error", "file_missing", "petarawan.gpkg tidak ada",
+                                 message_en="petarawan.gpkg not found", file=str(gpkg))))
     import pyogrio
 
     df = pyogrio.read_dataframe(gpkg, layer="areas", read_geometry=False)

@@ -124,10 +124,12 @@ def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | No
                 value = 1.0
             findings.append(Finding(
                 "warning", "constant_indicator",
-                f"indikator '{c}' bernilai sama di semua wilayah: tidak membedakan wilayah; nilai ternormalisasi = {value:g} "
-                f"untuk semua / indicator '{c}' has the same value in every area: it does not discriminate; "
-                f"normalised value = {value:g} for all", column=c,
-                expected="an indicator that varies between areas (or remove it from [[indicators]])"))
+                f"indikator '{c}' bernilai sama di semua wilayah: tidak membedakan wilayah; nilai ternormalisasi = "
+                f"{value:g} untuk semua",
+                message_en=f"indicator '{c}' has the same value in every area: it does not discriminate; normalised "
+                           f"value = {value:g} for all", column=c,
+                expected="indikator yang nilainya berbeda antarwilayah (atau hapus dari [[indicators]])",
+                expected_en="an indicator that varies between areas (or remove it from [[indicators]])"))
     if method == "minmax":
         pass  # computed above
     elif method == "zscore":
@@ -306,9 +308,10 @@ def aggregate_levels(norm: np.ndarray, codes: list[str], ind_w: dict[str, float]
         if np.any(c) and ix.zero_handling == "error":
             raise InputError([Finding(
                 "error", "aggregation_nonpositive",
-                f"rata-rata {method} tidak terdefinisi untuk nilai ≤ 0 (tingkat {level}) / the {method} mean is undefined "
-                f"for values ≤ 0 (level {level}); minimum = {np.nanmin(x):g}",
-                expected="index.range = [1, 100], or index.zero_handling = 'shift'")])
+                f"rata-rata {method} tidak terdefinisi untuk nilai ≤ 0 (tingkat {level}); minimum = {np.nanmin(x):g}",
+                message_en=f"the {method} mean is undefined for values ≤ 0 (level {level}); minimum = {np.nanmin(x):g}",
+                expected="index.range = [1, 100], atau index.zero_handling = 'shift'",
+                expected_en="index.range = [1, 100], or index.zero_handling = 'shift'")])
         records.append({"level": level, "method": method, "shift": c if np.ndim(c) else float(c)})
         return c
 
@@ -416,8 +419,10 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
     codes = [i.code for i in config.indicators]
     missing_cols = [c for c in codes if c not in data.columns]
     if missing_cols:
-        raise InputError([Finding("error", "missing_column", "kolom indikator tidak ada / indicator column missing",
-                                  column=c, expected="a column with this indicator code") for c in missing_cols])
+        raise InputError([Finding("error", "missing_column", "kolom indikator tidak ada",
+                                  message_en="indicator column missing", column=c,
+                                  expected="kolom dengan kode indikator ini",
+                                  expected_en="a column with this indicator code") for c in missing_cols])
     raw = data[codes].astype(float)
     if not raw.index.dtype == object and not pd.api.types.is_string_dtype(raw.index.dtype):
         raw.index = raw.index.astype(str)
@@ -461,8 +466,10 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
     for rec in records:
         if np.any(rec["shift"]):
             findings.append(Finding("info", "aggregation_shift",
-                                    f"rata-rata {rec['method']} ({rec['level']}): nilai ≤ 0 ditangani dengan pergeseran c = {rec['shift']:g} / "
-                                    f"{rec['method']} mean ({rec['level']}): values ≤ 0 handled by the shift c = {rec['shift']:g}"))
+                                    f"rata-rata {rec['method']} ({rec['level']}): nilai ≤ 0 ditangani dengan "
+                                    f"pergeseran c = {rec['shift']:g}",
+                                    message_en=f"{rec['method']} mean ({rec['level']}): values ≤ 0 handled by the "
+                                               f"shift c = {rec['shift']:g}"))
     steps.append({"step": "aggregation", "method": ix.level_aggregation("dimension"),
                   "params": {"level": "indicator→dimension", "missing": "skip_and_renormalise", "power": ix.power,
                              "zero_handling": ix.zero_handling,

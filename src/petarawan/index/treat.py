@@ -66,9 +66,9 @@ def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -
         areas = list(raw.index[miss])
         shown = ", ".join(areas[:10]) + (" …" if len(areas) > 10 else "")
         findings.append(Finding("info", "imputed",
-                                f"indikator '{col}': {len(areas)} nilai kosong diisi ({method}) untuk {shown} / "
-                                f"indicator '{col}': {len(areas)} missing value(s) imputed ({method}) for {shown}",
-                                column=col))
+                                f"indikator '{col}': {len(areas)} nilai kosong diisi ({method}) untuk {shown}",
+                                message_en=f"indicator '{col}': {len(areas)} missing value(s) imputed ({method}) for "
+                                           f"{shown}", column=col))
     return out, findings, {"imputed": counts, "group_fallback_to_overall": fallbacks}
 
 
@@ -212,13 +212,15 @@ def treat_outliers(data: pd.DataFrame, *, max_winsorise: int = 5, skew_threshold
                      "passes_after": info["passes_after"]})
         if info["action"] == "winsorised":
             findings.append(Finding("warning", "outliers_winsorised",
-                                    f"indikator '{col}': {len(areas)} pencilan diwinsorisasi ({', '.join(areas)}) / "
-                                    f"indicator '{col}': {len(areas)} outlier(s) winsorised ({', '.join(areas)})",
-                                    column=col))
+                                    f"indikator '{col}': {len(areas)} pencilan diwinsorisasi ({', '.join(areas)})",
+                                    message_en=f"indicator '{col}': {len(areas)} outlier(s) winsorised "
+                                               f"({', '.join(areas)})", column=col))
         elif info["action"] == "log":
             findings.append(Finding("warning", "outliers_log",
-                                    f"indikator '{col}': kemencengan {info['skew_before']:.2f}, kurtosis {info['kurt_before']:.2f}; "
-                                    f"winsorisasi {max_winsorise} titik tidak cukup, ditransformasi log / indicator '{col}': skewness "
-                                    f"{info['skew_before']:.2f}, kurtosis {info['kurt_before']:.2f}; winsorising {max_winsorise} "
-                                    f"points was not enough, log-transformed", column=col))
+                                    f"indikator '{col}': kemencengan {info['skew_before']:.2f}, kurtosis "
+                                    f"{info['kurt_before']:.2f}; winsorisasi {max_winsorise} titik tidak cukup, "
+                                    "ditransformasi log",
+                                    message_en=f"indicator '{col}': skewness {info['skew_before']:.2f}, kurtosis "
+                                               f"{info['kurt_before']:.2f}; winsorising {max_winsorise} points was "
+                                               "not enough, log-transformed", column=col))
     return out, pd.DataFrame(rows), findings

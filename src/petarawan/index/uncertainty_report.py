@@ -245,8 +245,10 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
                              "indices": table.to_dict(orient="records")}
     if uncertain.any():
         findings.append(Finding("info", "uncertain_class",
-                                f"{int(uncertain.sum())} wilayah dengan kelas tidak pasti (peluang kelas terbesar < {u.uncertain_below:g}) / "
-                                f"{int(uncertain.sum())} areas with an uncertain class (top class probability < {u.uncertain_below:g})"))
+                                f"{int(uncertain.sum())} wilayah dengan kelas tidak pasti (peluang kelas terbesar < "
+                                f"{u.uncertain_below:g})",
+                                message_en=f"{int(uncertain.sum())} areas with an uncertain class (top class "
+                                           f"probability < {u.uncertain_below:g})"))
     section = ReportSection(t("unc.title", lang), "\n".join(sections_html), figure=figure_name)
     return StageResult(name="uncertainty", area_columns=summary, sheets=sheets, manifest=manifest, findings=findings,
                        figures=figures, sections=[section])

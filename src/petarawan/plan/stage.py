@@ -14,6 +14,7 @@ from ..errors import ConfigError, Finding, InputError
 from ..i18n import register, t
 from ..io.readers import parse_number, read_table, resolve
 from ..potential.figures import plan_map_png
+from ..report.mapkit import subtitle_with_date
 from ..stages import ReportSection, StageResult, StudyContext
 from .config import ACTIVITIES, PlanConfig
 from .matching import match
@@ -115,8 +116,10 @@ def read_population(ctx: StudyContext, column: str) -> pd.Series:
     p = resolve(ctx.study_dir, d.file, "indicator table")
     df = read_table(p, sheet=d.sheet, label=d.file)
     if column not in df.columns:
-        raise InputError(Finding("error", "missing_column", "kolom penduduk tidak ada / population column missing", file=d.file,
-                                 column=column, expected=f"plan.population_column names a column of {d.file}: {list(df.columns)}"))
+        raise InputError(Finding("error", "missing_column", "kolom penduduk tidak ada",
+                                 message_en="population column missing", file=d.file, column=column,
+                                 expected=f"plan.population_column berisi nama kolom di {d.file}: {list(df.columns)}",
+                                 expected_en=f"plan.population_column names a column of {d.file}: {list(df.columns)}"))
     year_col = next((c for c in df.columns if c.lower() in ("year", "tahun")), None)
     if year_col is not None:
         years = df[year_col].map(lambda v: parse_number(v) if v is not None else np.nan)
@@ -127,8 +130,9 @@ def read_population(ctx: StudyContext, column: str) -> pd.Series:
         try:
             x = parse_number(v)
         except ValueError:
-            bad.append(Finding("error", "not_numeric", "penduduk bukan angka / population is not a number", file=d.file,
-                               row=int(row), column=column, value=v, expected="a number ≥ 0"))
+            bad.append(Finding("error", "not_numeric", "penduduk bukan angka", message_en="population is not a number",
+                               file=d.file, row=int(row), column=column, value=v, expected="angka ≥ 0",
+                               expected_en="a number ≥ 0"))
             continue
         if c is not None:
             out[c] = x
@@ -161,9 +165,10 @@ def run_plan(ctx: StudyContext) -> StageResult:
     findings: list[Finding] = []
     for c in codes:
         if c not in population.index or not np.isfinite(population.get(c, np.nan)):
-            findings.append(Finding("warning", "plan_no_population", "wilayah tanpa jumlah penduduk; tidak ada sasaran dihitung / "
-                                    "area without population; no target group computed", file=ctx.config.data.file,
-                                    column=cfg.population_column, value=c))
+            findings.append(Finding("warning", "plan_no_population",
+                                    "wilayah tanpa jumlah penduduk; tidak ada sasaran dihitung",
+                                    message_en="area without population; no target group computed",
+                                    file=ctx.config.data.file, column=cfg.population_column, value=c))
     score = ctx.result["score"].reindex(codes)
     matched = match(res, score, population, cfg)
     progs = cfg.programmes
@@ -294,7 +299,8 @@ def run_plan(ctx: StudyContext) -> StageResult:
 
     figures = {"rencana.png": plan_map_png(areas, pd.Series({c: True for c in chosen_codes}, dtype=bool),
                                            pd.Series(priority), ctx.result["class"], t("plan.map_title", lang),
-                                           ctx.config.study.name, lang=lang,
+                                           subtitle_with_date(ctx.config.study.name, ctx.config.study.data_date, lang),
+                                           lang=lang,
                                            note=t("illustrative", lang) if ctx.config.study.illustrative else "")}
     sheets = {"Rencana": rencana, "Jadwal": jadwal, "Pencocokan": pencocokan}
     if pva is not None:

@@ -19,6 +19,7 @@ from ..errors import Finding
 from ..i18n import register, t
 from ..io.readers import resolve, sha256
 from ..privacy import suppress_count
+from ..report.mapkit import subtitle_with_date
 from ..stages import ReportSection, StageResult, StudyContext
 from .figures import choropleth_png
 from .scoring import PotentialResult, publish, score_potential
@@ -143,7 +144,8 @@ def run_potential(ctx: StudyContext) -> StageResult:
     imputed = res.table.index[res.table["score_imputed"]]
     for code in imputed:
         findings.append(Finding("warning", "potential_imputed", t("pot.imputed_finding", lang), file=", ".join(cfg.survey),
-                                column=cfg.area_question, value=code, expected=f">= {cfg.min_respondents} respondents"))
+                                column=cfg.area_question, value=code, expected=f">= {cfg.min_respondents} responden",
+                                expected_en=f">= {cfg.min_respondents} respondents"))
 
     areas = ctx.areas
     layer = areas[[c for c in ("name", "group", "geometry") if c in areas.columns]].join(pub)
@@ -157,8 +159,9 @@ def run_potential(ctx: StudyContext) -> StageResult:
     choice_warnings = sum(1 for f in data.findings if f.code == "survey_unknown_choice")
     counts = dict(data.counts)
     n_ok = int((res.table["n"] >= cfg.min_respondents).sum())
+    study = ctx.config.study
     figures = {"potensi.png": choropleth_png(areas, res.table["score"].where(~mask["potensi"]), t("pot.map_title", lang),
-                                             ctx.config.study.name, lang=lang, cmap="YlGn",
+                                             subtitle_with_date(study.name, study.data_date, lang), lang=lang, cmap="YlGn",
                                              note=t("illustrative", lang) if ctx.config.study.illustrative else "")}
     section = ReportSection(t("pot.title", lang), _section_html(ctx, cfg, res, pub, mask, form, data, counts, choice_warnings,
                                                                  n_ok, imputed), figure="potensi.png")

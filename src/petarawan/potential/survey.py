@@ -162,12 +162,15 @@ def read_form(path: Path, *, label: str | None = None) -> Form:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:
-        raise InputError(Finding("error", "unreadable", f"XLSForm tidak dapat dibaca / XLSForm cannot be read: {err}",
-                                 file=label, expected="an XLSForm .xlsx with sheets survey and choices")) from None
+        raise InputError(Finding("error", "unreadable", f"XLSForm tidak dapat dibaca: {err}",
+                                 message_en=f"XLSForm cannot be read: {err}", file=label,
+                                 expected="XLSForm .xlsx dengan sheet survey dan choices",
+                                 expected_en="an XLSForm .xlsx with sheets survey and choices")) from None
     sheets = {s.lower(): wb[s] for s in wb.sheetnames}
     if "survey" not in sheets:
-        raise InputError(Finding("error", "form_no_survey", "XLSForm tanpa sheet 'survey' / XLSForm has no 'survey' sheet",
-                                 file=label, value=wb.sheetnames, expected="sheets 'survey' and 'choices'"))
+        raise InputError(Finding("error", "form_no_survey", "XLSForm tanpa sheet 'survey'",
+                                 message_en="XLSForm has no 'survey' sheet", file=label, value=wb.sheetnames,
+                                 expected="sheet 'survey' dan 'choices'", expected_en="sheets 'survey' and 'choices'"))
     choices: dict[str, dict[str, dict[str, str]]] = {}
     for row in _sheet_rows(sheets["choices"]) if "choices" in sheets else []:
         ln = row.get("list_name") or row.get("list name") or ""
@@ -191,8 +194,8 @@ def read_form(path: Path, *, label: str | None = None) -> Form:
             continue
         if low in ("end group", "end repeat"):
             if not stack:
-                findings.append(Finding("error", "form_unbalanced", "'end' tanpa 'begin' / 'end' without 'begin'",
-                                        file=label, row=i, column="type", value=typ))
+                findings.append(Finding("error", "form_unbalanced", "'end' tanpa 'begin'",
+                                        message_en="'end' without 'begin'", file=label, row=i, column="type", value=typ))
             else:
                 stack.pop()
             continue
@@ -202,14 +205,18 @@ def read_form(path: Path, *, label: str | None = None) -> Form:
         base = parts[0]
         list_name = parts[1] if base in SELECT_TYPES and len(parts) > 1 else None
         if base in ("select_one", "select_multiple") and list_name not in choices:
-            findings.append(Finding("error", "form_missing_list", "daftar pilihan tidak ada di sheet choices / choice list missing",
-                                    file=label, row=i, column="type", value=typ, expected=f"one of {sorted(choices)}"))
+            findings.append(Finding("error", "form_missing_list", "daftar pilihan tidak ada di sheet choices",
+                                    message_en="choice list missing", file=label, row=i, column="type", value=typ,
+                                    expected=f"salah satu dari {sorted(choices)}",
+                                    expected_en=f"one of {sorted(choices)}"))
         labels = {lang: v for h, v in row.items() if (lang := _lang_of(h)) is not None and v}
         rep = next((g for g, is_rep in reversed(stack) if is_rep), None)
         questions[name] = Question(name, base, list_name, tuple(g for g, _ in stack), rep, labels)
     if stack:
-        findings.append(Finding("error", "form_unbalanced", "grup/repeat tidak ditutup / group or repeat not closed",
-                                file=label, value=[g for g, _ in stack], expected="an 'end group'/'end repeat' row"))
+        findings.append(Finding("error", "form_unbalanced", "grup/repeat tidak ditutup",
+                                message_en="group or repeat not closed", file=label, value=[g for g, _ in stack],
+                                expected="baris 'end group'/'end repeat'",
+                                expected_en="an 'end group'/'end repeat' row"))
     if findings:
         raise InputError(findings)
     return Form(label, questions, choices, tuple(repeats))
@@ -283,16 +290,19 @@ def read_export_tables(paths: list[Path], labels: list[str] | None = None) -> li
                         if member.lower().endswith(".csv"):
                             out.append((f"{label}/{member}", _read_csv_text(_decode(z.read(member)))))
             else:
-                raise InputError(Finding("error", "format", "format ekspor survei tidak dikenal / unknown survey export format",
-                                         file=label, value=p.suffix, expected="a KoboToolbox .csv/.xlsx or ODK Central .csv/.zip"))
+                raise InputError(Finding("error", "format", "format ekspor survei tidak dikenal",
+                                         message_en="unknown survey export format", file=label, value=p.suffix,
+                                         expected="berkas .csv/.xlsx KoboToolbox atau .csv/.zip ODK Central",
+                                         expected_en="a KoboToolbox .csv/.xlsx or ODK Central .csv/.zip"))
         except InputError:
             raise
         except FileNotFoundError:
-            raise InputError(Finding("error", "file_missing", "berkas survei tidak ditemukan / survey file not found",
-                                     file=label, expected=f"a file at {p}")) from None
+            raise InputError(Finding("error", "file_missing", "berkas survei tidak ditemukan",
+                                     message_en="survey file not found", file=label, expected=f"berkas di {p}",
+                                     expected_en=f"a file at {p}")) from None
         except Exception as err:
-            raise InputError(Finding("error", "unreadable", f"ekspor survei tidak dapat dibaca / survey export cannot be read: {err}",
-                                     file=label)) from None
+            raise InputError(Finding("error", "unreadable", f"ekspor survei tidak dapat dibaca: {err}",
+                                     message_en=f"survey export cannot be read: {err}", file=label)) from None
     for label, df in out:
         df.columns = [str(c).strip() for c in df.columns]
     return out
@@ -369,17 +379,21 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
     """
     tables = read_export_tables(paths, labels)
     if area_question not in form.questions:
-        raise InputError(Finding("error", "form_no_area_question",
-                                 "pertanyaan kode wilayah tidak ada di XLSForm / area question not in the XLSForm",
-                                 file=form.source, value=area_question, expected="set potential.area_question to the form's area question"))
+        raise InputError(Finding("error", "form_no_area_question", "pertanyaan kode wilayah tidak ada di XLSForm",
+                                 message_en="area question not in the XLSForm", file=form.source, value=area_question,
+                                 expected="atur potential.area_question ke pertanyaan kode wilayah di formulir",
+                                 expected_en="set potential.area_question to the form's area question"))
     main_hm = _header_map(form, None)
     main = [(lbl, df) for lbl, df in tables if "PARENT_KEY" not in df.columns and "_parent_index" not in df.columns
             and any(c in main_hm for c in df.columns)]
     if len(main) != 1:
-        raise InputError(Finding("error", "survey_no_main_table",
-                                 "tidak ditemukan tepat satu tabel utama survei / not exactly one main survey table found",
+        raise InputError(Finding("error", "survey_no_main_table", "tidak ditemukan tepat satu tabel utama survei",
+                                 message_en="not exactly one main survey table found",
                                  file=", ".join(lbl for lbl, _ in tables), value=[lbl for lbl, _ in main],
-                                 expected="one table whose columns match the form's questions (export with 'XML values and headers')"))
+                                 expected="satu tabel yang kolomnya cocok dengan pertanyaan formulir (ekspor dengan "
+                                          "'XML values and headers')",
+                                 expected_en="one table whose columns match the form's questions (export with 'XML "
+                                             "values and headers')"))
     findings: list[Finding] = []
     dropped: set[str] = set()
     label, df = main[0]
@@ -395,16 +409,18 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
     bad = codes.isna()
     for inst in responses.index[bad]:
         r = responses.loc[inst]
-        findings.append(Finding("warning", "survey_empty_area", "jawaban tanpa kode wilayah, dibuang / response without area code, dropped",
-                                file=r["_file"], row=int(r["_row"]), column=area_question))
+        findings.append(Finding("warning", "survey_empty_area", "jawaban tanpa kode wilayah, dibuang",
+                                message_en="response without area code, dropped", file=r["_file"], row=int(r["_row"]),
+                                column=area_question))
     if known_codes is not None:
         unknown = ~bad & ~codes.isin(known_codes)
         for inst in responses.index[unknown]:
             r = responses.loc[inst]
-            findings.append(Finding("warning", "survey_unknown_area",
-                                    "kode wilayah tidak dikenal, jawaban dibuang / unknown area code, response dropped",
-                                    file=r["_file"], row=int(r["_row"]), column=area_question, value=r["_raw_code"],
-                                    expected=f"one of the {len(known_codes)} codes of the boundary file"))
+            findings.append(Finding("warning", "survey_unknown_area", "kode wilayah tidak dikenal, jawaban dibuang",
+                                    message_en="unknown area code, response dropped", file=r["_file"],
+                                    row=int(r["_row"]), column=area_question, value=r["_raw_code"],
+                                    expected=f"salah satu dari {len(known_codes)} kode di berkas batas wilayah",
+                                    expected_en=f"one of the {len(known_codes)} codes of the boundary file"))
         bad = bad | unknown
     counts["unknown_area"] = int(bad.sum())
     responses = responses[~bad]
@@ -416,9 +432,9 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
             first_row.setdefault(inst, int(r))
         else:
             findings.append(Finding("warning", "survey_duplicate",
-                                    f"kiriman ganda (ID instans sama dengan baris {first_row[inst]}), dibuang / duplicate "
-                                    f"submission (same instance ID as row {first_row[inst]}), dropped",
-                                    file=label, row=int(r), column="instanceID", value=inst))
+                                    f"kiriman ganda (ID instans sama dengan baris {first_row[inst]}), dibuang",
+                                    message_en=f"duplicate submission (same instance ID as row {first_row[inst]}), "
+                                               "dropped", file=label, row=int(r), column="instanceID", value=inst))
     counts["duplicate"] = int(dup.sum())
     responses = responses[~dup].drop(columns=["_raw_code"])
     # repeats
@@ -428,8 +444,9 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
             continue
         rep = next((r for r in form.repeats if any(c in _header_map(form, r) for c in rdf.columns if c not in META_COLUMNS)), None)
         if rep is None:
-            findings.append(Finding("warning", "survey_unknown_table", "tabel tidak cocok dengan repeat mana pun, diabaikan / "
-                                    "table matches no repeat of the form, ignored", file=rlabel))
+            findings.append(Finding("warning", "survey_unknown_table",
+                                    "tabel tidak cocok dengan repeat mana pun, diabaikan",
+                                    message_en="table matches no repeat of the form, ignored", file=rlabel))
             continue
         rows, _ = _decode_table(rdf, rlabel, form, rep, None, findings, dropped, main=False)
         if "PARENT_KEY" in rdf.columns:
@@ -439,8 +456,10 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
         rows["_parent"] = parents
         known_parent = rows["_parent"].isin(responses.index)
         for r in rows.loc[~known_parent, "_row"]:
-            findings.append(Finding("info", "survey_orphan_repeat", "baris repeat tanpa kiriman induk yang dipakai, dibuang / repeat row "
-                                    "without a kept parent submission, dropped", file=rlabel, row=int(r)))
+            findings.append(Finding("info", "survey_orphan_repeat",
+                                    "baris repeat tanpa kiriman induk yang dipakai, dibuang",
+                                    message_en="repeat row without a kept parent submission, dropped", file=rlabel,
+                                    row=int(r)))
         rows = rows[known_parent.values]
         rows["code"] = responses["code"].reindex(rows["_parent"]).values
         repeats[rep] = rows.reset_index(drop=True)
@@ -480,9 +499,12 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
     if area_question is not None:
         col = seen_q.pop(area_question, None)
         if col is None:
-            raise InputError(Finding("error", "survey_no_area_column", "kolom kode wilayah tidak ada di ekspor / area column not in the export",
-                                     file=label, value=area_question,
-                                     expected=f"a column such as '{'/'.join(form.questions[area_question].path + (area_question,))}'"))
+            raise InputError(Finding("error", "survey_no_area_column", "kolom kode wilayah tidak ada di ekspor",
+                                     message_en="area column not in the export", file=label, value=area_question,
+                                     expected="kolom seperti "
+                                              f"'{'/'.join(form.questions[area_question].path + (area_question,))}'",
+                                     expected_en="a column such as "
+                                                 f"'{'/'.join(form.questions[area_question].path + (area_question,))}'"))
         out["_raw_code"] = df[col].values
         out["code"] = [normalise_code(v) for v in df[col]]
     for qname, col in seen_q.items():
@@ -496,9 +518,11 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
                 if v == "":
                     dec.append(pd.NA)
                 elif valid is not None and v not in valid:
-                    findings.append(Finding("warning", "survey_unknown_choice", "pilihan tidak dikenal, dianggap kosong / unknown choice, "
-                                            "treated as missing", file=label, row=int(r), column=col, value=v,
-                                            expected=f"one of {sorted(valid)}"))
+                    findings.append(Finding("warning", "survey_unknown_choice",
+                                            "pilihan tidak dikenal, dianggap kosong",
+                                            message_en="unknown choice, treated as missing", file=label, row=int(r),
+                                            column=col, value=v, expected=f"salah satu dari {sorted(valid)}",
+                                            expected_en=f"one of {sorted(valid)}"))
                     dec.append(pd.NA)
                 else:
                     dec.append(v)
@@ -515,8 +539,10 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
                     continue
                 for tkn in tokens:
                     if q.type == "select_multiple" and tkn not in valid:
-                        findings.append(Finding("warning", "survey_unknown_choice", "pilihan tidak dikenal, diabaikan / unknown choice, ignored",
-                                                file=label, row=int(r), column=col, value=tkn, expected=f"some of {sorted(valid)}"))
+                        findings.append(Finding("warning", "survey_unknown_choice", "pilihan tidak dikenal, diabaikan",
+                                                message_en="unknown choice, ignored", file=label, row=int(r),
+                                                column=col, value=tkn, expected=f"beberapa dari {sorted(valid)}",
+                                                expected_en=f"some of {sorted(valid)}"))
                 chosen = set(tokens)
                 for o in opts:
                     mat[o].append(o in chosen)
@@ -532,8 +558,9 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
                 try:
                     nums.append(float(v))
                 except ValueError:
-                    findings.append(Finding("warning", "survey_not_numeric", "jawaban bukan angka, dianggap kosong / answer not a number, "
-                                            "treated as missing", file=label, row=int(r), column=col, value=v, expected="a number"))
+                    findings.append(Finding("warning", "survey_not_numeric", "jawaban bukan angka, dianggap kosong",
+                                            message_en="answer not a number, treated as missing", file=label,
+                                            row=int(r), column=col, value=v, expected="angka", expected_en="a number"))
                     nums.append(np.nan)
             out[qname] = nums
     for qname, optcols in split.items():  # only split columns exported (no space-separated column)
@@ -549,9 +576,11 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
     if main:
         if inst_col is None:
             ids = [f"row{r}" for r in rows]
-            findings.append(Finding("warning", "survey_no_instance_id", "ekspor tanpa ID instans; kiriman ganda tidak dapat diperiksa / "
-                                    "export without instance IDs; duplicates cannot be checked", file=label,
-                                    expected=f"one of the columns {list(INSTANCE_COLUMNS)}"))
+            findings.append(Finding("warning", "survey_no_instance_id",
+                                    "ekspor tanpa ID instans; kiriman ganda tidak dapat diperiksa",
+                                    message_en="export without instance IDs; duplicates cannot be checked", file=label,
+                                    expected=f"salah satu kolom {list(INSTANCE_COLUMNS)}",
+                                    expected_en=f"one of the columns {list(INSTANCE_COLUMNS)}"))
         else:
             ids = [_clean_instance(v) or f"row{r}" for v, r in zip(df[inst_col], rows)]
         out.index = pd.Index(ids, name="instance")

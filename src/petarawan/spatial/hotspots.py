@@ -77,23 +77,32 @@ def _aligned(y, graph: Graph, what: str = "y") -> np.ndarray:
     if isinstance(y, pd.Series):
         missing = [i for i in ids if i not in y.index]
         if missing:
-            raise InputError(Finding("error", "spatial_missing_value", f"nilai '{what}' tidak ada untuk wilayah / "
-                                     f"'{what}' missing for areas {missing[:10]}", value=len(missing),
-                                     expected="a value for every area in the weights"))
+            raise InputError(Finding("error", "spatial_missing_value",
+                                     f"nilai '{what}' tidak ada untuk wilayah {missing[:10]}",
+                                     message_en=f"'{what}' missing for areas {missing[:10]}", value=len(missing),
+                                     expected="nilai untuk setiap wilayah dalam bobot",
+                                     expected_en="a value for every area in the weights"))
         y = y.reindex(ids)
     arr = np.asarray(y, dtype=float).ravel()
     if arr.shape[0] != len(ids):
-        raise InputError(Finding("error", "spatial_shape", f"panjang '{what}' tidak sama dengan jumlah wilayah / length of "
-                                 f"'{what}' differs from the number of areas", value=arr.shape[0], expected=f"{len(ids)} values"))
+        raise InputError(Finding("error", "spatial_shape", f"panjang '{what}' tidak sama dengan jumlah wilayah",
+                                 message_en=f"length of '{what}' differs from the number of areas", value=arr.shape[0],
+                                 expected=f"{len(ids)} nilai", expected_en=f"{len(ids)} values"))
     bad = ~np.isfinite(arr)
     if bad.any():
-        raise InputError(Finding("error", "spatial_missing_value", f"nilai '{what}' kosong atau tak hingga / '{what}' is "
-                                 f"missing or infinite for areas {[ids[i] for i in np.flatnonzero(bad)[:10]]}",
-                                 value=int(bad.sum()), expected="finite numbers (exclude areas without data first)"))
+        raise InputError(Finding("error", "spatial_missing_value",
+                                 f"nilai '{what}' kosong atau tak hingga untuk wilayah "
+                                 f"{[ids[i] for i in np.flatnonzero(bad)[:10]]}",
+                                 message_en=f"'{what}' is missing or infinite for areas "
+                                            f"{[ids[i] for i in np.flatnonzero(bad)[:10]]}", value=int(bad.sum()),
+                                 expected="angka berhingga (keluarkan dulu wilayah tanpa data)",
+                                 expected_en="finite numbers (exclude areas without data first)"))
     if np.all(arr == arr[0]):
-        raise InputError(Finding("error", "spatial_constant", f"nilai '{what}' sama untuk semua wilayah; autokorelasi "
-                                 f"spasial tidak terdefinisi / '{what}' is constant; spatial autocorrelation is undefined",
-                                 value=float(arr[0]), expected="values that vary between areas"))
+        raise InputError(Finding("error", "spatial_constant",
+                                 f"nilai '{what}' sama untuk semua wilayah; autokorelasi spasial tidak terdefinisi",
+                                 message_en=f"'{what}' is constant; spatial autocorrelation is undefined",
+                                 value=float(arr[0]), expected="nilai yang berbeda antarwilayah",
+                                 expected_en="values that vary between areas"))
     return arr
 
 
@@ -102,9 +111,9 @@ def small_n_findings(n: int) -> list[Finding]:
     if n >= MIN_AREAS:
         return []
     return [Finding("warning", "spatial_small_n",
-                    f"hanya {n} wilayah: statistik hot spot kurang andal di bawah {MIN_AREAS} wilayah / only {n} areas: "
-                    f"hot-spot statistics are unreliable below {MIN_AREAS} areas", value=n,
-                    expected=f"at least {MIN_AREAS} areas")]
+                    f"hanya {n} wilayah: statistik hot spot kurang andal di bawah {MIN_AREAS} wilayah",
+                    message_en=f"only {n} areas: hot-spot statistics are unreliable below {MIN_AREAS} areas", value=n,
+                    expected=f"minimal {MIN_AREAS} wilayah", expected_en=f"at least {MIN_AREAS} areas")]
 
 
 def tie_safe_p_sim(observed: np.ndarray, simulations: np.ndarray) -> np.ndarray:
@@ -147,11 +156,13 @@ def resolution_findings(n: int, permutations: int, alpha: float, fdr: bool, infe
     if need <= 1:
         return []
     return [Finding("warning", "fdr_resolution",
-                    f"dengan {permutations} permutasi, p semu terkecil 1/{permutations + 1}; FDR atas {n} wilayah baru "
-                    f"menandai wilayah bila ≥ {need} wilayah mencapai batas itu — hasil sangat konservatif / with "
-                    f"{permutations} permutations the smallest pseudo p is 1/{permutations + 1}; FDR over {n} areas flags "
-                    f"areas only when ≥ {need} of them reach it — results are very conservative", value=permutations,
-                    expected=f"permutations ≥ {int(np.ceil(n / alpha)) - 1} or inference = 'analytical'")]
+                    f"dengan {permutations} permutasi, p semu terkecil 1/{permutations + 1}; FDR atas {n} wilayah "
+                    f"baru menandai wilayah bila ≥ {need} wilayah mencapai batas itu — hasil sangat konservatif",
+                    message_en=f"with {permutations} permutations the smallest pseudo p is 1/{permutations + 1}; FDR "
+                               f"over {n} areas flags areas only when ≥ {need} of them reach it — results are very "
+                               "conservative", value=permutations,
+                    expected=f"permutations ≥ {int(np.ceil(n / alpha)) - 1} atau inference = 'analytical'",
+                    expected_en=f"permutations ≥ {int(np.ceil(n / alpha)) - 1} or inference = 'analytical'")]
 
 
 def significance_cutoff(p: np.ndarray, alpha: float, fdr: bool) -> float:
@@ -315,8 +326,10 @@ def local_moran(y, graph: Graph, *, transformation: str = "r", permutations: int
         As :func:`global_moran`, or ``permutations < 1``.
     """
     if permutations < 1:
-        raise InputError(Finding("error", "permutations", "Local Moran butuh permutasi / Local Moran needs permutations",
-                                 value=permutations, expected="permutations ≥ 1 (999 recommended)"))
+        raise InputError(Finding("error", "permutations", "Local Moran butuh permutasi",
+                                 message_en="Local Moran needs permutations", value=permutations,
+                                 expected="permutations ≥ 1 (dianjurkan 999)",
+                                 expected_en="permutations ≥ 1 (999 recommended)"))
     arr = _aligned(y, graph)
     s = seed_from(seed)
     g = graph.transform(transformation)
@@ -426,15 +439,19 @@ def gi_star(y, graph: Graph, *, permutations: int = 999, seed: int | np.random.G
         As :func:`global_moran`; negative values; permutation inference without permutations.
     """
     if inference not in ("permutation", "analytical"):
-        raise InputError(Finding("error", "inference", "jenis inferensi tidak dikenal / unknown inference", value=inference,
-                                 expected="'permutation' or 'analytical'"))
+        raise InputError(Finding("error", "inference", "jenis inferensi tidak dikenal", message_en="unknown inference",
+                                 value=inference, expected="'permutation' atau 'analytical'",
+                                 expected_en="'permutation' or 'analytical'"))
     if inference == "permutation" and permutations < 1:
-        raise InputError(Finding("error", "permutations", "inferensi permutasi butuh permutasi / permutation inference "
-                                 "needs permutations", value=permutations, expected="permutations ≥ 1 (999 recommended)"))
+        raise InputError(Finding("error", "permutations", "inferensi permutasi butuh permutasi",
+                                 message_en="permutation inference needs permutations", value=permutations,
+                                 expected="permutations ≥ 1 (dianjurkan 999)",
+                                 expected_en="permutations ≥ 1 (999 recommended)"))
     arr = _aligned(y, graph)
     if (arr < 0).any():
-        raise InputError(Finding("error", "gi_negative", "Gi* butuh nilai ≥ 0 / Gi* needs values ≥ 0",
-                                 value=float(arr.min()), expected="counts or rates ≥ 0"))
+        raise InputError(Finding("error", "gi_negative", "Gi* butuh nilai ≥ 0", message_en="Gi* needs values ≥ 0",
+                                 value=float(arr.min()), expected="jumlah atau laju ≥ 0",
+                                 expected_en="counts or rates ≥ 0"))
     s = seed_from(seed)
     g = star_weights(graph)
     with _seeded_legacy_rng(s):

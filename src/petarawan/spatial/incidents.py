@@ -91,8 +91,7 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
     errors: list[Finding] = []
     for c in (x_column, y_column, date_column, type_column):
         if c and c not in df.columns:
-            errors.append(Finding("error", "missing_column", "kolom wajib tidak ada / required column missing", file=label,
-                                  column=c, expected=f"a column named '{c}' (columns found: {list(df.columns)})"))
+            errors.append(missing_column(label, c, df.columns))
     if errors:
         raise InputError(errors)
     geographic = crs.upper() in ("EPSG:4326", "WGS84", "OGC:CRS84")
@@ -106,16 +105,18 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
             except ValueError:
                 v = None
             if v is None or not np.isfinite(v) or (geographic and abs(v) > lim):
-                errors.append(Finding("error", "bad_coordinate", "koordinat tidak valid / invalid coordinate", file=label,
-                                      row=int(row), column=c, value=cell,
-                                      expected=f"a number{f' within ±{lim}' if geographic else ''} in {crs}"))
+                errors.append(Finding("error", "bad_coordinate", "koordinat tidak valid",
+                                      message_en="invalid coordinate", file=label, row=int(row), column=c, value=cell,
+                                      expected=f"angka{f' dalam ±{lim}' if geographic else ''} dalam {crs}",
+                                      expected_en=f"a number{f' within ±{lim}' if geographic else ''} in {crs}"))
             vals.append(v)
         d = None
         if date_column:
             d = _parse_date(df.at[row, date_column])
             if d is None:
-                errors.append(Finding("error", "bad_date", "tanggal tidak terbaca / unreadable date", file=label, row=int(row),
-                                      column=date_column, value=df.at[row, date_column], expected="a date such as 2021-07-31"))
+                errors.append(Finding("error", "bad_date", "tanggal tidak terbaca", message_en="unreadable date",
+                                      file=label, row=int(row), column=date_column, value=df.at[row, date_column],
+                                      expected="tanggal seperti 2021-07-31", expected_en="a date such as 2021-07-31"))
         xs.append(vals[0]); ys.append(vals[1]); dates.append(d); rows.append(int(row))
         types.append(None if not type_column else df.at[row, type_column])
     if errors:
@@ -123,6 +124,13 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
     pts = gpd.GeoDataFrame({"date": pd.to_datetime(pd.Series(dates, dtype=object)).to_numpy(), "type": types},
                            geometry=gpd.points_from_xy(xs, ys), crs=crs, index=pd.Index(rows, name="row"))
     return Incidents(pts, label, [])
+
+
+def missing_column(label: str, column: str, columns) -> Finding:
+    """The error for a required ``column`` absent from the table ``label`` that has ``columns``."""
+    return Finding("error", "missing_column", "kolom wajib tidak ada", message_en="required column missing", file=label,
+                   column=column, expected=f"kolom bernama '{column}' (kolom yang ada: {list(columns)})",
+                   expected_en=f"a column named '{column}' (columns found: {list(columns)})")
 
 
 def read_incidents(path: Path, *, x_column: str, y_column: str, crs: str, date_column: str | None = None,
@@ -185,9 +193,11 @@ def assign_points(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, label: s
     border.loc[n_touch.index] = (n_touch > 1).to_numpy()
     findings = []
     for i in np.flatnonzero(code.isna().to_numpy()):
-        findings.append(Finding("warning", "point_outside", "titik kejadian di luar semua wilayah; tidak dihitung / "
-                                "incident point outside every area; not counted", file=label, row=int(points.index[i]),
-                                expected="a point inside one area (check x/y order and the CRS)"))
+        findings.append(Finding("warning", "point_outside", "titik kejadian di luar semua wilayah; tidak dihitung",
+                                message_en="incident point outside every area; not counted", file=label,
+                                row=int(points.index[i]),
+                                expected="titik di dalam satu wilayah (periksa urutan x/y dan CRS)",
+                                expected_en="a point inside one area (check x/y order and the CRS)"))
     code.index = points.index
     border.index = points.index
     return Assignment(code, border, findings)

@@ -70,17 +70,20 @@ class RateResult:
 def _check(count: pd.Series, population: pd.Series) -> None:
     bad: list[Finding] = []
     if not count.index.equals(population.index):
-        raise InputError(Finding("error", "rate_index", "jumlah dan penduduk tidak selaras / counts and population "
-                                 "are not indexed by the same area codes", expected="the same codes in the same order"))
+        raise InputError(Finding("error", "rate_index", "jumlah dan penduduk tidak selaras",
+                                 message_en="counts and population are not indexed by the same area codes",
+                                 expected="kode yang sama dengan urutan yang sama",
+                                 expected_en="the same codes in the same order"))
     for code, v in count.items():
         if not np.isfinite(v) or v < 0:
-            bad.append(Finding("error", "negative_count", "jumlah kasus harus ≥ 0 / count must be ≥ 0", value=code,
-                               column="count", expected="a count ≥ 0"))
+            bad.append(Finding("error", "negative_count", "jumlah kasus harus ≥ 0", message_en="count must be ≥ 0",
+                               value=code, column="count", expected="jumlah ≥ 0", expected_en="a count ≥ 0"))
     for code, v in population.items():
         if not np.isfinite(v) or v <= 0:
-            bad.append(Finding("error", "population_not_positive", "penduduk harus > 0 untuk menghitung laju / population "
-                               f"must be > 0 to compute a rate (area {code})", value=v, column="population",
-                               expected="a population > 0"))
+            bad.append(Finding("error", "population_not_positive",
+                               f"penduduk harus > 0 untuk menghitung laju (wilayah {code})",
+                               message_en=f"population must be > 0 to compute a rate (area {code})", value=v,
+                               column="population", expected="penduduk > 0", expected_en="a population > 0"))
     if bad:
         raise InputError(bad)
 
@@ -124,9 +127,11 @@ def compute_rates(count: pd.Series, population: pd.Series, *, graph: Graph | Non
     if s2 < 0:
         findings.append(Finding("warning", "eb_negative_variance",
                                 "varians prior EB global negatif: laju mentah lebih seragam daripada derau Poisson; "
-                                "laju EB global kurang andal / global EB prior variance is negative: raw rates vary less "
-                                "than Poisson noise; global EB rates are unreliable", value=s2,
-                                expected="prefer eb_spatial or raw counts"))
+                                "laju EB global kurang andal",
+                                message_en="global EB prior variance is negative: raw rates vary less than Poisson "
+                                           "noise; global EB rates are unreliable", value=s2,
+                                expected="sebaiknya eb_spatial atau jumlah mentah",
+                                expected_en="prefer eb_spatial or raw counts"))
     eb_spatial = None
     if graph is not None:
         w = graph.transform("b").to_W()

@@ -40,7 +40,7 @@ from .hotspots import (
     resolution_findings,
     small_n_findings,
 )
-from .incidents import Incidents, assign_points, count_by_area, period_label, read_incidents
+from .incidents import Incidents, assign_points, count_by_area, missing_column, period_label, read_incidents
 from .maps import GI_COLOURS, LISA_COLOURS, TREND_COLOURS, category_map, density_map
 from .rates import RateResult, compute_rates
 from .weights import WeightsResult, build_weights
@@ -129,13 +129,11 @@ def _counts_from_table(df: pd.DataFrame, spec, label: str) -> tuple[pd.DataFrame
     """Counts (index canonical code, columns periods) from a wide or long table of text cells."""
     errors: list[Finding] = []
     if spec.code_column not in df.columns:
-        raise InputError(Finding("error", "missing_column", "kolom wajib tidak ada / required column missing", file=label,
-                                 column=spec.code_column, expected=f"a column named '{spec.code_column}' (columns found: {list(df.columns)})"))
+        raise InputError(missing_column(label, spec.code_column, df.columns))
     if spec.layout == "long":
         for c in (spec.period_column, spec.count_column):
             if c not in df.columns:
-                errors.append(Finding("error", "missing_column", "kolom wajib tidak ada / required column missing", file=label,
-                                      column=c, expected=f"a column named '{c}' (columns found: {list(df.columns)})"))
+                errors.append(missing_column(label, c, df.columns))
         if errors:
             raise InputError(errors)
         rows = []
@@ -147,9 +145,10 @@ def _counts_from_table(df: pd.DataFrame, spec, label: str) -> tuple[pd.DataFrame
             except ValueError:
                 x = None
             if code is None or per is None or x is None or (x == x and x < 0):
-                errors.append(Finding("error", "bad_count_row", "baris jumlah tidak valid / invalid count row", file=label,
-                                      row=int(row), value=df.at[row, spec.count_column],
-                                      expected="a code, a period and a count ≥ 0"))
+                errors.append(Finding("error", "bad_count_row", "baris jumlah tidak valid",
+                                      message_en="invalid count row", file=label, row=int(row),
+                                      value=df.at[row, spec.count_column], expected="kode, periode, dan jumlah ≥ 0",
+                                      expected_en="a code, a period and a count ≥ 0"))
                 continue
             rows.append((code, str(per).removesuffix(".0"), x))
         if errors:
@@ -157,8 +156,11 @@ def _counts_from_table(df: pd.DataFrame, spec, label: str) -> tuple[pd.DataFrame
         long = pd.DataFrame(rows, columns=["code", "period", "count"])
         dup = long.duplicated(["code", "period"])
         for i in np.flatnonzero(dup.to_numpy()):
-            errors.append(Finding("error", "duplicate_code", "kode dan periode ganda / duplicate code and period", file=label,
-                                  value=f"{long.at[i, 'code']} {long.at[i, 'period']}", expected="one row per area and period"))
+            errors.append(Finding("error", "duplicate_code", "kode dan periode ganda",
+                                  message_en="duplicate code and period", file=label,
+                                  value=f"{long.at[i, 'code']} {long.at[i, 'period']}",
+                                  expected="satu baris per wilayah dan periode",
+                                  expected_en="one row per area and period"))
         if errors:
             raise InputError(errors)
         wide = long.pivot(index="code", columns="period", values="count")
@@ -166,8 +168,10 @@ def _counts_from_table(df: pd.DataFrame, spec, label: str) -> tuple[pd.DataFrame
     periods = spec.periods or [c for c in df.columns if PERIOD_NAME.match(str(c))]
     missing = [p for p in periods if p not in df.columns]
     if missing or not periods:
-        raise InputError(Finding("error", "missing_column", "kolom periode tidak ada / period column(s) missing", file=label,
-                                 value=missing or None, expected=f"period columns such as 2021 (columns found: {list(df.columns)})"))
+        raise InputError(Finding("error", "missing_column", "kolom periode tidak ada",
+                                 message_en="period column(s) missing", file=label, value=missing or None,
+                                 expected=f"kolom periode seperti 2021 (kolom yang ada: {list(df.columns)})",
+                                 expected_en=f"period columns such as 2021 (columns found: {list(df.columns)})"))
     codes = df[spec.code_column].map(normalise_code)
     values = np.full((len(df), len(periods)), np.nan)
     seen: dict[str, int] = {}
@@ -175,13 +179,15 @@ def _counts_from_table(df: pd.DataFrame, spec, label: str) -> tuple[pd.DataFrame
     for i, row in enumerate(df.index):
         code = codes[row]
         if code is None:
-            errors.append(Finding("error", "empty_code", "kode wilayah kosong / empty area code", file=label, row=int(row),
-                                  column=spec.code_column, expected="an area code"))
+            errors.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code",
+                                  file=label, row=int(row), column=spec.code_column, expected="kode wilayah",
+                                  expected_en="an area code"))
             continue
         if code in seen:
-            errors.append(Finding("error", "duplicate_code", f"kode wilayah ganda (juga di baris {seen[code]}) / duplicate "
-                                  f"area code (also row {seen[code]})", file=label, row=int(row), column=spec.code_column,
-                                  value=code, expected="one row per area"))
+            errors.append(Finding("error", "duplicate_code", f"kode wilayah ganda (juga di baris {seen[code]})",
+                                  message_en=f"duplicate area code (also row {seen[code]})", file=label, row=int(row),
+                                  column=spec.code_column, value=code, expected="satu baris per wilayah",
+                                  expected_en="one row per area"))
             keep[i] = False
             continue
         seen[code] = int(row)
@@ -190,12 +196,14 @@ def _counts_from_table(df: pd.DataFrame, spec, label: str) -> tuple[pd.DataFrame
             try:
                 x = parse_number(cell)
             except ValueError:
-                errors.append(Finding("error", "not_numeric", "nilai bukan angka / value is not a number", file=label,
-                                      row=int(row), column=p, value=cell, expected="a count ≥ 0"))
+                errors.append(Finding("error", "not_numeric", "nilai bukan angka", message_en="value is not a number",
+                                      file=label, row=int(row), column=p, value=cell, expected="jumlah ≥ 0",
+                                      expected_en="a count ≥ 0"))
                 continue
             if x < 0:
-                errors.append(Finding("error", "negative_count", "jumlah negatif / negative count", file=label, row=int(row),
-                                      column=p, value=cell, expected="a count ≥ 0"))
+                errors.append(Finding("error", "negative_count", "jumlah negatif", message_en="negative count",
+                                      file=label, row=int(row), column=p, value=cell, expected="jumlah ≥ 0",
+                                      expected_en="a count ≥ 0"))
                 continue
             values[i, j] = x
     if errors:
@@ -229,9 +237,11 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
                                        cfg.counts.file)
         unknown = counts.index.difference(ctx.areas.index)
         if len(unknown):
-            raise InputError([Finding("error", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah / area code not "
-                                      "in the boundary file", file=cfg.counts.file, column=cfg.counts.code_column, value=c,
-                                      expected=f"one of the {len(ctx.areas)} codes of the boundary file") for c in unknown[:50]])
+            raise InputError([Finding("error", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah",
+                                      message_en="area code not in the boundary file", file=cfg.counts.file,
+                                      column=cfg.counts.code_column, value=c,
+                                      expected=f"salah satu dari {len(ctx.areas)} kode di berkas batas wilayah",
+                                      expected_en=f"one of the {len(ctx.areas)} codes of the boundary file") for c in unknown[:50]])
     elif cfg.incidents is not None:
         spec = cfg.incidents
         path = resolve(ctx.study_dir, spec.file, "kejadian / incidents")
@@ -246,9 +256,10 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
         findings.extend(assigned.findings)
         n_border = int(assigned.on_border.sum())
         if n_border:
-            findings.append(Finding("info", "point_on_border", f"{n_border} titik di batas bersama; diberikan ke wilayah dengan "
-                                    f"kode terkecil / {n_border} point(s) on a shared border; assigned to the area with the "
-                                    f"lowest code", file=spec.file, value=n_border))
+            findings.append(Finding("info", "point_on_border",
+                                    f"{n_border} titik di batas bersama; diberikan ke wilayah dengan kode terkecil",
+                                    message_en=f"{n_border} point(s) on a shared border; assigned to the area with "
+                                               "the lowest code", file=spec.file, value=n_border))
         periods = period_label(pts["date"], spec.period) if spec.date_column else None
         counts = count_by_area(assigned.code, ctx.areas.index, periods)
         # keep the counted points only (outside ones are reported above), with their area and period
@@ -256,9 +267,12 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
         incidents = Incidents(pts[pts["code"].notna()], incidents.file, incidents.findings)
     else:
         if cfg.variable not in ctx.data.columns:
-            raise InputError(Finding("error", "hotspot_variable", f"variabel hot spot '{cfg.variable}' bukan indikator di "
-                                     f"tabel / hot-spot variable '{cfg.variable}' is not an indicator of the table",
-                                     value=cfg.variable, expected=f"one of {list(ctx.data.columns)} or a [hotspots.counts] section"))
+            raise InputError(Finding("error", "hotspot_variable",
+                                     f"variabel hot spot '{cfg.variable}' bukan indikator di tabel",
+                                     message_en=f"hot-spot variable '{cfg.variable}' is not an indicator of the table",
+                                     value=cfg.variable,
+                                     expected=f"salah satu dari {list(ctx.data.columns)} atau bagian [hotspots.counts]",
+                                     expected_en=f"one of {list(ctx.data.columns)} or a [hotspots.counts] section"))
         counts = ctx.data[[cfg.variable]].rename(columns={cfg.variable: "all"})
         counts = counts[counts["all"].notna()]
     return counts, incidents, findings
@@ -272,8 +286,7 @@ def load_population(ctx: StudyContext, cfg: HotspotConfig) -> pd.Series | None:
     path = resolve(ctx.study_dir, spec.file, "penduduk / population")
     ctx.input_hashes[spec.file] = sha256(path)
     df = read_table(path, sheet=spec.sheet, label=spec.file)
-    errors = [Finding("error", "missing_column", "kolom wajib tidak ada / required column missing", file=spec.file, column=c,
-                      expected=f"a column named '{c}'") for c in (spec.code_column, spec.column) if c not in df.columns]
+    errors = [missing_column(spec.file, c, df.columns) for c in (spec.code_column, spec.column) if c not in df.columns]
     if errors:
         raise InputError(errors)
     out: dict[str, float] = {}
@@ -284,9 +297,10 @@ def load_population(ctx: StudyContext, cfg: HotspotConfig) -> pd.Series | None:
         except ValueError:
             x = float("nan")
         if code is None or not (x > 0):
-            errors.append(Finding("error", "population_not_positive", "penduduk harus > 0 / population must be > 0",
-                                  file=spec.file, row=int(row), column=spec.column, value=df.at[row, spec.column],
-                                  expected="a population > 0"))
+            errors.append(Finding("error", "population_not_positive", "penduduk harus > 0",
+                                  message_en="population must be > 0", file=spec.file, row=int(row), column=spec.column,
+                                  value=df.at[row, spec.column], expected="penduduk > 0",
+                                  expected_en="a population > 0"))
             continue
         out[code] = x
     if errors:
@@ -364,8 +378,9 @@ def _choose_period(counts: pd.DataFrame, period: str | None) -> tuple[pd.Series,
     if period is None:
         period = str(counts.columns[-1])
     if period not in counts.columns:
-        raise InputError(Finding("error", "hotspot_period", "periode tidak ada / period not found", value=period,
-                                 expected=f"one of {list(counts.columns)} or 'all'"))
+        raise InputError(Finding("error", "hotspot_period", "periode tidak ada", message_en="period not found",
+                                 value=period, expected=f"salah satu dari {list(counts.columns)} atau 'all'",
+                                 expected_en=f"one of {list(counts.columns)} or 'all'"))
     return counts[period], period
 
 
@@ -405,18 +420,23 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
         use = use[use.isin(population.index)]
         no_pop = areas.index[areas.index.isin(complete) & ~areas.index.isin(population.index)]
         for code in no_pop[:50]:
-            findings.append(Finding("warning", "no_population", "wilayah tanpa data penduduk; tidak dianalisis / area without "
-                                    "population; not analysed", value=code, expected="a population row for this code"))
+            findings.append(Finding("warning", "no_population", "wilayah tanpa data penduduk; tidak dianalisis",
+                                    message_en="area without population; not analysed", value=code,
+                                    expected="baris penduduk untuk kode ini",
+                                    expected_en="a population row for this code"))
     excluded = tuple(str(c) for c in areas.index.difference(use, sort=False))
     if excluded:
         shown = ", ".join(excluded[:20]) + (" …" if len(excluded) > 20 else "")
-        findings.append(Finding("warning", "hotspot_no_data", f"{len(excluded)} wilayah tanpa data {cfg.variable}, tidak "
-                                f"dianalisis hot spot: {shown} / {len(excluded)} area(s) without {cfg.variable} data, left "
-                                f"out of the hot-spot analysis: {shown}", value=len(excluded),
-                                expected="a value for every period"))
+        findings.append(Finding("warning", "hotspot_no_data",
+                                f"{len(excluded)} wilayah tanpa data {cfg.variable}, tidak dianalisis hot spot: "
+                                f"{shown}",
+                                message_en=f"{len(excluded)} area(s) without {cfg.variable} data, left out of the "
+                                           f"hot-spot analysis: {shown}", value=len(excluded),
+                                expected="nilai untuk setiap periode", expected_en="a value for every period"))
     if len(use) < 3:
-        raise InputError(Finding("error", "hotspot_too_few", "terlalu sedikit wilayah dengan data untuk hot spot / too few "
-                                 "areas with data for hot spots", value=len(use), expected="≥ 3 (≥ 30 recommended)"))
+        raise InputError(Finding("error", "hotspot_too_few", "terlalu sedikit wilayah dengan data untuk hot spot",
+                                 message_en="too few areas with data for hot spots", value=len(use),
+                                 expected="≥ 3 (dianjurkan ≥ 30)", expected_en="≥ 3 (≥ 30 recommended)"))
     findings.extend(small_n_findings(len(use)))
     sub = areas.loc[use]
     counts = counts.loc[use]
@@ -450,8 +470,8 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
                                      alpha=cfg.alpha, trend_alpha=cfg.trend_alpha, fdr=cfg.fdr, inference=cfg.inference)
         findings.extend(emerging.findings)
     elif cfg.emerging and n_periods > 1:
-        findings.append(Finding("info", "emerging_skipped", f"hanya {n_periods} periode; hot spot berkembang butuh ≥ 4 / only "
-                                f"{n_periods} periods; emerging hot spots need ≥ 4", value=n_periods))
+        findings.append(Finding("info", "emerging_skipped", f"hanya {n_periods} periode; hot spot berkembang butuh ≥ 4",
+                                message_en=f"only {n_periods} periods; emerging hot spots need ≥ 4", value=n_periods))
     return HotspotAnalysis(cfg.variable, cfg.measure, period, value, counts, weights, moran, lisa, gi, rates, emerging,
                            excluded, findings, seeds)
 
@@ -465,14 +485,12 @@ def _subtitle(ctx: StudyContext, a: HotspotAnalysis) -> str:
     st = ctx.config.study
     bits = [st.name]
     if st.data_date:
-        bits.append(st.data_date)
+        bits.append(t("map.date", ctx.lang, date=st.data_date))
     cfg = ctx.config.hotspots  # type: ignore[attr-defined]
     if cfg is not None and cfg.counts is None and cfg.incidents is None:
         bits.append(a.variable)  # an indicator of the table, analysed as given
     else:
         bits.append(f"{a.variable} ({a.measure}{'' if a.period == 'all' else ', ' + a.period})")
-    if st.illustrative:
-        bits.append(t("illustrative", ctx.lang).upper())
     return " · ".join(bits)
 
 
@@ -488,28 +506,30 @@ def _figures(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig, density:
     lang, areas = ctx.lang, ctx.areas
     sub, note = _subtitle(ctx, a), _note(ctx, a, cfg)
     nd = t("hs.no_data", lang)
+    mark = {"watermark": t("illustrative", lang) if ctx.config.study.illustrative else "", "lang": lang}
     tab = a.area_table()
     figs = {
         "hotspot_gi_bins.png": category_map(areas, tab["gi_bin"], {k: GI_COLOURS[k] for k in (3, 2, 1, 0, -1, -2, -3)},
                                             {k: t(f"hs.gi.{k}", lang) for k in range(-3, 4)},
                                             title=t("hs.gi.title", lang, v=a.variable), subtitle=sub, note=note,
-                                            no_data_label=nd),
+                                            no_data_label=nd, **mark),
         "hotspot_lisa.png": category_map(areas, tab["lisa_cluster"], LISA_COLOURS,
                                          {k: t(f"hs.lisa.{k}", lang) for k in LISA_COLOURS},
                                          title=t("hs.lisa.title", lang, v=a.variable), subtitle=sub, note=note,
-                                         no_data_label=nd),
+                                         no_data_label=nd, **mark),
     }
     if a.emerging is not None:
         present = [p for p in PATTERNS if (a.emerging.pattern == p).any()] or ["no_pattern"]
         figs["hotspot_trend.png"] = category_map(
             areas, tab["trend_pattern"], {p: TREND_COLOURS[p] for p in present},
             {p: t(f"pattern.{p}", lang) for p in present}, title=t("hs.trend.title", lang, v=a.variable),
-            subtitle=f"{_subtitle(ctx, a)} · {a.emerging.periods[0]}–{a.emerging.periods[-1]}", note=note, no_data_label=nd)
+            subtitle=f"{sub} · {a.emerging.periods[0]}–{a.emerging.periods[-1]}", note=note, no_data_label=nd, **mark)
     if density is not None:
         figs["hotspot_density.png"] = density_map(density.grid, areas, title=t("hs.density.title", lang, v=a.variable),
-                                                  legend=t("hs.density.legend", lang), subtitle=_subtitle(ctx, a),
+                                                  legend=t("hs.density.legend", lang), subtitle=sub,
                                                   note=t("hs.density.text", lang, n=density.n_points, bw=density.bandwidth,
-                                                         bwm=round(density.bandwidth_m), cell=round(density.cell_size)))
+                                                         bwm=round(density.bandwidth_m), cell=round(density.cell_size)),
+                                                  **mark)
     return figs
 
 

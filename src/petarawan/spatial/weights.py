@@ -64,10 +64,11 @@ class WeightsResult:
         shown = ", ".join(self.islands[:20]) + (" …" if len(self.islands) > 20 else "")
         return [Finding("warning", "spatial_islands",
                         f"{len(self.islands)} wilayah tanpa tetangga (pulau) dengan bobot '{self.kind}': {shown}; "
-                        f"statistik lokalnya tidak dihitung / {len(self.islands)} area(s) have no neighbour "
-                        f"(islands) under '{self.kind}' weights: {shown}; no local statistic for them",
-                        value=len(self.islands),
-                        expected="use knn or a larger distance band if islands should have neighbours")]
+                        "statistik lokalnya tidak dihitung",
+                        message_en=f"{len(self.islands)} area(s) have no neighbour (islands) under '{self.kind}' "
+                                   f"weights: {shown}; no local statistic for them", value=len(self.islands),
+                        expected="pakai knn atau jarak ambang lebih besar bila pulau perlu punya tetangga",
+                        expected_en="use knn or a larger distance band if islands should have neighbours")]
 
 
 def projected(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -113,15 +114,18 @@ def build_weights(
         Unknown kind or transformation, k out of range, missing threshold, duplicate ids.
     """
     if kind not in KINDS:
-        raise InputError(Finding("error", "weights_kind", "jenis bobot spasial tidak dikenal / unknown spatial weights kind",
-                                 value=kind, expected=f"one of {list(KINDS)}"))
+        raise InputError(Finding("error", "weights_kind", "jenis bobot spasial tidak dikenal",
+                                 message_en="unknown spatial weights kind", value=kind,
+                                 expected=f"salah satu dari {list(KINDS)}", expected_en=f"one of {list(KINDS)}"))
     if transformation not in ("r", "b"):
-        raise InputError(Finding("error", "weights_transformation", "transformasi bobot tidak dikenal / unknown weights transformation",
-                                 value=transformation, expected="'r' (row-standardised) or 'b' (binary)"))
+        raise InputError(Finding("error", "weights_transformation", "transformasi bobot tidak dikenal",
+                                 message_en="unknown weights transformation", value=transformation,
+                                 expected="'r' (distandarkan per baris) atau 'b' (biner)",
+                                 expected_en="'r' (row-standardised) or 'b' (binary)"))
     if not areas.index.is_unique:
         dup = sorted(set(areas.index[areas.index.duplicated()].astype(str)))
-        raise InputError(Finding("error", "duplicate_code", "kode wilayah ganda / duplicate area ids", value=dup[:10],
-                                 expected="unique area codes"))
+        raise InputError(Finding("error", "duplicate_code", "kode wilayah ganda", message_en="duplicate area ids",
+                                 value=dup[:10], expected="kode wilayah yang unik", expected_en="unique area codes"))
     n = len(areas)
     params: dict = {"kind": kind, "transformation": transformation}
     if kind in ("queen", "rook"):
@@ -132,15 +136,18 @@ def build_weights(
         params["distance_crs"] = proj.crs.to_string() if proj.crs is not None else None
         if kind == "knn":
             if not 1 <= k < n:
-                raise InputError(Finding("error", "weights_k", "k di luar rentang / k out of range", value=k,
-                                         expected=f"1 ≤ k < {n} (the number of areas)"))
+                raise InputError(Finding("error", "weights_k", "k di luar rentang", message_en="k out of range",
+                                         value=k, expected=f"1 ≤ k < {n} (jumlah wilayah)",
+                                         expected_en=f"1 ≤ k < {n} (the number of areas)"))
             g = Graph.build_knn(pts, k=k)
             params["k"] = k
         else:
             if threshold is None or not threshold > 0:
-                raise InputError(Finding("error", "weights_threshold", "jarak ambang (threshold) wajib untuk distance_band / "
-                                         "distance_band needs a positive threshold", value=threshold,
-                                         expected="a distance in the CRS units, e.g. 1500 (metres)"))
+                raise InputError(Finding("error", "weights_threshold",
+                                         "jarak ambang (threshold) wajib untuk distance_band",
+                                         message_en="distance_band needs a positive threshold", value=threshold,
+                                         expected="jarak dalam satuan CRS, mis. 1500 (meter)",
+                                         expected_en="a distance in the CRS units, e.g. 1500 (metres)"))
             g = Graph.build_distance_band(pts, threshold=threshold, binary=True)
             params["threshold"] = float(threshold)
     g = g.transform(transformation)
