@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..config import StudyConfig
 from ..errors import ConfigError, Finding
-from ..i18n import register, t
+from ..i18n import method_label, register, t
 from ..stages import ReportSection, StageResult, StudyContext
 from .uncertainty import design_from_unit, evaluate, factors, rank_desc_min, sample_design, sobol_indices, summarise
 
@@ -139,6 +139,17 @@ def _plot(table: pd.DataFrame, labels: list[str], lang: str) -> bytes:
     return buf.getvalue()
 
 
+_KIND = {"normalisation": "norm", "aggregation": "agg", "imputation": "imp"}
+
+
+def _label(factor: str, value: object, lang: str, cfg) -> str:
+    if factor == "outliers":
+        return t("out.on" if value in (True, "on", "true") else "out.off", lang)
+    kind = _KIND.get(factor)
+    lo, hi = cfg.index.range
+    return method_label(kind, str(value), lang, lo=lo, hi=hi, p=cfg.index.power) if kind else str(value)
+
+
 def run_uncertainty(ctx: StudyContext) -> StageResult:
     """Stage function: Monte Carlo + Sobol on the study in ``ctx``.
 
@@ -176,7 +187,7 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
     f = factors(cfg)
     choices_txt = ", ".join(
         t("unc.factor.weights", lang, pct=f"{u.weights * 100:g}") if k == "weights"
-        else f"{t('unc.factor.' + k, lang)}: {' / '.join(map(str, v))}" for k, v in f.items()) or "—"
+        else f"{t('unc.factor.' + k, lang)}: {' / '.join(_label(k, x, lang, cfg) for x in v)}" for k, v in f.items()) or "—"
     findings: list[Finding] = []
     manifest: dict = {"runs": u.runs, "seed": seed, "factors": {k: v for k, v in f.items()},
                       "weights_perturbation": u.weights, "uncertain_below": u.uncertain_below,
