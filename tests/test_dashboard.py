@@ -77,3 +77,15 @@ def test_not_an_output_folder(tmp_path):
     with pytest.raises(InputError) as exc:
         create_app(tmp_path)
     assert exc.value.findings[0].code == "not_output"
+
+
+def test_local_units_layer_is_served_untransformed(tmp_path):
+    # Columbus is in arbitrary projected units: no transformation to WGS84 exists
+    import shutil
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "examples" / "columbus"
+    shutil.copytree(src, tmp_path / "col")
+    run(tmp_path / "col", tmp_path / "out")
+    fc = TestClient(create_app(tmp_path / "out")).get("/api/areas").json()
+    assert fc["crs"] == "local" and len(fc["features"]) == 49

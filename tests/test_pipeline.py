@@ -97,3 +97,24 @@ def test_same_inputs_give_identical_tables(study, tmp_path):
     ma, mb = (json.loads((tmp_path / x / "run.json").read_text()) for x in "ab")
     for key in ("config", "class_counts", "inputs", "method_steps"):
         assert ma[key] == mb[key]
+
+
+def test_report_publishes_only_public_stage_columns(study, tmp_path, monkeypatch):
+    """A stage's raw counts stay in the analysts' files; the report shows only its public columns."""
+    import petarawan.pipeline as pipeline
+    from petarawan.stages import StageResult
+
+    def fake_stage(ctx):
+        cols = pd.DataFrame({"count_x": [3, 1, 7, 0], "label_x": ["a", "b", "c", "d"]}, index=ctx.result.index)
+        return StageResult("fake", area_columns=cols, public_columns={"label_x": ("Label X", "X label")})
+
+    monkeypatch.setattr(pipeline, "STAGES", [("study", "post", "fake:fake")])
+    monkeypatch.setattr(pipeline, "_call", lambda target: fake_stage)
+    run(study, tmp_path / "out")
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "Label X" in html and "count_x" not in html
+    ws = openpyxl.load_workbook(tmp_path / "out" / "petarawan.xlsx")["Peringkat"]
+    header = [c.value for c in ws[1]]
+    assert "count_x" in header and "Label X" in header  # the workbook keeps everything, with headings
+    man = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert man["public_columns"] == {"label_x": ["Label X", "X label"]}

@@ -332,3 +332,14 @@ def test_missing_data_date_is_warned(study):
     (study / "petarawan.toml").write_text(cfg)
     (f,) = load_study(study).findings
     assert (f.code, f.column) == ("no_data_date", "study.data_date")
+
+
+@pytest.mark.parametrize("matrix, message", [
+    ([[2, 1], [1, 1]], r"matrix\[0\]\[0\] = 2 must be 1 \(a compared with itself\)"),
+    ([[1, 1000], ["1/1000", 1]], r"outside Saaty's scale"),
+])
+def test_ahp_matrix_checks(matrix, message):
+    from petarawan.config import AHPMatrix
+
+    with pytest.raises(ValueError, match=message):
+        AHPMatrix(items=["a", "b"], matrix=matrix)

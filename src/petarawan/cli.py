@@ -37,6 +37,8 @@ register({
     "cli.init.done_areas": {"id": "Templat studi ditulis ke {dir} (batas wilayah disalin ke {areas}). Isi {data}, lalu jalankan: petarawan validate {dir}",
                             "en": "Study template written to {dir} (boundaries copied to {areas}). Fill {data}, then run: petarawan validate {dir}"},
     "cli.init.exists": {"id": "{path} sudah ada; tidak ditimpa (pakai --force).", "en": "{path} exists; not overwritten (use --force)."},
+    "cli.port_busy": {"id": "Port {port} tidak dapat dipakai ({err}); coba port lain, mis. --port {next}",
+                      "en": "Port {port} cannot be used ({err}); try another, e.g. --port {next}"},
     "cli.classes": {"id": "Jumlah per kelas", "en": "Areas per class"},
 })
 
@@ -217,18 +219,31 @@ app.add_typer(track_app, name="track")
 def serve(out_dir: Path = typer.Argument(..., help="Folder hasil `petarawan run` / output folder of `petarawan run`"),
           port: int = typer.Option(8765, help="Port"),
           host: str = typer.Option("127.0.0.1", help="Alamat; bawaan hanya komputer ini / address; default this computer only"),
-          lang: LangOpt = typer.Option(LangOpt.id, "--lang", help=LANG_HELP)) -> None:
+          lang: LangOpt = typer.Option(None, "--lang", help=LANG_HELP + " (bawaan: bahasa hasil / default: the run's)")) -> None:
     """Buka dasbor web luring atas hasil / open the offline web dashboard over a run's outputs.
 
     Example: petarawan serve hasil/pangkalpinang   (lalu buka / then open http://127.0.0.1:8765)
     """
+    import json
+    import socket
+
     from .dashboard.app import create_app
 
+    lg = lang.value if lang else "id"
     try:
         web = create_app(out_dir)
+        if lang is None:
+            lg = json.loads((out_dir / "run.json").read_text(encoding="utf-8")).get("language", "id")
     except Exception as err:  # noqa: BLE001
-        _fail(err, lang.value)
+        _fail(err, lg)
         return
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            err_console.print(t("cli.port_busy", lg, port=port, err=err.strerror or err, next=port + 1), markup=False)
+            raise typer.Exit(1)
     import uvicorn
 
     console.print(f"http://{host}:{port}  (Ctrl+C)")

@@ -138,9 +138,14 @@ class AHPMatrix(Strict):
             raise ValueError(f"matrix must be {n}×{n} (one row and column per item {self.items})")
         m = self.values()
         for i in range(n):
+            if abs(m[i][i] - 1) > 1e-9:
+                raise ValueError(f"matrix[{i}][{i}] = {m[i][i]:g} must be 1 ({self.items[i]} compared with itself)")
             for j in range(n):
                 if m[i][j] <= 0:
                     raise ValueError(f"matrix[{i}][{j}] = {m[i][j]} must be positive")
+                if not (1 / 9 - 1e-9 <= m[i][j] <= 9 + 1e-9):
+                    raise ValueError(f"matrix[{i}][{j}] = {m[i][j]:g} ({self.items[i]} vs {self.items[j]}) is outside "
+                                     f"Saaty's scale 1/9 … 9")
                 if abs(m[i][j] * m[j][i] - 1) > 0.02:
                     raise ValueError(f"matrix[{i}][{j}] = {m[i][j]:g} and matrix[{j}][{i}] = {m[j][i]:g} are not reciprocal "
                                      f"({self.items[i]} vs {self.items[j]})")

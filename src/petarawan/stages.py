@@ -38,7 +38,12 @@ class StageResult:
     name : str
         Stage name, key in ``run.json``.
     area_columns : DataFrame | None
-        Indexed by area ``code``; columns appended to the ``areas`` layer and ranking sheet.
+        Indexed by area ``code``; columns appended to the ``areas`` layer and ranking sheet
+        (analysts' working files).
+    public_columns : dict[str, tuple[str, str]]
+        The subset of ``area_columns`` that may be published (report ranking table, dashboard),
+        with their (Bahasa Indonesia, English) headings.  Never list raw counts or values from
+        which a small count can be recovered (a rate with its population, an unsuppressed count).
     layers : dict[str, GeoDataFrame]
         Extra GeoPackage layers.
     sheets : dict[str, DataFrame]
@@ -55,6 +60,7 @@ class StageResult:
 
     name: str
     area_columns: pd.DataFrame | None = None
+    public_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)

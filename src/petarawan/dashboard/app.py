@@ -30,8 +30,8 @@ from ..errors import Finding, InputError
 from ..privacy import suppress_count
 
 STATIC = Path(__file__).with_name("static")
-RESULT_PREFIXES = ("score", "class", "rank", "dim_", "n_main", "n_supporting", "reference", "p_", "rank_",
-                   "gi_", "lisa", "trend", "rencana", "prioritas", "potensi", "moran")
+CORE_COLUMNS = ("score", "class", "rank", "n_main", "n_supporting", "reference")
+"""Result columns always shown; stage columns only when their stage lists them as public."""
 
 
 def _clean(v: Any) -> Any:
@@ -61,26 +61,34 @@ def load_output(out_dir: Path) -> tuple[dict, gpd.GeoDataFrame]:
     return manifest, areas
 
 
-def areas_geojson(areas: gpd.GeoDataFrame, *, tolerance_m: float = 15.0) -> dict:
-    """Areas in WGS84 with result columns only; geometry simplified by ``tolerance_m`` metres
-    (topology preserved per polygon) and coordinates rounded to 6 decimals (~0.1 m)."""
+def public_keys(columns, manifest: dict) -> list[str]:
+    """Columns the dashboard may show: code, name, group, the core results, dimension scores and
+    the stages' public columns (``run.json`` ``public_columns``)."""
+    public = set(manifest.get("public_columns", {}))
+    return [c for c in columns if c in ("code", "name", "group") or c in CORE_COLUMNS or c.startswith("dim_")
+            or c in public]
+
+
+def areas_geojson(areas: gpd.GeoDataFrame, manifest: dict | None = None, *, tolerance_m: float = 15.0) -> dict:
+    """Areas with public result columns only; geometry simplified by ``tolerance_m`` metres
+    (topology preserved) and, when the CRS allows it, in WGS84 rounded to 6 decimals (~0.1 m).
+    A layer in local units that cannot be transformed (e.g. Columbus) keeps its coordinates and the
+    collection says ``"crs": "local"``."""
     g = areas
-    if g.crs is not None and not g.crs.is_geographic:
-        metric = g
-    elif g.crs is not None:
-        metric = g.to_crs(g.estimate_utm_crs())
-    else:
-        metric = g
-    simple = metric.geometry.simplify(tolerance_m, preserve_topology=True)
-    simple = gpd.GeoSeries(simple, crs=metric.crs).to_crs(4326) if metric.crs is not None else simple
-    simple = shapely.set_precision(simple.values, 1e-6)
-    keep = ["code", "name"] + (["group"] if "group" in g.columns else []) + [
-        c for c in g.columns if c.startswith(RESULT_PREFIXES) and not c.endswith("_norm")]
+    local = False
+    try:
+        metric = g.to_crs(g.estimate_utm_crs()) if g.crs is not None and g.crs.is_geographic else g
+        simple = metric.geometry.simplify(tolerance_m if metric.crs is not None else 0.0, preserve_topology=True)
+        simple = gpd.GeoSeries(simple, crs=metric.crs).to_crs(4326) if metric.crs is not None else simple
+        simple = shapely.set_precision(simple.values, 1e-6)
+    except Exception:  # noqa: BLE001 - local/unknown units: draw as stored
+        simple, local = g.geometry.values, True
+    keep = public_keys(g.columns, manifest or {})
     feats = []
     for geom, (_, row) in zip(simple, g[keep].iterrows()):
         feats.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom) if geom is not None else None,
                       "properties": {k: _clean(row[k]) for k in keep}})
-    return {"type": "FeatureCollection", "features": feats}
+    return {"type": "FeatureCollection", "crs": "local" if local else "EPSG:4326", "features": feats}
 
 
 def area_detail(areas: gpd.GeoDataFrame, manifest: dict, code: str, lang: str = "id") -> dict | None:
@@ -99,8 +107,7 @@ def area_detail(areas: gpd.GeoDataFrame, manifest: dict, code: str, lang: str = 
         label = ind.get("label_en") if lang == "en" and ind.get("label_en") else ind.get("label_id")
         out.append({"code": c, "label": label, "unit": ind.get("unit", ""), "dimension": ind.get("dimension"),
                     "value": shown, "normalised": _clean(row.get(f"{c}_norm"))})
-    props = {c: _clean(row[c]) for c in row.index if c in ("code", "name", "group") or
-             (c.startswith(RESULT_PREFIXES) and not c.endswith("_norm"))}
+    props = {c: _clean(row[c]) for c in public_keys(row.index, manifest)}
     return {"area": props, "indicators": out}
 
 
@@ -117,7 +124,7 @@ def create_app(out_dir: Path | str):
 
     out_dir = Path(out_dir).resolve()
     manifest, areas = load_output(out_dir)
-    geojson = areas_geojson(areas)
+    geojson = areas_geojson(areas, manifest)
     allowed = set(manifest.get("outputs", {}))
     app = FastAPI(title="petarawan", docs_url=None, redoc_url=None, openapi_url=None)
 

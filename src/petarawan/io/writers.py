@@ -278,6 +278,7 @@ def manifest(res: "RunResult", version: str) -> dict[str, Any]:
         "class_counts": res.class_counts(),
         "method_steps": res.index.steps,
         "stages": {name: st.manifest for name, st in res.stages.items()},
+        "public_columns": {c: list(h) for st in res.stages.values() for c, h in st.public_columns.items()},
         "findings": [f.to_dict() for f in res.findings],
     })
 

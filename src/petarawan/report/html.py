@@ -165,6 +165,7 @@ def _b64(png: bytes) -> str:
 
 
 def _html_table(df: pd.DataFrame) -> str:
+    df = df.astype(object).where(df.notna(), "")  # pandas' <NA> must not reach a reader
     return df.to_html(index=False, na_rep="", border=0, escape=True, float_format=lambda x: f"{x:.2f}")
 
 
@@ -237,7 +238,7 @@ def _ranking_html(res: "RunResult") -> str:
     """The ranking table; above 150 areas only the 100 most prone, with a pointer to the workbook."""
     from .tables import ranking_table
 
-    table = ranking_table(res)
+    table = ranking_table(res, published=True)
     if len(table) <= REPORT_MAX_ROWS:
         return _html_table(table)
     note = t("rep.ranking.cut", res.lang, n=len(table))

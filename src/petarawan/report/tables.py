@@ -63,9 +63,21 @@ register({
 })
 
 
-def ranking_table(res: "RunResult") -> pd.DataFrame:
+def public_stage_columns(res: "RunResult") -> dict[str, tuple[str, str]]:
+    """Stage columns that may be published, with their (id, en) headings (``StageResult.public_columns``)."""
+    out: dict[str, tuple[str, str]] = {}
+    for st in res.stages.values():
+        out.update({c: h for c, h in st.public_columns.items() if c in res.result.columns})
+    return out
+
+
+def ranking_table(res: "RunResult", *, published: bool = False) -> pd.DataFrame:
     """One row per area, most prone first: rank, code, name, group, score, class, BNN counts,
-    dimension scores, reference label, stage columns."""
+    dimension scores, reference label, then stage columns.
+
+    ``published=True`` (the report): only the stages' ``public_columns``, under readable
+    headings — never raw counts or rates from which a small count could be recovered.
+    ``published=False`` (the analysts' workbook): every stage column, public ones with headings."""
     lang, cfg = res.lang, res.study.config
     r = res.result.copy()
     r = r.sort_values(["rank", "name"], na_position="last", kind="stable")
@@ -87,8 +99,13 @@ def ranking_table(res: "RunResult") -> pd.DataFrame:
         out[t("col.reference", lang)] = r["reference"].map(
             lambda v: "" if pd.isna(v) else t("reference.yes" if v == 1 else "reference.no", lang))
     base = {"name", "group", "score", "class", "rank", "n_main", "n_supporting", "reference"}
+    public = public_stage_columns(res)
     for c in r.columns:
-        if c not in base and not c.startswith("dim_"):
+        if c in base or c.startswith("dim_"):
+            continue
+        if c in public:
+            out[public[c][1] if lang == "en" else public[c][0]] = r[c]
+        elif not published:
             out[c] = r[c]
     return out.reset_index(drop=True)
 
