@@ -66,3 +66,19 @@ def test_build_form_for_other_areas(tmp_path):
     res = convert(str(out), validate=False)
     assert "32.73.01.1001" in res.xform
     assert set(read_form(out).choices["wilayah"]) == {"19.71.01.1008", "32.73.01.1001"}
+
+
+def test_form_command_refuses_to_overwrite_without_force(tmp_path):
+    from typer.testing import CliRunner
+
+    from petarawan.cli import app
+
+    from potential_study import make_study
+
+    study = make_study(tmp_path / "study")
+    form = study / "potensi_masyarakat.xlsx"
+    before = form.read_bytes()
+    r = CliRunner().invoke(app, ["form", str(study)])
+    assert r.exit_code == 1 and "--force" in r.output and form.read_bytes() == before
+    r = CliRunner().invoke(app, ["form", str(study), "--force"])
+    assert r.exit_code == 0 and form.read_bytes() != before

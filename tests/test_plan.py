@@ -259,3 +259,133 @@ def test_published_matching_hides_numbers_derived_from_suppressed_counts():
     for code, v in kul.items():
         assert (v == "disembunyikan") == bool(mask.at[code, "minat_kuliner"]), code
     assert len(matched) == 42 * len(res.study.config.plan.programmes)
+
+
+# ---- defects found by a fresh user (issue 5 follow-up) -----------------------------------------
+
+def test_circular_requires_names_the_cycle():
+    progs = [dict(code=c, kind="life_skill", label_id=c, cost_per_participant=1, min_class=1, max_class=2, requires=r)
+             for c, r in (("a", ["b"]), ("b", ["c"]), ("c", ["a"]), ("d", []))]
+    with pytest.raises(ValidationError, match="circular requires.*a → b → c → a"):
+        _plan_cfg(programmes=progs)
+
+
+def test_programme_choices_must_be_choices_of_the_form():
+    from petarawan.errors import InputError
+    from petarawan.plan.config import check_programme_choices
+    from petarawan.potential.config import QuestionMap
+    from petarawan.potential.survey import read_form
+
+    from potential_study import ROOT
+
+    form = read_form(ROOT / "forms" / "potensi_masyarakat.xlsx")
+    progs = [Programme(code="kwu_x", kind="entrepreneurship", label_id="x", interest="kulinerr", skills=["memasak", "masak"],
+                       resources=["tempat_usaha"], cost_per_participant=1, min_class=1, max_class=2)]
+    with pytest.raises(InputError) as e:
+        check_programme_choices(progs, form, QuestionMap())
+    f = {x.column: x for x in e.value.findings}
+    assert set(f) == {"plan.programmes[0].interest", "plan.programmes[0].skills"}
+    assert "'kwu_x'" in f["plan.programmes[0].interest"].text("en") and "'kuliner'" in f["plan.programmes[0].interest"].text("en")
+    assert "'kuliner'" in f["plan.programmes[0].interest"].expectation("en")      # every valid choice listed
+    assert f["plan.programmes[0].skills"].value == "masak"
+    check_programme_choices([_prog("k", "entrepreneurship")], form, QuestionMap())   # kuliner is a choice: no error
+
+
+def test_cheapest_area_cost_by_hand():
+    from petarawan.plan.optimise import cheapest_area_cost
+
+    progs = [_prog("bim", "bimtek", cost_per_participant=2.0, cost_per_class=5.0, min_class=3, max_class=6),
+             _prog("kwu", "entrepreneurship", cost_per_participant=1.0, cost_per_class=4.0, min_class=2, max_class=5,
+                   requires=["bim"])]
+    D = np.array([[3.0, 10.0],     # area 0: bim 5 + 2·3 = 11; kwu 4 + 1·2 + bim 11 = 17 -> 11 (+ area cost 100)
+                  [2.0, 10.0],     # area 1: bim infeasible (2 < 3) so kwu (needs bim) infeasible -> inf
+                  [0.0, 0.0]])
+    c = cheapest_area_cost(D, progs, 100.0)
+    assert c[0] == 111.0 and np.isinf(c[1]) and np.isinf(c[2])
+    # a bimtek class budgeted for 4 seats (suppressed count): 5 + 2·4 = 13
+    seats = np.array([[4, 0], [0, 0], [0, 0]])
+    assert cheapest_area_cost(D, progs, 100.0, seats=seats)[0] == 113.0
+    # solve_plan charges the seated class its fixed cost, whatever the participants: x = 3, cost 13 + 100
+    sol = solve_plan(D[:1, :1], np.array([1.0]), progs[:1], 1000.0, area_cost=100.0, seats=seats[:1, :1])
+    assert (sol.participants[0, 0], sol.cost) == (3, 113.0)
+
+
+def test_plan_hides_participants_bounded_by_a_suppressed_count():
+    """Pasir Putih's facilitator candidates are '<5' in Potensi; the bimtek class there must not
+    publish its participants (≤ candidates) nor a cost from which they follow."""
+    study, out, res = full_run()
+    st = res.stages["plan"]
+    pot = res.stages["potential"].payload["result"].table
+    plan = st.payload["plan"]
+    threshold = 5
+    rows = plan[(plan["kind"] == "bimtek") & plan["participants_hidden"]]
+    assert len(rows) >= 1
+    for r in rows.itertuples():
+        k = pot.at[r.code, "facilitator_k"]
+        assert 0 < k < threshold and r.participants <= k
+        # budgeted for min(max_class 25, t - 1 = 4) seats: 3 000 000 + 1 500 000 · 4 = 9 000 000, whatever x is
+        assert r.cost == 9_000_000
+    sheet = pd.read_excel(out / "petarawan.xlsx", sheet_name="Rencana")
+    pasir = sheet[(sheet["Kelurahan/desa"] == "Pasir Putih") & (sheet["Program"] == "Bimtek pendamping (agen pemulihan)")]
+    assert list(pasir["Peserta"]) == ["<5"] and list(pasir["Biaya (Rp)"]) == [9_000_000]
+    # every participant number whose demand is hidden is hidden too
+    hidden = sheet["Perkiraan peminat"] == "disembunyikan"
+    assert set(sheet.loc[hidden & (sheet["Peserta"] != "<5"), "Peserta"]) <= {"disembunyikan"}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<td>&lt;5</td>" in html and "disembunyikan" in html
+    # area totals in the layer are hidden where they include a hidden number
+    import pyogrio
+
+    layer = pyogrio.read_dataframe(out / "petarawan.gpkg", layer="plan", read_geometry=False).set_index("code")
+    assert layer.loc[rows["code"].unique(), "participants"].isna().all()
+    # the plan flags are public columns with both headings
+    assert st.public_columns == {"rencana": ("Dalam rencana (1=ya)", "In the plan (1=yes)"),
+                                 "prioritas_rencana": ("Prioritas rencana", "Plan priority")}
+
+
+@pytest.fixture(scope="module")
+def english_tight_run(tmp_path_factory):
+    """The example with max_areas = 3 (< 7 kecamatan) and budget Rp 1 000, run in English."""
+    from petarawan.pipeline import run
+
+    from potential_study import make_study
+
+    base = tmp_path_factory.mktemp("tight")
+    study = make_study(base / "study")
+    toml = (study / "petarawan.toml").read_text(encoding="utf-8")
+    toml = toml.replace("budget = 750_000_000", "budget = 1_000").replace("max_areas = 8", "max_areas = 3")
+    (study / "petarawan.toml").write_text(toml, encoding="utf-8")
+    return run(study, base / "out", lang="en"), base / "out"
+
+
+def test_plan_messages_name_the_real_cause(english_tight_run):
+    res, out = english_tight_run
+    st = res.stages["plan"]
+    f = {x.code: x for x in st.findings}
+    # 7 kecamatan in the example all have demand; max_areas = 3 < 7: the area limit, not the budget
+    assert "plan_k_below_groups" in f and "plan_group_infeasible" not in f
+    assert "3" in f["plan_k_below_groups"].text("en") and "7 districts" in f["plan_k_below_groups"].text("en")
+    # cheapest feasible area: area cost 10 000 000 + the cheapest class with its prerequisites; the
+    # cheapest programme class is a bimtek of 3 (3 000 000 + 1 500 000 · 3 = 7 500 000) -> 17 500 000
+    assert st.manifest["binding"]["cheapest_area_cost"] == 17_500_000
+    b = f["plan_budget_below_cheapest"]
+    assert "Rp 1.000" in b.text("en") and "Rp 17.500.000" in b.text("en") and "Rp 17.500.000" in b.text("id")
+    assert st.manifest["areas"] == []
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Empty plan:" in html and "cheapest feasible area: Rp 17.500.000" in html
+    assert "Solver status: optimal" not in html
+
+
+def test_english_run_sheet_names_headings_and_bilingual_findings(english_tight_run):
+    res, out = english_tight_run
+    sheets = pd.read_excel(out / "petarawan.xlsx", sheet_name=None)
+    assert {"Potential", "Plan", "Schedule", "Matching"} <= set(sheets)
+    assert not {"Potensi", "Rencana", "Jadwal", "Pencocokan"} & set(sheets)
+    assert "Vulnerability (0–1)" in sheets["Matching"].columns
+    for name in ("Potential", "Plan", "Schedule", "Matching"):
+        raw = [c for c in sheets[name].columns if "_" in str(c)]
+        assert not raw, (name, raw)
+    for stage in ("potential", "plan"):
+        for x in res.stages[stage].findings:
+            assert x.message_en and x.message_en != x.message, x
+            assert x.expected is None or x.expected_en, x

@@ -194,3 +194,36 @@ def test_potential_outputs_of_the_example():
     assert areas.loc[score.idxmax(), "potensi_norm"] == pytest.approx(0.0)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Potensi masyarakat" in html and "dihapus saat data dibaca" in html
+
+
+def test_zero_usable_responses_is_an_error_at_validate(tmp_path):
+    """A header-only export (and one whose codes are all unknown) yields no usable response:
+    `petarawan validate` must say so, not 'no errors'."""
+    from typer.testing import CliRunner
+
+    from petarawan.cli import app
+
+    from potential_study import make_study
+
+    study = make_study(tmp_path / "study")
+    csv = study / "survei_potensi_ILUSTRATIF.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    csv.write_text(lines[0] + "\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["validate", str(study), "--lang", "en"])
+    assert r.exit_code == 1 and "no usable response (0 read" in r.output
+    # every area code unknown: 566 data lines read, all dropped
+    header = lines[0].split(";")
+    i = header.index("wilayah/kode_wilayah")
+    bad = [";".join("99.99.99.9999" if k == i else v for k, v in enumerate(line.split(";"))) for line in lines[1:]]
+    csv.write_text("\n".join([lines[0], *bad]) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["validate", str(study), "--lang", "en"])
+    assert r.exit_code == 1 and "no usable response" in r.output and "No errors" not in r.output
+
+
+def test_potential_score_is_a_public_column():
+    study, out, res = full_run()
+    st = res.stages["potential"]
+    assert st.public_columns == {"potensi": ("Skor potensi", "Potential score")}
+    pub = st.payload["published"]["potensi"]
+    # published as in Potensi: hidden (NaN) where an area has 1..4 respondents
+    assert st.area_columns["potensi"].equals(pub)

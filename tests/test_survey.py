@@ -222,3 +222,78 @@ def test_bad_form_and_export_are_input_errors(tmp_path, form_path):
         read_survey([p], form, area_question="kode_wilayah")
     with pytest.raises(InputError, match="not found"):
         read_survey([tmp_path / "missing.csv"], form, area_question="kode_wilayah")
+
+
+# ---- defects found by a fresh user (issue 5 follow-up) -----------------------------------------
+
+def test_duplicate_with_unknown_area_and_all_ids_equal_do_not_crash(tmp_path, form_path):
+    form = read_form(form_path)
+    # rows 2..5: the duplicate (row 4, same uuid as row 2) also has an unknown code
+    rows = [dict(ROWS[0]), dict(ROWS[2]), {"code": "19.71.09.9999", "peran": "warga", "minat": "kuliner", "uuid": "uuid-1"},
+            {"code": "", "peran": "warga", "minat": "kuliner", "uuid": "uuid-1"}]
+    p = tmp_path / "kobo.csv"
+    p.write_text(_kobo_csv(rows), encoding="utf-8")
+    d = read_survey([p], form, area_question="kode_wilayah", known_codes=CODES, consent_question="persetujuan")
+    # 4 read; row 4 unknown code and row 5 empty code dropped first -> no duplicate left -> 2 kept
+    assert d.counts == {"read": 4, "no_consent": 0, "unknown_area": 2, "duplicate": 0, "kept": 2}
+    assert sorted((f.code, f.row) for f in d.findings) == [("survey_empty_area", 5), ("survey_unknown_area", 4),
+                                                          ("survey_unknown_choice", 3)]
+    # the finding names the export's own column, not the question name
+    assert {f.column for f in d.findings if f.code.endswith("_area")} == {"lokasi/kode_wilayah"}
+    # every _uuid equal: rows 2..6 share one ID; the first is kept, the other four are duplicates
+    same = [dict(r, uuid="uuid-x") for r in (ROWS[0], ROWS[1], ROWS[2], ROWS[3], ROWS[1])]
+    p.write_text(_kobo_csv(same), encoding="utf-8")
+    d = read_survey([p], form, area_question="kode_wilayah", known_codes=CODES)
+    assert (d.counts["duplicate"], d.counts["kept"]) == (4, 1)
+    dups = [f for f in d.findings if f.code == "survey_duplicate"]
+    assert [f.row for f in dups] == [3, 4, 5, 6] and {f.column for f in dups} == {"_uuid"}   # the export's column
+    assert all("baris 2" in f.text("id") and "row 2" in f.text("en") for f in dups)
+
+
+def test_export_groups_not_matching_the_form_is_an_input_error(tmp_path, form_path):
+    form = read_form(form_path)
+    p = tmp_path / "kobo.csv"
+    p.write_text(_kobo_csv(ROWS[:2]).replace("responden/peran", "resp/peran"), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_survey([p], form, area_question="kode_wilayah", known_codes=CODES, required=["peran", "minat_usaha"])
+    (f,) = e.value.findings
+    assert (f.code, f.file, f.column) == ("survey_question_missing", "kobo.csv", "peran")
+    assert "'responden/peran' / 'responden-peran'" in f.expectation("en")
+    assert "resp/peran" in f.value            # the columns found are listed
+    assert f.message_en and f.expected_en
+
+
+def test_missing_consent_column_is_an_error_not_zero_refusals(tmp_path, form_path):
+    form = read_form(form_path)
+    p = tmp_path / "kobo.csv"
+    text = _kobo_csv(ROWS[:2])
+    header, *lines = text.splitlines()
+    cols = header.split(";")
+    i = cols.index("persetujuan")
+    drop = lambda line: ";".join(v for k, v in enumerate(line.split(";")) if k != i)  # noqa: E731
+    p.write_text("\n".join(drop(x) for x in [header, *lines]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_survey([p], form, area_question="kode_wilayah", known_codes=CODES, consent_question="persetujuan")
+    assert [(f.code, f.column) for f in e.value.findings] == [("survey_question_missing", "persetujuan")]
+    # without a consent question the counts say nothing about consent (no "0 without consent")
+    d = read_survey([p], form, area_question="kode_wilayah", known_codes=CODES)
+    assert "no_consent" not in d.counts and d.counts["kept"] == 2
+    # a consent question that the form does not have names the configuration key
+    with pytest.raises(InputError) as e:
+        read_survey([p], form, area_question="kode_wilayah", consent_question="setuju")
+    assert e.value.findings[0].column == "potential.consent_question"
+
+
+def test_tab_separated_export_and_unparseable_csv(tmp_path, form_path):
+    form = read_form(form_path)
+    p = tmp_path / "kobo.tsv"
+    p.write_text(_kobo_csv(ROWS[:3]).replace(";", "\t"), encoding="utf-8")
+    d = read_survey([p], form, area_question="kode_wilayah", known_codes=CODES)
+    assert list(d.responses["code"]) == ["19.71.01.1008", "19.71.01.1008", "19.71.01.1004"]
+    # a line with more fields than the header: the error names the separator detected
+    bad = tmp_path / "bad.csv"
+    bad.write_text("persetujuan\tlokasi/kode_wilayah\nya\t19.71.01.1008\tx\tsurplus\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_survey([bad], form, area_question="kode_wilayah")
+    f = e.value.findings[0]
+    assert f.code == "survey_csv_parse" and "tab" in f.text("en") and f.file == "bad.csv"

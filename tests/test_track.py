@@ -14,15 +14,16 @@ from petarawan.track import TrackStore, plan_vs_actual, recovery, store_path
 from potential_study import full_run, make_study
 
 KNOWN = pd.Index(["19.71.01.1008", "19.71.01.1004"])
+CATALOGUE = {"bimtek_pendamping": "bimtek", "bim": "bimtek", "ls": "life_skill", "kwu_kuliner": "entrepreneurship"}
 
 
 def test_store_round_trip(tmp_path):
     path = tmp_path / "petarawan.sqlite"
     with TrackStore(path) as s:
         i1 = s.add_activity("1971011008", "bimtek", "2026-04-28", programme="bimtek_pendamping", facilitators=6,
-                            spend=9_000_000, known_codes=KNOWN)
+                            spend=9_000_000, known_codes=KNOWN, programmes=CATALOGUE)
         i2 = s.add_activity("19.71.01.1008", "life_skill", date(2026, 5, 12), programme="ls", exposed=7, not_exposed=11,
-                            spend=20_000_000.5)
+                            spend=20_000_000.5, programmes=CATALOGUE)
     with TrackStore(path, read_only=True) as s:     # reopened from disk
         acts = s.activities()
     assert list(acts["id"]) == [i1, i2]
@@ -55,9 +56,12 @@ def test_plan_vs_actual_and_recovery_by_hand(tmp_path):
              "start": "2026-05-11", "end": "2026-05-22"},
             {"area": "19.71.01.1004", "activity": "life_skill", "programme": "ls", "classes": 1, "participants": 20, "cost": 2e7,
              "start": None, "end": None}]), label="run 1")
-        s.add_activity("19.71.01.1008", "bimtek", "2026-04-29", programme="bim", facilitators=4, spend=6e6)
-        s.add_activity("19.71.01.1008", "life_skill", "2026-05-12", programme="ls", exposed=9, not_exposed=12, spend=2.1e7)
-        s.add_activity("19.71.01.1008", "life_skill", "2026-05-20", programme="ls", exposed=6, not_exposed=10, spend=1.9e7)
+        s.add_activity("19.71.01.1008", "bimtek", "2026-04-29", programme="bim", facilitators=4, spend=6e6,
+                       programmes=CATALOGUE)
+        s.add_activity("19.71.01.1008", "life_skill", "2026-05-12", programme="ls", exposed=9, not_exposed=12, spend=2.1e7,
+                       programmes=CATALOGUE)
+        s.add_activity("19.71.01.1008", "life_skill", "2026-05-20", programme="ls", exposed=6, not_exposed=10, spend=1.9e7,
+                       programmes=CATALOGUE)
         s.add_snapshot(2025, pd.DataFrame({"code": ["19.71.01.1008", "19.71.01.1004"], "score": [80.0, 40.0],
                                            "class": ["Bahaya", "Siaga"]}))
         s.add_snapshot(2026, pd.DataFrame({"code": ["1971011008", "19.71.01.1004"], "score": [62.5, 44.0],
@@ -116,9 +120,98 @@ def test_cli_track_and_report_round_trip(tmp_path):
     # a new run shows plan vs actual and recovery (2024 snapshot vs this run, data year 2025)
     res = run(study, tmp_path / "out2")
     sheets = pd.read_excel(tmp_path / "out2" / "petarawan.xlsx", sheet_name=None)
-    monev = sheets["Monev"].set_index(["area", "activity", "programme"])
-    assert monev.loc[("19.71.01.1008", "life_skill", "life_skill_pemulihan"), "actual_participants"] == 8
+    monev = sheets["Monev"].set_index(["Kode", "Kegiatan", "Program"])
+    # 8 exposed participants recorded: a count ≥ 5, shown as is
+    assert monev.loc[("19.71.01.1008", "Pelatihan life skill", "Pelatihan life skill — keluarga terdampak"),
+                     "Peserta terealisasi"] == 8
     assert len(sheets["Keterpulihan"]) == 42
     html = (tmp_path / "out2" / "report.html").read_text(encoding="utf-8")
     assert "Rencana vs realisasi" in html and "Keterpulihan" in html
     assert res.stages["plan"].manifest["status"] == "optimal"
+
+
+# ---- defects found by a fresh user (issue 5 follow-up) -----------------------------------------
+
+def test_free_text_never_reaches_the_store(tmp_path):
+    with TrackStore(tmp_path / "s.sqlite") as s:
+        cases = [
+            (dict(programme="Budi Santoso 081234567890"), "unknown_programme"),   # not a catalogue code
+            (dict(activity="life_skill", programme="kwu_kuliner"), "programme_kind"),  # entrepreneurship, not life_skill
+            (dict(activity="pemetaan", programme="ls"), "programme_not_allowed"),
+            (dict(programmes=None, programme="ls"), "unknown_programme"),         # no catalogue: nothing accepted
+            (dict(when="1999-12-31"), "implausible_date"),
+            (dict(when=date(date.today().year + 2, 1, 1)), "implausible_date"),  # more than a year ahead
+        ]
+        for kw, code in cases:
+            args = dict(area="1971011008", activity="bimtek", when="2026-05-04", programme="bim", known_codes=KNOWN,
+                        programmes=CATALOGUE)
+            args.update(kw)
+            with pytest.raises(InputError) as e:
+                s.add_activity(args.pop("area"), args.pop("activity"), args.pop("when"), **args)
+            assert [f.code for f in e.value.findings] == [code], kw
+            assert all(f.message_en and f.expected_en for f in e.value.findings)
+        assert s.activities().empty
+        s.add_activity("1971011008", "bimtek", "2000-01-01", programme="bim", programmes=CATALOGUE)  # the first day allowed
+        assert list(s.activities()["area"]) == ["19.71.01.1008"]
+
+
+def test_snapshot_refuses_other_areas_and_implausible_years(tmp_path):
+    scores = pd.DataFrame({"code": ["19.71.01.1008", "19.71.01.1004"], "score": [50.0, 40.0], "class": ["Siaga", "Aman"]})
+    with TrackStore(tmp_path / "s.sqlite") as s:
+        with pytest.raises(InputError) as e:
+            s.add_snapshot(1999, scores, known_codes=KNOWN)
+        assert [f.code for f in e.value.findings] == ["implausible_year"]
+        other = pd.DataFrame({"code": ["39001", "39003"], "score": [1.0, 2.0], "class": ["Aman", "Aman"]})
+        with pytest.raises(InputError) as e:
+            s.add_snapshot(2024, other, known_codes=KNOWN)
+        assert [f.code for f in e.value.findings] == ["snapshot_other_areas"]
+        # 2 unknown codes, both study areas missing
+        assert "2 unknown codes, 2 study areas missing" in e.value.findings[0].text("en")
+        assert s.snapshots().empty
+        assert s.add_snapshot(2024, scores, known_codes=KNOWN) == 2
+
+
+def test_plan_vs_actual_compares_the_area_cost_as_one_line(tmp_path):
+    planned = pd.DataFrame([
+        {"area": "A", "activity": "pemetaan", "programme": None, "classes": 0, "participants": 0, "cost": 10e6},
+        {"area": "A", "activity": "rapat_kerja", "programme": None, "classes": 0, "participants": 0, "cost": 0.0},
+        {"area": "A", "activity": "monev", "programme": None, "classes": 0, "participants": 0, "cost": 0.0},
+        {"area": "A", "activity": "bimtek", "programme": "bim", "classes": 1, "participants": None, "cost": 9e6}])
+    acts = pd.DataFrame([
+        {"id": 1, "area": "A", "activity": "pemetaan", "programme": None, "exposed": 0, "not_exposed": 0,
+         "facilitators": 0, "spend": 4e6},
+        {"id": 2, "area": "A", "activity": "rapat_kerja", "programme": None, "exposed": 0, "not_exposed": 0,
+         "facilitators": 0, "spend": 2.5e6},
+        {"id": 3, "area": "A", "activity": "bimtek", "programme": "bim", "exposed": 0, "not_exposed": 0,
+         "facilitators": 3, "spend": 8e6}])
+    pva = plan_vs_actual(planned, acts).set_index(["area", "activity"])
+    # pemetaan + rapat kerja + monev: planned 10 m (the area cost) against 4 m + 2.5 m = 6.5 m spent
+    assert list(pva.index) == [("A", "area"), ("A", "bimtek")]
+    assert (pva.at[("A", "area"), "planned_cost"], pva.at[("A", "area"), "actual_spend"]) == (10e6, 6.5e6)
+    # the bimtek plan did not publish its participants: NaN, not 0
+    assert pd.isna(pva.at[("A", "bimtek"), "planned_participants"]) and pva.at[("A", "bimtek"), "actual_participants"] == 3
+
+
+def test_cli_track_echoes_the_canonical_code_and_refuses_a_foreign_run(tmp_path):
+    from petarawan.cli import app
+
+    study = make_study(tmp_path / "study")
+    runner = CliRunner()
+    r = runner.invoke(app, ["track", "add", str(study), "--activity", "bimtek", "--date", "2026-05-04",
+                            "--area", "1971011008", "--programme", "Budi Santoso 081234567890"])
+    assert r.exit_code == 1 and "unknown programme code" in r.output
+    r = runner.invoke(app, ["track", "add", str(study), "--activity", "bimtek", "--date", "2026-05-04",
+                            "--area", "1971011008", "--programme", "bimtek_pendamping", "--facilitators", "6"])
+    assert r.exit_code == 0 and "19.71.01.1008" in r.output
+    columbus = pd.DataFrame({"code": [f"{i}" for i in range(1, 50)], "score": 1.0, "class": "Aman"})
+    fake = tmp_path / "columbus"
+    fake.mkdir()
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    gpd.GeoDataFrame(columbus, geometry=[Point(i, 0) for i in range(49)], crs=4326).to_file(fake / "petarawan.gpkg",
+                                                                                       layer="areas")
+    r = runner.invoke(app, ["track", "snapshot", str(study), str(fake), "--year", "2024"])
+    assert r.exit_code == 1 and "not this study's areas" in r.output
+    r = runner.invoke(app, ["track", "add", "--help"])
+    assert "Kode program" in r.output and "programme code" in r.output

@@ -15,9 +15,11 @@ score and class between the two latest years beside the programmes received.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import typer
 from sqlalchemy import (Column, Date, Float, Integer, MetaData, String, Table, create_engine, delete, insert,
@@ -26,6 +28,26 @@ from sqlalchemy import (Column, Date, Float, Integer, MetaData, String, Table, c
 from .codes import normalise_code
 from .errors import Finding, InputError, PetarawanError
 from .plan.config import ACTIVITIES
+
+PROGRAMME_ACTIVITIES = ("bimtek", "life_skill", "entrepreneurship")
+"""Activities that belong to a programme of the catalogue (its ``kind``); the others
+(pemetaan, rapat kerja, monev) are paid from the area cost and have no programme."""
+AREA_ACTIVITIES = ("pemetaan", "rapat_kerja", "monev")
+CLASSES = ("Bahaya", "Waspada", "Siaga", "Aman")
+FIRST_YEAR = 2000
+"""Dates and years before this are not plausible for a BNN programme record."""
+
+
+def plausible_dates() -> tuple[date, date]:
+    """(earliest, latest) accepted activity date: 2000-01-01 to one year after today."""
+    today = date.today()
+    return date(FIRST_YEAR, 1, 1), today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) \
+        else date(today.year + 1, 2, 28)
+
+
+def plausible_years() -> tuple[int, int]:
+    """(earliest, latest) accepted snapshot year: 2000 to next year."""
+    return FIRST_YEAR, date.today().year + 1
 
 STORE_NAME = "petarawan.sqlite"
 
@@ -104,41 +126,59 @@ class TrackStore:
     # -- activities --------------------------------------------------------------------------
     def add_activity(self, area: str, activity: str, when: date | str, *, programme: str | None = None,
                      exposed: int = 0, not_exposed: int = 0, facilitators: int = 0, spend: float = 0.0,
-                     known_codes: pd.Index | None = None) -> int:
+                     known_codes: pd.Index | None = None, programmes: dict[str, str] | None = None) -> int:
         """Record one activity; returns its id.
+
+        Parameters
+        ----------
+        programme : str, optional
+            Code of a programme of ``programmes``, whose kind must be ``activity``.  Free text
+            never reaches the store: without a catalogue no programme is accepted.
+        programmes : dict, optional
+            The study's ``[[plan.programmes]]``: code → kind.
 
         Raises
         ------
         InputError
-            Unknown activity, unknown area code, bad date, negative or non-integer counts.
+            Unknown activity, unknown area code, bad or implausible date (before 2000 or more
+            than a year ahead), a programme not in the catalogue or of another kind, negative or
+            non-integer counts.
         """
         problems = []
         code = normalise_code(area)
         if code is None or (known_codes is not None and code not in known_codes):
             problems.append(Finding("error", "unknown_code", "kode wilayah tidak dikenal",
-                                    message_en="unknown area code", column="area", value=area,
+                                    message_en="unknown area code", column="area", value=str(area)[:40],
                                     expected="kode dari berkas batas wilayah kajian",
                                     expected_en="a code of the study's boundary file"))
         if activity not in ACTIVITIES:
             problems.append(Finding("error", "unknown_activity", "kegiatan tidak dikenal",
-                                    message_en="unknown activity", column="activity", value=activity,
+                                    message_en="unknown activity", column="activity", value=str(activity)[:40],
                                     expected=f"salah satu dari {list(ACTIVITIES)}",
                                     expected_en=f"one of {list(ACTIVITIES)}"))
+        lo, hi = plausible_dates()
         try:
             d = when if isinstance(when, date) else date.fromisoformat(str(when))
         except ValueError:
             problems.append(Finding("error", "bad_date", "tanggal tidak valid", message_en="invalid date",
-                                    column="date", value=when, expected="YYYY-MM-DD"))
+                                    column="date", value=when, expected="YYYY-MM-DD (tanggal kalender)",
+                                    expected_en="YYYY-MM-DD (a calendar date)"))
             d = None
+        if d is not None and not lo <= d <= hi:
+            problems.append(Finding("error", "implausible_date", "tanggal di luar rentang yang masuk akal",
+                                    message_en="date outside the plausible range", column="date", value=str(d),
+                                    expected=f"{lo} s.d. {hi}", expected_en=f"{lo} to {hi}"))
+        problems += _programme_problems(programme, activity, programmes)
         counts = {"exposed": exposed, "not_exposed": not_exposed, "facilitators": facilitators}
         for k, v in counts.items():
             if not isinstance(v, int) or isinstance(v, bool) or v < 0:
                 problems.append(Finding("error", "bad_count", "jumlah peserta harus bilangan bulat ≥ 0",
                                         message_en="participants must be an integer ≥ 0", column=k, value=v,
-                                        expected="0, 1, 2, ..."))
-        if not (isinstance(spend, (int, float)) and spend >= 0):
+                                        expected="0, 1, 2, ...", expected_en="0, 1, 2, ..."))
+        if not (isinstance(spend, (int, float)) and not isinstance(spend, bool) and spend >= 0 and spend == spend
+                and spend != float("inf")):
             problems.append(Finding("error", "bad_spend", "biaya harus ≥ 0", message_en="spend must be ≥ 0",
-                                    column="spend", value=spend))
+                                    column="spend", value=spend, expected="rupiah ≥ 0", expected_en="rupiah ≥ 0"))
         if problems:
             raise InputError(problems)
         with self.engine.begin() as con:
@@ -153,15 +193,38 @@ class TrackStore:
                                 columns=[c.name for c in activity_t.columns])
 
     # -- adopted plan ------------------------------------------------------------------------
-    def adopt_plan(self, rows: pd.DataFrame, label: str) -> int:
+    def adopt_plan(self, rows: pd.DataFrame, label: str, *, known_codes: pd.Index | None = None,
+                   programmes: dict[str, str] | None = None) -> int:
         """Replace the adopted plan by ``rows`` (columns ``area, activity, programme, classes,
-        participants, cost, start, end``).  Returns the number of rows stored."""
-        recs = []
-        for r in rows.to_dict("records"):
-            recs.append({"label": label, "area": normalise_code(r["area"]), "activity": r["activity"],
-                         "programme": r.get("programme") or None, "classes": int(r.get("classes") or 0),
-                         "participants": int(r.get("participants") or 0), "cost": float(r.get("cost") or 0.0),
+        participants, cost, start, end``).  Returns the number of rows stored.
+
+        Raises
+        ------
+        InputError
+            A row whose area is not a study area, whose activity is unknown, or whose programme is
+            not in ``programmes`` (checked when given) — nothing is stored then.
+        """
+        recs, problems = [], []
+        for i, r in enumerate(rows.to_dict("records"), start=1):
+            code = normalise_code(r.get("area"))
+            if code is None or (known_codes is not None and code not in known_codes):
+                problems.append(Finding("error", "unknown_code", "kode wilayah rencana tidak dikenal",
+                                        message_en="unknown area code in the plan", row=i, column="area",
+                                        value=str(r.get("area"))[:40], expected="kode dari berkas batas wilayah kajian",
+                                        expected_en="a code of the study's boundary file"))
+            if r.get("activity") not in ACTIVITIES:
+                problems.append(Finding("error", "unknown_activity", "kegiatan tidak dikenal", message_en="unknown activity",
+                                        row=i, column="activity", value=str(r.get("activity"))[:40],
+                                        expected=f"salah satu dari {list(ACTIVITIES)}", expected_en=f"one of {list(ACTIVITIES)}"))
+            elif programmes is not None:
+                problems += [replace(f, row=i) for f in _programme_problems(_text_or_none(r.get("programme")),
+                                                                            r["activity"], programmes)]
+            recs.append({"label": label, "area": code, "activity": r.get("activity"),
+                         "programme": _text_or_none(r.get("programme")), "classes": int(r.get("classes") or 0),
+                         "participants": _int_or_zero(r.get("participants")), "cost": float(r.get("cost") or 0.0),
                          "start": _to_date(r.get("start")), "end": _to_date(r.get("end"))})
+        if problems:
+            raise InputError(problems)
         with self.engine.begin() as con:
             con.execute(delete(planned_t))
             if recs:
@@ -174,10 +237,43 @@ class TrackStore:
                                 columns=[c.name for c in planned_t.columns])
 
     # -- snapshots ---------------------------------------------------------------------------
-    def add_snapshot(self, year: int, scores: pd.DataFrame) -> int:
+    def add_snapshot(self, year: int, scores: pd.DataFrame, *, known_codes: pd.Index | None = None) -> int:
         """Store (replace) one year's ``score`` and ``class`` per area (``scores`` indexed by code
-        or with a ``code`` column)."""
+        or with a ``code`` column).
+
+        Raises
+        ------
+        InputError
+            Year outside 2000..next year; with ``known_codes``, areas that are not the study's
+            areas (codes unknown to the study, or study areas missing); a class that is not a BNN
+            class.
+        """
         df = scores.reset_index() if "code" not in scores.columns else scores
+        problems = []
+        y0, y1 = plausible_years()
+        if not (isinstance(year, int) and y0 <= year <= y1):
+            problems.append(Finding("error", "implausible_year", "tahun di luar rentang yang masuk akal",
+                                    message_en="year outside the plausible range", column="year", value=year,
+                                    expected=f"{y0}..{y1}", expected_en=f"{y0}..{y1}"))
+        codes = pd.Index([normalise_code(c) for c in df["code"]])
+        if known_codes is not None:
+            unknown = sorted({str(c) for c in codes if c not in known_codes})
+            missing = sorted(set(known_codes) - set(codes))
+            if unknown or missing:
+                problems.append(Finding(
+                    "error", "snapshot_other_areas", "wilayah hasil run bukan wilayah studi ini "
+                    f"({len(unknown)} kode tidak dikenal, {len(missing)} wilayah studi tidak ada)",
+                    message_en=f"the run's areas are not this study's areas ({len(unknown)} unknown codes, "
+                               f"{len(missing)} study areas missing)", column="code", value=(unknown or missing)[:5],
+                    expected=f"hasil run studi ini ({len(known_codes)} wilayah)",
+                    expected_en=f"a run of this study ({len(known_codes)} areas)"))
+        bad_cls = sorted({str(c) for c in df["class"] if not pd.isna(c) and c not in CLASSES}) if "class" in df else []
+        if bad_cls:
+            problems.append(Finding("error", "unknown_class", "kelas tidak dikenal", message_en="unknown class",
+                                    column="class", value=bad_cls[:5], expected=f"salah satu dari {list(CLASSES)}",
+                                    expected_en=f"one of {list(CLASSES)}"))
+        if problems:
+            raise InputError(problems)
         recs = [{"year": int(year), "area": normalise_code(r["code"]),
                  "score": None if pd.isna(r.get("score")) else float(r["score"]),
                  "class": None if pd.isna(r.get("class")) else str(r["class"])} for r in df.to_dict("records")]
@@ -193,6 +289,44 @@ class TrackStore:
                                 columns=[c.name for c in snapshot_t.columns])
 
 
+def _text_or_none(v: object) -> str | None:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA or str(v) == "":
+        return None
+    return str(v)
+
+
+def _int_or_zero(v: object) -> int:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return 0
+    return int(v)
+
+
+def _programme_problems(programme: str | None, activity: str, programmes: dict[str, str] | None) -> list[Finding]:
+    """Findings when ``programme`` is not a catalogue code of the kind ``activity``."""
+    if not programme:
+        return []
+    short = str(programme)[:40]
+    if activity in AREA_ACTIVITIES:
+        return [Finding("error", "programme_not_allowed", f"kegiatan {activity} tidak memiliki program",
+                        message_en=f"activity {activity} has no programme", column="programme", value=short,
+                        expected="tanpa --programme", expected_en="no --programme")]
+    if programmes is None:
+        return [Finding("error", "unknown_programme", "program tidak dapat diperiksa: studi tanpa [[plan.programmes]]",
+                        message_en="programme cannot be checked: the study has no [[plan.programmes]]",
+                        column="programme", value=short, expected="kode program dari [[plan.programmes]] petarawan.toml",
+                        expected_en="a programme code of petarawan.toml's [[plan.programmes]]")]
+    if programme not in programmes:
+        return [Finding("error", "unknown_programme", "kode program tidak dikenal", message_en="unknown programme code",
+                        column="programme", value=short, expected=f"salah satu dari {sorted(programmes)}",
+                        expected_en=f"one of {sorted(programmes)}")]
+    if activity in PROGRAMME_ACTIVITIES and programmes[programme] != activity:
+        ok = sorted(c for c, k in programmes.items() if k == activity)
+        return [Finding("error", "programme_kind", f"program '{programme}' berjenis {programmes[programme]}, bukan {activity}",
+                        message_en=f"programme '{programme}' is of kind {programmes[programme]}, not {activity}",
+                        column="programme", value=short, expected=f"salah satu dari {ok}", expected_en=f"one of {ok}")]
+    return []
+
+
 def _to_date(v: object) -> date | None:
     if v is None or (isinstance(v, float) and pd.isna(v)) or v == "":
         return None
@@ -204,24 +338,39 @@ def _to_date(v: object) -> date | None:
 def plan_vs_actual(planned: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
     """Planned against recorded participants and money per area and activity/programme.
 
+    Pemetaan, rapat kerja and monev are paid together from the plan's ``area_cost``; they are
+    compared as one line, activity ``"area"``, so the planned area cost faces the sum of what
+    the three cost.
+
     Returns
     -------
     DataFrame
         Columns ``area, activity, programme, planned_participants, actual_participants,
         planned_cost, actual_spend, done`` (True when at least one activity was recorded).
+        ``planned_participants`` is NaN where the plan did not publish the number.
     """
     key = ["area", "activity", "programme"]
-    p = planned.assign(programme=planned["programme"].fillna("")).groupby(key, as_index=False).agg(
-        planned_participants=("participants", "sum"), planned_cost=("cost", "sum"))
+
+    def area_line(df: pd.DataFrame) -> pd.DataFrame:
+        return df.assign(activity=df["activity"].where(~df["activity"].isin(AREA_ACTIVITIES), "area"),
+                         programme=df["programme"].fillna(""))
+
+    planned, activities = area_line(planned), area_line(activities)
+    p = planned.groupby(key, as_index=False).agg(
+        planned_participants=("participants", lambda x: x.sum(min_count=1) if x.notna().all() else np.nan),
+        planned_cost=("cost", "sum"))
     a = activities.assign(programme=activities["programme"].fillna(""),
                           participants=activities["exposed"] + activities["not_exposed"] + activities["facilitators"])
     a = a.groupby(key, as_index=False).agg(actual_participants=("participants", "sum"), actual_spend=("spend", "sum"),
                                            n=("id", "size"))
     out = p.merge(a, on=key, how="outer")
     out["done"] = out["n"].fillna(0) > 0
-    for c in ("planned_participants", "actual_participants", "planned_cost", "actual_spend"):
+    in_plan = out["planned_cost"].notna()
+    for c in ("actual_participants", "planned_cost", "actual_spend"):
         out[c] = out[c].fillna(0)
-    order = {k: i for i, k in enumerate(ACTIVITIES)}
+    out["planned_participants"] = out["planned_participants"].where(~in_plan | out["planned_participants"].notna(), np.nan)
+    out.loc[~in_plan, "planned_participants"] = 0
+    order = {"area": 0, **{k: i + 1 for i, k in enumerate(ACTIVITIES)}}
     out["_o"] = out["activity"].map(order)
     return out.sort_values(["area", "_o", "programme"]).drop(columns=["_o", "n"]).reset_index(drop=True)
 
@@ -283,55 +432,72 @@ def recovery(snapshots: pd.DataFrame, activities: pd.DataFrame, current: pd.Data
 # ------------------------------------------------------------------------------------------------
 # CLI: petarawan track ...
 
-track_app = typer.Typer(help="Monev: catat kegiatan, adopsi rencana, simpan skor tahunan / record activities, adopt a plan, "
-                             "store yearly scores (counts only, no names).", no_args_is_help=True)
+track_app = typer.Typer(help="Monev: catat kegiatan, adopsi rencana, simpan skor tahunan (hanya jumlah, tanpa nama) / "
+                             "record activities, adopt a plan, store yearly scores (counts only, no names).",
+                        no_args_is_help=True)
 
 
 def _fail(err: PetarawanError) -> None:
-    typer.echo(str(err), err=True)
+    if isinstance(err, InputError):
+        for f in err.findings:
+            typer.echo(f"  • {f.render()}", err=True)
+    else:
+        typer.echo(str(err), err=True)
     raise typer.Exit(1)
 
 
-def _known_codes(study_dir: Path) -> pd.Index | None:
-    try:
-        from .config import load_config
-        from .io.readers import read_boundaries, resolve
+def _study(study_dir: Path) -> tuple[pd.Index, dict[str, str] | None]:
+    """The study's area codes and programme catalogue (code → kind; None without [plan]).
 
-        cfg = load_config(study_dir)
-        g = read_boundaries(resolve(study_dir, cfg.areas.file, "boundary"), layer=cfg.areas.layer)
-        return pd.Index([normalise_code(c) for c in g[cfg.areas.code_column]])
-    except PetarawanError:
-        return None
+    Raises
+    ------
+    PetarawanError
+        Configuration or boundary file unusable: nothing is recorded without them.
+    """
+    from .config import load_config
+    from .io.readers import read_boundaries, resolve
+
+    cfg = load_config(study_dir)
+    g = read_boundaries(resolve(study_dir, cfg.areas.file, "boundary"), layer=cfg.areas.layer)
+    codes = pd.Index([c for c in (normalise_code(v) for v in g[cfg.areas.code_column]) if c is not None])
+    plan = getattr(cfg, "plan", None)
+    return codes, ({p.code: p.kind for p in plan.programmes} if plan is not None else None)
 
 
 @track_app.command("add")
 def add_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-            activity: str = typer.Option(..., help=f"One of {', '.join(ACTIVITIES)}"),
-            date_: str = typer.Option(..., "--date", help="YYYY-MM-DD"),
+            activity: str = typer.Option(..., help="Kegiatan / activity: " + " | ".join(ACTIVITIES)),
+            date_: str = typer.Option(..., "--date", help="Tanggal kegiatan / date of the activity: YYYY-MM-DD"),
             area: str = typer.Option(..., help="Kode wilayah / area code, e.g. 19.71.01.1008"),
-            programme: str = typer.Option("", help="Programme code from [plan] (optional)"),
-            exposed: int = typer.Option(0, help="Participants already exposed (count)"),
-            not_exposed: int = typer.Option(0, help="Participants not yet exposed (count)"),
-            facilitators: int = typer.Option(0, help="Facilitators (count)"),
-            spend: float = typer.Option(0.0, help="Spend (rupiah)")) -> None:
-    """Record one activity (counts only, no names).
+            programme: str = typer.Option("", help="Kode program dari plan.programmes di petarawan.toml studi, sesuai "
+                                                   "jenis kegiatan (kosong untuk pemetaan, rapat_kerja, monev) / programme "
+                                                   "code from plan.programmes in the study's petarawan.toml, of the "
+                                                   "activity's kind (empty for pemetaan, rapat_kerja, monev)"),
+            exposed: int = typer.Option(0, help="Jumlah peserta yang sudah terpapar / participants already exposed (count)"),
+            not_exposed: int = typer.Option(0, help="Jumlah peserta belum terpapar / participants not yet exposed (count)"),
+            facilitators: int = typer.Option(0, help="Jumlah pendamping / facilitators (count)"),
+            spend: float = typer.Option(0.0, help="Realisasi biaya / spend (rupiah)")) -> None:
+    """Catat satu kegiatan (hanya jumlah, tanpa nama) / record one activity (counts only, no names).
 
     Example: petarawan track add examples/pangkalpinang --activity life_skill --date 2026-05-04
     --area 19.71.01.1008 --programme life_skill_remaja --not-exposed 18 --spend 9000000
     """
     try:
+        known, programmes = _study(study_dir)
         with TrackStore(store_path(study_dir)) as s:
             i = s.add_activity(area, activity, date_, programme=programme or None, exposed=exposed,
                                not_exposed=not_exposed, facilitators=facilitators, spend=spend,
-                               known_codes=_known_codes(study_dir))
-        typer.echo(f"#{i} {activity} {area} {date_}")
+                               known_codes=known, programmes=programmes)
+            row = s.activities().set_index("id").loc[i]
+        prog = _text_or_none(row["programme"])
+        typer.echo(f"#{i} {row['activity']} {row['area']} {row['date']}" + (f" {prog}" if prog else ""))
     except PetarawanError as err:
         _fail(err)
 
 
 @track_app.command("list")
 def list_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder")) -> None:
-    """List recorded activities.
+    """Tampilkan kegiatan yang dicatat / list recorded activities.
 
     Example: petarawan track list examples/pangkalpinang
     """
@@ -361,40 +527,54 @@ def _find_plan_rows(obj: object) -> list | None:
 
 @track_app.command("adopt")
 def adopt_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-              out_dir: Path = typer.Argument(..., help="Output folder of the run whose plan is adopted")) -> None:
-    """Adopt the plan of a run (its run.json) as the plan to track against.
+              out_dir: Path = typer.Argument(..., help="Folder keluaran run yang rencananya diadopsi / output folder of "
+                                                       "the run whose plan is adopted")) -> None:
+    """Adopsi rencana sebuah run (run.json) sebagai acuan monev / adopt the plan of a run (its run.json) to track against.
 
     Example: petarawan track adopt examples/pangkalpinang out/
     """
     manifest = Path(out_dir) / "run.json"
-    if not manifest.is_file():
-        _fail(InputError(Finding("error", "file_missing", "run.json tidak ada", message_en="run.json not found",
-                                 file=str(manifest))))
-    rows = _find_plan_rows(json.loads(manifest.read_text(encoding="utf-8")))
-    if not rows:
-        _fail(InputError(Finding("error", "no_plan", "run.json tanpa rencana", message_en="run.json has no plan",
-                                 file=str(manifest), expected="run dengan bagian [plan]",
-                                 expected_en="a run with a [plan] section")))
-    with TrackStore(store_path(study_dir)) as s:
-        n = s.adopt_plan(pd.DataFrame(rows), label=str(manifest))
+    try:
+        if not manifest.is_file():
+            raise InputError(Finding("error", "file_missing", "run.json tidak ada", message_en="run.json not found",
+                                     file=str(manifest), expected="folder keluaran `petarawan run`",
+                                     expected_en="an output folder of `petarawan run`"))
+        rows = _find_plan_rows(json.loads(manifest.read_text(encoding="utf-8")))
+        if not rows:
+            raise InputError(Finding("error", "no_plan", "run.json tanpa rencana", message_en="run.json has no plan",
+                                     file=str(manifest), expected="run dengan bagian [plan]",
+                                     expected_en="a run with a [plan] section"))
+        known, programmes = _study(study_dir)
+        with TrackStore(store_path(study_dir)) as s:
+            n = s.adopt_plan(pd.DataFrame(rows), label=str(manifest), known_codes=known, programmes=programmes)
+    except PetarawanError as err:
+        _fail(err)
     typer.echo(f"{n} baris rencana diadopsi / plan rows adopted")
 
 
 @track_app.command("snapshot")
 def snapshot_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-                 out_dir: Path = typer.Argument(..., help="Output folder of a run (petarawan.gpkg)"),
-                 year: int = typer.Option(..., help="Year the run's data refer to")) -> None:
-    """Store a run's score and class per area as the given year (for keterpulihan).
+                 out_dir: Path = typer.Argument(..., help="Folder keluaran run (petarawan.gpkg) / output folder of a run "
+                                                          "(petarawan.gpkg)"),
+                 year: int = typer.Option(..., help="Tahun data run itu / year the run's data refer to")) -> None:
+    """Simpan skor dan kelas per wilayah sebuah run untuk tahun itu (keterpulihan) / store a run's score and class
+    per area as the given year (for keterpulihan).
 
     Example: petarawan track snapshot examples/pangkalpinang out/ --year 2025
     """
     gpkg = Path(out_dir) / "petarawan.gpkg"
-    if not gpkg.is_file():
-        _fail(InputError(Finding("error", "file_missing", "petarawan.gpkg tidak ada",
-                                 message_en="petarawan.gpkg not found", file=str(gpkg))))
-    import pyogrio
+    try:
+        if not gpkg.is_file():
+            raise InputError(Finding("error", "file_missing", "petarawan.gpkg tidak ada",
+                                     message_en="petarawan.gpkg not found", file=str(gpkg),
+                                     expected="folder keluaran `petarawan run`",
+                                     expected_en="an output folder of `petarawan run`"))
+        import pyogrio
 
-    df = pyogrio.read_dataframe(gpkg, layer="areas", read_geometry=False)
-    with TrackStore(store_path(study_dir)) as s:
-        n = s.add_snapshot(year, df[["code", "score", "class"]])
+        df = pyogrio.read_dataframe(gpkg, layer="areas", read_geometry=False)
+        known, _ = _study(study_dir)
+        with TrackStore(store_path(study_dir)) as s:
+            n = s.add_snapshot(year, df[["code", "score", "class"]], known_codes=known)
+    except PetarawanError as err:
+        _fail(err)
     typer.echo(f"{n} wilayah disimpan untuk tahun {year} / areas stored for {year}")

@@ -102,4 +102,89 @@ class PlanConfig(_Strict):
                 raise ValueError(f"programme '{p.code}': requires unknown programme(s) {bad}; known {codes}")
             if p.code in p.requires:
                 raise ValueError(f"programme '{p.code}' requires itself")
+        cycle = requires_cycle(self.programmes)
+        if cycle:
+            raise ValueError("plan.programmes: circular requires / prasyarat melingkar: " + " → ".join(cycle))
         return self
+
+
+def requires_cycle(programmes: list[Programme]) -> list[str] | None:
+    """A cycle of ``requires`` (``[a, b, a]``: a requires b requires a), or None.
+
+    Depth-first search with three colours (Cormen et al., *Introduction to Algorithms*, §22.3):
+    meeting a programme that is still on the current path closes a cycle.
+    """
+    req = {p.code: list(p.requires) for p in programmes}
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+    path: list[str] = []
+
+    def visit(c: str) -> list[str] | None:
+        state[c] = 1
+        path.append(c)
+        for r in req.get(c, []):
+            if state.get(r) == 1:
+                return path[path.index(r):] + [r]
+            if r in req and state.get(r) is None:
+                found = visit(r)
+                if found:
+                    return found
+        path.pop()
+        state[c] = 2
+        return None
+
+    for c in req:
+        if state.get(c) is None:
+            found = visit(c)
+            if found:
+                return found
+    return None
+
+
+def check_programme_choices(programmes: list[Programme], form, questions, file: str = "petarawan.toml") -> None:
+    """Every ``interest``, ``skills`` and ``resources`` choice of the catalogue must be a choice of
+    the form's business-interest, skills and resources question.
+
+    Parameters
+    ----------
+    form : petarawan.potential.survey.Form
+    questions : petarawan.potential.config.QuestionMap
+
+    Raises
+    ------
+    InputError
+        One finding per unknown choice: the programme, the key, the value, a close match and
+        every valid choice.
+    """
+    import difflib
+
+    from ..errors import Finding, InputError
+
+    problems = []
+    for i, p in enumerate(programmes):
+        for key, qkey, values in (("interest", "interest", [p.interest] if p.interest else []),
+                                  ("skills", "skills", p.skills), ("resources", "resources", p.resources)):
+            q = getattr(questions, qkey)
+            if not values:
+                continue
+            if not q or q not in form.questions:
+                problems.append(Finding(
+                    "error", "plan_question_missing", f"program '{p.code}': {key} memerlukan pertanyaan '{q}' di formulir",
+                    message_en=f"programme '{p.code}': {key} needs the question '{q}' in the form", file=file,
+                    column=f"plan.programmes[{i}].{key}", value=values,
+                    expected=f"potential.questions.{qkey} = pertanyaan formulir", expected_en=f"potential.questions.{qkey} = a form question"))
+                continue
+            valid = form.options(q)
+            for v in values:
+                if v in valid:
+                    continue
+                close = difflib.get_close_matches(v, valid, n=1)
+                hint_id = f" (maksud Anda '{close[0]}'?)" if close else ""
+                hint_en = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(Finding(
+                    "error", "plan_unknown_choice",
+                    f"program '{p.code}': {key} bukan pilihan pertanyaan '{q}' di formulir{hint_id}",
+                    message_en=f"programme '{p.code}': {key} is not a choice of the form's question '{q}'{hint_en}",
+                    file=file, column=f"plan.programmes[{i}].{key}", value=v,
+                    expected=f"salah satu dari {valid}", expected_en=f"one of {valid}"))
+    if problems:
+        raise InputError(problems)

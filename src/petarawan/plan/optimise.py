@@ -15,7 +15,10 @@ Variables: ``y_a ∈ {0,1}`` (area chosen), ``n_aj ∈ ℤ≥0`` (classes), ``x_
                Σ_{a∈G} y_a ≥ 1   for each kecamatan G     (optional)
                Σ_aj (c_j x_aj + f_j n_aj) + g Σ_a y_a ≤ B (budget)
 
-Pairs with ``D_aj < m_j`` cannot hold a class and are left out.  HiGHS: Huangfu & Hall (2018),
+Pairs with ``D_aj < m_j`` cannot hold a class and are left out.  A pair whose demand may not be
+published (it is bounded by a suppressed survey count, ``docs/method_potential.md`` §5) is
+budgeted per class for ``S_aj`` seats — its cost ``(f_j + c_j S_aj) n_aj`` then does not depend on
+``x_aj``, so the published cost cannot reveal the hidden number.  HiGHS: Huangfu & Hall (2018),
 *Math. Prog. Comp.* 10, 119–142; ``scipy.optimize.milp`` (SciPy ≥ 1.9).
 """
 
@@ -82,10 +85,57 @@ def _quiet_stdout():
         os.close(saved)
 
 
+def pair_costs(p: Programme, seats: int = 0) -> tuple[float, float]:
+    """(cost per participant, cost per class) of a programme; with ``seats > 0`` the class is
+    budgeted for that many seats: ``(0, f + c · seats)``."""
+    if seats > 0:
+        return 0.0, p.cost_per_class + p.cost_per_participant * seats
+    return p.cost_per_participant, p.cost_per_class
+
+
+def cheapest_area_cost(demand: np.ndarray, programmes: list[Programme], area_cost: float = 0.0,
+                       eligible: np.ndarray | None = None, seats: np.ndarray | None = None) -> np.ndarray:
+    """Cost of the cheapest plan that chooses each area: ``g`` plus the cheapest feasible class
+    (one class of ``m_j`` participants, or of ``S_aj`` budgeted seats) with the cheapest class of
+    every programme it requires, recursively.  ``inf`` where no class is feasible.
+
+    Returns
+    -------
+    ndarray, shape (A,)
+        Rupiah.
+    """
+    D = np.floor(np.nan_to_num(np.asarray(demand, dtype=float))).astype(int)
+    A, J = D.shape
+    elig = np.ones(A, bool) if eligible is None else np.asarray(eligible, bool)
+    S = np.zeros((A, J), int) if seats is None else np.asarray(seats, int)
+    code = {p.code: j for j, p in enumerate(programmes)}
+    out = np.full(A, np.inf)
+    for a in range(A):
+        if not elig[a]:
+            continue
+        memo: dict[int, float] = {}
+
+        def one(j: int, depth: int = 0) -> float:
+            if j in memo:
+                return memo[j]
+            p = programmes[j]
+            if D[a, j] < p.min_class or depth > J:
+                memo[j] = np.inf
+                return np.inf
+            cpp, cpc = pair_costs(p, int(S[a, j]))
+            c = cpc + cpp * p.min_class + sum(one(code[r], depth + 1) for r in p.requires)
+            memo[j] = c
+            return c
+
+        best = min((one(j) for j in range(J)), default=np.inf)
+        out[a] = best + area_cost if np.isfinite(best) else np.inf
+    return out
+
+
 def solve_plan(demand: np.ndarray, vulnerability: np.ndarray, programmes: list[Programme], budget: float, *,
                groups: list[str | None] | None = None, max_areas: int | None = None, per_group: bool = False,
                area_cost: float = 0.0, eligible: np.ndarray | None = None, time_limit: float = 60.0,
-               mip_rel_gap: float = 1e-6) -> PlanSolution:
+               mip_rel_gap: float = 1e-6, seats: np.ndarray | None = None) -> PlanSolution:
     """Choose areas, classes and participants that maximise vulnerability-weighted reach.
 
     Parameters
@@ -103,6 +153,9 @@ def solve_plan(demand: np.ndarray, vulnerability: np.ndarray, programmes: list[P
         K.
     eligible : ndarray of bool, shape (A,), optional
         Areas that may be chosen.
+    seats : ndarray of int, shape (A, J), optional
+        ``S_aj > 0``: budget each class of the pair for ``S_aj`` seats (cost ``f_j + c_j S_aj`` per
+        class, none per participant); 0: the usual ``c_j x_aj + f_j n_aj``.
 
     Returns
     -------
@@ -164,10 +217,12 @@ def solve_plan(demand: np.ndarray, vulnerability: np.ndarray, programmes: list[P
     if per_group and groups is not None:
         for g in sorted({groups[a] for a in areas if groups[a] is not None}):
             rows.append(({iy(a): 1 for a in areas if groups[a] == g}, 1, np.inf))
+    S = np.zeros((A, J), int) if seats is None else np.asarray(seats, int)
     budget_row = {}
     for k, (a, j) in enumerate(pairs):
-        budget_row[ix(k)] = programmes[j].cost_per_participant
-        budget_row[in_(k)] = programmes[j].cost_per_class
+        cpp, cpc = pair_costs(programmes[j], int(S[a, j]))
+        budget_row[ix(k)] = cpp
+        budget_row[in_(k)] = cpc
     for a in areas:
         budget_row[iy(a)] = area_cost
     rows.append((budget_row, -np.inf, budget))
@@ -195,8 +250,9 @@ def solve_plan(demand: np.ndarray, vulnerability: np.ndarray, programmes: list[P
     for k, (a, j) in enumerate(pairs):
         classes[a, j] = x[in_(k)]
         parts[a, j] = x[ix(k)]
-    cost = float(sum(programmes[j].cost_per_participant * parts[a, j] + programmes[j].cost_per_class * classes[a, j]
-                     for a, j in pairs) + area_cost * chosen.sum())
+    cost = float(sum(pair_costs(programmes[j], int(S[a, j]))[0] * parts[a, j]
+                     + pair_costs(programmes[j], int(S[a, j]))[1] * classes[a, j] for a, j in pairs)
+                 + area_cost * chosen.sum())
     obj = float(sum(v[a] * programmes[j].weight * parts[a, j] for a, j in pairs))
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
     status = "optimal" if res.status == 0 else "time_limit"

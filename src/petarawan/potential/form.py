@@ -14,7 +14,9 @@ facilitator; petarawan drops both (and every free-text answer) when it reads an 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Annotated, Iterable, Optional
+
+import typer
 
 ID = "Bahasa Indonesia (id)"
 EN = "English (en)"
@@ -191,13 +193,19 @@ def build_form(areas: Iterable[tuple[str, str]], path: Path, *, version: str = "
     return path
 
 
-def form_command(study_dir: Path, out: Path | None = None) -> None:
+def form_command(
+        study_dir: Annotated[Path, typer.Argument(help="Folder studi / study folder")],
+        out: Annotated[Optional[Path], typer.Option(help="Berkas .xlsx keluaran (bawaan: STUDI/potensi_masyarakat.xlsx) / "
+                                                         "output .xlsx (default: STUDY/potensi_masyarakat.xlsx)")] = None,
+        force: Annotated[bool, typer.Option("--force", help="Timpa berkas yang ada / overwrite an existing file")] = False,
+) -> None:
     """Tulis XLSForm survei potensi dengan wilayah studi / write the potential-survey XLSForm with the study's areas.
+
+    An existing file is never overwritten unless ``--force`` is given (the default output is the
+    study's own ``potensi_masyarakat.xlsx``, which may be the form a survey was collected with).
 
     Example: petarawan form examples/pangkalpinang --out potensi_masyarakat.xlsx
     """
-    import typer
-
     from ..codes import normalise_code
     from ..config import load_config
     from ..errors import PetarawanError
@@ -212,5 +220,8 @@ def form_command(study_dir: Path, out: Path | None = None) -> None:
         typer.echo(str(err), err=True)
         raise typer.Exit(1)
     out = Path(out) if out is not None else Path(study_dir) / "potensi_masyarakat.xlsx"
+    if out.exists() and not force:
+        typer.echo(f"{out} sudah ada; tidak ditimpa (pakai --force) / {out} exists; not overwritten (use --force)", err=True)
+        raise typer.Exit(1)
     build_form(areas, out)
     typer.echo(f"{out} ({len(areas)} wilayah / areas)")

@@ -33,8 +33,31 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from ..errors import Finding, InputError
 from .config import COMPONENTS, PotentialConfig
-from .survey import Form
+from .survey import Form, expected_headers
+
+
+def read_questions(cfg: PotentialConfig, form: Form) -> list[str]:
+    """The form questions the score reads (``cfg.questions`` entries that the form has)."""
+    return [q for q in cfg.questions.model_dump().values() if q and q in form.questions]
+
+
+def _check_columns(responses: pd.DataFrame, form: Form, cfg: PotentialConfig) -> None:
+    missing = []
+    for q in read_questions(cfg, form):
+        if form.questions[q].type.startswith("select_multiple"):
+            ok = all(f"{q}/{o}" in responses.columns for o in form.options(q))
+        else:
+            ok = q in responses.columns
+        if not ok:
+            missing.append(Finding("error", "survey_question_missing", "pertanyaan formulir tidak ada di data survei",
+                                   message_en="form question missing from the survey data", column=q,
+                                   value=sorted(map(str, responses.columns)),
+                                   expected=f"kolom {expected_headers(form, q)}",
+                                   expected_en=f"a column {expected_headers(form, q)}"))
+    if missing:
+        raise InputError(missing)
 
 
 def wilson_interval(k: np.ndarray | float, n: np.ndarray | float, confidence: float = 0.90) -> tuple[np.ndarray, np.ndarray]:
@@ -156,7 +179,13 @@ def score_potential(responses: pd.DataFrame, form: Form, codes: pd.Index, cfg: P
     Returns
     -------
     PotentialResult
+
+    Raises
+    ------
+    InputError
+        A question of ``cfg.questions`` that the form has is missing from ``responses``.
     """
+    _check_columns(responses, form, cfg)
     qm = cfg.questions
     table = pd.DataFrame(index=pd.Index(codes, name="code"))
     table["n"] = responses.groupby("code").size().reindex(codes, fill_value=0).astype(int)

@@ -15,24 +15,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import Finding
+from ..errors import Finding, InputError
 from ..i18n import register, t
 from ..io.readers import resolve, sha256
 from ..privacy import suppress_count
 from ..report.mapkit import subtitle_with_date
 from ..stages import ReportSection, StageResult, StudyContext
 from .figures import choropleth_png
-from .scoring import PotentialResult, publish, score_potential
+from .scoring import PotentialResult, publish, read_questions, score_potential
 from .survey import read_form, read_survey
 
 register({
     "pot.title": {"id": "Potensi masyarakat", "en": "Community potential"},
     "pot.map_title": {"id": "Skor potensi masyarakat (0–100)", "en": "Community-potential score (0–100)"},
     "pot.summary": {
-        "id": "{read} kiriman survei dibaca; {kept} dipakai ({consent} tanpa persetujuan, {unknown} kode wilayah tidak dikenal "
+        "id": "{read} kiriman survei dibaca; {kept} dipakai ({consent}, {unknown} kode wilayah tidak dikenal "
               "atau kosong, {dup} kiriman ganda dibuang; {choice} jawaban dengan pilihan tidak dikenal dianggap kosong). "
               "{areas} dari {total} wilayah memiliki minimal {minn} responden.",
-        "en": "{read} survey submissions read; {kept} used ({consent} without consent, {unknown} with unknown or empty area "
+        "en": "{read} survey submissions read; {kept} used ({consent}, {unknown} with unknown or empty area "
               "code, {dup} duplicates dropped; {choice} answers with unknown choices treated as missing). "
               "{areas} of {total} areas have at least {minn} respondents.",
     },
@@ -52,6 +52,26 @@ register({
               "access, willingness to serve as facilitator and interest in training (components: {comps}). {conf} % Wilson "
               "intervals. {imputed}",
     },
+    "pot.no_consent_q": {"id": "formulir tanpa pertanyaan persetujuan", "en": "the form asks no consent"},
+    "pot.consent_n": {"id": "{n} tanpa persetujuan", "en": "{n} without consent"},
+    "pot.sheet": {"id": "Potensi", "en": "Potential"},
+    "pot.no_responses": {
+        "id": "survei tidak menghasilkan satu pun jawaban yang dapat dipakai ({read} dibaca: {consent}, {unknown} kode "
+              "wilayah tidak dikenal atau kosong, {dup} kiriman ganda); skor potensi dan rencana tidak dapat dihitung",
+        "en": "the survey yields no usable response ({read} read: {consent}, {unknown} with unknown or empty area code, "
+              "{dup} duplicates); the potential score and the plan cannot be computed"},
+    "pot.no_responses_exp": {
+        "id": "ekspor dengan jawaban (bukan hanya baris judul) yang kode wilayahnya ada di berkas batas wilayah; atau "
+              "hapus bagian [potential] sampai survei selesai",
+        "en": "an export with responses (not just the header line) whose area codes are in the boundary file; or remove "
+              "the [potential] section until the survey is done"},
+    "pot.no_scored": {
+        "id": "tidak ada wilayah dengan minimal {minn} responden; skor potensi tidak dapat dihitung ({kept} jawaban "
+              "dipakai di {areas} wilayah)",
+        "en": "no area has at least {minn} respondents; the potential score cannot be computed ({kept} responses used "
+              "in {areas} areas)"},
+    "pot.no_scored_exp": {"id": "lebih banyak responden per wilayah, atau potential.min_respondents lebih kecil",
+                          "en": "more respondents per area, or a smaller potential.min_respondents"},
     "pot.imputed": {"id": "Wilayah tanpa skor (responden kurang dari {minn}) diberi median: {names}.",
                     "en": "Areas without a score (fewer than {minn} respondents) were given the median: {names}."},
     "pot.col.code": {"id": "Kode", "en": "Code"},
@@ -135,17 +155,41 @@ def run_potential(ctx: StudyContext) -> StageResult:
         ctx.input_hashes[name] = sha256(p)
         paths.append(p)
     data = read_survey(paths, form, area_question=cfg.area_question, known_codes=ctx.areas.index,
-                       consent_question=cfg.consent_question or None, consent_yes=cfg.yes, labels=list(cfg.survey))
+                       consent_question=cfg.consent_question or None, consent_yes=cfg.yes, labels=list(cfg.survey),
+                       required=read_questions(cfg, form))
+    plan = getattr(ctx.config, "plan", None)
+    if plan is not None:  # programme choices must exist in this form (checked here so `validate` sees it)
+        from ..plan.config import check_programme_choices
+
+        check_programme_choices(plan.programmes, form, cfg.questions)
+    counts = dict(data.counts)
+    if counts.get("kept", 0) == 0:
+        m_id, m_en = _both("pot.no_responses", read=counts.get("read", 0), unknown=counts.get("unknown_area", 0),
+                           dup=counts.get("duplicate", 0), consent="{consent}")
+        raise InputError(Finding("error", "survey_no_usable_responses",
+                                 m_id.replace("{consent}", _consent_text(counts, "id")),
+                                 message_en=m_en.replace("{consent}", _consent_text(counts, "en")),
+                                 file=", ".join(cfg.survey), value=counts.get("read", 0),
+                                 expected=t("pot.no_responses_exp", "id"), expected_en=t("pot.no_responses_exp", "en")))
     res = score_potential(data.responses, form, ctx.areas.index, cfg)
+    n_ok = int((res.table["n"] >= cfg.min_respondents).sum())
+    if not np.isfinite(res.table["score"].to_numpy(dtype=float)).any():
+        kw = dict(minn=cfg.min_respondents, kept=counts["kept"], areas=int((res.table["n"] > 0).sum()))
+        raise InputError(Finding("error", "survey_no_area_scored", t("pot.no_scored", "id", **kw),
+                                 message_en=t("pot.no_scored", "en", **kw), file=", ".join(cfg.survey),
+                                 column="potential.min_respondents", value=cfg.min_respondents,
+                                 expected=t("pot.no_scored_exp", "id"), expected_en=t("pot.no_scored_exp", "en")))
     pub, mask = publish(res, cfg)
     findings = list(data.findings)
     for c in data.dropped_columns:
-        findings.append(Finding("info", "survey_identifier_dropped", t("pot.dropped_cols", lang), file=", ".join(cfg.survey), column=c))
+        findings.append(Finding("info", "survey_identifier_dropped", t("pot.dropped_cols", "id"),
+                                message_en=t("pot.dropped_cols", "en"), file=", ".join(cfg.survey), column=c))
     imputed = res.table.index[res.table["score_imputed"]]
     for code in imputed:
-        findings.append(Finding("warning", "potential_imputed", t("pot.imputed_finding", lang), file=", ".join(cfg.survey),
-                                column=cfg.area_question, value=code, expected=f">= {cfg.min_respondents} responden",
-                                expected_en=f">= {cfg.min_respondents} respondents"))
+        findings.append(Finding("warning", "potential_imputed", t("pot.imputed_finding", "id"),
+                                message_en=t("pot.imputed_finding", "en"), file=", ".join(cfg.survey),
+                                column=cfg.area_question, value=code, expected=f"≥ {cfg.min_respondents} responden",
+                                expected_en=f"≥ {cfg.min_respondents} respondents"))
 
     areas = ctx.areas
     layer = areas[[c for c in ("name", "group", "geometry") if c in areas.columns]].join(pub)
@@ -157,8 +201,6 @@ def run_potential(ctx: StudyContext) -> StageResult:
 
     indicators = pd.DataFrame({cfg.indicator: res.table["score"]}, index=res.table.index)
     choice_warnings = sum(1 for f in data.findings if f.code == "survey_unknown_choice")
-    counts = dict(data.counts)
-    n_ok = int((res.table["n"] >= cfg.min_respondents).sum())
     study = ctx.config.study
     figures = {"potensi.png": choropleth_png(areas, res.table["score"].where(~mask["potensi"]), t("pot.map_title", lang),
                                              subtitle_with_date(study.name, study.data_date, lang), lang=lang, cmap="YlGn",
@@ -179,9 +221,23 @@ def run_potential(ctx: StudyContext) -> StageResult:
             "suppression": f"counts 1..{cfg.suppress_below - 1} and the shares built on them suppressed",
         },
     }
-    return StageResult(name="potential", layers={"potential": layer}, sheets={"Potensi": sheet}, manifest=manifest,
+    # published per-area column: the score, hidden (NaN) where the area has 1..t-1 respondents
+    area_cols = pd.DataFrame({cfg.indicator: pub["potensi"]}, index=res.table.index)
+    return StageResult(name="potential", area_columns=area_cols,
+                       public_columns={cfg.indicator: _both("pot.col.potensi")},
+                       layers={"potential": layer}, sheets={t("pot.sheet", lang): sheet}, manifest=manifest,
                        findings=findings, figures=figures, sections=[section], indicators=indicators,
                        payload={"result": res, "form": form, "config": cfg, "published": pub, "mask": mask})
+
+
+def _consent_text(counts: dict, lang: str) -> str:
+    if "no_consent" not in counts:
+        return t("pot.no_consent_q", lang)
+    return t("pot.consent_n", lang, n=counts["no_consent"])
+
+
+def _both(key: str, **kw) -> tuple[str, str]:
+    return t(key, "id", **kw), t(key, "en", **kw)
 
 
 def _fmt_share(v: float, lo: float | None = None, hi: float | None = None) -> str:
@@ -197,7 +253,7 @@ def _section_html(ctx, cfg, res: PotentialResult, pub, mask, form, data, counts,
     lang = ctx.lang
     e = html.escape
     th = cfg.suppress_below
-    parts = [f"<p>{e(t('pot.summary', lang, read=counts.get('read', 0), kept=counts.get('kept', 0), consent=counts.get('no_consent', 0), unknown=counts.get('unknown_area', 0), dup=counts.get('duplicate', 0), choice=choice_warnings, areas=n_ok, total=len(ctx.areas), minn=cfg.min_respondents))}</p>"]
+    parts = [f"<p>{e(t('pot.summary', lang, read=counts.get('read', 0), kept=counts.get('kept', 0), consent=_consent_text(counts, lang), unknown=counts.get('unknown_area', 0), dup=counts.get('duplicate', 0), choice=choice_warnings, areas=n_ok, total=len(ctx.areas), minn=cfg.min_respondents))}</p>"]
     cols = ", ".join(e(c) for c in data.dropped_columns) or "–"
     parts.append(f"<p>{t('pot.privacy', lang, cols=cols, tm1=th - 1, t=th, cells=int(pub['suppressed'].sum()))}</p>")
     names = ", ".join(e(str(ctx.areas.at[c, 'name'])) for c in imputed)

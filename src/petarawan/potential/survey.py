@@ -20,7 +20,11 @@ telepon, alamat, gps, ...) are dropped even when the form declares them as a sel
 
 Problems are :class:`~petarawan.errors.Finding` warnings naming file, row, column and value:
 unknown choice values (the answer is treated as missing), responses for unknown or empty area
-codes (the response is dropped), duplicate submissions (same instance ID; the first is kept).
+codes (the response is dropped), duplicate submissions (same instance ID, named by the export's
+own column, e.g. ``_uuid``; the first is kept).  Errors: a question the analysis reads (or the
+consent question) without a column in the export — e.g. groups renamed after the form was
+deployed — lists the column names expected and those found; a CSV that cannot be parsed names the
+separator detected (``;``, ``,`` or tab, from the header line).
 """
 
 from __future__ import annotations
@@ -256,10 +260,39 @@ class SurveyData:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _read_csv_text(text: str) -> pd.DataFrame:
+SEPARATORS = (";", ",", "\t")
+"""Field separators of survey exports: Kobo ``;`` (or ``,``), ODK Central ``,``, a spreadsheet saved as
+tab-separated text."""
+
+
+def detect_separator(header: str) -> str:
+    """The separator of a CSV export, from its header line: the most frequent of ``;``, ``,`` and tab
+    outside quotes (ties: ``;`` then ``,``; no separator at all: ``,``)."""
+    bare = re.sub(r'"[^"]*"', "", header)
+    counts = {s: bare.count(s) for s in SEPARATORS}
+    best = max(SEPARATORS, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv_text(text: str, label: str = "") -> pd.DataFrame:
     first = text.splitlines()[0] if text else ""
-    sep = ";" if first.count(";") > first.count(",") else ","
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    sep = detect_separator(first)
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # a line longer than the header must not shift or lose data
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
+        names = {";": "';'", ",": "','", "\t": "tab"}
+        raise InputError(Finding("error", "survey_csv_parse",
+                                 f"ekspor survei tidak dapat diurai dengan pemisah {names[sep]}: {err}",
+                                 message_en=f"survey export cannot be parsed with separator {names[sep]}: {err}",
+                                 file=label or None,
+                                 expected="CSV dengan satu pemisah ';', ',' atau tab di setiap baris (sama dengan baris "
+                                          "judul); teks yang memuat pemisah harus diapit tanda kutip",
+                                 expected_en="a CSV with one separator ';', ',' or tab on every line (as in the header "
+                                             "line); text containing the separator must be quoted")) from None
 
 
 def _decode(raw: bytes) -> str:
@@ -278,8 +311,8 @@ def read_export_tables(paths: list[Path], labels: list[str] | None = None) -> li
         p = Path(p)
         suffix = p.suffix.lower()
         try:
-            if suffix in (".csv", ".txt"):
-                out.append((label, _read_csv_text(_decode(p.read_bytes()))))
+            if suffix in (".csv", ".txt", ".tsv"):
+                out.append((label, _read_csv_text(_decode(p.read_bytes()), label)))
             elif suffix in (".xlsx", ".xlsm"):
                 sheets = pd.read_excel(p, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
                 for name, df in sheets.items():
@@ -288,7 +321,7 @@ def read_export_tables(paths: list[Path], labels: list[str] | None = None) -> li
                 with zipfile.ZipFile(p) as z:
                     for member in sorted(z.namelist()):
                         if member.lower().endswith(".csv"):
-                            out.append((f"{label}/{member}", _read_csv_text(_decode(z.read(member)))))
+                            out.append((f"{label}/{member}", _read_csv_text(_decode(z.read(member)), f"{label}/{member}")))
             else:
                 raise InputError(Finding("error", "format", "format ekspor survei tidak dikenal",
                                          message_en="unknown survey export format", file=label, value=p.suffix,
@@ -332,6 +365,16 @@ def _header_map(form: Form, repeat: str | None) -> dict[str, tuple[str, str | No
     return m
 
 
+def expected_headers(form: Form, question: str) -> str:
+    """The export column names a question is expected under (Kobo ``/``, ODK Central ``-``)."""
+    q = form.questions[question]
+    full = q.path + (q.name,)
+    names = ["/".join(full), "-".join(full)] if q.path else [q.name]
+    if q.type == "select_multiple" and form.options(question):
+        names.append("/".join(full) + "/" + form.options(question)[0])
+    return " / ".join(f"'{n}'" for n in dict.fromkeys(names))
+
+
 def _is_true(v: str) -> bool | None:
     s = v.strip().lower()
     if s in ("1", "true", "1.0", "ya", "yes"):
@@ -351,7 +394,7 @@ def _clean_instance(v: str) -> str:
 
 def read_survey(paths: list[Path], form: Form, *, area_question: str, known_codes: pd.Index | None = None,
                 consent_question: str | None = None, consent_yes: str = "ya",
-                labels: list[str] | None = None) -> SurveyData:
+                labels: list[str] | None = None, required: list[str] | None = None) -> SurveyData:
     """Read and decode a survey export with its XLSForm.
 
     Parameters
@@ -367,6 +410,9 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
         Canonical codes of the study's areas; responses for other codes are dropped and reported.
     consent_question : str, optional
         Responses whose answer is not ``consent_yes`` are dropped (counted, not reported one by one).
+        The question must be in the form and its column in the export.
+    required : list of str, optional
+        Questions the analysis reads; each one the form has must have a column in the export.
 
     Returns
     -------
@@ -375,7 +421,8 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
     Raises
     ------
     InputError
-        Unreadable file, no main table, no column for the area question.
+        Unreadable file, no main table, no column for the area question, the consent question or a
+        ``required`` question (the finding lists the column names expected and those found).
     """
     tables = read_export_tables(paths, labels)
     if area_question not in form.questions:
@@ -397,36 +444,64 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
     findings: list[Finding] = []
     dropped: set[str] = set()
     label, df = main[0]
-    responses, index_map = _decode_table(df, label, form, None, area_question, findings, dropped, main=True)
+    responses, index_map, colmap = _decode_table(df, label, form, None, area_question, findings, dropped, main=True)
+    area_col = colmap.get(area_question, area_question)
+    # every question the analysis reads must be in the export, under the form's group path
+    wanted = [q for q in dict.fromkeys(required or []) if q and q in form.questions]
+    if consent_question:
+        if consent_question not in form.questions:
+            raise InputError(Finding(
+                "error", "survey_consent_not_in_form", "pertanyaan persetujuan tidak ada di XLSForm",
+                message_en="consent question not in the XLSForm", file=form.source, column="potential.consent_question",
+                value=consent_question,
+                expected="nama pertanyaan persetujuan di formulir, atau consent_question = \"\" bila formulir tidak "
+                         "menanyakan persetujuan",
+                expected_en="the name of the form's consent question, or consent_question = \"\" when the form asks "
+                            "no consent"))
+        wanted.insert(0, consent_question)
+    missing = [q for q in wanted if q not in colmap]
+    if missing:
+        raise InputError([Finding(
+            "error", "survey_question_missing", "pertanyaan formulir tidak ada di ekspor (grup/kolom tidak cocok)",
+            message_en="form question missing from the export (groups/columns do not match)", file=label, column=q,
+            value=sorted(df.columns.tolist()),
+            expected=f"kolom {expected_headers(form, q)}", expected_en=f"a column {expected_headers(form, q)}")
+            for q in missing])
     counts = {"read": len(df)}
-    # consent
-    if consent_question and consent_question in responses.columns:
-        ok = responses[consent_question] == consent_yes
-        counts["no_consent"] = int((~ok.fillna(False)).sum())
-        responses = responses[ok.fillna(False).astype(bool)]
-    # area codes
+    # consent (column present: checked above)
+    if consent_question:
+        ok = (responses[consent_question] == consent_yes).fillna(False).astype(bool)
+        counts["no_consent"] = int((~ok).sum())
+        responses = responses[ok.to_numpy()]
+    # area codes (positional: instance IDs may repeat)
     codes = responses["code"]
-    bad = codes.isna()
-    for inst in responses.index[bad]:
-        r = responses.loc[inst]
-        findings.append(Finding("warning", "survey_empty_area", "jawaban tanpa kode wilayah, dibuang",
-                                message_en="response without area code, dropped", file=r["_file"], row=int(r["_row"]),
-                                column=area_question))
+    bad = codes.isna().to_numpy()
+    unknown = np.zeros(len(responses), bool)
     if known_codes is not None:
-        unknown = ~bad & ~codes.isin(known_codes)
-        for inst in responses.index[unknown]:
-            r = responses.loc[inst]
+        unknown = ~bad & ~codes.isin(known_codes).to_numpy()
+    for i in range(len(responses)):
+        if not (bad[i] or unknown[i]):
+            continue
+        r = responses.iloc[i]
+        if bad[i]:
+            findings.append(Finding("warning", "survey_empty_area", "jawaban tanpa kode wilayah, dibuang",
+                                    message_en="response without area code, dropped", file=r["_file"],
+                                    row=int(r["_row"]), column=area_col,
+                                    expected="kode wilayah dari berkas batas wilayah",
+                                    expected_en="an area code of the boundary file"))
+        else:
             findings.append(Finding("warning", "survey_unknown_area", "kode wilayah tidak dikenal, jawaban dibuang",
                                     message_en="unknown area code, response dropped", file=r["_file"],
-                                    row=int(r["_row"]), column=area_question, value=r["_raw_code"],
+                                    row=int(r["_row"]), column=area_col, value=r["_raw_code"],
                                     expected=f"salah satu dari {len(known_codes)} kode di berkas batas wilayah",
                                     expected_en=f"one of the {len(known_codes)} codes of the boundary file"))
-        bad = bad | unknown
+    bad = bad | unknown
     counts["unknown_area"] = int(bad.sum())
     responses = responses[~bad]
     # duplicates (same instance ID): keep the first
+    inst_col = colmap.get("_instance")
     dup = responses.index.duplicated(keep="first")
-    first_row = {}
+    first_row: dict[str, int] = {}
     for inst, r, d in zip(responses.index, responses["_row"], dup):
         if not d:
             first_row.setdefault(inst, int(r))
@@ -434,7 +509,8 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
             findings.append(Finding("warning", "survey_duplicate",
                                     f"kiriman ganda (ID instans sama dengan baris {first_row[inst]}), dibuang",
                                     message_en=f"duplicate submission (same instance ID as row {first_row[inst]}), "
-                                               "dropped", file=label, row=int(r), column="instanceID", value=inst))
+                                               "dropped", file=label, row=int(r), column=inst_col, value=inst,
+                                    expected="satu kiriman per ID instans", expected_en="one submission per instance ID"))
     counts["duplicate"] = int(dup.sum())
     responses = responses[~dup].drop(columns=["_raw_code"])
     # repeats
@@ -448,7 +524,7 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
                                     "tabel tidak cocok dengan repeat mana pun, diabaikan",
                                     message_en="table matches no repeat of the form, ignored", file=rlabel))
             continue
-        rows, _ = _decode_table(rdf, rlabel, form, rep, None, findings, dropped, main=False)
+        rows, _, _ = _decode_table(rdf, rlabel, form, rep, None, findings, dropped, main=False)
         if "PARENT_KEY" in rdf.columns:
             parents = [_clean_instance(v.split("/")[0]) for v in rdf["PARENT_KEY"]]
         else:
@@ -468,9 +544,11 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
 
 
 def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, area_question: str | None,
-                  findings: list[Finding], dropped: set[str], *, main: bool) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Decode one table's kept columns; record dropped column names.  Returns the frame and the
-    Kobo ``_index`` → instance map."""
+                  findings: list[Finding], dropped: set[str], *, main: bool
+                  ) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """Decode one table's kept columns; record dropped column names.  Returns the frame, the
+    Kobo ``_index`` → instance map and question name → export column (``_instance``: the
+    instance-ID column)."""
     hm = _header_map(form, repeat)
     rows = np.arange(2, 2 + len(df))
     cols: dict[str, object] = {}
@@ -493,6 +571,8 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
             split.setdefault(qname, {})[opt] = c
         elif qname not in seen_q:
             seen_q[qname] = c
+    colmap = {**{q: c for q, c in seen_q.items()}, **{q: next(iter(o.values())) for q, o in split.items()
+                                                       if q not in seen_q}}
     out = pd.DataFrame(index=range(len(df)))
     out["_file"] = label
     out["_row"] = rows
@@ -586,4 +666,6 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
         out.index = pd.Index(ids, name="instance")
         if "_index" in df.columns:
             index_map = {str(k).strip(): i for k, i in zip(df["_index"], ids)}
-    return out, index_map
+    if inst_col is not None:
+        colmap["_instance"] = inst_col
+    return out, index_map, colmap
