@@ -85,11 +85,39 @@ def test_audit_reports_reference_agreement_and_outliers():
     result = pd.DataFrame({"score": res.score, "class": pd.array(["Bahaya", "Waspada", "Aman", "Aman", "Siaga", None], dtype="string"),
                            "reference": [1, 0, 1, 0, 0, 1]}, index=data.index)
     out = run_audit(StudyContext(cfg, Path("."), "en", areas, data, index=res, result=result))
-    ag = out.sheets["Reference agreement"].set_index("class")
+    ag = out.sheets["Reference agreement"].set_index("Class")
     # labelled a0, a2, a5 (3): a0 Bahaya (prone), a2 Aman, a5 no score → 1 of 3 prone;
     # unlabelled a1, a3, a4 (3): a1 Waspada, a3 Aman, a4 Siaga → 2 of 3 Siaga/Aman
-    assert ag.loc["Bahaya", "reference_1"] == 1 and ag.loc["Tanpa skor", "reference_1"] == 1
+    assert ag.loc["Bahaya (danger)", "Labelled prone (1)"] == 1 and ag.loc["No score", "Labelled prone (1)"] == 1
+    assert ag.loc["Aman (safe)", "Labelled prone (1)"] == 1 and ag.loc["Aman (safe)", "Not labelled (0)"] == 1
     assert out.manifest["reference_agreement"]["sensitivity"] == pytest.approx(1 / 3)
     assert out.manifest["reference_agreement"]["specificity"] == pytest.approx(2 / 3)
     assert "1 (33%) are classed Bahaya or Waspada" in out.sections[0].html
-    assert out.sheets["Outliers"].set_index("indicator").loc["y1", "areas"] == "a5"
+    outl = out.sheets["Outliers"].set_index("Indicator")
+    assert outl.loc["y1", "Areas"] == "a5" and outl.loc["y1", "Action"] == "winsorised"
+    assert outl.loc["y1", "Values winsorised"] == 1
+
+
+def test_audit_sheets_readable_in_both_languages():
+    cfg = make_config(IND, DIM)
+    res = build_index(DATA, cfg)
+    areas = gpd.GeoDataFrame({"name": list(DATA.index)}, geometry=[Point(i, 0) for i in range(6)], index=DATA.index, crs="EPSG:4326")
+    sheets = {lang: run_audit(StudyContext(cfg, Path("."), lang, areas, DATA, index=res,
+                                           result=pd.DataFrame({"score": res.score}))).sheets for lang in ("id", "en")}
+    assert list(sheets["id"]) == ["Audit dimensi", "Audit korelasi", "Audit tanda", "Audit PCA", "Bobot efektif"]
+    assert list(sheets["en"]) == ["Audit dimensions", "Audit correlations", "Audit flags", "Audit PCA", "Effective weights"]
+    dims = sheets["id"]["Audit dimensi"]
+    assert list(dims.columns) == ["Dimensi", "Jumlah indikator", "Alfa Cronbach", "Bagian varians PC1"]
+    assert dims.set_index("Dimensi").loc["A", "Jumlah indikator"] == 3  # x1, x2, x3
+    fl = sheets["en"]["Audit flags"]
+    assert list(fl.columns) == ["Flag", "Indicator / dimension", "With", "Correlation r (Pearson)"]
+    # x3 is the exact mirror of x1 (x3 = 5 − x1): r = −1, flagged as nearly collinear
+    coll = fl[fl["Flag"] == "nearly collinear"].set_index(["Indicator / dimension", "With"])
+    assert coll.loc[("x1", "x3"), "Correlation r (Pearson)"] == pytest.approx(-1.0)
+    assert fl[fl["Flag"] == "negative with own dimension"]["Indicator / dimension"].tolist() == ["x3"]
+    corr = sheets["id"]["Audit korelasi"]
+    # matrix rows and columns: indicators, then "Dimensi: <label>", then "Indeks"
+    assert list(corr.columns) == ["Indikator / dimensi", "x1", "x2", "x3", "y1", "Dimensi: A", "Dimensi: B", "Indeks"]
+    assert corr["Indikator / dimensi"].tolist()[-3:] == ["Dimensi: A", "Dimensi: B", "Indeks"]
+    # no raw snake_case heading anywhere
+    assert all("_" not in str(c) for lang in sheets for df in sheets[lang].values() for c in df.columns)

@@ -107,13 +107,13 @@ def test_sobol_estimator_matches_salib_and_ishigami():
     np.testing.assert_allclose(st[0], [0.5576, 0.4424, 0.2437], atol=0.05)
 
 
-def _ctx(cfg, data):
+def _ctx(cfg, data, lang="id"):
     res = build_index(data, cfg)
     areas = gpd.GeoDataFrame({"name": [f"Kel {c}" for c in data.index]},
                              geometry=[Point(i, 0) for i in range(len(data))], index=data.index, crs="EPSG:4326")
     result = pd.DataFrame({"score": res.score, "rank": rank(res.score)})
     result["class"] = classify(res.score, data, cfg)["class"]
-    return StudyContext(cfg, Path("."), "id", areas, data, index=res, result=result)
+    return StudyContext(cfg, Path("."), lang, areas, data, index=res, result=result)
 
 
 def test_stage_outputs_and_seeded_reproducibility():
@@ -130,8 +130,8 @@ def test_stage_outputs_and_seeded_reproducibility():
     assert (ac.loc[scored, "rank_median"] <= ac.loc[scored, "rank_p95"]).all()
     assert out.figures["sensitivity.png"][:4] == b"\x89PNG"
     sens = out.sheets["Sensitivitas"]
-    assert set(sens["factor"]) == {"weights", "normalisation", "aggregation"}
-    assert ((sens["ST"] >= -0.1) & (sens["ST"] <= 1.5)).all()
+    assert set(sens["Faktor (kode)"]) == {"weights", "normalisation", "aggregation"}
+    assert ((sens["ST (indeks total)"] >= -0.1) & (sens["ST (indeks total)"] <= 1.5)).all()
     assert "Ketidakpastian" in out.sections[0].title
     assert "dihitung ulang 40 kali" in out.sections[0].html
     again = run_uncertainty(_ctx(cfg, data))
@@ -148,3 +148,38 @@ def test_sobol_samples_power_of_two():
     from petarawan.errors import ConfigError as CE
     with pytest.raises(CE, match="power of 2"):
         _study({"runs": 10, "sobol_samples": 100})
+
+
+UNC_HEADINGS = {  # column → (Bahasa Indonesia, English), as the report and dashboard publish them
+    "rank_median": ("Peringkat median", "Median rank"),
+    "rank_p05": ("Peringkat persentil 5%", "Rank, 5th percentile"),
+    "rank_p95": ("Peringkat persentil 95%", "Rank, 95th percentile"),
+    "p_bahaya": ("Peluang Bahaya", "Probability of Bahaya"),
+    "p_waspada": ("Peluang Waspada", "Probability of Waspada"),
+    "p_siaga": ("Peluang Siaga", "Probability of Siaga"),
+    "p_aman": ("Peluang Aman", "Probability of Aman"),
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_public_columns_and_readable_sheets(lang):
+    cfg, data = _study({"runs": 10, "weights": 0.2, "sobol": True, "sobol_samples": 8})
+    out = run_uncertainty(_ctx(cfg, data, lang))
+    # every area column is publishable (ranks and shares of runs, no counts), with both headings
+    assert out.public_columns == UNC_HEADINGS
+    assert set(out.public_columns) == set(out.area_columns.columns)
+    k = 0 if lang == "id" else 1
+    areas_sheet = out.sheets[("Ketidakpastian", "Uncertainty")[k]]
+    assert list(areas_sheet.columns) == [("Kode wilayah", "Area code")[k], ("Nama wilayah", "Area name")[k]] + \
+        [h[k] for h in UNC_HEADINGS.values()]
+    # the sheet holds the area columns unchanged: row of area 05 = its rank band and probabilities
+    row = areas_sheet.set_index(areas_sheet.columns[0]).loc["05"]
+    assert row[UNC_HEADINGS["rank_median"][k]] == out.area_columns.at["05", "rank_median"]
+    sens = out.sheets[("Sensitivitas", "Sensitivity")[k]]
+    assert list(sens.columns) == [
+        ("Faktor (kode)", "Factor (code)")[k], ("Pilihan metode", "Method choice")[k],
+        ("S1 (indeks orde pertama)", "S1 (first-order index)")[k], ("S1: ± selang kepercayaan 95%", "S1: ± 95% confidence interval")[k],
+        ("ST (indeks total)", "ST (total index)")[k], ("ST: ± selang kepercayaan 95%", "ST: ± 95% confidence interval")[k],
+        ("S1 per wilayah, rata-rata", "S1 per area, mean")[k], ("ST per wilayah, rata-rata", "ST per area, mean")[k]]
+    assert all("_" not in str(c) for df in out.sheets.values() for c in df.columns)  # no snake_case heading
+    assert "p_bahaya" not in out.sections[0].html

@@ -343,3 +343,22 @@ def test_ahp_matrix_checks(matrix, message):
 
     with pytest.raises(ValueError, match=message):
         AHPMatrix(items=["a", "b"], matrix=matrix)
+
+
+@pytest.mark.parametrize("text, style, whole, expected", [
+    ("5.309", "en", False, 5.309), ("5.309", "id", False, 5309.0), ("5,309", "id", False, 5.309),
+    ("5,309", "en", False, 5309.0), ("5.309", None, True, 5309.0), ("5,309", None, True, 5309.0),
+    ("1.234,5", None, False, 1234.5), ("1,234.5", None, False, 1234.5), ("0,5", None, False, 0.5),
+    ("-1.5", None, False, -1.5), ("12", None, False, 12.0),
+], ids=str)
+def test_parse_number_styles(text, style, whole, expected):
+    from petarawan.io.readers import parse_number
+
+    assert parse_number(text, style=style, whole=whole) == pytest.approx(expected)
+
+
+def test_parse_number_ambiguous_without_style():
+    from petarawan.io.readers import NumberError, parse_number
+
+    with pytest.raises(NumberError):
+        parse_number("5.309")

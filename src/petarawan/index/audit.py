@@ -25,7 +25,7 @@ from ..config import StudyConfig
 from ..i18n import register, t
 from ..stages import ReportSection, StageResult, StudyContext
 
-__all__ = ["cronbach_alpha", "pca_variance", "correlations", "flags", "audit_tables", "run_audit"]
+__all__ = ["cronbach_alpha", "pca_variance", "correlations", "flags", "audit_tables", "readable", "run_audit"]
 
 register({
     "audit.title": {"id": "Audit statistik indeks", "en": "Statistical audit of the index"},
@@ -61,7 +61,89 @@ register({
     "audit.ref.col.1": {"id": "Berlabel rawan (1)", "en": "Labelled prone (1)"},
     "audit.ref.col.0": {"id": "Tanpa label (0)", "en": "Not labelled (0)"},
     "audit.treat": {"id": "Penanganan pencilan: {items}.", "en": "Outlier treatment: {items}."},
+    # sheet names and headings (keys = column names)
+    "audit.sheet.dimensions": {"id": "Audit dimensi", "en": "Audit dimensions"},
+    "audit.sheet.correlations": {"id": "Audit korelasi", "en": "Audit correlations"},
+    "audit.sheet.flags": {"id": "Audit tanda", "en": "Audit flags"},
+    "audit.sheet.pca": {"id": "Audit PCA", "en": "Audit PCA"},
+    "audit.sheet.weights": {"id": "Bobot efektif", "en": "Effective weights"},
+    "audit.sheet.outliers": {"id": "Pencilan", "en": "Outliers"},
+    "audit.sheet.reference": {"id": "Kesesuaian referensi", "en": "Reference agreement"},
+    "audit.h.dimension": {"id": "Dimensi", "en": "Dimension"},
+    "audit.h.n_indicators": {"id": "Jumlah indikator", "en": "Indicators"},
+    "audit.h.cronbach_alpha": {"id": "Alfa Cronbach", "en": "Cronbach's alpha"},
+    "audit.h.pc1_share": {"id": "Bagian varians PC1", "en": "PC1 share of variance"},
+    "audit.h.item": {"id": "Indikator / dimensi", "en": "Indicator / dimension"},
+    "audit.h.index": {"id": "Indeks", "en": "Index"},
+    "audit.h.dim": {"id": "Dimensi: {d}", "en": "Dimension: {d}"},
+    "audit.h.kind": {"id": "Jenis tanda", "en": "Flag"},
+    "audit.h.other": {"id": "Dengan", "en": "With"},
+    "audit.h.r": {"id": "Korelasi r (Pearson)", "en": "Correlation r (Pearson)"},
+    "audit.h.component": {"id": "Komponen", "en": "Component"},
+    "audit.h.variance_share": {"id": "Bagian varians", "en": "Share of variance"},
+    "audit.h.cumulative": {"id": "Bagian varians kumulatif", "en": "Cumulative share of variance"},
+    "audit.h.indicator": {"id": "Indikator", "en": "Indicator"},
+    "audit.h.overall_weight": {"id": "Bobot nominal keseluruhan", "en": "Overall nominal weight"},
+    "audit.h.effective_weight": {"id": "Bobot efektif", "en": "Effective weight"},
+    "audit.h.action": {"id": "Tindakan", "en": "Action"},
+    "audit.h.n_winsorised": {"id": "Jumlah nilai diwinsorisasi", "en": "Values winsorised"},
+    "audit.h.areas": {"id": "Wilayah", "en": "Areas"},
+    "audit.h.skew_before": {"id": "Kemencengan sebelum", "en": "Skewness before"},
+    "audit.h.kurt_before": {"id": "Kurtosis sebelum", "en": "Kurtosis before"},
+    "audit.h.skew_after": {"id": "Kemencengan sesudah", "en": "Skewness after"},
+    "audit.h.kurt_after": {"id": "Kurtosis sesudah", "en": "Kurtosis after"},
+    "audit.h.passes_after": {"id": "Lolos batas sesudahnya", "en": "Within limits after"},
+    "audit.h.class": {"id": "Kelas", "en": "Class"},
+    "audit.h.reference_1": {"id": "Berlabel rawan (1)", "en": "Labelled prone (1)"},
+    "audit.h.reference_0": {"id": "Tanpa label (0)", "en": "Not labelled (0)"},
+    "audit.h.total": {"id": "Jumlah", "en": "Total"},
+    "audit.h.share_of_reference_1": {"id": "Bagian dari yang berlabel rawan", "en": "Share of those labelled prone"},
+    "audit.kind.negative_with_own_dimension": {"id": "berkorelasi negatif dengan dimensinya", "en": "negative with own dimension"},
+    "audit.kind.collinear": {"id": "hampir kolinear", "en": "nearly collinear"},
+    "audit.action.none": {"id": "tidak ada", "en": "none"},
+    "audit.action.winsorised": {"id": "winsorisasi", "en": "winsorised"},
+    "audit.action.log": {"id": "transformasi log", "en": "log-transformed"},
 })
+
+
+def _item(name: str, lang: str, config: StudyConfig) -> str:
+    """Readable name of a row/column of the correlation matrix: an indicator code stays, a
+    dimension ``dim_<code>`` becomes "Dimensi: <label>", ``index`` becomes "Indeks"."""
+    if name == "index":
+        return t("audit.h.index", lang)
+    if name.startswith("dim_"):
+        code = name[4:]
+        dim = next((d for d in config.dimensions if d.code == code), None)
+        return t("audit.h.dim", lang, d=dim.label(lang) if dim is not None else code)
+    return name
+
+
+def readable(df: pd.DataFrame, lang: str, config: StudyConfig) -> pd.DataFrame:
+    """An audit table with readable headings (and flag kinds, actions, classes, matrix items)
+    in ``lang``.
+
+    Raises
+    ------
+    KeyError
+        A column without a heading (a new column must get one)."""
+    out = df.copy()
+    values = {"kind": lambda v: t(f"audit.kind.{v}", lang), "action": lambda v: t(f"audit.action.{v}", lang),
+              "item": lambda v: _item(str(v), lang, config),
+              "class": lambda v: t(f"class.{v}", lang) if v in ("Bahaya", "Waspada", "Siaga", "Aman") else t("class.none", lang)}
+    for c, f in values.items():
+        if c in out.columns:
+            out[c] = [f(v) for v in out[c]]
+    codes = {i.code for i in config.indicators}
+    names = {}
+    for c in out.columns:
+        if c in codes or c == "index" or str(c).startswith("dim_"):
+            names[c] = _item(str(c), lang, config)
+        else:
+            key = f"audit.h.{c}"
+            if t(key, lang) == key:
+                raise KeyError(f"no heading for audit column {c!r}")
+            names[c] = t(key, lang)
+    return out.rename(columns=names)
 
 
 def cronbach_alpha(x: pd.DataFrame) -> float:
@@ -134,7 +216,9 @@ def audit_tables(normalised: pd.DataFrame, dimensions: pd.DataFrame, score: pd.S
 
 
 def run_audit(ctx: StudyContext) -> StageResult:
-    """Stage function: the audit tables as Excel sheets and a report section.
+    """Stage function: the audit tables as Excel sheets (readable headings in the run's language,
+    :func:`readable`) and a report section.  It adds no area column, so nothing to publish
+    (``public_columns`` stays empty).
 
     Returns an empty result when ``[audit] enabled = false``."""
     cfg = ctx.config
@@ -186,16 +270,17 @@ def run_audit(ctx: StudyContext) -> StageResult:
                      f"<th>{t('audit.ref.col.0', lang)}</th></tr>{rows}</table>")
     ew = res.weights[["indicator", "dimension", "overall_weight", "effective_weight"]]
     sheets = {
-        ("Audit dimensi" if lang == "id" else "Audit dimensions"): tabs["dimensions"],
-        ("Audit korelasi" if lang == "id" else "Audit correlations"): tabs["correlations"].reset_index(names="item"),
-        ("Audit tanda" if lang == "id" else "Audit flags"): fl,
-        ("Audit PCA"): tabs["pca"],
-        ("Bobot efektif" if lang == "id" else "Effective weights"): ew,
+        t("audit.sheet.dimensions", lang): tabs["dimensions"],
+        t("audit.sheet.correlations", lang): tabs["correlations"].reset_index(names="item"),
+        t("audit.sheet.flags", lang): fl,
+        t("audit.sheet.pca", lang): tabs["pca"],
+        t("audit.sheet.weights", lang): ew,
     }
     if treated_rows is not None and len(tr):
-        sheets["Pencilan" if lang == "id" else "Outliers"] = tr
+        sheets[t("audit.sheet.outliers", lang)] = tr
     if ref_table is not None:
-        sheets["Kesesuaian referensi" if lang == "id" else "Reference agreement"] = ref_table.reset_index()
+        sheets[t("audit.sheet.reference", lang)] = ref_table.reset_index()
+    sheets = {name: readable(df, lang, cfg) for name, df in sheets.items()}
     manifest = {"enabled": True, "collinear_above": thr,
                 "cronbach_alpha": dict(zip(tabs["dimensions"]["dimension"], tabs["dimensions"]["cronbach_alpha"])),
                 "flags": fl.to_dict(orient="records"),

@@ -36,10 +36,10 @@ register({
         "id": ("Cara membaca: <b>peringkat tengah</b> (median) adalah peringkat wilayah yang paling khas di antara semua "
                "perhitungan; <b>rentang peringkat 5–95%</b> berarti pada 90 dari 100 perhitungan peringkat wilayah berada di "
                "dalam rentang itu — makin lebar rentangnya, makin kurang pasti peringkatnya. <b>Peluang kelas</b> adalah "
-               "bagian perhitungan yang menempatkan wilayah pada kelas itu (misalnya p_bahaya = 0,9: Bahaya pada 90% perhitungan)."),
+               "bagian perhitungan yang menempatkan wilayah pada kelas itu (misalnya Peluang Bahaya = 0,9: Bahaya pada 90% perhitungan)."),
         "en": ("How to read: the <b>median rank</b> is the area's most typical rank over all runs; the <b>5–95% rank band</b> "
                "means that in 90 of 100 runs the area's rank lies in that band — the wider, the less certain. A <b>class "
-               "probability</b> is the share of runs that put the area in that class (e.g. p_bahaya = 0.9: Bahaya in 90% of runs)."),
+               "probability</b> is the share of runs that put the area in that class (e.g. Probability of Bahaya = 0.9: Bahaya in 90% of runs)."),
     },
     "unc.result": {
         "id": ("Hasil: {n_unc} dari {n} wilayah memiliki kelas yang <b>tidak pasti</b> (peluang kelas terbesarnya di bawah "
@@ -73,7 +73,51 @@ register({
     "unc.col.area": {"id": "Wilayah", "en": "Area"},
     "unc.col.band": {"id": "Rentang peringkat 5–95%", "en": "5–95% rank band"},
     "unc.col.ptop": {"id": "Peluang kelas terbesar", "en": "Top class probability"},
+    "unc.sheet.areas": {"id": "Ketidakpastian", "en": "Uncertainty"},
+    "unc.sheet.sobol": {"id": "Sensitivitas", "en": "Sensitivity"},
+    # headings of the sheets and published columns (keys = column names)
+    "unc.h.code": {"id": "Kode wilayah", "en": "Area code"},
+    "unc.h.name": {"id": "Nama wilayah", "en": "Area name"},
+    "unc.h.rank_median": {"id": "Peringkat median", "en": "Median rank"},
+    "unc.h.rank_p05": {"id": "Peringkat persentil 5%", "en": "Rank, 5th percentile"},
+    "unc.h.rank_p95": {"id": "Peringkat persentil 95%", "en": "Rank, 95th percentile"},
+    "unc.h.p_bahaya": {"id": "Peluang Bahaya", "en": "Probability of Bahaya"},
+    "unc.h.p_waspada": {"id": "Peluang Waspada", "en": "Probability of Waspada"},
+    "unc.h.p_siaga": {"id": "Peluang Siaga", "en": "Probability of Siaga"},
+    "unc.h.p_aman": {"id": "Peluang Aman", "en": "Probability of Aman"},
+    "unc.h.factor": {"id": "Faktor (kode)", "en": "Factor (code)"},
+    "unc.h.label": {"id": "Pilihan metode", "en": "Method choice"},
+    "unc.h.S1": {"id": "S1 (indeks orde pertama)", "en": "S1 (first-order index)"},
+    "unc.h.S1_conf": {"id": "S1: ± selang kepercayaan 95%", "en": "S1: ± 95% confidence interval"},
+    "unc.h.ST": {"id": "ST (indeks total)", "en": "ST (total index)"},
+    "unc.h.ST_conf": {"id": "ST: ± selang kepercayaan 95%", "en": "ST: ± 95% confidence interval"},
+    "unc.h.S1_area_mean": {"id": "S1 per wilayah, rata-rata", "en": "S1 per area, mean"},
+    "unc.h.ST_area_mean": {"id": "ST per wilayah, rata-rata", "en": "ST per area, mean"},
 })
+
+PUBLIC_COLUMNS = ("rank_median", "rank_p05", "rank_p95", "p_bahaya", "p_waspada", "p_siaga", "p_aman")
+"""Area columns that may be published: rank bands and class probabilities (no counts)."""
+
+
+def public_columns(columns) -> dict[str, tuple[str, str]]:
+    """The publishable subset of ``columns`` with their (Bahasa Indonesia, English) headings."""
+    return {c: (t(f"unc.h.{c}", "id"), t(f"unc.h.{c}", "en")) for c in PUBLIC_COLUMNS if c in columns}
+
+
+def readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` with its columns renamed to their headings in ``lang``.
+
+    Raises
+    ------
+    KeyError
+        A column without a heading (a new column must get one)."""
+    names = {}
+    for c in df.columns:
+        key = f"unc.h.{c}"
+        if t(key, lang) == key:
+            raise KeyError(f"no heading for uncertainty column {c!r}")
+        names[c] = t(key, lang)
+    return df.rename(columns=names)
 
 SCORE_SCALE_FREE = ("zscore", "rank")
 
@@ -158,7 +202,9 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
     StageResult with
         area_columns : ``rank_median``, ``rank_p05``, ``rank_p95``, ``p_bahaya``, ``p_waspada``,
             ``p_siaga``, ``p_aman`` (index code);
-        sheets : ``Ketidakpastian`` (per area) and, with Sobol, ``Sensitivitas`` (per choice);
+        public_columns : all of them, with readable headings (:func:`public_columns`);
+        sheets : ``Ketidakpastian`` / ``Uncertainty`` (per area) and, with Sobol, ``Sensitivitas`` /
+            ``Sensitivity`` (per choice), headings in the run's language;
         figures : ``sensitivity.png``; sections : plain-language explanation;
         manifest : every choice, seeds, N, summary numbers.
 
@@ -197,7 +243,8 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
     names = ctx.areas["name"] if "name" in ctx.areas.columns else pd.Series(raw.index, index=raw.index)
     area_sheet = summary.copy()
     area_sheet.insert(0, "name", names.reindex(raw.index))
-    sheets["Ketidakpastian" if lang == "id" else "Uncertainty"] = area_sheet.reset_index()
+    area_sheet.index.name = "code"
+    sheets[t("unc.sheet.areas", lang)] = readable(area_sheet.reset_index(), lang)
     thr_txt = f"{u.uncertain_below * 100:g}"
     band_txt = f"{band.mean():.1f}" if len(band) else "—"
     sections_html = [f"<p>{t('unc.intro', lang, runs=u.runs, choices=html.escape(choices_txt))}</p>",
@@ -242,7 +289,7 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
                   for k in fnames]
         shown = table.copy()
         shown.insert(1, "label", labels)
-        sheets["Sensitivitas" if lang == "id" else "Sensitivity"] = shown
+        sheets[t("unc.sheet.sobol", lang)] = readable(shown, lang)
         figures["sensitivity.png"] = _plot(table, labels, lang)
         figure_name = "sensitivity.png"
         k = int(np.argmax(table["ST"].to_numpy()))
@@ -261,5 +308,5 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
                                 message_en=f"{int(uncertain.sum())} areas with an uncertain class (top class "
                                            f"probability < {u.uncertain_below:g})"))
     section = ReportSection(t("unc.title", lang), "\n".join(sections_html), figure=figure_name)
-    return StageResult(name="uncertainty", area_columns=summary, sheets=sheets, manifest=manifest, findings=findings,
-                       figures=figures, sections=[section])
+    return StageResult(name="uncertainty", area_columns=summary, public_columns=public_columns(summary.columns),
+                       sheets=sheets, manifest=manifest, findings=findings, figures=figures, sections=[section])

@@ -290,13 +290,18 @@ def parse_number(value: object, *, style: str | None = None, whole: bool = False
             raise NumberError(value, "angka tanpa tanda % (mis. 9,81)", "a number without the % sign (e.g. 9.81)")
         if _INT.match(s):
             x = float(s)
-        elif _AMBIGUOUS.match(s) and not whole and style not in ("id", "en"):
-            raise NumberError(value, f"angka yang tidak ambigu: '{s}' bisa berarti ribuan atau desimal — tulis tanpa pemisah "
-                                     f"ribuan (mis. {s.replace('.', '').replace(',', '')}) atau dengan dua desimal",
-                              f"an unambiguous number: '{s}' may mean thousands or decimals — write it without a "
-                              f"thousands separator (e.g. {s.replace('.', '').replace(',', '')}) or with two decimals")
-        elif _AMBIGUOUS.match(s) and (whole or (style == "id" and "." in s) or (style == "en" and "," in s)):
-            x = float(s.replace(".", "").replace(",", ""))
+        elif _AMBIGUOUS.match(s):
+            thousands = whole or (style == "id" and "." in s) or (style == "en" and "," in s)
+            decimal = not whole and ((style == "id" and "," in s) or (style == "en" and "." in s))
+            if thousands:
+                x = float(s.replace(".", "").replace(",", ""))
+            elif decimal:
+                x = float(s.replace(",", "."))
+            else:
+                raise NumberError(value, f"angka yang tidak ambigu: '{s}' bisa berarti ribuan atau desimal — tulis tanpa "
+                                         f"pemisah ribuan (mis. {s.replace('.', '').replace(',', '')}) atau dengan dua desimal",
+                                  f"an unambiguous number: '{s}' may mean thousands or decimals — write it without a "
+                                  f"thousands separator (e.g. {s.replace('.', '').replace(',', '')}) or with two decimals")
         elif _ID_THOUSANDS.match(s) or (_COMMA_DEC.match(s) and style != "en"):
             x = float(s.replace(".", "").replace(",", "."))
         elif _EN_THOUSANDS.match(s) or _DOT_DEC.match(s):

@@ -16,6 +16,7 @@ Periods: ``year`` → ``"2021"``, ``quarter`` → ``"2021Q3"``, ``month`` → ``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -25,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding, InputError
-from ..io.readers import parse_number, read_table
+from ..io.readers import number_style, parse_number, read_table
+from .checks import cap_rows, swapped_columns
 
 Period = Literal["year", "quarter", "month"]
 
@@ -65,8 +67,34 @@ def _parse_date(value) -> pd.Timestamp | None:
         return None
 
 
+_ONE_SEPARATOR = re.compile(r"^[+-]?\d+[.,]\d+$")
+
+
+def parse_coordinate(cell, column_style: str | None) -> float:
+    """One coordinate cell as a number.
+
+    A single separator (``-1.996``, ``106,125``) is a decimal separator unless the column's style
+    (:func:`petarawan.io.readers.number_style`) uses it for thousands (``"id"`` columns: ``600.500``
+    = 600500; ``"en"`` columns: ``600,500`` = 600500).  Anything else is read by
+    :func:`petarawan.io.readers.parse_number` with the column's style.
+
+    Raises
+    ------
+    ValueError
+        Not a number.
+    """
+    s = None if cell is None or isinstance(cell, (int, float, np.number)) else str(cell).strip()
+    if s is not None and _ONE_SEPARATOR.match(s):
+        sep = "." if "." in s else ","
+        thousands = (column_style == "id" and sep == ".") or (column_style == "en" and sep == ",")
+        if not (thousands and len(s.split(sep)[1]) == 3):
+            return float(s.replace(",", "."))
+    return parse_number(cell, style=column_style if column_style in ("id", "en") else None)
+
+
 def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs: str, date_column: str | None = None,
-                         type_column: str | None = None, label: str = "incidents") -> Incidents:
+                         type_column: str | None = None, label: str = "incidents",
+                         study_bounds: tuple[float, float, float, float] | None = None) -> Incidents:
     """Validate a table of incidents (all cells as text, index = spreadsheet row) into points.
 
     Parameters
@@ -74,10 +102,14 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
     df : DataFrame
         As :func:`petarawan.io.readers.read_table` returns it.
     x_column, y_column : str
-        Longitude / latitude (for EPSG:4326) or easting / northing.
+        Longitude / latitude (for EPSG:4326) or easting / northing, read by
+        :func:`parse_coordinate` (``-1.996`` = −1.996, not 1996).
     crs : str
         CRS of the coordinates, e.g. ``"EPSG:4326"``.
     date_column, type_column : str, optional
+    study_bounds : (minx, miny, maxx, maxy), optional
+        The study area's bounds in ``crs``.  When given, swapped x/y columns are detected
+        (:func:`petarawan.spatial.checks.swapped_columns`) and reported as one error.
 
     Returns
     -------
@@ -86,7 +118,9 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
     Raises
     ------
     InputError
-        Listing every missing column, non-numeric or out-of-range coordinate and unreadable date.
+        Listing every missing column, non-numeric or out-of-range coordinate and unreadable date
+        (the first 10 rows of each kind, then their number — :func:`~petarawan.spatial.checks.cap_rows`),
+        and swapped x/y columns.
     """
     errors: list[Finding] = []
     for c in (x_column, y_column, date_column, type_column):
@@ -96,14 +130,17 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
         raise InputError(errors)
     geographic = crs.upper() in ("EPSG:4326", "WGS84", "OGC:CRS84")
     xs, ys, dates, types, rows = [], [], [], [], []
+    raw_x, raw_y = [], []  # as read, out-of-range values kept (for the swapped-columns check)
+    styles = {c: number_style([df.at[r, c] for r in df.index]) for c in (x_column, y_column)}
     for row in df.index:
         vals = []
-        for c, lim in ((x_column, 180), (y_column, 90)):
+        for c, lim, raw in ((x_column, 180, raw_x), (y_column, 90, raw_y)):
             cell = df.at[row, c]
             try:
-                v = parse_number(cell)
+                v = parse_coordinate(cell, styles[c])
             except ValueError:
                 v = None
+            raw.append(np.nan if v is None else v)
             if v is None or not np.isfinite(v) or (geographic and abs(v) > lim):
                 errors.append(Finding("error", "bad_coordinate", "koordinat tidak valid",
                                       message_en="invalid coordinate", file=label, row=int(row), column=c, value=cell,
@@ -119,8 +156,12 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
                                       expected="tanggal seperti 2021-07-31", expected_en="a date such as 2021-07-31"))
         xs.append(vals[0]); ys.append(vals[1]); dates.append(d); rows.append(int(row))
         types.append(None if not type_column else df.at[row, type_column])
+    swap = swapped_columns(np.array(raw_x, float), np.array(raw_y, float), study_bounds, label=label,
+                           x_column=x_column, y_column=y_column, rows=rows)
+    if swap is not None:
+        errors.insert(0, swap)
     if errors:
-        raise InputError(errors)
+        raise InputError(cap_rows(errors))
     pts = gpd.GeoDataFrame({"date": pd.to_datetime(pd.Series(dates, dtype=object)).to_numpy(), "type": types},
                            geometry=gpd.points_from_xy(xs, ys), crs=crs, index=pd.Index(rows, name="row"))
     return Incidents(pts, label, [])
@@ -134,12 +175,13 @@ def missing_column(label: str, column: str, columns) -> Finding:
 
 
 def read_incidents(path: Path, *, x_column: str, y_column: str, crs: str, date_column: str | None = None,
-                   type_column: str | None = None, sheet: str | None = None, label: str | None = None) -> Incidents:
+                   type_column: str | None = None, sheet: str | None = None, label: str | None = None,
+                   study_bounds: tuple[float, float, float, float] | None = None) -> Incidents:
     """Read a CSV / XLSX of incidents (see :func:`incidents_from_table`)."""
     label = label or Path(path).name
     df = read_table(Path(path), sheet=sheet, label=label)
     return incidents_from_table(df, x_column=x_column, y_column=y_column, crs=crs, date_column=date_column,
-                                type_column=type_column, label=label)
+                                type_column=type_column, label=label, study_bounds=study_bounds)
 
 
 @dataclass(frozen=True)
@@ -153,7 +195,7 @@ class Assignment:
     on_border : Series of bool
         Points that touched more than one area (assigned by the lowest-code rule).
     findings : list[Finding]
-        One warning per point outside every area.
+        One warning per point outside every area (the first 10, then their number).
     """
 
     code: pd.Series
@@ -200,7 +242,7 @@ def assign_points(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, label: s
                                 expected_en="a point inside one area (check x/y order and the CRS)"))
     code.index = points.index
     border.index = points.index
-    return Assignment(code, border, findings)
+    return Assignment(code, border, cap_rows(findings))
 
 
 def period_label(dates: pd.Series, period: Period) -> pd.Series:

@@ -24,9 +24,10 @@ import pandas as pd
 from ..codes import normalise_code
 from ..errors import Finding, InputError
 from ..i18n import register, t
-from ..io.readers import parse_number, read_table, resolve, sha256
+from ..io.readers import NumberError, parse_number, read_table, resolve, sha256
 from ..privacy import suppress_count
 from ..stages import ReportSection, StageResult, StudyContext
+from .checks import cap_rows
 from .config import HotspotConfig
 from .density import DensityResult, kernel_density
 from .emerging import PATTERNS, EmergingResult, emerging_hotspots
@@ -121,95 +122,183 @@ register({
     "hs.col.name": {"id": "Nama", "en": "Name"},
     "hs.col.pattern": {"id": "Pola", "en": "Pattern"},
     "hs.col.areas": {"id": "Jumlah wilayah", "en": "Areas"},
+    # headings of the sheets and of the published columns (keys = column names)
+    "hs.sheet.hotspots": {"id": "Hot spot", "en": "Hot spots"},
+    "hs.sheet.trend": {"id": "Tren hot spot", "en": "Hot-spot trends"},
+    "hs.h.code": {"id": "Kode wilayah", "en": "Area code"},
+    "hs.h.name": {"id": "Nama wilayah", "en": "Area name"},
+    "hs.h.value": {"id": "{v} (nilai di tabel indikator)", "en": "{v} (value in the indicator table)"},
+    "hs.h.count": {"id": "Jumlah {v}", "en": "{v}: count"},
+    "hs.h.rate": {"id": "Laju {v} per {per} penduduk", "en": "{v} rate per {per} residents"},
+    "hs.h.eb_rate": {"id": "Laju {v} dihaluskan (empirical Bayes) per {per} penduduk",
+                     "en": "{v} rate, empirical-Bayes smoothed, per {per} residents"},
+    "hs.h.lisa_i": {"id": "Local Moran I", "en": "Local Moran I"},
+    "hs.h.lisa_p": {"id": "Local Moran: nilai p", "en": "Local Moran: p-value"},
+    "hs.h.lisa_cluster": {"id": "Klaster LISA (kode)", "en": "LISA cluster (code)"},
+    "hs.h.lisa_label": {"id": "Klaster LISA", "en": "LISA cluster"},
+    "hs.h.gi_z": {"id": "Skor z Gi*", "en": "Gi* z-score"},
+    "hs.h.gi_p": {"id": "Gi*: nilai p", "en": "Gi*: p-value"},
+    "hs.h.gi_bin": {"id": "Kelas Gi* (3 = hot spot 99% … −3 = cold spot 99%)",
+                    "en": "Gi* bin (3 = hot spot 99% … −3 = cold spot 99%)"},
+    "hs.h.gi_label": {"id": "Hot spot Gi*", "en": "Gi* hot spot"},
+    "hs.h.trend_pattern": {"id": "Pola tren (kode)", "en": "Trend pattern (code)"},
+    "hs.h.trend_label": {"id": "Pola hot spot berkembang", "en": "Emerging hot-spot pattern"},
+    "hs.h.trend_tau": {"id": "Tau Mann–Kendall", "en": "Mann–Kendall tau"},
+    "hs.h.trend_p": {"id": "Tren: nilai p (Mann–Kendall)", "en": "Trend: p-value (Mann–Kendall)"},
+    "hs.h.hot_periods": {"id": "Jumlah periode hot spot", "en": "Hot-spot periods"},
+    "hs.h.cold_periods": {"id": "Jumlah periode cold spot", "en": "Cold-spot periods"},
+    "hs.h.gi_z_period": {"id": "Skor z Gi* {p}", "en": "Gi* z-score {p}"},
+    "hs.measure.count": {"id": "jumlah", "en": "count"},
+    "hs.measure.rate": {"id": "laju", "en": "rate"},
+    "hs.measure.eb_global": {"id": "laju EB global", "en": "global EB rate"},
+    "hs.measure.eb_spatial": {"id": "laju EB spasial", "en": "spatial EB rate"},
 })
+
+PUBLIC_COLUMNS = ("gi_bin", "lisa_label", "trend_label")
+"""Area columns that may be published (report, dashboard): categorical results only — the Gi*
+bin and the readable LISA and emerging-hot-spot labels.  Never counts, rates or smoothed rates
+(with a population, a rate gives the count back; counts below ``privacy.min_count`` must not be
+published), and not Gi* z either: Gi*_i = (Σ_j w_ij x_j − x̄ W_i) / (S √((n W_i − W_i²)/(n − 1)))
+is linear in the values, so the z of every area plus three published values solve back every
+value — exactly from full precision, to ±0.5 for most areas from z rounded to 2 decimals
+(checked on examples/columbus; see docs/method_spatial.md §8)."""
 
 
 # ---------------------------------------------------------------------------------------- reading
-def _counts_from_table(df: pd.DataFrame, spec, label: str) -> tuple[pd.DataFrame, list[Finding]]:
-    """Counts (index canonical code, columns periods) from a wide or long table of text cells."""
+def _unknown_code(label: str, row: int, column: str, code: str, n_known: int) -> Finding:
+    return Finding("error", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah",
+                   message_en="area code not in the boundary file", file=label, row=row, column=column, value=code,
+                   expected=f"salah satu dari {n_known} kode di berkas batas wilayah",
+                   expected_en=f"one of the {n_known} codes of the boundary file")
+
+
+def _count_cell(cell, label: str, row: int, column: str) -> tuple[float, Finding | None]:
+    """One count cell → (value, None) or (nan, error).  Empty cells and missing-value tokens
+    are NaN (the area is then left out of the analysis, with a warning)."""
+    try:
+        x = parse_number(cell, whole=True)
+    except NumberError as err:
+        return float("nan"), Finding("error", "not_numeric", "bukan jumlah (bilangan bulat)", message_en="not a count (a whole number)",
+                                     file=label, row=row, column=column, value=cell, expected=f"jumlah ≥ 0: {err.hint_id}",
+                                     expected_en=f"a count ≥ 0: {err.hint_en}")
+    if x < 0:
+        return float("nan"), Finding("error", "negative_count", "jumlah negatif", message_en="negative count", file=label,
+                                     row=row, column=column, value=cell, expected="jumlah ≥ 0", expected_en="a count ≥ 0")
+    return x, None
+
+
+def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None = None
+                      ) -> tuple[pd.DataFrame | None, list[Finding]]:
+    """Counts per area and period from a wide or long table of cells, with every problem found.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Cells as :func:`petarawan.io.readers.read_table` returns them (index = spreadsheet row).
+    spec : CountsSpec
+    label : str
+        File name for the findings.
+    known : Index, optional
+        Canonical codes of the boundary file; a code outside it is an error naming its row.
+
+    Returns
+    -------
+    counts : DataFrame | None
+        Index canonical code, columns periods in time order; ``None`` when a required column is
+        missing (nothing else can be checked).
+    errors : list[Finding]
+        Every problem, each naming file, row, column, value and what was expected: missing
+        columns, empty / duplicate / unknown codes, missing periods, cells that are not whole
+        numbers, negative counts.  Repeated kinds are capped (:func:`.checks.cap_rows`).
+    """
     errors: list[Finding] = []
     if spec.code_column not in df.columns:
-        raise InputError(missing_column(label, spec.code_column, df.columns))
+        errors.append(missing_column(label, spec.code_column, df.columns))
     if spec.layout == "long":
-        for c in (spec.period_column, spec.count_column):
-            if c not in df.columns:
-                errors.append(missing_column(label, c, df.columns))
+        errors += [missing_column(label, c, df.columns) for c in (spec.period_column, spec.count_column)
+                   if c not in df.columns]
         if errors:
-            raise InputError(errors)
-        rows = []
+            return None, errors
+        rows, seen = [], {}
         for row in df.index:
+            r = int(row)
             code = normalise_code(df.at[row, spec.code_column])
             per = df.at[row, spec.period_column]
-            try:
-                x = parse_number(df.at[row, spec.count_column])
-            except ValueError:
-                x = None
-            if code is None or per is None or x is None or (x == x and x < 0):
-                errors.append(Finding("error", "bad_count_row", "baris jumlah tidak valid",
-                                      message_en="invalid count row", file=label, row=int(row),
-                                      value=df.at[row, spec.count_column], expected="kode, periode, dan jumlah ≥ 0",
-                                      expected_en="a code, a period and a count ≥ 0"))
+            x, bad = _count_cell(df.at[row, spec.count_column], label, r, spec.count_column)
+            if code is None:
+                errors.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code",
+                                      file=label, row=r, column=spec.code_column, expected="kode wilayah",
+                                      expected_en="an area code"))
+            elif known is not None and code not in known:
+                errors.append(_unknown_code(label, r, spec.code_column, code, len(known)))
+            if per is None or not str(per).strip():
+                errors.append(Finding("error", "empty_period", "periode kosong", message_en="empty period", file=label,
+                                      row=r, column=spec.period_column, expected="periode seperti 2021, 2021Q3 atau 2021-07",
+                                      expected_en="a period such as 2021, 2021Q3 or 2021-07"))
+                per = None
+            if bad is not None:
+                errors.append(bad)
+            if code is None or per is None:
                 continue
-            rows.append((code, str(per).removesuffix(".0"), x))
-        if errors:
-            raise InputError(errors)
+            per = str(per).strip().removesuffix(".0")
+            if (code, per) in seen:
+                errors.append(Finding("error", "duplicate_code", f"kode dan periode ganda (juga di baris {seen[code, per]})",
+                                      message_en=f"duplicate code and period (also row {seen[code, per]})", file=label,
+                                      row=r, column=spec.code_column, value=f"{code} {per}",
+                                      expected="satu baris per wilayah dan periode",
+                                      expected_en="one row per area and period"))
+                continue
+            seen[code, per] = r
+            rows.append((code, per, x))
         long = pd.DataFrame(rows, columns=["code", "period", "count"])
-        dup = long.duplicated(["code", "period"])
-        for i in np.flatnonzero(dup.to_numpy()):
-            errors.append(Finding("error", "duplicate_code", "kode dan periode ganda",
-                                  message_en="duplicate code and period", file=label,
-                                  value=f"{long.at[i, 'code']} {long.at[i, 'period']}",
-                                  expected="satu baris per wilayah dan periode",
-                                  expected_en="one row per area and period"))
-        if errors:
-            raise InputError(errors)
         wide = long.pivot(index="code", columns="period", values="count")
-        return wide.reindex(columns=sorted(wide.columns)), []
+        return wide.reindex(columns=sorted(wide.columns)), cap_rows(errors)
     periods = spec.periods or [c for c in df.columns if PERIOD_NAME.match(str(c))]
     missing = [p for p in periods if p not in df.columns]
     if missing or not periods:
-        raise InputError(Finding("error", "missing_column", "kolom periode tidak ada",
-                                 message_en="period column(s) missing", file=label, value=missing or None,
-                                 expected=f"kolom periode seperti 2021 (kolom yang ada: {list(df.columns)})",
-                                 expected_en=f"period columns such as 2021 (columns found: {list(df.columns)})"))
-    codes = df[spec.code_column].map(normalise_code)
+        errors.append(Finding("error", "missing_column", "kolom periode tidak ada", message_en="period column(s) missing",
+                              file=label, value=missing or None,
+                              expected=f"kolom periode seperti 2021 (kolom yang ada: {list(df.columns)})",
+                              expected_en=f"period columns such as 2021 (columns found: {list(df.columns)})"))
+    if errors:
+        return None, errors
     values = np.full((len(df), len(periods)), np.nan)
     seen: dict[str, int] = {}
-    keep = np.ones(len(df), dtype=bool)
+    keep = np.zeros(len(df), dtype=bool)
+    codes = []
     for i, row in enumerate(df.index):
-        code = codes[row]
+        r = int(row)
+        code = normalise_code(df.at[row, spec.code_column])
+        codes.append(code)
         if code is None:
             errors.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code",
-                                  file=label, row=int(row), column=spec.code_column, expected="kode wilayah",
+                                  file=label, row=r, column=spec.code_column, expected="kode wilayah",
                                   expected_en="an area code"))
-            continue
-        if code in seen:
+        elif code in seen:
             errors.append(Finding("error", "duplicate_code", f"kode wilayah ganda (juga di baris {seen[code]})",
-                                  message_en=f"duplicate area code (also row {seen[code]})", file=label, row=int(row),
+                                  message_en=f"duplicate area code (also row {seen[code]})", file=label, row=r,
                                   column=spec.code_column, value=code, expected="satu baris per wilayah",
                                   expected_en="one row per area"))
-            keep[i] = False
-            continue
-        seen[code] = int(row)
-        for j, p in enumerate(periods):
-            cell = df.at[row, p]
-            try:
-                x = parse_number(cell)
-            except ValueError:
-                errors.append(Finding("error", "not_numeric", "nilai bukan angka", message_en="value is not a number",
-                                      file=label, row=int(row), column=p, value=cell, expected="jumlah ≥ 0",
-                                      expected_en="a count ≥ 0"))
-                continue
-            if x < 0:
-                errors.append(Finding("error", "negative_count", "jumlah negatif", message_en="negative count",
-                                      file=label, row=int(row), column=p, value=cell, expected="jumlah ≥ 0",
-                                      expected_en="a count ≥ 0"))
-                continue
-            values[i, j] = x
-    if errors:
-        raise InputError(errors)
-    out = pd.DataFrame(values[keep], index=pd.Index(codes[keep].tolist(), name="code"), columns=list(periods))
-    return out, []
+        else:
+            seen[code] = r
+            keep[i] = True
+            if known is not None and code not in known:
+                errors.append(_unknown_code(label, r, spec.code_column, code, len(known)))
+        for j, p in enumerate(periods):  # every cell is checked, whatever the code
+            values[i, j], bad = _count_cell(df.at[row, p], label, r, p)
+            if bad is not None:
+                errors.append(bad)
+    out = pd.DataFrame(values[keep], index=pd.Index([c for c, k in zip(codes, keep) if k], name="code"),
+                       columns=list(periods))
+    return out, cap_rows(errors)
+
+
+def _study_bounds(areas: gpd.GeoDataFrame, crs: str) -> tuple[float, float, float, float] | None:
+    """The areas' bounds in ``crs`` (None when the areas cannot be transformed, e.g. local units)."""
+    try:
+        return tuple(float(v) for v in areas.to_crs(crs).total_bounds)
+    except Exception:  # noqa: BLE001 - no CRS / engineering CRS: the swapped-columns check is skipped
+        return None
 
 
 def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, Incidents | None, list[Finding]]:
@@ -218,37 +307,34 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
     Returns
     -------
     counts : DataFrame
-        Index = canonical area codes (may include codes not in the boundary file — reported as
-        errors — and lack some areas — reported as warnings by the caller); columns = periods.
+        Index = canonical area codes of the boundary file (some may be missing — reported as
+        warnings by the analysis); columns = periods.
     incidents : Incidents | None
     findings : list[Finding]
+        Warnings and information (points outside every area, points on a border).
 
     Raises
     ------
     InputError
-        Unreadable files, missing columns, bad values, codes not in the boundary file.
+        Unreadable files, missing columns, bad values, codes not in the boundary file, swapped
+        coordinate columns — every problem of the file at once.
     """
     findings: list[Finding] = []
     incidents = None
     if cfg.counts is not None:
         path = resolve(ctx.study_dir, cfg.counts.file, "jumlah kasus / counts")
         ctx.input_hashes[cfg.counts.file] = sha256(path)
-        counts, _ = _counts_from_table(read_table(path, sheet=cfg.counts.sheet, label=cfg.counts.file), cfg.counts,
-                                       cfg.counts.file)
-        unknown = counts.index.difference(ctx.areas.index)
-        if len(unknown):
-            raise InputError([Finding("error", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah",
-                                      message_en="area code not in the boundary file", file=cfg.counts.file,
-                                      column=cfg.counts.code_column, value=c,
-                                      expected=f"salah satu dari {len(ctx.areas)} kode di berkas batas wilayah",
-                                      expected_en=f"one of the {len(ctx.areas)} codes of the boundary file") for c in unknown[:50]])
+        counts, errors = counts_from_table(read_table(path, sheet=cfg.counts.sheet, label=cfg.counts.file), cfg.counts,
+                                           cfg.counts.file, known=ctx.areas.index)
+        if errors:
+            raise InputError(errors)
     elif cfg.incidents is not None:
         spec = cfg.incidents
         path = resolve(ctx.study_dir, spec.file, "kejadian / incidents")
         ctx.input_hashes[spec.file] = sha256(path)
         incidents = read_incidents(path, x_column=spec.x_column, y_column=spec.y_column, crs=spec.crs,
                                    date_column=spec.date_column, type_column=spec.type_column, sheet=spec.sheet,
-                                   label=spec.file)
+                                   label=spec.file, study_bounds=_study_bounds(ctx.areas, spec.crs))
         pts = incidents.points
         if spec.types is not None:
             pts = pts[pts["type"].isin(spec.types)]
@@ -278,34 +364,92 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
     return counts, incidents, findings
 
 
-def load_population(ctx: StudyContext, cfg: HotspotConfig) -> pd.Series | None:
-    """Population per canonical area code from ``[hotspots.population]`` (None if not configured)."""
+def population_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None = None
+                          ) -> tuple[pd.Series | None, list[Finding]]:
+    """Population per canonical code from a table of cells, with every problem found.
+
+    Returns
+    -------
+    population : Series | None
+        Index canonical code (first row of each code), values > 0; ``None`` when a column is missing.
+    findings : list[Finding]
+        Errors: missing columns, empty or duplicate codes, values that are not numbers or not
+        > 0.  Warnings: codes not in the boundary file (ignored).  An empty cell is no error:
+        the area is left out of the rates with a ``no_population`` warning.  Repeated kinds are
+        capped (:func:`.checks.cap_rows`).
+    """
+    found = [missing_column(label, c, df.columns) for c in (spec.code_column, spec.column) if c not in df.columns]
+    if found:
+        return None, found
+    out: dict[str, float] = {}
+    seen: dict[str, int] = {}
+    for row in df.index:
+        r = int(row)
+        cell = df.at[row, spec.column]
+        code = normalise_code(df.at[row, spec.code_column])
+        if code is None:
+            found.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code", file=label,
+                                 row=r, column=spec.code_column, expected="kode wilayah", expected_en="an area code"))
+        elif code in seen:
+            found.append(Finding("error", "duplicate_code", f"kode wilayah ganda (juga di baris {seen[code]})",
+                                 message_en=f"duplicate area code (also row {seen[code]})", file=label, row=r,
+                                 column=spec.code_column, value=code, expected="satu baris per wilayah",
+                                 expected_en="one row per area"))
+            code = None
+        else:
+            seen[code] = r
+            if known is not None and code not in known:
+                found.append(Finding("warning", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah; diabaikan",
+                                     message_en="area code not in the boundary file; ignored", file=label, row=r,
+                                     column=spec.code_column, value=code,
+                                     expected=f"salah satu dari {len(known)} kode di berkas batas wilayah",
+                                     expected_en=f"one of the {len(known)} codes of the boundary file"))
+                code = None
+        try:
+            x = parse_number(cell)
+        except NumberError as err:
+            found.append(Finding("error", "not_numeric", "penduduk bukan angka", message_en="population is not a number",
+                                 file=label, row=r, column=spec.column, value=cell,
+                                 expected=f"penduduk > 0: {err.hint_id}", expected_en=f"a population > 0: {err.hint_en}"))
+            continue
+        if x != x:  # empty: the analysis reports the area as without population
+            continue
+        if not x > 0:
+            found.append(Finding("error", "population_not_positive", "penduduk harus > 0",
+                                 message_en="population must be > 0", file=label, row=r, column=spec.column,
+                                 value=cell, expected="penduduk > 0", expected_en="a population > 0"))
+            continue
+        if code is not None:
+            out[code] = x
+    return pd.Series(out, name="population", dtype=float), cap_rows(found)
+
+
+def load_population(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.Series | None, list[Finding]]:
+    """Population per canonical area code from ``[hotspots.population]``.
+
+    Returns
+    -------
+    population : Series | None
+        ``None`` if not configured.
+    findings : list[Finding]
+        Warnings (codes not in the boundary file).
+
+    Raises
+    ------
+    InputError
+        Every error of the file at once (see :func:`population_from_table`).
+    """
     spec = cfg.population
     if spec is None:
-        return None
+        return None, []
     path = resolve(ctx.study_dir, spec.file, "penduduk / population")
     ctx.input_hashes[spec.file] = sha256(path)
-    df = read_table(path, sheet=spec.sheet, label=spec.file)
-    errors = [missing_column(spec.file, c, df.columns) for c in (spec.code_column, spec.column) if c not in df.columns]
+    pop, found = population_from_table(read_table(path, sheet=spec.sheet, label=spec.file), spec, spec.file,
+                                       known=ctx.areas.index)
+    errors = [f for f in found if f.level == "error"]
     if errors:
         raise InputError(errors)
-    out: dict[str, float] = {}
-    for row in df.index:
-        code = normalise_code(df.at[row, spec.code_column])
-        try:
-            x = parse_number(df.at[row, spec.column])
-        except ValueError:
-            x = float("nan")
-        if code is None or not (x > 0):
-            errors.append(Finding("error", "population_not_positive", "penduduk harus > 0",
-                                  message_en="population must be > 0", file=spec.file, row=int(row), column=spec.column,
-                                  value=df.at[row, spec.column], expected="penduduk > 0",
-                                  expected_en="a population > 0"))
-            continue
-        out[code] = x
-    if errors:
-        raise InputError(errors)
-    return pd.Series(out, name="population")
+    return pop, found
 
 
 # ---------------------------------------------------------------------------------------- analysis
@@ -477,6 +621,62 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
 
 
 # ---------------------------------------------------------------------------------------- stage
+def with_labels(tab: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``tab`` (:meth:`HotspotAnalysis.area_table`) plus readable labels in ``lang``:
+    ``lisa_label`` after ``lisa_cluster`` and, with emerging hot spots, ``trend_label`` after
+    ``trend_pattern`` (e.g. ``"HH"`` → "Tinggi–Tinggi (HH)", ``"new_hot"`` → "Hot spot baru")."""
+    out = tab.copy()
+    out.insert(out.columns.get_loc("lisa_cluster") + 1, "lisa_label",
+               [t(f"hs.lisa.{c}", lang) if f"{c}" in LISA_COLOURS else None for c in tab["lisa_cluster"]])
+    if "trend_pattern" in out.columns:
+        out.insert(out.columns.get_loc("trend_pattern") + 1, "trend_label",
+                   [t(f"pattern.{p}", lang) if p in TREND_COLOURS else None for p in tab["trend_pattern"]])
+    return out
+
+
+def public_columns(columns) -> dict[str, tuple[str, str]]:
+    """The publishable subset of ``columns`` (:data:`PUBLIC_COLUMNS`) with their (Bahasa
+    Indonesia, English) headings."""
+    return {c: (t(f"hs.h.{c}", "id"), t(f"hs.h.{c}", "en")) for c in PUBLIC_COLUMNS if c in columns}
+
+
+def _per_text(per: int | None, lang: str) -> str:
+    if per is None:
+        return ""
+    s = f"{per:,}"
+    return s.replace(",", ".") if lang == "id" else s
+
+
+def readable(df: pd.DataFrame, lang: str, v: str, *, per: int | None = None, from_table: bool = False,
+             periods=()) -> pd.DataFrame:
+    """``df`` with every column of the hot-spot sheets renamed to its heading in ``lang``
+    (``lisa_i`` → "Local Moran I", ``count_v`` → "Jumlah v", ``gi_z_2021`` → "Skor z Gi* 2021").
+
+    Raises
+    ------
+    KeyError
+        A column without a heading (a new column must get one).
+    """
+    names: dict[str, str] = {}
+    for c in df.columns:
+        if c in ("code", "name"):
+            names[c] = t(f"hs.h.{c}", lang)
+        elif c == f"count_{v}":
+            names[c] = t("hs.h.value" if from_table else "hs.h.count", lang, v=v)
+        elif c == f"rate_{v}":
+            names[c] = t("hs.h.rate", lang, v=v, per=_per_text(per, lang))
+        elif c == f"eb_rate_{v}":
+            names[c] = t("hs.h.eb_rate", lang, v=v, per=_per_text(per, lang))
+        elif c.startswith("gi_z_") and c[5:] in [str(p) for p in periods]:
+            names[c] = t("hs.h.gi_z_period", lang, p=c[5:])
+        else:
+            key = f"hs.h.{c}"
+            if t(key, lang) == key:
+                raise KeyError(f"no heading for hot-spot column {c!r}")
+            names[c] = t(key, lang)
+    return df.rename(columns=names)
+
+
 def _fmt(x: float, nd: int = 4) -> str:
     return "–" if x is None or not np.isfinite(x) else f"{x:.{nd}f}"
 
@@ -487,10 +687,10 @@ def _subtitle(ctx: StudyContext, a: HotspotAnalysis) -> str:
     if st.data_date:
         bits.append(t("map.date", ctx.lang, date=st.data_date))
     cfg = ctx.config.hotspots  # type: ignore[attr-defined]
-    if cfg is not None and cfg.counts is None and cfg.incidents is None:
+    if cfg is not None and cfg.counts is None and cfg.incidents is None and a.measure == "count":
         bits.append(a.variable)  # an indicator of the table, analysed as given
     else:
-        bits.append(f"{a.variable} ({a.measure}{'' if a.period == 'all' else ', ' + a.period})")
+        bits.append(f"{a.variable} ({t('hs.measure.' + a.measure, ctx.lang)}{'' if a.period == 'all' else ', ' + a.period})")
     return " · ".join(bits)
 
 
@@ -533,6 +733,16 @@ def _figures(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig, density:
     return figs
 
 
+def _is_count(ctx: StudyContext, v: str) -> bool:
+    """The analysed variable is a count: read from counts or incidents, or an indicator marked
+    ``count = true``."""
+    cfg = ctx.config.hotspots  # type: ignore[attr-defined]
+    if cfg.counts is not None or cfg.incidents is not None:
+        return True
+    spec = next((i for i in ctx.config.indicators if i.code == v), None)
+    return bool(spec is not None and getattr(spec, "count", False))
+
+
 def _sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | None) -> list[ReportSection]:
     lang = ctx.lang
     esc = html.escape
@@ -546,21 +756,23 @@ def _sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | No
     gi, lc = a.gi.counts(), a.lisa.counts()
     body += "<p>" + t("hs.section.counts", lang, hot=gi["1"] + gi["2"] + gi["3"], cold=gi["-1"] + gi["-2"] + gi["-3"],
                       hh=lc["HH"], ll=lc["LL"], lh=lc["LH"], hl=lc["HL"]) + "</p>"
-    tab = a.area_table()
+    tab = with_labels(a.area_table(), lang)
     top = tab.sort_values("gi_z", ascending=False).head(10)
     names = ctx.areas["name"].reindex(top.index)
     min_count = ctx.config.privacy.min_count
-    count_col = f"count_{a.variable}" if f"count_{a.variable}" in tab.columns else None
-    head = [t("hs.col.code", lang), t("hs.col.name", lang)] + ([a.variable] if count_col else []) + \
-        ["Gi* z", "Gi bin", "LISA"] + ([t("hs.col.pattern", lang)] if a.emerging is not None else [])
+    # the only count shown: suppressed below privacy.min_count; never a rate (it gives the count back)
+    count_col = f"count_{a.variable}" if f"count_{a.variable}" in tab.columns and _is_count(ctx, a.variable) else None
+    head = [t("hs.col.code", lang), t("hs.col.name", lang)] + ([t("hs.h.count", lang, v=a.variable)] if count_col else []) + \
+        [t(f"hs.h.{c}", lang) for c in ("gi_z", "gi_label", "lisa_label")] + \
+        ([t("hs.h.trend_label", lang)] if a.emerging is not None else [])
     rows = []
     for code, r in top.iterrows():
         cells = [esc(str(code)), esc(str(names.get(code) or ""))]
         if count_col:
             cells.append(esc(suppress_count(float(r[count_col]), min_count)))
-        cells += [f"{r['gi_z']:.2f}", str(int(r["gi_bin"])), esc(str(r["lisa_cluster"]))]
+        cells += [f"{r['gi_z']:.2f}", esc(t(f"hs.gi.{int(r['gi_bin'])}", lang)), esc(str(r["lisa_label"]))]
         if a.emerging is not None:
-            cells.append(esc(t(f"pattern.{r['trend_pattern']}", lang)))
+            cells.append(esc(str(r["trend_label"])))
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     body += f"<h4>{esc(t('hs.section.top', lang))}</h4><table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + \
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
@@ -622,8 +834,19 @@ def run_hotspots(ctx: StudyContext) -> StageResult:
         From reading the inputs or from the analysis.
     """
     cfg: HotspotConfig = ctx.config.hotspots  # type: ignore[attr-defined]
-    counts, incidents, findings = load_counts(ctx, cfg)
-    population = load_population(ctx, cfg)
+    errors: list[Finding] = []  # every input file is read and checked before any error is raised
+    counts, incidents, findings, population = None, None, [], None
+    try:
+        counts, incidents, findings = load_counts(ctx, cfg)
+    except InputError as err:
+        errors += err.findings
+    try:
+        population, pop_findings = load_population(ctx, cfg)
+        findings = findings + pop_findings
+    except InputError as err:
+        errors += err.findings
+    if errors:
+        raise InputError(errors)
     a = analyse_hotspots(ctx.areas, counts, cfg, population=population, seed=ctx.config.study.seed)
     findings = findings + a.findings
     density = None
@@ -644,21 +867,28 @@ def run_hotspots(ctx: StudyContext) -> StageResult:
     ind[f"gi_bin_{v}"] = tab["gi_bin"].astype(float)
     ind[f"lisa_i_{v}"] = tab["lisa_i"]
     ind = ind.reindex(ctx.areas.index)
-    cols = tab.reindex(ctx.areas.index)
+    lang = ctx.lang
+    cols = with_labels(tab, lang).reindex(ctx.areas.index)
     layer = gpd.GeoDataFrame(cols.reset_index(), geometry=ctx.areas.geometry.values, crs=ctx.areas.crs)
     layer.insert(1, "name", ctx.areas["name"].to_numpy())
     layers = {"hotspots": layer}
-    sheets = {"Hot spot": tab.sort_values("gi_z", ascending=False).reset_index()}
+    per = a.rates.per if a.rates is not None else None
+    names = ctx.areas["name"]
+    sheet = cols.loc[tab.index].sort_values("gi_z", ascending=False).drop(columns=["trend_pattern"], errors="ignore")
+    sheet.insert(0, "name", names.reindex(sheet.index).to_numpy())
+    sheets = {t("hs.sheet.hotspots", lang): readable(sheet.reset_index(), lang, v, per=per, from_table=from_table)}
     if a.emerging is not None:
         zt = pd.DataFrame(a.emerging.z, index=a.emerging.ids, columns=[f"gi_z_{p}" for p in a.emerging.periods])
         zt.index.name = "code"
-        zt.insert(0, "trend_pattern", a.emerging.pattern.astype(str))
-        sheets["Tren hot spot"] = zt.reset_index()
+        zt.insert(0, "trend_label", [t(f"pattern.{p}", lang) for p in a.emerging.pattern.astype(str)])
+        zt.insert(0, "name", names.reindex(zt.index).to_numpy())
+        sheets[t("hs.sheet.trend", lang)] = readable(zt.reset_index(), lang, v, periods=a.emerging.periods)
     if density is not None:
         layers["density"] = density.grid.reset_index()
     return StageResult(
         name="hotspots",
         area_columns=cols,
+        public_columns=public_columns(cols.columns),
         layers=layers,
         sheets=sheets,
         manifest=_manifest(a, cfg, density, None if incidents is None else len(incidents.points)),
