@@ -118,3 +118,24 @@ def test_report_publishes_only_public_stage_columns(study, tmp_path, monkeypatch
     assert "count_x" in header and "Label X" in header  # the workbook keeps everything, with headings
     man = json.loads((tmp_path / "out" / "run.json").read_text())
     assert man["public_columns"] == {"label_x": ["Label X", "X label"]}
+
+
+def test_uncertainty_starts_from_the_index_input(study, tmp_path):
+    """Zero perturbation must reproduce the base ranks through the whole pipeline, also when an
+    indicator enters the index as a rate (the Monte Carlo once used the counts instead)."""
+    cfg = (study / "petarawan.toml").read_text()
+    cfg = cfg.replace('code = "x1"', 'code = "x1"\ndenominator = "pop"')
+    cfg += "\n[uncertainty]\nruns = 20\nweights = 0.0\nsobol = false\n"
+    (study / "petarawan.toml").write_text(cfg)
+    # B and D differ only in x1 (x2 = 2, x3 = 3 for both), so x1 alone orders them: by count
+    # D (20) is above B (5); by rate per 10,000 (pop 10 and 1000) B (5000) is above D (200)
+    (study / "data.csv").write_text("kode,pop,x1,x2,x3\n" + "\n".join(
+        f"{c},{p},{a},{b},{d}" for c, p, a, b, d in zip(CODES, [100, 10, 1000, 1000], [0, 5, 10, 20],
+                                                        [4, 2, 0, 2], [1, 3, 5, 3])) + "\n")
+    res = analyse(load_study(study))
+    r = res.result.loc[CODES]
+    assert r.loc["19.71.01.1002", "rank"] < r.loc["19.71.01.1004", "rank"]  # the rate order
+    assert r["rank_median"].tolist() == r["rank"].astype(float).tolist()
+    assert (r["rank_p05"] == r["rank_p95"]).all()
+    # the base index used rates: per 10,000 = 0, 5000, 100, 200 → normalised 0, 100, 2, 4
+    assert res.index.normalised.loc[CODES, "x1"].tolist() == pytest.approx([0, 100, 2, 4])

@@ -200,12 +200,16 @@ def _excluded_by_availability(raw: pd.DataFrame, config: StudyConfig) -> np.ndar
 
 
 def evaluate(raw: pd.DataFrame, config: StudyConfig, design: Design, *, groups: pd.Series | None = None,
-             progress=None, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+             progress=None, chunk: int | None = None, presence: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Run every run of ``design``.
 
     Parameters
     ----------
-    raw : DataFrame (n × m), raw indicators (index code)
+    raw : DataFrame (n × m), the values that enter the index (index code) — exactly the base
+        run's ``IndexResult.raw`` (rates where an indicator has a denominator)
+    presence : DataFrame (n × m) | None
+        Values as entered, for BNN's count rule (``present_at`` compares values as entered);
+        default ``raw``
     config : StudyConfig
     design : Design of R runs
     groups : Series | None, for group imputation
@@ -225,7 +229,8 @@ def evaluate(raw: pd.DataFrame, config: StudyConfig, design: Design, *, groups: 
     excl = _excluded_by_availability(raw, config)
     count_rule = config.classification.method == "count_rule"
     if count_rule:
-        fixed = classify(pd.Series(0.0, index=raw.index), raw, config)["class"]
+        as_entered = raw if presence is None else presence[codes].reindex(raw.index)
+        fixed = classify(pd.Series(0.0, index=raw.index), as_entered, config)["class"]
         fixed_code = np.array([CLASSES.index(c) for c in fixed.astype(object)], np.int8)
     d = len(config.dimensions)
     chunk = chunk or max(1, int(2e7 // max(1, n * (d + 2))))

@@ -152,11 +152,11 @@ def _progress_bar(total: int, label: str):
     return prog
 
 
-def _run_with_progress(raw, config, design, groups, label):
+def _run_with_progress(raw, config, design, groups, label, presence=None):
     prog = _progress_bar(len(design), label)
     with prog:
         task = prog.add_task(label, total=len(design))
-        return evaluate(raw, config, design, groups=groups, progress=lambda k: prog.advance(task, k))
+        return evaluate(raw, config, design, groups=groups, progress=lambda k: prog.advance(task, k), presence=presence)
 
 
 def _plot(table: pd.DataFrame, labels: list[str], lang: str) -> bytes:
@@ -218,12 +218,15 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
     lang = ctx.lang
     check_uncertainty_config(cfg)
     codes = [i.code for i in cfg.indicators]
-    raw = ctx.data[codes]
+    # the very values the base run's index used (rates where a denominator is set), so every
+    # Monte Carlo run starts from the same input as the base run; values as entered for presence
+    raw = ctx.index.raw[codes]
+    presence = ctx.data[codes]
     groups = ctx.areas["group"] if "group" in ctx.areas.columns else None
     seed = cfg.study.seed
     rng = np.random.default_rng([seed, 1])
     design = sample_design(cfg, u.runs, rng)
-    ranks, classes = _run_with_progress(raw, cfg, design, groups, "Monte Carlo")
+    ranks, classes = _run_with_progress(raw, cfg, design, groups, "Monte Carlo", presence)
     summary = summarise(ranks, classes, raw.index)
     pcols = ["p_bahaya", "p_waspada", "p_siaga", "p_aman"]
     ptop = summary[pcols].max(axis=1)
@@ -270,7 +273,7 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
         problem = {"num_vars": len(fnames), "names": fnames, "bounds": [[0.0, 1.0]] * len(fnames)}
         X = sobol_sample.sample(problem, u.sobol_samples, calc_second_order=False, seed=seed)
         sdes = design_from_unit(cfg, X, fnames, np.random.default_rng([seed, 2]))
-        sranks, _ = _run_with_progress(raw, cfg, sdes, groups, "Sobol")
+        sranks, _ = _run_with_progress(raw, cfg, sdes, groups, "Sobol", presence)
         base_rank = rank_desc_min(ctx.result["score"].reindex(raw.index).to_numpy(float)) if ctx.result is not None \
             else np.nanmedian(sranks, axis=1)
         diff = np.abs(sranks - base_rank[:, None])
