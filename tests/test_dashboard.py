@@ -26,7 +26,7 @@ def test_summary_matches_run_json(client):
     body = c.get("/api/run").json()
     assert body["class_counts"] == man["class_counts"] == {"Bahaya": 1, "Waspada": 0, "Siaga": 2, "Aman": 1, "none": 0}
     assert body["n_areas"] == 4 and body["study"] == "Uji"
-    assert set(body["files"]) == {"map.png", "petarawan.gpkg", "petarawan.xlsx", "report.html"}
+    assert set(body["files"]) == {"map.png", "report.html"}  # analysts' files are not served
 
 
 def test_areas_geojson_carries_results_in_wgs84(client):
@@ -44,7 +44,8 @@ def test_area_detail_suppresses_small_counts(client):
     c, _ = client
     d = c.get(f"/api/areas/{CODES[1]}").json()  # x1 = 5 (count), shown; x2 = 2 (not a count)
     vals = {i["code"]: i for i in d["indicators"]}
-    assert vals["x1"]["value"] == "5" and vals["x1"]["normalised"] == pytest.approx(25)
+    assert vals["x1"]["value"] == "5" and vals["x1"]["normalised"] is None  # count: normalised would reveal
+    assert vals["x3"]["value"] == "3" and vals["x3"]["normalised"] == pytest.approx(50)  # (3-1)/(5-1)·100
     d0 = c.get(f"/api/areas/{CODES[0]}").json()
     assert {i["code"]: i["value"] for i in d0["indicators"]}["x1"] == "0"
     assert c.get("/api/areas/99.99.99.9999").status_code == 404
@@ -61,8 +62,8 @@ def test_count_of_one_to_four_is_suppressed(study, tmp_path):
 
 def test_only_listed_outputs_are_downloadable(client):
     c, _ = client
-    assert c.get("/files/petarawan.xlsx").status_code == 200
-    for bad in ("run.json.bak", "..%2Frun.json", "%2Fetc%2Fpasswd", "petarawan.toml"):
+    assert c.get("/files/report.html").status_code == 200
+    for bad in ("petarawan.xlsx", "petarawan.gpkg", "run.json.bak", "..%2Frun.json", "%2Fetc%2Fpasswd", "petarawan.toml"):
         assert c.get(f"/files/{bad}").status_code == 404
 
 

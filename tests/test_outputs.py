@@ -115,3 +115,9 @@ def test_unwritable_output_is_a_user_error(study, tmp_path):
 def test_output_folder_is_readable_by_others(study, tmp_path):
     run(study, tmp_path / "out")
     assert (tmp_path / "out").stat().st_mode & 0o055 == 0o055
+
+
+def test_report_numbers_are_readable():
+    from petarawan.report.html import _num
+
+    assert [_num(11850.0, "id"), _num(11850.0, "en"), _num(5.78, "id"), _num(0.0, "en")] == ["11.850", "11,850", "5,78", "0"]

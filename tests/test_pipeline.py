@@ -139,3 +139,13 @@ def test_uncertainty_starts_from_the_index_input(study, tmp_path):
     assert (r["rank_p05"] == r["rank_p95"]).all()
     # the base index used rates: per 10,000 = 0, 5000, 100, 200 → normalised 0, 100, 2, 4
     assert res.index.normalised.loc[CODES, "x1"].tolist() == pytest.approx([0, 100, 2, 4])
+
+
+def test_aman_with_main_indicator_present_is_flagged(study):
+    # a count rule that needs a supporting indicator for Siaga: B and D (x1 present, no x2) fall to Aman
+    cfg = (study / "petarawan.toml").read_text().replace('[areas]', '[classification]\nmethod = "count_rule"\ncount_rule = [\n'
+                                                         '  { class = "Siaga", main = 1, supporting = 1 },\n]\n\n[areas]')
+    (study / "petarawan.toml").write_text(cfg)
+    res = analyse(load_study(study))
+    flagged = sorted(f.value for f in res.findings if f.code == "aman_with_main")
+    assert flagged == ["19.71.01.1002", "19.71.01.1004"]  # n_main 1, n_supporting 0 (see module docstring)

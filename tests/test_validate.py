@@ -264,7 +264,8 @@ def test_reference_yes_no_and_bad_value(study):
 def test_partial_data_warning_lists_missing(study):
     _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, None, None], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
     (f,) = load_study(study).findings
-    assert (f.code, f.value) == ("partial_data", CODES[0]) and "1 dari 3" in f.message and "x2, x3" in f.message
+    assert (f.code, f.value, f.row, f.column) == ("partial_data", CODES[0], 2, "x2")
+    assert f.message == "Alfa (19.71.01.1001): data hanya 1 dari 3 indikator (kosong: x2, x3)"
 
 
 def test_year_configured_without_year_column(study):
@@ -362,3 +363,10 @@ def test_parse_number_ambiguous_without_style():
 
     with pytest.raises(NumberError):
         parse_number("5.309")
+
+
+def test_total_row_with_empty_code_is_named(study):
+    _table(study, ["kode", "nama", "x1", "x2", "x3"], [[c, n, 1, 1, 1] for c, n in zip(CODES, "ABCD")] + [[None, "JUMLAH", 4, 4, 4]])
+    (f,) = errors_of(study)
+    assert (f.code, f.row) == ("empty_code", 6) and f.text("id") == "kode wilayah kosong — baris total? hapus baris ini"
+    assert f.text("en") == "empty area code — a total row? delete this row"

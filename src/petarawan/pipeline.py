@@ -27,8 +27,13 @@ MIN_AREAS = 10
 """Below this many scored areas a relative index and its classes mean little (warning)."""
 
 register({
+    "stage.hotspots": {"id": "hot spot", "en": "hot spots"},
+    "stage.potential": {"id": "potensi masyarakat", "en": "community potential"},
+    "stage.plan": {"id": "rencana intervensi", "en": "intervention plan"},
+    "stage.uncertainty": {"id": "ketidakpastian", "en": "uncertainty"},
+    "stage.audit": {"id": "audit statistik", "en": "statistical audit"},
     "step.validation": {"id": "validasi masukan", "en": "validating inputs"},
-    "step.stage": {"id": "tahap {name}", "en": "stage {name}"},
+    "step.stage": {"id": "tahap: {name}", "en": "stage: {name}"},
     "step.index": {"id": "indeks komposit", "en": "composite index"},
     "step.classification": {"id": "klasifikasi", "en": "classification"},
     "step.write": {"id": "menulis keluaran", "en": "writing outputs"},
@@ -120,7 +125,7 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
     for name, phase, target in stages:
         if phase != "pre":
             continue
-        say(t("step.stage", lang, name=name))
+        say(t("step.stage", lang, name=t(f"stage.{name}", lang)))
         res = _call(target)(ctx)
         ctx.stage_results[name] = res
         if res.indicators is not None:
@@ -156,6 +161,15 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
         result["reference"] = study.reference
     ctx.index, ctx.result = index, result
 
+    if cfg.classification.method == "count_rule":
+        quiet = result.index[(result["class"] == "Aman") & (result["n_main"] > 0)]
+        for code in quiet:
+            n = int(result.at[code, "n_main"])
+            findings.append(Finding(
+                "warning", "aman_with_main", f"{result.at[code, 'name']}: kelas Aman padahal {n} indikator pokok ada",
+                value=code, message_en=f"{result.at[code, 'name']}: class Aman although {n} main indicator(s) are present",
+                expected="periksa aturan hitungan (mis. Siaga bila ≥ 1 indikator pokok)",
+                expected_en="check the count rule (e.g. Siaga when ≥ 1 main indicator)"))
     scored = int(result["score"].notna().sum())
     if 0 < scored < MIN_AREAS:
         findings.append(Finding(
@@ -167,7 +181,7 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
     for name, phase, target in stages:
         if phase != "post" or not post:
             continue
-        say(t("step.stage", lang, name=name))
+        say(t("step.stage", lang, name=t(f"stage.{name}", lang)))
         ctx.stage_results[name] = _call(target)(ctx)
     for res in ctx.stage_results.values():
         findings.extend(res.findings)

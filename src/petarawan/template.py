@@ -128,11 +128,13 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
         '# "bands": kelas dari skor; "count_rule": aturan hitungan indikator pokok/pendukung BNN',
         f"method = {_q(classification)}",
         "bands = { Bahaya = 75.0, Waspada = 50.0, Siaga = 25.0 }",
-        "# Aturan hitungan BNN (berbeda antar kantor; sesuaikan):",
+        "# Aturan hitungan BNN: kelas pertama yang syaratnya terpenuhi (jumlah indikator pokok/pendukung yang ada).",
+        "# Bahaya 5 pokok + 4 pendukung mengikuti satu aturan BNN yang dipublikasikan; aturan Waspada/Siaga tidak",
+        "# dipublikasikan — bawaan ini: satu indikator pokok saja sudah bukan Aman. Sesuaikan dengan kantor Anda.",
         "count_rule = [",
         '  { class = "Bahaya", main = 5, supporting = 4 },',
-        '  { class = "Waspada", main = 3, supporting = 2 },',
-        '  { class = "Siaga", main = 1, supporting = 1 },',
+        '  { class = "Waspada", main = 3, supporting = 1 },',
+        '  { class = "Siaga", main = 1, supporting = 0 },',
         "]",
         "",
         "[privacy]",
@@ -152,6 +154,7 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
             out += [f"denominator = {_q(population_column)}  # masuk indeks sebagai laju per 10.000 penduduk", "per = 10000"]
         if i.bnn:
             out += [f"bnn = {_q(i.bnn)}          # indikator {'pokok' if i.bnn == 'main' else 'pendukung'} BNN",
-                    f"present_at = {i.present_at:g}"]
+                    f"present_at = {i.present_at:g}       # 'ada' bila nilai {'≥' if i.direction > 0 else '≤'} ini "
+                    f"(nilai seperti diisi, bukan laju)"]
         out.append("")
     return "\n".join(out)

@@ -290,14 +290,19 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
             df = df[years == latest]
     code_col = colmap[d.code_column]
     known = None if areas is None else areas.index
-    codes = df[code_col].map(normalise_code)
+    # a list, not Series.map: pandas turns a returned None into NaN, and NaN is not "empty"
+    codes = pd.Series([normalise_code(v) for v in df[code_col]], index=df.index, dtype=object)
     rows_by_code: dict[str, int] = {}
     keep: list[int] = []
     unknown: list[tuple[int, object]] = []
     for row, code in codes.items():
         if code is None:
-            found.add("error", "empty_code", "kode wilayah kosong", file=label, row=int(row), column=code_col,
-                      message_en="empty area code", expected="kode Kemendagri seperti 19.71.01.1008 atau 1971011008",
+            total = any(isinstance(v, str) and v.strip().lower() in ("jumlah", "total", "kota", "kabupaten")
+                        for v in df.loc[row])
+            found.add("error", "empty_code", "kode wilayah kosong" + (" — baris total? hapus baris ini" if total else ""),
+                      file=label, row=int(row), column=code_col,
+                      message_en="empty area code" + (" — a total row? delete this row" if total else ""),
+                      expected="kode Kemendagri seperti 19.71.01.1008 atau 1971011008",
                       expected_en="a Kemendagri code such as 19.71.01.1008 or 1971011008")
         elif known is not None and code not in known:
             unknown.append((int(row), df.at[row, code_col]))
@@ -320,10 +325,11 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
             hint_id = " — tidak satu pun kode cocok; apakah ini kode BPS (10 digit) dan bukan kode Kemendagri?"
             hint_en = " — no code matches; are these BPS codes (10 digits) rather than Kemendagri codes?"
         for row, v in unknown:
-            total = " (baris total?)" if isinstance(v, str) and v.strip().lower() in ("jumlah", "total", "kota") else ""
-            found.add("error", "unknown_code", f"kode wilayah tidak ada di berkas batas wilayah{total}{hint_id}", file=label,
+            is_total = isinstance(v, str) and v.strip().lower() in ("jumlah", "total", "kota", "kabupaten")
+            found.add("error", "unknown_code", f"kode wilayah tidak ada di berkas batas wilayah"
+                      f"{' — baris total? hapus baris ini' if is_total else ''}{hint_id}", file=label,
                       row=row, column=code_col, value=v,
-                      message_en=f"area code not in the boundary file{total}{hint_en}",
+                      message_en=f"area code not in the boundary file{' — a total row? delete this row' if is_total else ''}{hint_en}",
                       expected=f"salah satu dari {len(known)} kode di berkas batas wilayah (mis. {known[0]})",
                       expected_en=f"one of the {len(known)} codes of the boundary file (e.g. {known[0]})")
     index = pd.Index([codes[r] for r in keep], name="code")
@@ -382,6 +388,7 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
                           expected="1 / ya, 0 / tidak, atau kosong", expected_en="1 / yes, 0 / no, or empty")
                 ref.append(np.nan)
         reference = pd.Series(ref, index=index, name=d.reference_column)
+    values.attrs["rows"] = rows_by_code
     return values, reference, denoms
 
 
@@ -392,17 +399,21 @@ def _safe_number(v: object) -> float:
         return float("nan")
 
 
-def coverage_findings(data: pd.DataFrame, label: str) -> list[Finding]:
-    """Warnings for areas whose indicator data are partly missing (listing what is missing)."""
+def coverage_findings(data: pd.DataFrame, label: str, rows: dict[str, int] | None = None,
+                      names: pd.Series | None = None) -> list[Finding]:
+    """Warnings for areas whose indicator data are partly missing: the table row, the area's
+    name and code, the first empty column and the list of what is missing."""
     out = []
     m = data.shape[1]
+    rows = rows or {}
     for code, row in data.iterrows():
         miss = [c for c in data.columns if pd.isna(row[c])]
         if 0 < len(miss) < m:
+            who = f"{names.get(code)} ({code})" if names is not None and code in names.index else code
             out.append(Finding("warning", "partial_data",
-                               f"data hanya {m - len(miss)} dari {m} indikator (kosong: {', '.join(miss[:8])}"
-                               f"{'…' if len(miss) > 8 else ''})", file=label, value=code,
-                               message_en=f"data for only {m - len(miss)} of {m} indicators (missing: {', '.join(miss[:8])}"
+                               f"{who}: data hanya {m - len(miss)} dari {m} indikator (kosong: {', '.join(miss[:8])}"
+                               f"{'…' if len(miss) > 8 else ''})", file=label, row=rows.get(code), column=miss[0], value=code,
+                               message_en=f"{who}: data for only {m - len(miss)} of {m} indicators (missing: {', '.join(miss[:8])}"
                                           f"{'…' if len(miss) > 8 else ''})",
                                expected="isi semua indikator, atau atur index.imputation / index.min_availability",
                                expected_en="fill every indicator, or set index.imputation / index.min_availability"))
@@ -454,12 +465,13 @@ def load_study(study_dir: Path | str) -> Study:
         data, reference, denoms = check_table(table, cfg, areas, cfg.data.file, found)
     found.raise_if_errors()
     assert areas is not None and data is not None
+    table_rows = dict(data.attrs.get("rows", {}))
     for code in areas.index.difference(data.index, sort=False):
         found.add("warning", "no_data", "wilayah tanpa baris di tabel indikator; tidak diberi skor", file=cfg.data.file,
                   value=code, message_en="area has no row in the indicator table; no score",
                   expected="satu baris untuk kode wilayah ini", expected_en="a row for this area code")
     data = data.reindex(areas.index)
-    found.extend(coverage_findings(data, cfg.data.file))
+    found.extend(coverage_findings(data, cfg.data.file, table_rows, areas["name"]))
     if not cfg.study.data_date.strip():
         found.add("warning", "no_data_date", "tanggal data kosong; peta dan laporan tidak akan menyebut tahun data",
                   file="petarawan.toml", column="study.data_date",

@@ -104,9 +104,12 @@ def area_detail(areas: gpd.GeoDataFrame, manifest: dict, code: str, lang: str = 
         c = ind["code"]
         raw = _clean(row.get(c)) if c in row.index else None
         shown = suppress_count(raw, k) if ind.get("count") else (None if raw is None else f"{raw:.4g}")
+        # a count's normalised value (or its rate's) would let a hidden count be solved back from
+        # the counts that are shown: publish it only for indicators that are not counts
+        hide_norm = bool(ind.get("count") or ind.get("denominator"))
         label = ind.get("label_en") if lang == "en" and ind.get("label_en") else ind.get("label_id")
         out.append({"code": c, "label": label, "unit": ind.get("unit", ""), "dimension": ind.get("dimension"),
-                    "value": shown, "normalised": _clean(row.get(f"{c}_norm"))})
+                    "value": shown, "normalised": None if hide_norm else _clean(row.get(f"{c}_norm"))})
     props = {c: _clean(row[c]) for c in public_keys(row.index, manifest)}
     return {"area": props, "indicators": out}
 
@@ -125,7 +128,8 @@ def create_app(out_dir: Path | str):
     out_dir = Path(out_dir).resolve()
     manifest, areas = load_output(out_dir)
     geojson = areas_geojson(areas, manifest)
-    allowed = set(manifest.get("outputs", {}))
+    # the GeoPackage and the workbook hold per-area raw values (analysts' files): not served
+    allowed = {n for n in manifest.get("outputs", {}) if n.endswith((".png", ".html"))}
     app = FastAPI(title="petarawan", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.get("/", response_class=HTMLResponse)

@@ -122,6 +122,7 @@ body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;max-width:1100px;margi
 h1{font-size:1.6em;margin-bottom:.2em} h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;font-size:.86em;margin:.6em 0} th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f3f3f3} td.num{text-align:right}
+table{display:block;max-width:100%;overflow-x:auto}
 .banner{background:#fff3cd;border:1px solid #e0b100;padding:.6em 1em;font-weight:bold;color:#7a5b00}
 .cls{display:inline-block;padding:1px 8px;border-radius:3px;font-weight:bold}
 .Bahaya{background:{{ colours.Bahaya }};color:#fff}.Waspada{background:{{ colours.Waspada }}}.Siaga{background:{{ colours.Siaga }}}.Aman{background:{{ colours.Aman }};color:#fff}
@@ -200,13 +201,25 @@ def method_summary(res: "RunResult") -> str:
                       t(f"agg.{ix.level_aggregation('index')}", lang, p=ix.power), rule])
 
 
+def _num(v: float, lang: str) -> str:
+    """A readable number: thousands separated (``11.850`` in Indonesian, ``11,850`` in English),
+    at most 4 significant digits below 1,000, never scientific notation."""
+    if abs(v) >= 1000:
+        text = f"{v:,.0f}"
+    else:
+        text = f"{v:.4g}" if abs(v) >= 0.001 or v == 0 else f"{v:.2e}"
+    if lang == "id":
+        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    return text
+
+
 def _indicator_summary(res: "RunResult") -> pd.DataFrame:
     cfg, lang = res.study.config, res.lang
     k = cfg.privacy.min_count
     rows = []
     for i in cfg.indicators:
         x = res.data[i.code]
-        fmt = (lambda v: suppress_count(v, k)) if i.count else (lambda v: "–" if pd.isna(v) else f"{v:.4g}")
+        fmt = (lambda v: suppress_count(v, k)) if i.count else (lambda v: "–" if pd.isna(v) else _num(v, lang))
         rows.append({t("col.indicator", lang): i.label(lang), t("col.unit", lang): i.unit,
                      t("rep.min", lang): fmt(x.min()), t("rep.median", lang): fmt(x.median()),
                      t("rep.max", lang): fmt(x.max()), t("rep.missing", lang): int(x.isna().sum())})

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 register({
     "map.title": {"id": "Peta kerawanan narkoba — {study}", "en": "Drug-proneness map — {study}"},
-    "map.key": {"id": "Nomor = peringkat", "en": "Number = rank"},
+    "map.key": {"id": "Nomor = peringkat skor", "en": "Number = score rank"},
+    "map.count_rule_note": {"id": "Nomor = peringkat skor; warna = kelas menurut aturan hitungan BNN (keduanya dapat berbeda)",
+                            "en": "Numbers = score rank; colours = class by BNN's count rule (the two can differ)"},
     "map.uncertain": {"id": "Kelas tidak pasti (peluang < 0,8)", "en": "Uncertain class (probability < 0.8)"},
     "map.reference.title": {"id": "Label rujukan yang dipublikasikan — {study}", "en": "Published reference label — {study}"},
     "map.made_with": {"id": "Dibuat dengan petarawan {version}", "en": "Made with petarawan {version}"},
@@ -126,7 +128,8 @@ def class_map_png(res: "RunResult") -> bytes:
         title=t("map.title", lang, study=cfg.study.name), subtitle=_subtitle(res), key=res.result["rank"],
         hatch=uncertain_areas(res.result), hatch_label=t("map.uncertain", lang),
         watermark=t("illustrative", lang) if cfg.study.illustrative else "", lang=lang,
-        footer=t("map.made_with", lang, version=__version__))
+        footer=" · ".join(([t("map.count_rule_note", lang)] if cfg.classification.method == "count_rule" else [])
+                          + [t("map.made_with", lang, version=__version__)]))
 
 
 def reference_map_png(res: "RunResult") -> bytes | None:

@@ -759,18 +759,14 @@ def _sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | No
     tab = with_labels(a.area_table(), lang)
     top = tab.sort_values("gi_z", ascending=False).head(10)
     names = ctx.areas["name"].reindex(top.index)
-    min_count = ctx.config.privacy.min_count
-    # the only count shown: suppressed below privacy.min_count; never a rate (it gives the count back)
-    count_col = f"count_{a.variable}" if f"count_{a.variable}" in tab.columns and _is_count(ctx, a.variable) else None
-    head = [t("hs.col.code", lang), t("hs.col.name", lang)] + ([t("hs.h.count", lang, v=a.variable)] if count_col else []) + \
-        [t(f"hs.h.{c}", lang) for c in ("gi_z", "gi_label", "lisa_label")] + \
+    # published: categorical results only — no count, rate or z-score (the z-scores of all areas
+    # plus a few known values let the counts be solved back; docs/method_spatial.md §8)
+    head = [t("hs.col.code", lang), t("hs.col.name", lang)] + [t(f"hs.h.{c}", lang) for c in ("gi_label", "lisa_label")] + \
         ([t("hs.h.trend_label", lang)] if a.emerging is not None else [])
     rows = []
     for code, r in top.iterrows():
-        cells = [esc(str(code)), esc(str(names.get(code) or ""))]
-        if count_col:
-            cells.append(esc(suppress_count(float(r[count_col]), min_count)))
-        cells += [f"{r['gi_z']:.2f}", esc(t(f"hs.gi.{int(r['gi_bin'])}", lang)), esc(str(r["lisa_label"]))]
+        cells = [esc(str(code)), esc(str(names.get(code) or "")), esc(t(f"hs.gi.{int(r['gi_bin'])}", lang)),
+                 esc(str(r["lisa_label"]))]
         if a.emerging is not None:
             cells.append(esc(str(r["trend_label"])))
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
