@@ -61,6 +61,8 @@ class StageResult:
     name: str
     area_columns: pd.DataFrame | None = None
     public_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    column_labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """(Bahasa Indonesia, English) headings of the other ``area_columns`` (analysts' workbook)."""
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)

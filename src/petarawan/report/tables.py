@@ -38,7 +38,7 @@ register({
     "rate.per": {"id": "per {per} ({denominator})", "en": "per {per} ({denominator})"},
     "col.setting": {"id": "Pengaturan", "en": "Setting"},
     "col.key": {"id": "Kunci konfigurasi", "en": "Configuration key"},
-    "col.note": {"id": "Keterangan", "en": "Description"},
+    "col.note": {"id": "Keterangan (dari skema, bahasa Inggris)", "en": "Description"},
     "col.step": {"id": "Langkah", "en": "Step"},
     "col.value": {"id": "Nilai", "en": "Value"},
     "col.level": {"id": "Tingkat", "en": "Level"},
@@ -100,13 +100,16 @@ def ranking_table(res: "RunResult", *, published: bool = False) -> pd.DataFrame:
             lambda v: "" if pd.isna(v) else t("reference.yes" if v == 1 else "reference.no", lang))
     base = {"name", "group", "score", "class", "rank", "n_main", "n_supporting", "reference"}
     public = public_stage_columns(res)
+    labels = {c: h for st in res.stages.values() for c, h in st.column_labels.items()}
     for c in r.columns:
         if c in base or c.startswith("dim_"):
             continue
         if c in public:
             out[public[c][1] if lang == "en" else public[c][0]] = r[c]
         elif not published:
-            out[c] = r[c]
+            head = labels.get(c)
+            name = (head[1] if lang == "en" else head[0]) if head else c
+            out[name if name not in out.columns else c] = r[c]
     return out.reset_index(drop=True)
 
 

@@ -647,6 +647,13 @@ def _per_text(per: int | None, lang: str) -> str:
     return s.replace(",", ".") if lang == "id" else s
 
 
+def _labels_both(cols: pd.DataFrame, v: str, per, from_table: bool) -> dict[str, tuple[str, str]]:
+    """Headings of the area columns in both languages (for the workbook's ranking sheet)."""
+    probe = pd.DataFrame(columns=cols.columns)
+    ind, eng = (list(readable(probe, lg, v, per=per, from_table=from_table).columns) for lg in ("id", "en"))
+    return dict(zip(cols.columns, zip(ind, eng)))
+
+
 def readable(df: pd.DataFrame, lang: str, v: str, *, per: int | None = None, from_table: bool = False,
              periods=()) -> pd.DataFrame:
     """``df`` with every column of the hot-spot sheets renamed to its heading in ``lang``
@@ -885,6 +892,7 @@ def run_hotspots(ctx: StudyContext) -> StageResult:
         name="hotspots",
         area_columns=cols,
         public_columns=public_columns(cols.columns),
+        column_labels=_labels_both(cols, v, per, from_table),
         layers=layers,
         sheets=sheets,
         manifest=_manifest(a, cfg, density, None if incidents is None else len(incidents.points)),
