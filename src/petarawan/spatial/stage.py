@@ -697,8 +697,14 @@ def _subtitle(ctx: StudyContext, a: HotspotAnalysis) -> str:
     if cfg is not None and cfg.counts is None and cfg.incidents is None and a.measure == "count":
         bits.append(a.variable)  # an indicator of the table, analysed as given
     else:
-        bits.append(f"{a.variable} ({t('hs.measure.' + a.measure, ctx.lang)}{'' if a.period == 'all' else ', ' + a.period})")
+        bits.append(f"{_vlabel(ctx, a.variable)} ({t('hs.measure.' + a.measure, ctx.lang)}{'' if a.period == 'all' else ', ' + a.period})")
     return " · ".join(bits)
+
+
+def _vlabel(ctx: StudyContext, v: str) -> str:
+    """The analysed variable as a reader knows it: the indicator's label when it is one."""
+    spec = next((i for i in ctx.config.indicators if i.code == v), None)
+    return spec.label(ctx.lang) if spec is not None else v
 
 
 def _note(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig) -> str:
@@ -718,21 +724,21 @@ def _figures(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig, density:
     figs = {
         "hotspot_gi_bins.png": category_map(areas, tab["gi_bin"], {k: GI_COLOURS[k] for k in (3, 2, 1, 0, -1, -2, -3)},
                                             {k: t(f"hs.gi.{k}", lang) for k in range(-3, 4)},
-                                            title=t("hs.gi.title", lang, v=a.variable), subtitle=sub, note=note,
+                                            title=t("hs.gi.title", lang, v=_vlabel(ctx, a.variable)), subtitle=sub, note=note,
                                             no_data_label=nd, **mark),
         "hotspot_lisa.png": category_map(areas, tab["lisa_cluster"], LISA_COLOURS,
                                          {k: t(f"hs.lisa.{k}", lang) for k in LISA_COLOURS},
-                                         title=t("hs.lisa.title", lang, v=a.variable), subtitle=sub, note=note,
+                                         title=t("hs.lisa.title", lang, v=_vlabel(ctx, a.variable)), subtitle=sub, note=note,
                                          no_data_label=nd, **mark),
     }
     if a.emerging is not None:
         present = [p for p in PATTERNS if (a.emerging.pattern == p).any()] or ["no_pattern"]
         figs["hotspot_trend.png"] = category_map(
             areas, tab["trend_pattern"], {p: TREND_COLOURS[p] for p in present},
-            {p: t(f"pattern.{p}", lang) for p in present}, title=t("hs.trend.title", lang, v=a.variable),
+            {p: t(f"pattern.{p}", lang) for p in present}, title=t("hs.trend.title", lang, v=_vlabel(ctx, a.variable)),
             subtitle=f"{sub} · {a.emerging.periods[0]}–{a.emerging.periods[-1]}", note=note, no_data_label=nd, **mark)
     if density is not None:
-        figs["hotspot_density.png"] = density_map(density.grid, areas, title=t("hs.density.title", lang, v=a.variable),
+        figs["hotspot_density.png"] = density_map(density.grid, areas, title=t("hs.density.title", lang, v=_vlabel(ctx, a.variable)),
                                                   legend=t("hs.density.legend", lang), subtitle=sub,
                                                   note=t("hs.density.text", lang, n=density.n_points, bw=density.bandwidth,
                                                          bwm=round(density.bandwidth_m), cell=round(density.cell_size)),
@@ -757,8 +763,14 @@ def _sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | No
     verdict = "hs.verdict.random"
     if np.isfinite(m.p_sim) and m.p_sim <= 0.05:
         verdict = "hs.verdict.clustered" if m.I > m.EI else "hs.verdict.dispersed"
-    period = a.period if a.period != "all" else ("semua periode" if lang == "id" else "all periods")
-    body = "<p>" + t("hs.section.moran", lang, v=esc(a.variable), period=esc(period), n=m.n, w=esc(a.weights.kind),
+    single = a.emerging is None and ctx.config.hotspots.counts is None and ctx.config.hotspots.incidents is None
+    if a.period != "all":
+        period = a.period
+    elif single:  # one period: the indicator table's own date
+        period = ctx.config.study.data_date or "—"
+    else:
+        period = "semua periode" if lang == "id" else "all periods"
+    body = "<p>" + t("hs.section.moran", lang, v=esc(_vlabel(ctx, a.variable)), period=esc(period), n=m.n, w=esc(a.weights.kind),
                      i=_fmt(m.I), ei=_fmt(m.EI), z=_fmt(m.z_norm, 2), p=_fmt(m.p_sim, 3), verdict=t(verdict, lang)) + "</p>"
     gi, lc = a.gi.counts(), a.lisa.counts()
     body += "<p>" + t("hs.section.counts", lang, hot=gi["1"] + gi["2"] + gi["3"], cold=gi["-1"] + gi["-2"] + gi["-3"],
@@ -781,7 +793,7 @@ def _sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | No
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     body += f"<p><i>{esc(t('hs.section.caveat', lang))}</i></p>"
     out = [ReportSection(t("hs.section.title", lang), body, "hotspot_gi_bins.png"),
-           ReportSection(t("hs.lisa.title", lang, v=a.variable), "", "hotspot_lisa.png")]
+           ReportSection(t("hs.lisa.title", lang, v=_vlabel(ctx, a.variable)), "", "hotspot_lisa.png")]
     if a.emerging is not None:
         e = a.emerging
         cnt = e.counts()
