@@ -121,3 +121,25 @@ def test_audit_sheets_readable_in_both_languages():
     assert corr["Indikator / dimensi"].tolist()[-3:] == ["Dimensi: A", "Dimensi: B", "Indeks"]
     # no raw snake_case heading anywhere
     assert all("_" not in str(c) for lang in sheets for df in sheets[lang].values() for c in df.columns)
+
+
+def test_cronbach_alpha_negative_by_hand():
+    import pandas as pd
+
+    from petarawan.index.audit import cronbach_alpha
+
+    x = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [4.0, 3.0, 2.0, 1.5]})
+    # by hand: var(a) = 1.6667, var(b) = 1.2292, var(a + b) = var([5, 5, 5, 5.5]) = 0.0625
+    # alpha = 2 · (1 − (1.6667 + 1.2292) / 0.0625) = 2 · (1 − 46.33) = −90.67
+    assert round(cronbach_alpha(x), 2) == -90.67
+
+
+def test_low_alpha_is_explained_in_the_report(study, tmp_path):
+    # the 4-area study (tests/test_pipeline.py): dimension s holds x1 and x2 normalised to
+    # [0, 25, 50, 100] and [0, 50, 100, 0]; sample variances 1822.92 and 2291.67, of their sum
+    # [0, 75, 150, 100] 3906.25 → alpha = 2 · (1 − 4114.58 / 3906.25) = −0.11 (< 0.5)
+    from petarawan import run
+
+    run(study, tmp_path / "out")
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "Alfa Cronbach rendah (di bawah 0,5) pada dimensi s (-0.11)" in html

@@ -46,6 +46,14 @@ register({
     "audit.col.dim": {"id": "Dimensi", "en": "Dimension"},
     "audit.col.k": {"id": "Jumlah indikator", "en": "Indicators"},
     "audit.col.alpha": {"id": "Alfa Cronbach", "en": "Cronbach's alpha"},
+    "audit.low_alpha": {
+        "id": "Alfa Cronbach rendah (di bawah 0,5) pada dimensi {dims}: indikatornya tidak bergerak searah, sehingga "
+              "skor dimensi menggabungkan hal-hal yang berbeda; nilai negatif biasanya berarti arah (direction) suatu "
+              "indikator perlu diperiksa. Ini bukan kesalahan data, tetapi layak dibahas sebelum hasil dipakai.",
+        "en": "Low Cronbach's alpha (below 0.5) in dimension(s) {dims}: their indicators do not move together, so the "
+              "dimension score mixes different things; a negative value usually means an indicator's direction should be "
+              "checked. This is not a data error, but worth discussing before the results are used.",
+    },
     "audit.col.pc1": {"id": "PC1 (% varians)", "en": "PC1 (% variance)"},
     "audit.ref.title": {"id": "Perbandingan dengan label yang dipublikasikan ({col})",
                         "en": "Comparison with the published label ({col})"},
@@ -245,6 +253,10 @@ def run_audit(ctx: StudyContext) -> StageResult:
                   f"<td>{r.pc1_share * 100:.0f}</td></tr>" for r in tabs["dimensions"].itertuples())
     parts.append(f"<table><tr><th>{t('audit.col.dim', lang)}</th><th>{t('audit.col.k', lang)}</th>"
                  f"<th>{t('audit.col.alpha', lang)}</th><th>{t('audit.col.pc1', lang)}</th></tr>{trs}</table>")
+    low = tabs["dimensions"][tabs["dimensions"]["cronbach_alpha"] < 0.5]
+    if len(low):
+        parts.append("<p>" + t("audit.low_alpha", lang, dims=html.escape(", ".join(
+            f"{r.dimension} ({r.cronbach_alpha:.2f})" for r in low.itertuples()))) + "</p>")
     tr = getattr(res, "treatment", None)
     treated_rows = tr[tr["action"] != "none"] if tr is not None and len(tr) else None
     if treated_rows is not None and len(treated_rows):
