@@ -121,3 +121,12 @@ def test_report_numbers_are_readable():
     from petarawan.report.html import _num
 
     assert [_num(11850.0, "id"), _num(11850.0, "en"), _num(5.78, "id"), _num(0.0, "en")] == ["11.850", "11,850", "5,78", "0"]
+
+
+def test_sample_by_kind_keeps_rare_findings_visible():
+    from petarawan.errors import Finding, sample_by_kind
+
+    many = [Finding("warning", "partial_data", f"m{i}") for i in range(30)] + [Finding("warning", "fdr_resolution", "rare")]
+    kept, more = sample_by_kind(many, 5)
+    assert [f.code for f in kept] == ["partial_data"] * 5 + ["fdr_resolution"]
+    assert more == {"partial_data": 25}

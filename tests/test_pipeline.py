@@ -149,3 +149,26 @@ def test_aman_with_main_indicator_present_is_flagged(study):
     res = analyse(load_study(study))
     flagged = sorted(f.value for f in res.findings if f.code == "aman_with_main")
     assert flagged == ["19.71.01.1002", "19.71.01.1004"]  # n_main 1, n_supporting 0 (see module docstring)
+
+
+def test_method_sheet_shows_weights_used_and_presence_sign(study, tmp_path):
+    cfg = (study / "petarawan.toml").read_text().replace('[areas]', '[index.weighting]\ndimensions = "equal"\n\n[areas]')
+    (study / "petarawan.toml").write_text(cfg)
+    run(study, tmp_path / "out")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "petarawan.xlsx")
+    rows = {r[0].value: (r[2].value, r[3].value) for r in wb["Metode"].iter_rows(min_row=2)}
+    # equal weighting over 2 dimensions: 0.5 each, whatever the configured 3 and 1 say
+    assert rows["Bobot dimensi yang dipakai: Pasokan"][0] == pytest.approx(0.5)
+    assert "3 (tidak dipakai)" in rows["Bobot dimensi yang dipakai: Pasokan"][1]
+    ind = wb["Metode – Indikator"]
+    head = [c.value for c in ind[1]]
+    col = head.index("Dianggap ada bila")
+    assert [r[col].value for r in ind.iter_rows(min_row=2)] == ["≥ 5", "≤ 1", None]  # x2 has direction −1
+
+
+def test_unreached_bands_are_warned(study):
+    cfg = (study / "petarawan.toml").read_text().replace('[areas]', '[classification]\nbands = { Bahaya = 99, Waspada = 95, Siaga = 50 }\n\n[areas]')
+    (study / "petarawan.toml").write_text(cfg)
+    res = analyse(load_study(study))
+    (f,) = [f for f in res.findings if f.code == "bands_unreached"]
+    assert "skor tertinggi 90.6" in f.message  # C's hand-computed score 90.625

@@ -39,6 +39,8 @@ register({
     "cli.init.exists": {"id": "{path} sudah ada; tidak ditimpa (pakai --force).", "en": "{path} exists; not overwritten (use --force)."},
     "cli.port_busy": {"id": "Port {port} tidak dapat dipakai ({err}); coba port lain, mis. --port {next}",
                       "en": "Port {port} cannot be used ({err}); try another, e.g. --port {next}"},
+    "cli.more_of_kind": {"id": "  … dan {n} temuan lain jenis '{kind}' (semua ada di run.json dan lembar Kualitas data)",
+                         "en": "  … and {n} more findings of kind '{kind}' (all in run.json and the Data quality sheet)"},
     "cli.classes": {"id": "Jumlah per kelas", "en": "Areas per class"},
 })
 
@@ -142,10 +144,18 @@ def _print_summary(res, lang: str) -> None:
     warnings = [f for f in res.findings if f.level == "warning"]
     if warnings:
         err_console.print(f"[yellow]{t('cli.warnings', lang, n=len(warnings))}[/]")
-        for f in warnings[:20]:
-            err_console.print(f"  • {f.render(lang)}", markup=False, highlight=False, soft_wrap=True)
-        if len(warnings) > 20:
-            err_console.print(f"  … (+{len(warnings) - 20}; run.json)")
+        _print_findings(warnings, lang)
+
+
+def _print_findings(findings, lang: str, per_kind: int = 10) -> None:
+    """Every finding kind, at most ``per_kind`` of each, then how many more of each kind."""
+    from .errors import sample_by_kind
+
+    kept, more = sample_by_kind(findings, per_kind)
+    for f in kept:
+        err_console.print(f"  • {f.render(lang)}", markup=False, highlight=False, soft_wrap=True)
+    for kind, n in more.items():
+        err_console.print(t("cli.more_of_kind", lang, n=n, kind=kind), markup=False, highlight=False)
 
 
 @app.command()
@@ -171,8 +181,7 @@ def validate(study_dir: Path = typer.Argument(..., help="Folder studi / study fo
     shown = [f for f in findings if f.level != "info"]
     if shown:
         err_console.print(f"[yellow]{t('cli.warnings', lg, n=len(shown))}[/]")
-        for f in shown:
-            err_console.print(f"  • {f.render(lg)}", markup=False, highlight=False, soft_wrap=True)
+        _print_findings(shown, lg)
     for f in findings:
         if f.level == "info":
             console.print(f"  • {f.render(lg)}", markup=False, highlight=False, soft_wrap=True)

@@ -154,3 +154,16 @@ class Findings:
         if self.errors:
             self.sort()
             raise InputError(self.errors)
+
+
+def sample_by_kind(findings: list[Finding], per_kind: int = 5) -> tuple[list[Finding], dict[str, int]]:
+    """At most ``per_kind`` findings of each kind (``code``), in their order, and how many of each
+    kind were left out — so one frequent kind cannot hide a rare, important one."""
+    seen: dict[str, int] = {}
+    kept: list[Finding] = []
+    for f in findings:
+        seen[f.code] = seen.get(f.code, 0) + 1
+        if seen[f.code] <= per_kind:
+            kept.append(f)
+    return kept, {k: n - per_kind for k, n in seen.items() if n > per_kind}
+

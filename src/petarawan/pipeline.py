@@ -171,6 +171,16 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
                 expected="periksa aturan hitungan (mis. Siaga bila ≥ 1 indikator pokok)",
                 expected_en="check the count rule (e.g. Siaga when ≥ 1 main indicator)"))
     scored = int(result["score"].notna().sum())
+    if cfg.classification.method == "bands" and scored and not result["class"].isin(["Bahaya", "Waspada"]).any():
+        top = float(result["score"].max())
+        findings.append(Finding(
+            "warning", "bands_unreached",
+            f"tidak ada wilayah yang mencapai batas Waspada ({cfg.classification.bands['Waspada']:g}); skor tertinggi "
+            f"{top:.1f}. Skor min–maks yang dirata-rata jarang mendekati 100",
+            message_en=f"no area reaches the Waspada bound ({cfg.classification.bands['Waspada']:g}); the highest score is "
+                       f"{top:.1f}. Averaged min–max scores rarely come near 100",
+            expected="sesuaikan classification.bands, atau pakai method = \"quantiles\", \"jenks\" atau \"count_rule\"",
+            expected_en="adjust classification.bands, or use method = \"quantiles\", \"jenks\" or \"count_rule\""))
     if 0 < scored < MIN_AREAS:
         findings.append(Finding(
             "warning", "few_areas", f"hanya {scored} wilayah diberi skor: normalisasi dan kelas membandingkan wilayah satu "

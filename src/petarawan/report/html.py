@@ -285,8 +285,10 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
     unc = uncertain_areas(r)
     sections = [{"title": s.title, "html": s.html, "png": _b64(figures[s.figure]) if s.figure and s.figure in figures else None}
                 for st in res.stages.values() for s in st.sections]
-    shown = [f for f in res.findings if f.level != "info"][:50]
-    rest = len([f for f in res.findings if f.level != "info"]) - len(shown)
+    from ..errors import sample_by_kind
+
+    shown, more_by_kind = sample_by_kind([f for f in res.findings if f.level != "info"], 5)
+    rest = sum(more_by_kind.values())
     k = cfg.privacy.min_count
     caveats = [t("rep.caveat.stigma", lang), t("rep.caveat.method", lang), t("rep.caveat.privacy", lang, k=k - 1, m=k)]
     if cfg.classification.method == "count_rule":

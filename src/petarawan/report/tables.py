@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..i18n import register, t
+from ..i18n import method_label, register, t
 
 if TYPE_CHECKING:
     from ..pipeline import RunResult
@@ -30,7 +30,7 @@ register({
     "col.direction": {"id": "Arah", "en": "Direction"},
     "col.dimension": {"id": "Dimensi", "en": "Dimension"},
     "col.bnn": {"id": "Indikator BNN", "en": "BNN indicator"},
-    "col.present_at": {"id": "Dianggap ada bila ≥", "en": "Present when ≥"},
+    "col.present_at": {"id": "Dianggap ada bila", "en": "Present when"},
     "col.weight": {"id": "Bobot", "en": "Weight"},
     "col.rate": {"id": "Dihitung sebagai laju", "en": "Computed as a rate"},
     "col.weight.overall": {"id": "Bobot akhir (nominal)", "en": "Final weight (nominal)"},
@@ -38,6 +38,9 @@ register({
     "rate.per": {"id": "per {per} ({denominator})", "en": "per {per} ({denominator})"},
     "col.setting": {"id": "Pengaturan", "en": "Setting"},
     "col.key": {"id": "Kunci konfigurasi", "en": "Configuration key"},
+    "col.weight.used": {"id": "Bobot dimensi yang dipakai", "en": "Dimension weight used"},
+    "col.weight.configured": {"id": "di konfigurasi", "en": "configured"},
+    "col.weight.ignored": {"id": "(tidak dipakai)", "en": "(not used)"},
     "col.note": {"id": "Keterangan (dari skema, bahasa Inggris)", "en": "Description"},
     "col.step": {"id": "Langkah", "en": "Step"},
     "col.value": {"id": "Nilai", "en": "Value"},
@@ -127,7 +130,7 @@ def indicator_table(res: "RunResult") -> pd.DataFrame:
             t("col.direction", lang): i.direction,
             t("col.dimension", lang): i.dimension,
             t("col.bnn", lang): t(f"bnn.{i.bnn}", lang) if i.bnn else "",
-            t("col.present_at", lang): i.present_at,
+            t("col.present_at", lang): "" if i.present_at is None else f"{'≥' if i.direction > 0 else '≤'} {i.present_at:g}",
             t("col.rate", lang): t("rate.per", lang, per=f"{i.per:,.0f}".replace(",", "." if lang == "id" else ","),
                                    denominator=i.denominator) if i.denominator else "",
             t("col.weight", lang) + " (nominal)": i.weight,
@@ -208,8 +211,14 @@ def method_table(res: "RunResult") -> pd.DataFrame:
     for key in resolved:
         if key not in ("indicators", "dimensions"):
             flat(key, resolved[key])
+    used = res.index.weights.drop_duplicates("dimension").set_index("dimension")["dimension_weight"]
+    wmethod = cfg.index.weighting.dimensions
     for d in cfg.dimensions:
-        rows.append((f"{t('col.weight', lang)}: {d.label(lang)}", f"dimensions[{d.code}].weight", d.weight, ""))
+        note = (f"{t('col.weight.configured', lang)}: {d.weight:g}" if wmethod == "manual"
+                else f"{method_label('wt', wmethod, lang)}; {t('col.weight.configured', lang)} {d.weight:g} "
+                     f"{t('col.weight.ignored', lang)}")
+        rows.append((f"{t('col.weight.used', lang)}: {d.label(lang)}", f"dimensions[{d.code}].weight",
+                     round(float(used.get(d.code, float("nan"))), 6), note))
     for k, step in enumerate(res.index.steps, start=1):
         rows.append((f"{t('col.step', lang)} {k}: {step.get('step')}", "method_steps", step.get("method"),
                      json.dumps(step.get("params", {}), ensure_ascii=False, default=str)))
