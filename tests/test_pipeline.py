@@ -172,3 +172,10 @@ def test_unreached_bands_are_warned(study):
     res = analyse(load_study(study))
     (f,) = [f for f in res.findings if f.code == "bands_unreached"]
     assert "skor tertinggi 90.6" in f.message  # C's hand-computed score 90.625
+
+
+def test_varying_normalisation_under_fixed_bands_is_warned(study):
+    cfg = (study / "petarawan.toml").read_text() + '\n[uncertainty]\nruns = 20\nnormalisation = ["percentile"]\nsobol = false\n'
+    (study / "petarawan.toml").write_text(cfg)
+    res = analyse(load_study(study))
+    assert [f.code for f in res.findings if f.code == "bands_across_normalisations"] == ["bands_across_normalisations"]

@@ -238,6 +238,17 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
         t("unc.factor.weights", lang, pct=f"{u.weights * 100:g}") if k == "weights"
         else f"{t('unc.factor.' + k, lang)}: {' / '.join(_label(k, x, lang, cfg) for x in v)}" for k, v in f.items()) or "—"
     findings: list[Finding] = []
+    alt_norms = sorted(set(u.normalisation) - {cfg.index.normalisation})
+    if cfg.classification.method == "bands" and alt_norms:
+        findings.append(Finding(
+            "warning", "bands_across_normalisations",
+            f"kelas memakai batas skor tetap, sedangkan normalisasi divariasikan ({', '.join(alt_norms)}): skor dari "
+            f"normalisasi berbeda punya sebaran berbeda, sehingga peluang kelas terutama mencerminkan pilihan normalisasi",
+            message_en=f"classes use fixed score bounds while the normalisation varies ({', '.join(alt_norms)}): scores "
+                       f"from different normalisations are spread differently, so class probabilities mostly reflect "
+                       f"the normalisation choice",
+            expected="baca peringkat (median dan rentang), atau pakai klasifikasi kuantil/jenks",
+            expected_en="read the ranks (median and band), or use quantile/jenks classes"))
     manifest: dict = {"runs": u.runs, "seed": seed, "factors": {k: v for k, v in f.items()},
                       "weights_perturbation": u.weights, "uncertain_below": u.uncertain_below,
                       "n_uncertain": int(uncertain.sum()), "mean_rank_band": float(band.mean()) if len(band) else None,
