@@ -179,3 +179,11 @@ def test_varying_normalisation_under_fixed_bands_is_warned(study):
     (study / "petarawan.toml").write_text(cfg)
     res = analyse(load_study(study))
     assert [f.code for f in res.findings if f.code == "bands_across_normalisations"] == ["bands_across_normalisations"]
+
+
+def test_indicator_sheets_have_readable_headings_and_filters(study, tmp_path):
+    run(study, tmp_path / "out")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "petarawan.xlsx")
+    ws = wb["Indikator"]
+    assert [c.value for c in ws[1]] == ["Kode wilayah", "Kelurahan/Desa", "Kasus (x1)", "Fasilitas (x2)", "Pengguna (x3)"]
+    assert ws.auto_filter.ref == "A1:E5" and wb["Peringkat"].auto_filter.ref is not None

@@ -234,6 +234,8 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
             width = max([len(str(col))] + [len(str(v)) for v in df.iloc[:200, j - 1].tolist()])
             ws.column_dimensions[get_column_letter(j)].width = min(max(8, width + 2), 60)
         ws.freeze_panes = "A2"
+        if ws.max_row > 1:
+            ws.auto_filter.ref = ws.dimensions  # Excel's filter buttons on the heading row
     wb.save(path)
 
 

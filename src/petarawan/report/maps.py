@@ -128,7 +128,8 @@ def class_map_png(res: "RunResult") -> bytes:
         title=t("map.title", lang, study=cfg.study.name), subtitle=_subtitle(res), key=res.result["rank"],
         hatch=uncertain_areas(res.result), hatch_label=t("map.uncertain", lang),
         watermark=t("illustrative", lang) if cfg.study.illustrative else "", lang=lang,
-        footer=" · ".join(([t("map.count_rule_note", lang)] if cfg.classification.method == "count_rule" else [])
+        footer=" · ".join(([t("map.count_rule_note", lang)] if cfg.classification.method == "count_rule"
+                            and len(res.result) <= MAX_KEYED_AREAS else [])
                           + [t("map.made_with", lang, version=__version__)]))
 
 

@@ -142,8 +142,21 @@ def indicator_table(res: "RunResult") -> pd.DataFrame:
 
 
 def values_table(res: "RunResult", frame: pd.DataFrame) -> pd.DataFrame:
+    """Indicator values by area under readable headings ``Label [unit] (code)``."""
     lang = res.lang
     df = frame.reindex(res.result.index).copy()
+    specs = {i.code: i for i in res.study.config.indicators}
+
+    def head(c: str) -> str:
+        base, _, suffix = c.partition(" per ")
+        spec = specs.get(base)
+        if spec is None:
+            return c
+        unit = f" [{spec.unit}]" if spec.unit and not suffix else ""
+        rate = f" per {suffix}" if suffix else ""
+        return f"{spec.label(lang)}{rate}{unit} ({base})"
+
+    df.columns = [head(str(c)) for c in df.columns]
     df.insert(0, t("col.name", lang), res.result["name"])
     df.index.name = t("col.code", lang)
     return df.reset_index()
