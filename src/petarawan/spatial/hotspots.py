@@ -10,9 +10,10 @@ Sources
   normality (z_norm) and by random permutation (p_sim = (M + 1)/(R + 1), M = number of
   permuted I at least as extreme, folded to the observed side).  Moran (1950); Cliff & Ord (1981);
   ``esda.Moran``.
-- Local Moran I_i = z_i Σ_j w_ij z_j / (Σ_k z_k² / n); quadrants 1 HH, 2 LH, 3 LL, 4 HL from the
-  sign of z_i and of its spatial lag; conditional permutation pseudo p-values.  Anselin (1995),
-  "Local indicators of spatial association — LISA", *Geographical Analysis* 27(2); ``esda.Moran_Local``.
+- Local Moran I_i = z_i Σ_j w_ij z_j / (Σ_k z_k² / (n − 1)) (esda's scaling); quadrants 1 HH,
+  2 LH, 3 LL, 4 HL from the sign of z_i and of its spatial lag; conditional permutation pseudo
+  p-values.  Anselin (1995), "Local indicators of spatial association — LISA",
+  *Geographical Analysis* 27(2); ``esda.Moran_Local``.
 - Gi* = Σ_j w_ij x_j / Σ_j x_j with w_ii = 1 (binary weights); its z-score
   z_i = (Σ_j w_ij x_j − x̄ Σ_j w_ij) / (S √[(n Σ_j w_ij² − (Σ_j w_ij)²)/(n − 1)]).  Getis & Ord
   (1992); Ord & Getis (1995), *Geographical Analysis* 27(4); ``esda.G_Local(star=True,
@@ -22,6 +23,10 @@ Sources
   own FDR cut-off, as ArcGIS's "Apply False Discovery Rate (FDR) Correction" does.
 - FDR: Benjamini & Hochberg (1995) step-up cut-off, ``esda.fdr``.
 - Fewer than 30 areas: ArcGIS's hot-spot tools warn that results are unreliable below 30 features.
+- An area neighbouring all n − 1 others has a one-point conditional permutation distribution
+  (Anselin 1995; conditional variance of I_i = 0, Sokal, Oden & Thomson 1998, eq. A8) and a zero
+  Gi* variance (Ord & Getis 1995): p = 1, bin 0, label ``ns`` in both inference modes
+  (:func:`complete_neighbourhood`; docs/method_spatial.md §5).
 """
 
 from __future__ import annotations
@@ -125,6 +130,9 @@ def tie_safe_p_sim(observed: np.ndarray, simulations: np.ndarray) -> np.ndarray:
     reports p = 1/(R+1) — a spurious, maximally significant cold spot.  Here
     p = min(p_lesser, p_greater), each ``(#(sim ≤ obs) + 1)/(R + 1)`` resp. ``(#(sim ≥ obs) + 1)/(R + 1)``
     from ``esda.significance.calculate_significance``; without ties it equals esda's ``p_sim``.
+    Ties are recognised up to floating-point rounding (:func:`snap_ties`): esda sums each permuted
+    neighbourhood in a random order, so a draw that equals the observed statistic mathematically
+    can differ from it in the last bits and would otherwise count on one side only.
 
     Parameters
     ----------
@@ -135,11 +143,72 @@ def tie_safe_p_sim(observed: np.ndarray, simulations: np.ndarray) -> np.ndarray:
     -------
     ndarray (n,)
     """
-    obs = np.asarray(observed, dtype=float)
-    sims = np.asarray(simulations, dtype=float)
-    lesser = calculate_significance(obs, sims, alternative="lesser")
-    greater = calculate_significance(obs, sims, alternative="greater")
-    return np.minimum(np.atleast_1d(lesser), np.atleast_1d(greater)).astype(float)
+    above, below, R = tie_counts(observed, simulations)
+    # #(sim ≥ obs) = R − #(sim < obs), #(sim ≤ obs) = R − #(sim > obs), ties counted on both sides;
+    # identical to calculate_significance(obs, snap_ties(obs, sims), "greater" / "lesser")
+    return ((np.minimum(R - below, R - above) + 1) / (R + 1)).astype(float)
+
+
+def tie_counts(observed: np.ndarray, simulations: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Per area, how many permuted statistics lie strictly above and strictly below the observed
+    one beyond rounding (the tolerance of :func:`snap_ties`), and the number of permutations R.
+    One pass over the (n, R) array, without a snapped copy (the hot path of large studies)."""
+    obs = np.asarray(observed, dtype=float).reshape(-1)
+    sims = np.atleast_2d(np.asarray(simulations, dtype=float))
+    scale = np.maximum(np.abs(obs), np.maximum(np.abs(sims.max(axis=1)), np.abs(sims.min(axis=1))))
+    tol = (TIE_RTOL * scale)[:, None]
+    d = sims - obs[:, None]
+    return (d > tol).sum(axis=1), (d < -tol).sum(axis=1), sims.shape[1]
+
+
+TIE_RTOL = 1e-9
+"""Relative tolerance under which a permuted statistic counts as equal to the observed one."""
+
+
+def snap_ties(observed: np.ndarray, simulations: np.ndarray) -> np.ndarray:
+    """``simulations`` with every value within rounding of the observed statistic set equal to it.
+
+    A value ties when |sim − obs| ≤ ``TIE_RTOL`` · max(|obs|, max |sim|) of its area's row: the
+    permuted statistics are the same sums of the same values in another order, so differences of
+    that size are rounding (≈ 1e-16 relative), never information.
+
+    Parameters
+    ----------
+    observed : ndarray (n,)
+    simulations : ndarray (n, R)
+
+    Returns
+    -------
+    ndarray (n, R), a new array.
+    """
+    obs = np.asarray(observed, dtype=float).reshape(-1, 1)
+    sims = np.atleast_2d(np.asarray(simulations, dtype=float))
+    scale = np.maximum(np.abs(obs), np.abs(sims).max(axis=1, keepdims=True))
+    return np.where(np.abs(sims - obs) <= TIE_RTOL * scale, obs, sims)
+
+
+def complete_neighbourhood(graph: Graph) -> np.ndarray:
+    """Areas whose neighbours are all the other n − 1 areas, in the order of ``graph.unique_ids``.
+
+    Such an area carries no local information: under conditional randomisation (its own value
+    fixed, the other n − 1 values permuted over its neighbours; Anselin 1995) every permutation
+    puts the same values around it, so with equal weights (binary, or row-standardised) the
+    permutation distribution of Local Moran I_i and of Gi* is a single point — the conditional
+    variance of I_i, Sokal, Oden & Thomson (1998) eq. A8 (``esda.Moran_Local.VIc``), has the
+    factor Σ_j w_ij² − (Σ_j w_ij)²/(n − 1) = 0 — and the Gi* variance (Ord & Getis 1995) has
+    n W_i − W_i² = 0 with W_i = n.  Such areas are reported with p = 1 (bin 0, label ``ns``).
+
+    Returns
+    -------
+    ndarray (n,) of bool
+    """
+    adj = graph.adjacency
+    focal = adj.index.get_level_values(0)
+    neighbour = adj.index.get_level_values(1)
+    real = (focal != neighbour) & (adj.to_numpy() != 0)
+    counts = pd.Series(np.asarray(focal[real])).value_counts()
+    ids = list(graph.unique_ids)
+    return counts.reindex(ids, fill_value=0).to_numpy() == len(ids) - 1
 
 
 def resolution_findings(n: int, permutations: int, alpha: float, fdr: bool, inference: str) -> list[Finding]:
@@ -258,7 +327,8 @@ class LocalMoranResult:
         Conditional-permutation pseudo p-values (folded, GeoDa convention, ties counted as
         extreme both ways: :func:`tie_safe_p_sim`).
     labels : ndarray (n,) of str
-        ``HH``, ``LH``, ``LL``, ``HL`` where ``p <= cutoff``, else ``ns`` (islands are ``ns``).
+        ``HH``, ``LH``, ``LL``, ``HL`` where ``p <= cutoff``, else ``ns`` (islands are ``ns``;
+        areas neighbouring all others, or whose permuted I_i all tie, have p = 1 and are ``ns``).
     cutoff, alpha : float
     fdr : bool
     permutations, seed : int
@@ -337,8 +407,17 @@ def local_moran(y, graph: Graph, *, transformation: str = "r", permutations: int
         lm = esda.Moran_Local(arr, g, transformation=transformation, permutations=permutations,
                               n_jobs=1, keep_simulations=True, seed=s)
     islands = (graph.cardinalities.reindex(graph.unique_ids).to_numpy() == 0)
+    # No local information (docs/method_spatial.md §5): an area neighbouring all other areas, or
+    # any area whose permuted I_i all tie with the observed one, has a one-point conditional
+    # permutation distribution.  Its pseudo p is exactly (R + 1)/(R + 1) = 1; its z_sim is 0/0,
+    # which esda evaluates on rounding noise (seI_sim ≈ 1e-18) as a huge z — so p = 1 here too.
+    above, below, _ = tie_counts(lm.Is, lm.rlisas)
+    uninformative = complete_neighbourhood(graph) | ((above == 0) & (below == 0))
     p_sim = tie_safe_p_sim(lm.Is, lm.rlisas)
-    p = p_sim if inference == "permutation" else np.minimum(1.0, 2.0 * np.nan_to_num(np.asarray(lm.p_z_sim, dtype=float), nan=1.0))
+    p_sim[uninformative] = 1.0
+    p_two = np.minimum(1.0, 2.0 * np.nan_to_num(np.asarray(lm.p_z_sim, dtype=float), nan=1.0))
+    p_two[uninformative] = 1.0
+    p = p_sim if inference == "permutation" else p_two
     cutoff = significance_cutoff(p, alpha, fdr)
     labels = lisa_labels(lm.q, p, cutoff, islands)
     return LocalMoranResult(pd.Index(graph.unique_ids), np.asarray(lm.Is, dtype=float), np.asarray(lm.q),
@@ -363,6 +442,8 @@ class GiStarResult:
         extreme both ways: :func:`tie_safe_p_sim`).
     p_norm : ndarray (n,)
         Two-sided normal p-values of ``z`` (ArcGIS's GiPValue): 2·(1 − Φ(|z|)).
+        ``p``, ``p_sim`` and ``p_norm`` are 1 for an area whose neighbourhood is every area
+        (W_i = n, ``z`` NaN).
     bins : ndarray (n,) of int
         −3…3: ±3, ±2, ±1 where significant at 99, 95, 90 % confidence, sign of ``z``; 0 otherwise.
     cutoffs : dict[float, float]
@@ -457,11 +538,15 @@ def gi_star(y, graph: Graph, *, permutations: int = 999, seed: int | np.random.G
     with _seeded_legacy_rng(s):
         gl = esda.G_Local(arr, g, transform="B", star=True, permutations=permutations,
                           keep_simulations=bool(permutations), n_jobs=1, seed=s)
-    # An area whose neighbourhood is every area (Σ_j w_ij = n) has zero variance: z is undefined
-    # (NaN); it is reported with p = 1 and bin 0.
+    # An area whose neighbourhood is every area (W_i = Σ_j w_ij = n) has zero variance: z is
+    # undefined (NaN); it is reported with p = 1 and bin 0 in both inference modes
+    # (:func:`complete_neighbourhood`; every permuted Gi* equals the observed one).
     z = np.asarray(gl.Zs, dtype=float)
-    p_norm = np.where(np.isfinite(z), 2.0 * stats.norm.sf(np.abs(z)), 1.0)
+    complete = complete_neighbourhood(graph) | ~np.isfinite(z)
+    p_norm = np.where(complete, 1.0, 2.0 * stats.norm.sf(np.abs(np.nan_to_num(z))))
     p_sim = tie_safe_p_sim(gl.Gs, gl.rGs) if permutations else None
+    if p_sim is not None:
+        p_sim[complete] = 1.0
     p = p_sim if inference == "permutation" else p_norm
     bins, cutoffs = gi_bins(z, p, fdr=fdr)
     return GiStarResult(pd.Index(graph.unique_ids), np.asarray(gl.Gs, dtype=float), z, p, p_sim, p_norm, bins,
