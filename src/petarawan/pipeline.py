@@ -119,7 +119,8 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
     say = progress or (lambda _msg: None)
     started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     findings = list(study.findings)
-    ctx = StudyContext(cfg, study.study_dir, lang, study.areas, study.data.copy(), input_hashes=study.input_hashes)
+    ctx = StudyContext(cfg, study.study_dir, lang, study.areas, study.data.copy(), input_hashes=study.input_hashes,
+                       denominators=study.denominators)
 
     stages = [(name, phase, target) for name, phase, target in STAGES if getattr(cfg, name, None) is not None]
     for name, phase, target in stages:

@@ -111,6 +111,8 @@ class StudyContext:
     result: pd.DataFrame | None = None
     input_hashes: dict[str, str] = field(default_factory=dict)
     stage_results: dict[str, StageResult] = field(default_factory=dict)
+    denominators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Validated positive columns of the indicator table (denominators, the plan's population)."""
 
 
 STAGES: list[tuple[str, str, str]] = [

@@ -60,7 +60,8 @@ class Study:
     reference : Series | None
         The published 0/1 label named by ``data.reference_column``, index ``code``.
     denominators : DataFrame
-        Index ``code``; one column per denominator named by an indicator (e.g. population).
+        Index ``code``; one column per denominator named by an indicator (e.g. population) and
+        per other positive count column a stage uses (:func:`extra_columns`).
     findings : list[Finding]
         Warnings and notes (no errors: errors raise).
     input_hashes : dict[str, str]
@@ -247,7 +248,7 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
                   message_en=f"column headings found on row {table.header_row}; the rows above are ignored")
     cols = list(df.columns)
     wanted = [i.code for i in cfg.indicators if i.stage is None]
-    denominators = sorted({i.denominator for i in cfg.indicators if i.denominator})
+    denominators = sorted({i.denominator for i in cfg.indicators if i.denominator} | extra_columns(cfg))
     needed = [d.code_column] + wanted + denominators + ([d.reference_column] if d.reference_column else [])
     colmap: dict[str, str] = {}
     for w in dict.fromkeys(needed):
@@ -389,6 +390,14 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
                 ref.append(np.nan)
         reference = pd.Series(ref, index=index, name=d.reference_column)
     return values, reference, denoms, rows_by_code
+
+
+def extra_columns(cfg: StudyConfig) -> set[str]:
+    """Positive whole-number columns of the indicator table that stages use besides the
+    denominators (the plan's population): validated once here, with the same rules."""
+    plan = getattr(cfg, "plan", None)
+    column = getattr(plan, "population_column", None) if plan is not None else None
+    return {column} if column else set()
 
 
 def _safe_number(v: object) -> float:

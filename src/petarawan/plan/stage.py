@@ -4,20 +4,17 @@ and — when the study has a tracking store — plan vs actual and keterpulihan.
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..codes import normalise_code
 from ..errors import ConfigError, Finding, InputError
 from ..i18n import register, t
-from ..io.readers import parse_number, read_table, resolve
 from ..potential.figures import plan_map_png
 from ..report.mapkit import subtitle_with_date
 from ..stages import ReportSection, StageResult, StudyContext
 from ..privacy import suppress_count
-from .config import ACTIVITIES, PlanConfig, check_programme_choices
+from .config import PlanConfig, check_programme_choices
 from .matching import match
 from .optimise import PlanSolution, cheapest_area_cost, pair_costs, solve_plan
 from .schedule import schedule
@@ -178,40 +175,22 @@ def _rp(x: float) -> str:
 
 
 def read_population(ctx: StudyContext, column: str) -> pd.Series:
-    """Population by area code from the ``[data]`` table's ``column``.
+    """Population by area code: the ``[data]`` table's ``column``, read and checked once by
+    :mod:`petarawan.validate` (same number rules, year filter and codes as every indicator).
 
     Raises
     ------
     InputError
-        Column missing or a value that is not a number.
+        The column is not among the validated columns (the study was not loaded through
+        :func:`petarawan.validate.load_study`).
     """
-    d = ctx.config.data
-    p = resolve(ctx.study_dir, d.file, "indicator table")
-    df = read_table(p, sheet=d.sheet, label=d.file)
-    if column not in df.columns:
+    if column not in ctx.denominators.columns:
+        d = ctx.config.data
         raise InputError(Finding("error", "missing_column", "kolom penduduk tidak ada",
                                  message_en="population column missing", file=d.file, column=column,
-                                 expected=f"plan.population_column berisi nama kolom di {d.file}: {list(df.columns)}",
-                                 expected_en=f"plan.population_column names a column of {d.file}: {list(df.columns)}"))
-    year_col = next((c for c in df.columns if c.lower() in ("year", "tahun")), None)
-    if year_col is not None:
-        years = df[year_col].map(lambda v: parse_number(v) if v is not None else np.nan)
-        df = df[years == (d.year if d.year is not None else years.max())]
-    out, bad = {}, []
-    for row, code, v in zip(df.index, df[d.code_column], df[column]):
-        c = normalise_code(code)
-        try:
-            x = parse_number(v)
-        except ValueError:
-            bad.append(Finding("error", "not_numeric", "penduduk bukan angka", message_en="population is not a number",
-                               file=d.file, row=int(row), column=column, value=v, expected="angka ≥ 0",
-                               expected_en="a number ≥ 0"))
-            continue
-        if c is not None:
-            out[c] = x
-    if bad:
-        raise InputError(bad)
-    return pd.Series(out, dtype=float)
+                                 expected=f"plan.population_column berisi nama kolom di {d.file}",
+                                 expected_en=f"plan.population_column names a column of {d.file}"))
+    return ctx.denominators[column].dropna().astype(float)
 
 
 def run_plan(ctx: StudyContext) -> StageResult:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -551,7 +551,6 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
     instance-ID column)."""
     hm = _header_map(form, repeat)
     rows = np.arange(2, 2 + len(df))
-    cols: dict[str, object] = {}
     seen_q: dict[str, str] = {}
     split: dict[str, dict[str, str]] = {}
     for c in df.columns:

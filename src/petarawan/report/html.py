@@ -262,7 +262,7 @@ def _ranking_html(res: "RunResult") -> str:
 def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
     """Render ``report.html`` as one self-contained string (images inlined as base64)."""
     from .. import __version__
-    from .tables import indicator_table, ranking_table
+    from .tables import indicator_table
 
     cfg, lang, r = res.study.config, res.lang, res.result
     counts = res.class_counts()

@@ -39,7 +39,6 @@ from typing import Literal
 import esda
 import numpy as np
 import pandas as pd
-from esda.significance import calculate_significance
 from libpysal.graph import Graph
 from scipy import stats
 

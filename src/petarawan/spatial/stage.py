@@ -25,7 +25,6 @@ from ..codes import normalise_code
 from ..errors import Finding, InputError
 from ..i18n import register, t
 from ..io.readers import NumberError, parse_number, read_table, resolve, sha256
-from ..privacy import suppress_count
 from ..stages import ReportSection, StageResult, StudyContext
 from .checks import cap_rows
 from .config import HotspotConfig
