@@ -135,6 +135,14 @@ def test_config_is_strict():
         HotspotConfig(variable="x", measure="rate")
     with pytest.raises(ValidationError, match="threshold"):
         HotspotConfig(variable="x", weights={"kind": "distance_band"})
+    with pytest.raises(ValidationError, match="snap_tolerance"):
+        HotspotConfig(variable="x", weights={"kind": "knn", "snap_tolerance": 1.0})
+    with pytest.raises(ValidationError, match="snap_tolerance"):
+        HotspotConfig(variable="x", weights={"contiguity": "vertex", "snap_tolerance": 1.0})
+    for bad in (-1.0, float("inf")):
+        with pytest.raises(ValidationError, match="snap_tolerance"):
+            HotspotConfig(variable="x", weights={"snap_tolerance": bad})
+    assert HotspotConfig(variable="x", weights={"snap_tolerance": 2.5}).weights.contiguity == "geometric"
     with pytest.raises(ConfigError, match="hotspots.weights.kind"):
         parse_config({"study": {"name": "x"}, "areas": {"file": "a"}, "data": {"file": "d"},
                       "dimensions": [{"code": "d", "label_id": "D"}],

@@ -15,6 +15,8 @@ Example::
     [hotspots.weights]
     kind = "queen"                # queen | rook | knn | distance_band
     transformation = "r"
+    contiguity = "geometric"      # geometric (boundaries meet) | vertex (shared vertices only)
+    snap_tolerance = 0            # metres: boundaries this close count as touching
 
     [hotspots.counts]             # or [hotspots.incidents]
     file = "counts.csv"
@@ -38,11 +40,19 @@ class WeightsSpec(_Strict):
     transformation: Literal["r", "b"] = Field("r", description="r = row-standardised, b = binary (Moran, Local Moran)")
     k: int = Field(8, ge=1, description="Neighbours for kind = 'knn'")
     threshold: float | None = Field(None, gt=0, description="Distance band in metres for kind = 'distance_band'")
+    contiguity: Literal["geometric", "vertex"] = Field(
+        "geometric", description="queen/rook: 'geometric' = areas whose boundaries meet (a shared point for queen, a "
+        "shared line for rook), wherever the vertices lie; 'vertex' = shared vertices only (GeoDa, libpysal's default)")
+    snap_tolerance: float = Field(0.0, ge=0, allow_inf_nan=False,
+                                  description="queen/rook, geometric: metres within which two boundaries count as "
+                                  "touching (gaps of digitising); 0 = exact")
 
     @model_validator(mode="after")
     def _threshold(self) -> "WeightsSpec":
         if self.kind == "distance_band" and self.threshold is None:
             raise ValueError("weights.kind = 'distance_band' needs weights.threshold (metres)")
+        if self.snap_tolerance > 0 and (self.kind not in ("queen", "rook") or self.contiguity != "geometric"):
+            raise ValueError("weights.snap_tolerance applies to kind = 'queen' or 'rook' with contiguity = 'geometric'")
         return self
 
 

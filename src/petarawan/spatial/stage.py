@@ -584,7 +584,8 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
     sub = areas.loc[use]
     counts = counts.loc[use]
     ws = cfg.weights
-    weights = build_weights(sub, ws.kind, transformation=ws.transformation, k=ws.k, threshold=ws.threshold)
+    weights = build_weights(sub, ws.kind, transformation=ws.transformation, k=ws.k, threshold=ws.threshold,
+                            contiguity=ws.contiguity, snap_tolerance=ws.snap_tolerance)
     findings.extend(weights.findings())
     raw, period = _choose_period(counts, cfg.period)
     rates = None

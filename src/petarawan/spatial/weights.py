@@ -6,10 +6,24 @@ returns a *new* graph and never changes the one it was given (unlike setting
 
 Sources
 -------
-- Contiguity (Queen: a shared vertex suffices; Rook: a shared edge is needed), k nearest
-  neighbours and distance bands: Anselin & Rey (2014), *Modern Spatial Econometrics in Practice*,
-  ch. 3; implementation ``libpysal.graph.Graph.build_contiguity`` / ``build_knn`` /
-  ``build_distance_band``.
+- Contiguity (Queen: a shared point suffices; Rook: a shared stretch of boundary is needed), k
+  nearest neighbours and distance bands: Anselin & Rey (2014), *Modern Spatial Econometrics in
+  Practice*, ch. 3; ``libpysal.graph.Graph.build_knn`` / ``build_distance_band``.
+- Contiguity is *geometric* by default (:func:`contiguity_pairs`): two areas are Queen
+  neighbours when their polygons intersect (share at least one point, wherever the vertices
+  are), Rook neighbours when their boundaries share a line or their interiors overlap (DE-9IM
+  ``****1****`` or ``T********``; OGC Simple Features / shapely ``relate_pattern``).  This is
+  libpysal's "strict" contiguity (``Graph.build_contiguity(strict=True)``: "contiguity
+  determined based on geometric relations that do not require precise topology"), except that
+  overlapping areas — boundaries digitised from different sources — count as neighbours instead
+  of being dropped.  libpysal's default (``strict=False``) and GeoDa compare vertex coordinates
+  and miss neighbours at T-junctions (a corner of one area in the middle of another's edge) and
+  across overlaps; with ``contiguity="vertex"`` that rule is used, and in both modes every pair
+  the two rules disagree on is reported (:func:`contiguity_findings`).
+- Snapping tolerance t (metres, in a projected CRS): Queen neighbours are the areas within t of
+  each other (``shapely.dwithin``); Rook neighbours are those pairs that share a line or overlap
+  after one is snapped to the other within t (``shapely.snap``: GEOS ``GeometrySnapper``, as in
+  QGIS's *Snap geometries to layer*).
 - Row standardisation (``"r"``): w*_ij = w_ij / Σ_j w_ij, so each row sums to 1; binary (``"b"``):
   w_ij ∈ {0, 1}.  ``libpysal.graph.Graph.transform``.
 - Islands (areas with no neighbour) are reported; in libpysal a Graph keeps them as a zero
@@ -18,17 +32,24 @@ Sources
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 from libpysal.graph import Graph
 
 from ..errors import Finding, InputError
 
 Kind = Literal["queen", "rook", "knn", "distance_band"]
 Transformation = Literal["r", "b"]
+Contiguity = Literal["geometric", "vertex"]
 KINDS: tuple[str, ...] = ("queen", "rook", "knn", "distance_band")
+CONTIGUITY: tuple[str, ...] = ("geometric", "vertex")
+SHOWN_PAIRS = 20
+"""Pairs listed by name in a contiguity finding; the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +68,11 @@ class WeightsResult:
     islands : tuple[str, ...]
         Ids of the areas with no neighbour.
     params : dict
-        Every choice made (for ``run.json``): k, threshold, CRS used for distances, mean and
-        maximum number of neighbours, number of islands.
+        Every choice made (for ``run.json``): contiguity rule and snapping tolerance, k,
+        threshold, CRS used for distances, mean and maximum number of neighbours, number of
+        islands, number of neighbour pairs the vertex rule misses.
+    notes : tuple[Finding, ...]
+        Findings made while building (non-polygonal parts left out, contiguity disagreements).
     """
 
     graph: Graph
@@ -56,19 +80,22 @@ class WeightsResult:
     transformation: str
     islands: tuple[str, ...]
     params: dict
+    notes: tuple[Finding, ...] = field(default=())
 
     def findings(self) -> list[Finding]:
-        """A warning naming every island (an area without neighbours has no local statistic)."""
+        """The notes, then a warning naming every island (an area without neighbours has no local
+        statistic)."""
+        out = list(self.notes)
         if not self.islands:
-            return []
+            return out
         shown = ", ".join(self.islands[:20]) + (" …" if len(self.islands) > 20 else "")
-        return [Finding("warning", "spatial_islands",
-                        f"{len(self.islands)} wilayah tanpa tetangga (pulau) dengan bobot '{self.kind}': {shown}; "
-                        "statistik lokalnya tidak dihitung",
-                        message_en=f"{len(self.islands)} area(s) have no neighbour (islands) under '{self.kind}' "
-                                   f"weights: {shown}; no local statistic for them", value=len(self.islands),
-                        expected="pakai knn atau jarak ambang lebih besar bila pulau perlu punya tetangga",
-                        expected_en="use knn or a larger distance band if islands should have neighbours")]
+        return out + [Finding("warning", "spatial_islands",
+                              f"{len(self.islands)} wilayah tanpa tetangga (pulau) dengan bobot '{self.kind}': {shown}; "
+                              "statistik lokalnya tidak dihitung",
+                              message_en=f"{len(self.islands)} area(s) have no neighbour (islands) under '{self.kind}' "
+                                         f"weights: {shown}; no local statistic for them", value=len(self.islands),
+                              expected="pakai knn atau jarak ambang lebih besar bila pulau perlu punya tetangga",
+                              expected_en="use knn or a larger distance band if islands should have neighbours")]
 
 
 def projected(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -79,6 +106,188 @@ def projected(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return areas.to_crs(areas.estimate_utm_crs())
 
 
+def polygonal(geoms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The polygonal part of each geometry, for neighbour relations.
+
+    Geometry repair (``make_valid``) can turn a polygon with a zero-width spike into a
+    GeometryCollection of a polygon and a line; only the polygon is an area.  Invalid polygons are
+    repaired first (``shapely.make_valid``), then every part that is not a polygon is dropped.
+
+    Parameters
+    ----------
+    geoms : array-like (n,) of shapely geometries
+
+    Returns
+    -------
+    cleaned : ndarray (n,) of Polygon | MultiPolygon (an empty Polygon where nothing is left)
+    changed : ndarray (n,) of bool
+        Parts were dropped (or a repair was needed).
+    empty : ndarray (n,) of bool
+        No polygonal part at all.
+    """
+    arr = np.asarray(geoms, dtype=object)
+    out = arr.copy()
+    changed = np.zeros(len(arr), dtype=bool)
+    types = shapely.get_type_id(arr)
+    ok = np.isin(types, (3, 6)) & shapely.is_valid(arr)  # Polygon, MultiPolygon
+    for i in np.flatnonzero(~ok):
+        g = arr[i]
+        if g is None or g.is_empty:
+            out[i] = shapely.Polygon()
+            continue
+        g = shapely.make_valid(g) if not g.is_valid else g
+        parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
+        polys = [q for p in parts for q in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])]
+        out[i] = (polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)) if polys else shapely.Polygon()
+        changed[i] = True
+    return out, changed, shapely.is_empty(out)
+
+
+ROOK_PATTERNS = ("****1****", "T********")
+"""DE-9IM patterns of Rook contiguity: the boundaries share a line, or the interiors overlap."""
+
+
+def contiguity_pairs(geoms, *, rook: bool, tolerance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Geometric contiguity: every ordered pair (i, j), i ≠ j, of neighbouring polygons.
+
+    Queen: the polygons intersect — they share at least one point, wherever the vertices lie —
+    or, with ``tolerance`` t > 0, come within t of each other.  Rook: the boundaries share a line
+    or the interiors overlap (:data:`ROOK_PATTERNS`); with t > 0, after snapping either polygon
+    to the other within t (``shapely.snap``).  A T-junction (a corner of one polygon in the middle
+    of another's edge) is a neighbour under both rules.
+
+    Parameters
+    ----------
+    geoms : array-like (n,) of Polygon | MultiPolygon
+        Valid polygons (see :func:`polygonal`), in a CRS whose unit is that of ``tolerance``.
+    rook : bool
+    tolerance : float
+        Snapping distance ≥ 0 in CRS units (metres in a projected CRS).
+
+    Returns
+    -------
+    focal, neighbour : ndarray of int
+        Positions into ``geoms``, both directions of every pair, sorted by focal then neighbour.
+    """
+    arr = np.asarray(geoms, dtype=object)
+    tree = shapely.STRtree(arr)
+    if tolerance > 0:
+        h, t = tree.query(arr, predicate="dwithin", distance=tolerance)
+    else:
+        h, t = tree.query(arr, predicate="intersects")
+    keep = h < t
+    h, t = h[keep], t[keep]
+    if rook and len(h):
+        a, b = arr[h], arr[t]
+        sides = [(a, b)]
+        if tolerance > 0:
+            sides = [(shapely.snap(a, b, tolerance), b), (shapely.snap(b, a, tolerance), a)]
+        hit = np.zeros(len(h), dtype=bool)
+        for x, y in sides:
+            for pattern in ROOK_PATTERNS:
+                hit |= shapely.relate_pattern(x, y, pattern)
+        h, t = h[hit], t[hit]
+    focal = np.concatenate([h, t])
+    neighbour = np.concatenate([t, h])
+    order = np.lexsort((neighbour, focal))
+    return focal[order], neighbour[order]
+
+
+def vertex_pairs(geoms, *, rook: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex-based contiguity (libpysal's default ``Graph.build_contiguity(strict=False)``, GeoDa):
+    Queen neighbours share a vertex, Rook neighbours a pair of consecutive vertices.
+
+    Returns ordered pairs of positions like :func:`contiguity_pairs`.
+    """
+    arr = np.asarray(geoms, dtype=object)
+    g = Graph.build_contiguity(gpd.GeoSeries(arr, index=pd.RangeIndex(len(arr))), rook=rook)
+    adj = g.adjacency
+    focal = adj.index.get_level_values(0).to_numpy()
+    neighbour = adj.index.get_level_values(1).to_numpy()
+    real = (focal != neighbour) & (adj.to_numpy() != 0)
+    return focal[real].astype(int), neighbour[real].astype(int)
+
+
+def graph_from_pairs(ids: pd.Index, focal: np.ndarray, neighbour: np.ndarray) -> Graph:
+    """Binary :class:`~libpysal.graph.Graph` over ``ids`` (in that order) from position pairs;
+    an area without pairs is an island (a zero self-weight, libpysal's convention)."""
+    n = len(ids)
+    isolated = np.setdiff1d(np.arange(n), focal)
+    f = np.concatenate([focal, isolated]).astype(int)
+    nb = np.concatenate([neighbour, isolated]).astype(int)
+    w = np.concatenate([np.ones(len(focal)), np.zeros(len(isolated))])
+    order = np.lexsort((nb, f))
+    values = np.asarray(ids, dtype=object)
+    return Graph.from_arrays(values[f[order]], values[nb[order]], w[order])
+
+
+def _pair_names(ids: pd.Index, pairs: set[tuple[int, int]]) -> tuple[str, int]:
+    ordered = sorted(tuple(sorted((str(ids[i]), str(ids[j])))) for i, j in pairs)
+    shown = ", ".join(f"{a}–{b}" for a, b in ordered[:SHOWN_PAIRS])
+    return shown + (f" … (+{len(ordered) - SHOWN_PAIRS})" if len(ordered) > SHOWN_PAIRS else ""), len(ordered)
+
+
+def contiguity_findings(ids: pd.Index, used: set[tuple[int, int]], other: set[tuple[int, int]], *,
+                        contiguity: str, kind: str) -> list[Finding]:
+    """One finding per direction in which the geometric and the vertex rule disagree.
+
+    Parameters
+    ----------
+    ids : Index (n,)
+    used, other : set of (i, j), i < j
+        Unordered neighbour pairs (positions) of the rule used and of the other rule.
+    contiguity : {"geometric", "vertex"}
+        The rule used.
+
+    Returns
+    -------
+    list[Finding]
+        ``contiguity_extra`` (info): pairs the geometric rule finds and the vertex rule misses,
+        when the geometric rule is used; ``contiguity_missed`` (warning): the same pairs when the
+        vertex rule is used (they are not neighbours in this run); ``contiguity_vertex_only``
+        (warning): pairs only the vertex rule finds (rare: coinciding vertices of polygons that do
+        not meet after snapping within the tolerance).
+    """
+    out: list[Finding] = []
+    geometric, vertex = (used, other) if contiguity == "geometric" else (other, used)
+    only_geo = geometric - vertex
+    only_vertex = vertex - geometric
+    if only_geo:
+        shown, n = _pair_names(ids, only_geo)
+        if contiguity == "geometric":
+            out.append(Finding(
+                "info", "contiguity_extra",
+                f"{n} pasang wilayah bersinggungan tanpa titik sudut bersama (sambungan-T atau batas yang tumpang "
+                f"tindih); dihitung bertetangga ({kind}), walau kontiguitas berbasis titik sudut (GeoDa, bawaan "
+                f"libpysal) melewatkannya: {shown}",
+                message_en=f"{n} pair(s) of areas meet without a shared vertex (T-junctions or overlapping "
+                           f"boundaries); counted as {kind} neighbours, although vertex-based contiguity (GeoDa, "
+                           f"libpysal's default) misses them: {shown}", value=n,
+                expected="batas wilayah yang berimpit titik demi titik (topologi bersih)",
+                expected_en="boundaries that coincide vertex by vertex (clean topology)"))
+        else:
+            out.append(Finding(
+                "warning", "contiguity_missed",
+                f"{n} pasang wilayah bersinggungan tanpa titik sudut bersama dan TIDAK dihitung bertetangga karena "
+                f"contiguity = 'vertex': {shown}",
+                message_en=f"{n} pair(s) of areas meet without a shared vertex and are NOT counted as neighbours "
+                           f"because contiguity = 'vertex': {shown}", value=n,
+                expected="contiguity = 'geometric' di [hotspots.weights]",
+                expected_en="contiguity = 'geometric' in [hotspots.weights]"))
+    if only_vertex:
+        shown, n = _pair_names(ids, only_vertex)
+        out.append(Finding(
+            "warning", "contiguity_vertex_only",
+            f"{n} pasang wilayah berbagi titik sudut tetapi tidak bersinggungan menurut aturan geometris: {shown}",
+            message_en=f"{n} pair(s) of areas share vertices but do not meet under the geometric rule: {shown}",
+            value=n, expected="periksa batas wilayah ini", expected_en="check these boundaries"))
+    return out
+
+
+def _unordered(focal: np.ndarray, neighbour: np.ndarray) -> set[tuple[int, int]]:
+    return {(int(i), int(j)) for i, j in zip(focal, neighbour) if i < j}
+
+
 def build_weights(
     areas: gpd.GeoDataFrame,
     kind: Kind = "queen",
@@ -86,13 +295,16 @@ def build_weights(
     transformation: Transformation = "r",
     k: int = 8,
     threshold: float | None = None,
+    contiguity: Contiguity = "geometric",
+    snap_tolerance: float = 0.0,
 ) -> WeightsResult:
     """Build spatial weights for polygons.
 
     Parameters
     ----------
     areas : GeoDataFrame
-        n polygons; the index gives the ids (area codes), which must be unique.
+        n polygons; the index gives the ids (area codes), which must be unique.  Parts that are
+        not polygons (lines left by geometry repair) are ignored (:func:`polygonal`).
     kind : {"queen", "rook", "knn", "distance_band"}
         Contiguity uses the polygons; knn and distance band use their centroids in a projected
         CRS (a geographic CRS is first reprojected to its UTM zone, see :func:`projected`).
@@ -103,6 +315,13 @@ def build_weights(
     threshold : float
         Distance band in the units of the projected CRS (metres for UTM / British National Grid);
         required for ``distance_band``.
+    contiguity : {"geometric", "vertex"}
+        Queen / Rook rule: geometric relations (:func:`contiguity_pairs`, default) or shared
+        vertices (:func:`vertex_pairs`).  The pairs the two rules disagree on are reported either
+        way (:func:`contiguity_findings`).
+    snap_tolerance : float
+        Metres (≥ 0), geometric contiguity only: areas whose boundaries come within this distance
+        count as touching.  Measured in the projected CRS of :func:`projected`.
 
     Returns
     -------
@@ -111,12 +330,21 @@ def build_weights(
     Raises
     ------
     InputError
-        Unknown kind or transformation, k out of range, missing threshold, duplicate ids.
+        Unknown kind, contiguity or transformation, k out of range, missing threshold, negative
+        tolerance, duplicate ids.
     """
     if kind not in KINDS:
         raise InputError(Finding("error", "weights_kind", "jenis bobot spasial tidak dikenal",
                                  message_en="unknown spatial weights kind", value=kind,
                                  expected=f"salah satu dari {list(KINDS)}", expected_en=f"one of {list(KINDS)}"))
+    if contiguity not in CONTIGUITY:
+        raise InputError(Finding("error", "weights_contiguity", "aturan kontiguitas tidak dikenal",
+                                 message_en="unknown contiguity rule", value=contiguity,
+                                 expected=f"salah satu dari {list(CONTIGUITY)}", expected_en=f"one of {list(CONTIGUITY)}"))
+    if not (np.isfinite(snap_tolerance) and snap_tolerance >= 0):
+        raise InputError(Finding("error", "weights_snap_tolerance", "toleransi snapping harus ≥ 0 meter",
+                                 message_en="the snapping tolerance must be ≥ 0 metres", value=snap_tolerance,
+                                 expected="jarak dalam meter, mis. 1", expected_en="a distance in metres, e.g. 1"))
     if transformation not in ("r", "b"):
         raise InputError(Finding("error", "weights_transformation", "transformasi bobot tidak dikenal",
                                  message_en="unknown weights transformation", value=transformation,
@@ -128,10 +356,48 @@ def build_weights(
                                  value=dup[:10], expected="kode wilayah yang unik", expected_en="unique area codes"))
     n = len(areas)
     params: dict = {"kind": kind, "transformation": transformation}
+    notes: list[Finding] = []
+    geoms, changed, empty = polygonal(areas.geometry.values)
+    if changed.any():
+        codes = [str(c) for c in areas.index[changed]]
+        notes.append(Finding("warning", "geometry_not_polygonal",
+                             f"{len(codes)} wilayah memuat bagian bukan poligon (garis/titik dari perbaikan geometri); "
+                             f"hanya bagian poligonnya dipakai untuk ketetanggaan: {', '.join(codes[:20])}",
+                             message_en=f"{len(codes)} area(s) hold parts that are not polygons (lines/points left by "
+                                        f"geometry repair); only the polygonal part is used for neighbours: "
+                                        f"{', '.join(codes[:20])}", value=len(codes),
+                             expected="poligon atau multipoligon", expected_en="a polygon or multipolygon"))
+    if empty.any():
+        codes = [str(c) for c in areas.index[empty]]
+        notes.append(Finding("warning", "geometry_empty",
+                             f"{len(codes)} wilayah tanpa bagian poligon; tidak punya tetangga: {', '.join(codes[:20])}",
+                             message_en=f"{len(codes)} area(s) have no polygonal part and so no neighbours: "
+                                        f"{', '.join(codes[:20])}", value=len(codes),
+                             expected="poligon atau multipoligon", expected_en="a polygon or multipolygon"))
+    clean = gpd.GeoDataFrame(geometry=geoms, index=areas.index, crs=areas.crs)
     if kind in ("queen", "rook"):
-        g = Graph.build_contiguity(areas.geometry, rook=(kind == "rook"))
+        rook = kind == "rook"
+        params.update(contiguity=contiguity, snap_tolerance_m=float(snap_tolerance))
+        solid = ~empty
+        pos = np.flatnonzero(solid)
+        vf, vn = vertex_pairs(geoms[solid], rook=rook)
+        vertex = _unordered(pos[vf], pos[vn])
+        if snap_tolerance > 0:
+            proj = projected(clean)
+            params["distance_crs"] = proj.crs.to_string() if proj.crs is not None else None
+            gg = proj.geometry.values[solid]
+        else:
+            gg = geoms[solid]
+        gf, gn = contiguity_pairs(gg, rook=rook, tolerance=snap_tolerance)
+        geometric = _unordered(pos[gf], pos[gn])
+        used, other = (geometric, vertex) if contiguity == "geometric" else (vertex, geometric)
+        notes += contiguity_findings(areas.index, used, other, contiguity=contiguity, kind=kind)
+        params.update(pairs_geometric_only=len(geometric - vertex), pairs_vertex_only=len(vertex - geometric))
+        f = np.array([i for i, j in used] + [j for i, j in used], dtype=int)
+        nb = np.array([j for i, j in used] + [i for i, j in used], dtype=int)
+        g = graph_from_pairs(areas.index, f, nb)
     else:
-        proj = projected(areas)
+        proj = projected(clean)
         pts = proj.geometry.centroid
         params["distance_crs"] = proj.crs.to_string() if proj.crs is not None else None
         if kind == "knn":
@@ -155,7 +421,7 @@ def build_weights(
     islands = tuple(str(i) for i in g.isolates)
     params.update(mean_neighbours=round(float(card.mean()), 4), max_neighbours=int(card.max()),
                   min_neighbours=int(card.min()), islands=len(islands))
-    return WeightsResult(g, kind, transformation, islands, params)
+    return WeightsResult(g, kind, transformation, islands, params, tuple(notes))
 
 
 def star_weights(graph: Graph) -> Graph:
