@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from petarawan.config import parse_config
+from petarawan.registry import parse_config
 
 
 def make_config(indicators, dimensions, index=None, classification=None, **extra):

@@ -10,7 +10,8 @@ from shapely.geometry import Point
 
 from index_fixtures import make_config
 from petarawan.index import build_index
-from petarawan.index.audit import audit_tables, cronbach_alpha, pca_variance, run_audit
+from petarawan.audit.stage import run_audit
+from petarawan.index.audit import audit_tables, cronbach_alpha, pca_variance
 from petarawan.stages import StudyContext
 
 

@@ -70,9 +70,9 @@ def test_run_writes_outputs(study, tmp_path):
 
 
 def test_internal_error_is_a_message_not_a_traceback(study, tmp_path, monkeypatch):
-    import petarawan.pipeline as pipeline
+    import petarawan.index.stage as index_stage
 
-    monkeypatch.setattr(pipeline, "build_index", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(index_stage, "build_index", lambda *a, **k: 1 / 0)
     res = invoke("run", study, "--out", tmp_path / "out")
     assert res.exit_code == 2 and "ZeroDivisionError" in res.output
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from petarawan.classify import classify
-from petarawan.config import parse_config
+from petarawan.registry import parse_config
 from petarawan.index import build_index
 
 

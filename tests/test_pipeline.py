@@ -102,14 +102,15 @@ def test_same_inputs_give_identical_tables(study, tmp_path):
 def test_report_publishes_only_public_stage_columns(study, tmp_path, monkeypatch):
     """A stage's raw counts stay in the analysts' files; the report shows only its public columns."""
     import petarawan.pipeline as pipeline
-    from petarawan.stages import StageResult
+    from petarawan.index.stage import STAGE as INDEX
+    from petarawan.stages import Registry, Stage, StageResult
 
     def fake_stage(ctx):
         cols = pd.DataFrame({"count_x": [3, 1, 7, 0], "label_x": ["a", "b", "c", "d"]}, index=ctx.result.index)
-        return StageResult("fake", area_columns=cols, public_columns={"label_x": ("Label X", "X label")})
+        return StageResult(name="fake", area_columns=cols, public_columns={"label_x": ("Label X", "X label")})
 
-    monkeypatch.setattr(pipeline, "STAGES", [("study", "post", "fake:fake")])
-    monkeypatch.setattr(pipeline, "_call", lambda target: fake_stage)
+    fake = Stage(name="fake", run=fake_stage, requires=("classes",), always=True)
+    monkeypatch.setattr(pipeline, "STAGES", Registry([fake, INDEX]))
     run(study, tmp_path / "out")
     html = (tmp_path / "out" / "report.html").read_text()
     assert "Label X" in html and "count_x" not in html

@@ -209,8 +209,8 @@ def test_example_plan_respects_every_constraint():
     study, out, res = full_run()
     cfg = res.study.config.plan
     st = res.stages["plan"]
-    sol = st.payload["solution"]
-    plan = st.payload["plan"]
+    sol = st.solution
+    plan = st.plan
     assert sol.status == "optimal"
     assert 0 < sol.cost <= cfg.budget
     assert plan["code"].nunique() == sol.chosen.sum() <= cfg.max_areas
@@ -228,7 +228,7 @@ def test_example_plan_respects_every_constraint():
     groups = res.study.areas["group"]
     assert set(groups[plan["code"].unique()]) == set(groups)
     # the schedule has every chosen area in BNN order
-    sched = st.payload["schedule"]
+    sched = st.schedule
     for code, g in sched.groupby("code"):
         assert g["step"].is_monotonic_increasing and g["step"].iloc[0] == 1 and g["step"].iloc[-1] == 6
     b = st.manifest["binding"]
@@ -244,7 +244,7 @@ def test_published_matching_hides_numbers_derived_from_suppressed_counts():
     """Demand for affected households = households × exposure share × training share; where the
     exposure share is suppressed, publishing that demand would reveal it."""
     study, out, res = full_run()
-    mask = res.stages["potential"].payload["mask"]
+    mask = res.stages["potential"].mask
     sheet = pd.read_excel(out / "petarawan.xlsx", sheet_name="Pencocokan")
     label = next(p.label_id for p in res.study.config.plan.programmes if p.target == "exposed")
     rows = sheet[sheet["Program"] == label].set_index("Kode")
@@ -254,7 +254,7 @@ def test_published_matching_hides_numbers_derived_from_suppressed_counts():
         shown = rows.at[code, "Perkiraan peminat"] != "disembunyikan"
         assert shown == (not hidden[code]), code
     # the raw shares are never published where Potensi hides them
-    matched = res.stages["plan"].payload["matched"]
+    matched = res.stages["plan"].matched
     kul = sheet[sheet["Program"] == "Pelatihan kewirausahaan kuliner"].set_index("Kode")["Minat"]
     for code, v in kul.items():
         assert (v == "disembunyikan") == bool(mask.at[code, "minat_kuliner"]), code
@@ -315,8 +315,8 @@ def test_plan_hides_participants_bounded_by_a_suppressed_count():
     publish its participants (≤ candidates) nor a cost from which they follow."""
     study, out, res = full_run()
     st = res.stages["plan"]
-    pot = res.stages["potential"].payload["result"].table
-    plan = st.payload["plan"]
+    pot = res.stages["potential"].scores.table
+    plan = st.plan
     threshold = 5
     rows = plan[(plan["kind"] == "bimtek") & plan["participants_hidden"]]
     assert len(rows) >= 1

@@ -224,6 +224,6 @@ def test_potential_score_is_a_public_column():
     study, out, res = full_run()
     st = res.stages["potential"]
     assert st.public_columns == {"potensi": ("Skor potensi", "Potential score")}
-    pub = st.payload["published"]["potensi"]
+    pub = st.published["potensi"]
     # published as in Potensi: hidden (NaN) where an area has 1..4 respondents
     assert st.area_columns["potensi"].equals(pub)

@@ -15,7 +15,7 @@ from petarawan.errors import ConfigError
 from petarawan.index import build_index
 from petarawan.index.uncertainty import (evaluate, factors, rank_desc_min, run_config, sample_design, sobol_indices,
                                          summarise)
-from petarawan.index.uncertainty_report import run_uncertainty
+from petarawan.uncertainty.stage import run_uncertainty
 from petarawan.stages import StudyContext
 
 BASE_INDEX = {"imputation": "mean", "outliers": True, "min_availability": 0.6, "aggregation": "arithmetic",

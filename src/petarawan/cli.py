@@ -94,7 +94,7 @@ def _lang_of(lang: LangOpt | None, study_dir: Path | None = None) -> str:
     if lang is not None:
         return lang.value
     try:
-        from .config import load_config
+        from .registry import load_config
 
         return load_config(study_dir).study.lang if study_dir else "id"
     except Exception:
@@ -218,7 +218,7 @@ def init(study_dir: Path = typer.Argument(..., help="Folder studi baru / new stu
 
 
 from .potential.form import form_command  # noqa: E402  (issue 5: XLSForm for the study's areas)
-from .track import track_app  # noqa: E402  (issue 5: petarawan track)
+from .track_cli import track_app  # noqa: E402  (issue 5: petarawan track)
 
 app.command("form")(form_command)
 app.add_typer(track_app, name="track")

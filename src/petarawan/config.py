@@ -19,9 +19,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
-from .spatial.config import HotspotConfig
-from .potential.config import PotentialConfig
-from .plan.config import PlanConfig
 
 CLASSES: tuple[str, ...] = ("Bahaya", "Waspada", "Siaga", "Aman")
 """BNN classes from worst to best."""
@@ -247,49 +244,18 @@ class ClassificationSection(Strict):
         return self
 
 
-class UncertaintySection(Strict):
-    """Monte Carlo uncertainty and Sobol sensitivity analysis of the ranks and classes
-    (OECD/JRC Handbook 2008, step 7; Saisana, Saltelli & Tarantola 2005, JRSS A 168(2)).
-
-    Each run draws every uncertain choice independently: indicator and dimension weights are
-    multiplied by factors uniform on [1 − weights, 1 + weights]; each of the listed
-    alternatives (the base run's own choice is always included) is equally likely."""
-
-    runs: int = Field(1000, ge=10, description="Monte Carlo runs N")
-    weights: float = Field(0.25, ge=0, lt=1, description="Weights perturbed by up to ± this fraction (0.25 = ±25 %)")
-    normalisation: list[Literal["minmax", "zscore", "rank", "percentile", "goalposts", "target", "reference"]] = Field(
-        default_factory=list, description="Alternative normalisations")
-    aggregation: list[Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"]] = Field(
-        default_factory=list, description="Alternative aggregations (applied at both levels)")
-    imputation: list[Literal["none", "mean", "median", "group_mean", "group_median"]] = Field(
-        default_factory=list, description="Alternative imputations")
-    outliers: bool = Field(False, description="Also try the outlier treatment switched the other way")
-    sobol: bool = Field(True, description="Variance-based sensitivity (Sobol) of the ranks to each uncertain choice")
-    sobol_samples: int = Field(128, ge=8, description="Base sample size of the Saltelli design (power of 2); runs = N(k + 2)")
-    uncertain_below: float = Field(0.8, gt=0, le=1, description="An area's class is 'uncertain' when its top class probability is below this")
-
-    @field_validator("sobol_samples")
-    @classmethod
-    def _power_of_two(cls, v: int) -> int:
-        if v & (v - 1):
-            raise ValueError(f"sobol_samples must be a power of 2 (Sobol' sequence), e.g. 64, 128, 256; got {v}")
-        return v
-
-
-class AuditSection(Strict):
-    """Statistical audit of the index (OECD/JRC Handbook 2008, step 4): correlations within and
-    between dimensions, Cronbach's alpha, PCA.  Runs by default."""
-
-    enabled: bool = True
-    collinear_above: float = Field(0.9, gt=0, le=1, description="Flag indicator pairs with |r| above this")
-
-
 class PrivacySection(Strict):
     min_count: int = Field(5, ge=1, description="Counts in 1..min_count-1 are shown as '<min_count' in published outputs")
 
 
 class StudyConfig(Strict):
-    """The whole ``petarawan.toml``."""
+    """The framework and method of ``petarawan.toml``.
+
+    The optional stage sections (``[hotspots]``, ``[potential]``, ``[plan]``, ``[uncertainty]``,
+    ``[audit]``, …) are declared by each stage in its own folder; :mod:`petarawan.registry`
+    builds the full model from this one (:func:`petarawan.registry.parse_config`), so a loaded
+    configuration is an instance of a subclass with one attribute per stage section.
+    """
 
     study: StudySection
     areas: AreasSection
@@ -299,13 +265,6 @@ class StudyConfig(Strict):
     index: IndexSection = IndexSection()
     classification: ClassificationSection = ClassificationSection()
     privacy: PrivacySection = PrivacySection()
-    # optional stages (each owned by its module) are added below this line
-    # -- stage sections --
-    potential: PotentialConfig | None = None
-    plan: PlanConfig | None = None
-    hotspots: HotspotConfig | None = None
-    uncertainty: UncertaintySection | None = None
-    audit: AuditSection = AuditSection()
 
     @model_validator(mode="after")
     def _framework(self) -> "StudyConfig":
@@ -387,11 +346,12 @@ def _where(loc: tuple, data: Any) -> str:
     return ".".join(parts) or "(root)"
 
 
-def _format_validation_error(err: ValidationError, source: str, data: Any = None) -> str:
+def _format_validation_error(err: ValidationError, source: str, data: Any = None,
+                             model: type[BaseModel] | None = None) -> str:
     import difflib
 
     lines = [f"{source}: konfigurasi tidak valid / invalid configuration:"]
-    known = sorted(_field_names(StudyConfig))
+    known = sorted(_field_names(model or StudyConfig))
     for e in err.errors():
         key = _where(tuple(e["loc"]), data)
         kind = e["type"]
@@ -415,21 +375,28 @@ def _format_validation_error(err: ValidationError, source: str, data: Any = None
     return "\n".join(lines)
 
 
-def parse_config(data: dict[str, Any], source: str = CONFIG_NAME) -> StudyConfig:
-    """Validate a configuration mapping.  Raises :class:`ConfigError` naming every bad key."""
-    try:
-        return StudyConfig.model_validate(data)
-    except ValidationError as err:
-        raise ConfigError(_format_validation_error(err, source, data)) from None
-
-
-def load_config(study_dir: Path) -> StudyConfig:
-    """Read and validate ``STUDY_DIR/petarawan.toml``.
+def validate_config(data: dict[str, Any], model: type[StudyConfig], source: str = CONFIG_NAME) -> StudyConfig:
+    """Validate a configuration mapping against ``model`` (the full model is built by
+    :mod:`petarawan.registry`; use :func:`petarawan.registry.parse_config`).
 
     Raises
     ------
     ConfigError
-        File missing, not valid TOML (with line and column), or invalid content (naming the key).
+        Naming every bad key, with "did you mean" for unknown keys.
+    """
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_format_validation_error(err, source, data, model)) from None
+
+
+def read_config(study_dir: Path) -> tuple[dict[str, Any], str]:
+    """Read ``STUDY_DIR/petarawan.toml`` as a mapping (not yet validated) and its path as text.
+
+    Raises
+    ------
+    ConfigError
+        File missing, not valid TOML (with line and column), or not UTF-8.
     """
     path = Path(study_dir) / CONFIG_NAME
     if not path.is_file():
@@ -441,4 +408,4 @@ def load_config(study_dir: Path) -> StudyConfig:
         raise ConfigError(f"{path}: TOML tidak valid / invalid TOML: {err}") from None
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: bukan UTF-8 / not UTF-8 text: {err}") from None
-    return parse_config(data, str(path))
+    return data, str(path)

@@ -1,4 +1,5 @@
-"""Tracking (monev) and re-measurement (keterpulihan): ``petarawan track``.
+"""Tracking (monev) and re-measurement (keterpulihan): the store behind ``petarawan track``
+(commands in :mod:`petarawan.track_cli`).
 
 A study's SQLite store, ``STUDY_DIR/petarawan.sqlite`` (SQLAlchemy Core), records counts only —
 never names:
@@ -14,19 +15,17 @@ score and class between the two latest years beside the programmes received.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import typer
 from sqlalchemy import (Column, Date, Float, Integer, MetaData, String, Table, create_engine, delete, insert,
                         select)
 
 from .codes import normalise_code
-from .errors import Finding, InputError, PetarawanError
+from .errors import Finding, InputError
 from .plan.config import ACTIVITIES
 
 PROGRAMME_ACTIVITIES = ("bimtek", "life_skill", "entrepreneurship")
@@ -427,154 +426,3 @@ def recovery(snapshots: pd.DataFrame, activities: pd.DataFrame, current: pd.Data
     out["participants"] = parts.reindex(out.index).fillna(0).astype(int)
     out.index.name = "area"
     return out.reset_index()
-
-
-# ------------------------------------------------------------------------------------------------
-# CLI: petarawan track ...
-
-track_app = typer.Typer(help="Monev: catat kegiatan, adopsi rencana, simpan skor tahunan (hanya jumlah, tanpa nama) / "
-                             "record activities, adopt a plan, store yearly scores (counts only, no names).",
-                        no_args_is_help=True)
-
-
-def _fail(err: PetarawanError) -> None:
-    if isinstance(err, InputError):
-        for f in err.findings:
-            typer.echo(f"  • {f.render()}", err=True)
-    else:
-        typer.echo(str(err), err=True)
-    raise typer.Exit(1)
-
-
-def _study(study_dir: Path) -> tuple[pd.Index, dict[str, str] | None]:
-    """The study's area codes and programme catalogue (code → kind; None without [plan]).
-
-    Raises
-    ------
-    PetarawanError
-        Configuration or boundary file unusable: nothing is recorded without them.
-    """
-    from .config import load_config
-    from .io.readers import read_boundaries, resolve
-
-    cfg = load_config(study_dir)
-    g = read_boundaries(resolve(study_dir, cfg.areas.file, "boundary"), layer=cfg.areas.layer)
-    codes = pd.Index([c for c in (normalise_code(v) for v in g[cfg.areas.code_column]) if c is not None])
-    plan = getattr(cfg, "plan", None)
-    return codes, ({p.code: p.kind for p in plan.programmes} if plan is not None else None)
-
-
-@track_app.command("add")
-def add_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-            activity: str = typer.Option(..., help="Kegiatan / activity: " + " | ".join(ACTIVITIES)),
-            date_: str = typer.Option(..., "--date", help="Tanggal kegiatan / date of the activity: YYYY-MM-DD"),
-            area: str = typer.Option(..., help="Kode wilayah / area code, e.g. 19.71.01.1008"),
-            programme: str = typer.Option("", help="Kode program dari plan.programmes di petarawan.toml studi, sesuai "
-                                                   "jenis kegiatan (kosong untuk pemetaan, rapat_kerja, monev) / programme "
-                                                   "code from plan.programmes in the study's petarawan.toml, of the "
-                                                   "activity's kind (empty for pemetaan, rapat_kerja, monev)"),
-            exposed: int = typer.Option(0, help="Jumlah peserta yang sudah terpapar / participants already exposed (count)"),
-            not_exposed: int = typer.Option(0, help="Jumlah peserta belum terpapar / participants not yet exposed (count)"),
-            facilitators: int = typer.Option(0, help="Jumlah pendamping / facilitators (count)"),
-            spend: float = typer.Option(0.0, help="Realisasi biaya / spend (rupiah)")) -> None:
-    """Catat satu kegiatan (hanya jumlah, tanpa nama) / record one activity (counts only, no names).
-
-    Example: petarawan track add examples/pangkalpinang --activity life_skill --date 2026-05-04
-    --area 19.71.01.1008 --programme life_skill_remaja --not-exposed 18 --spend 9000000
-    """
-    try:
-        known, programmes = _study(study_dir)
-        with TrackStore(store_path(study_dir)) as s:
-            i = s.add_activity(area, activity, date_, programme=programme or None, exposed=exposed,
-                               not_exposed=not_exposed, facilitators=facilitators, spend=spend,
-                               known_codes=known, programmes=programmes)
-            row = s.activities().set_index("id").loc[i]
-        prog = _text_or_none(row["programme"])
-        typer.echo(f"#{i} {row['activity']} {row['area']} {row['date']}" + (f" {prog}" if prog else ""))
-    except PetarawanError as err:
-        _fail(err)
-
-
-@track_app.command("list")
-def list_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder")) -> None:
-    """Tampilkan kegiatan yang dicatat / list recorded activities.
-
-    Example: petarawan track list examples/pangkalpinang
-    """
-    try:
-        with TrackStore(store_path(study_dir), read_only=True) as s:
-            df = s.activities()
-    except PetarawanError as err:
-        _fail(err)
-    typer.echo(df.drop(columns=["recorded_at"]).to_string(index=False) if len(df) else "(kosong / empty)")
-
-
-def _find_plan_rows(obj: object) -> list | None:
-    if isinstance(obj, dict):
-        if "plan_rows" in obj and isinstance(obj["plan_rows"], list):
-            return obj["plan_rows"]
-        for v in obj.values():
-            r = _find_plan_rows(v)
-            if r is not None:
-                return r
-    elif isinstance(obj, list):
-        for v in obj:
-            r = _find_plan_rows(v)
-            if r is not None:
-                return r
-    return None
-
-
-@track_app.command("adopt")
-def adopt_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-              out_dir: Path = typer.Argument(..., help="Folder keluaran run yang rencananya diadopsi / output folder of "
-                                                       "the run whose plan is adopted")) -> None:
-    """Adopsi rencana sebuah run (run.json) sebagai acuan monev / adopt the plan of a run (its run.json) to track against.
-
-    Example: petarawan track adopt examples/pangkalpinang out/
-    """
-    manifest = Path(out_dir) / "run.json"
-    try:
-        if not manifest.is_file():
-            raise InputError(Finding("error", "file_missing", "run.json tidak ada", message_en="run.json not found",
-                                     file=str(manifest), expected="folder keluaran `petarawan run`",
-                                     expected_en="an output folder of `petarawan run`"))
-        rows = _find_plan_rows(json.loads(manifest.read_text(encoding="utf-8")))
-        if not rows:
-            raise InputError(Finding("error", "no_plan", "run.json tanpa rencana", message_en="run.json has no plan",
-                                     file=str(manifest), expected="run dengan bagian [plan]",
-                                     expected_en="a run with a [plan] section"))
-        known, programmes = _study(study_dir)
-        with TrackStore(store_path(study_dir)) as s:
-            n = s.adopt_plan(pd.DataFrame(rows), label=str(manifest), known_codes=known, programmes=programmes)
-    except PetarawanError as err:
-        _fail(err)
-    typer.echo(f"{n} baris rencana diadopsi / plan rows adopted")
-
-
-@track_app.command("snapshot")
-def snapshot_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-                 out_dir: Path = typer.Argument(..., help="Folder keluaran run (petarawan.gpkg) / output folder of a run "
-                                                          "(petarawan.gpkg)"),
-                 year: int = typer.Option(..., help="Tahun data run itu / year the run's data refer to")) -> None:
-    """Simpan skor dan kelas per wilayah sebuah run untuk tahun itu (keterpulihan) / store a run's score and class
-    per area as the given year (for keterpulihan).
-
-    Example: petarawan track snapshot examples/pangkalpinang out/ --year 2025
-    """
-    gpkg = Path(out_dir) / "petarawan.gpkg"
-    try:
-        if not gpkg.is_file():
-            raise InputError(Finding("error", "file_missing", "petarawan.gpkg tidak ada",
-                                     message_en="petarawan.gpkg not found", file=str(gpkg),
-                                     expected="folder keluaran `petarawan run`",
-                                     expected_en="an output folder of `petarawan run`"))
-        import pyogrio
-
-        df = pyogrio.read_dataframe(gpkg, layer="areas", read_geometry=False)
-        known, _ = _study(study_dir)
-        with TrackStore(store_path(study_dir)) as s:
-            n = s.add_snapshot(year, df[["code", "score", "class"]], known_codes=known)
-    except PetarawanError as err:
-        _fail(err)
-    typer.echo(f"{n} wilayah disimpan untuk tahun {year} / areas stored for {year}")

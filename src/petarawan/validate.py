@@ -35,9 +35,10 @@ import pandas as pd
 import shapely
 
 from .codes import normalise_code
-from .config import StudyConfig, load_config
+from .config import StudyConfig
 from .errors import Finding, Findings, InputError
 from .io.readers import NumberError, Table, number_style, parse_number, read_boundaries, read_sheet, resolve, sha256
+from .registry import load_config
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
 YES = {"1", "ya", "y", "yes", "true", "benar"}

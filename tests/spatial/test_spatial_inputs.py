@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from petarawan.config import parse_config
+from petarawan.registry import parse_config
 from petarawan.errors import Finding, InputError
 from petarawan.spatial.checks import cap_rows, swapped_columns
 from petarawan.spatial.stage import run_hotspots

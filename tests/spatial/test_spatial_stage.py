@@ -12,7 +12,7 @@ import pytest
 import shapely
 from pydantic import ValidationError
 
-from petarawan.config import parse_config
+from petarawan.registry import parse_config
 from petarawan.errors import ConfigError, InputError
 from petarawan.spatial.config import HotspotConfig
 from petarawan.spatial.stage import run_hotspots
@@ -27,8 +27,7 @@ def columbus_result():
     from petarawan.validate import load_study
 
     study = load_study(ROOT / "examples" / "columbus")
-    ctx = StudyContext(study.config, study.study_dir, "en", study.areas, study.data.copy(),
-                       input_hashes=dict(study.input_hashes))
+    ctx = StudyContext(study.config, study.study_dir, "en", study.areas, study.data.copy())
     return run_hotspots(ctx), study
 
 
@@ -103,7 +102,7 @@ def test_incident_study_end_to_end(tmp_path):
     assert res.manifest["incidents"]["n_points"] == 96  # 36 + 60 counted; the outside point is not
     assert res.manifest["density"]["n_points"] == 60    # density of the analysed period (2021) only
     assert res.manifest["rates"]["method"].startswith("esda.smoothing.Spatial_Empirical_Bayes")
-    assert "kejadian.csv" in ctx.input_hashes and "penduduk.csv" in ctx.input_hashes
+    assert set(res.inputs) == {"kejadian.csv", "penduduk.csv"}
     # Bahasa Indonesia by default
     assert res.sections[0].title == "Hot spot dan klaster spasial"
 

@@ -273,7 +273,7 @@ def manifest(res: "RunResult", version: str) -> dict[str, Any]:
         "study": res.study.config.study.name,
         "illustrative": res.study.config.study.illustrative,
         "language": res.lang,
-        "inputs": res.study.input_hashes,
+        "inputs": res.inputs,
         "config": res.study.config.resolved(),
         "n_areas": len(res.result),
         "n_scored": int(res.result["score"].notna().sum()),

@@ -4,26 +4,27 @@ and — when the study has a tracking store — plan vs actual and keterpulihan.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ConfigError, Finding, InputError
+from ..errors import Finding, InputError
 from ..i18n import register, t
 from ..potential.figures import plan_map_png
 from ..report.mapkit import subtitle_with_date
-from ..stages import ReportSection, StageResult, StudyContext
+from ..potential.stage import PotentialStageResult
 from ..privacy import suppress_count
+from ..stages import ReportSection, Stage, StageResult, StudyContext
 from .config import PlanConfig, check_programme_choices
 from .matching import match
 from .optimise import PlanSolution, cheapest_area_cost, pair_costs, solve_plan
 from .schedule import schedule
 
 register({
+    "stage.plan": {"id": "rencana intervensi", "en": "intervention plan"},
     "plan.title": {"id": "Rencana intervensi", "en": "Intervention plan"},
     "plan.map_title": {"id": "Wilayah dalam rencana (nomor = urutan prioritas)", "en": "Areas in the plan (number = priority)"},
-    "plan.needs_potential": {"id": "tahap [plan] memerlukan bagian [potential] (survei potensi masyarakat)",
-                             "en": "the [plan] stage needs a [potential] section (community-potential survey)"},
     "plan.summary": {
         "id": "Anggaran Rp {budget}; terpakai Rp {cost} ({pct} %). {areas} wilayah, {classes} kelas, {people} "
               "(jangkauan tertimbang kerawanan {obj}). Status solver: {status}.",
@@ -193,30 +194,49 @@ def read_population(ctx: StudyContext, column: str) -> pd.Series:
     return ctx.denominators[column].dropna().astype(float)
 
 
-def run_plan(ctx: StudyContext) -> StageResult:
-    """Run the plan stage (post-index).  Needs the ``potential`` stage's payload.
+@dataclass(frozen=True, kw_only=True)
+class PlanStageResult(StageResult):
+    """The plan stage's result.
+
+    Attributes
+    ----------
+    solution : PlanSolution
+        The MILP solution (:func:`petarawan.plan.optimise.solve_plan`).
+    matched : DataFrame
+        Area–programme pairs with interest, resources, vulnerability, match and demand
+        (:func:`petarawan.plan.matching.match`).
+    schedule : DataFrame
+        One row per scheduled activity (:func:`petarawan.plan.schedule.schedule`).
+    plan : DataFrame
+        One row per chosen area and programme: priority, code, name, group, class, score,
+        programme, kind, target, classes, participants, participants_hidden, cost, demand,
+        demand_lo, demand_hi, match, rank.
+    """
+
+    solution: PlanSolution
+    matched: pd.DataFrame
+    schedule: pd.DataFrame
+    plan: pd.DataFrame
+
+
+def run_plan(ctx: StudyContext) -> PlanStageResult:
+    """Run the plan stage (after the classes; requires the ``potential`` stage).
 
     Raises
     ------
-    ConfigError
-        No ``[potential]`` section.
     InputError
         Population column missing or not numeric.
     """
-    cfg: PlanConfig = ctx.config.plan
+    cfg: PlanConfig = ctx.section("plan")
     lang = ctx.lang
-    pot = ctx.stage_results.get("potential")
-    if pot is None or pot.payload is None:
-        raise ConfigError(t("plan.needs_potential", lang))
-    res = pot.payload["result"]
-    pcfg = pot.payload["config"]
+    pot = ctx.need("potential", PotentialStageResult)
+    res = pot.scores
+    pcfg = pot.config
     threshold = pcfg.suppress_below
     areas = ctx.areas
     codes = list(areas.index)
     population = read_population(ctx, cfg.population_column)
-    form = pot.payload.get("form")
-    if form is not None:
-        check_programme_choices(cfg.programmes, form, pcfg.questions)
+    check_programme_choices(cfg.programmes, pot.form, pcfg.questions)
     findings: list[Finding] = []
 
     def warn(code: str, key: str, **kw) -> None:
@@ -238,7 +258,7 @@ def run_plan(ctx: StudyContext) -> StageResult:
     D = np.zeros((len(codes), J))
     pos = {c: i for i, c in enumerate(codes)}
     pj = {p.code: j for j, p in enumerate(progs)}
-    pot_mask = pot.payload["mask"]
+    pot_mask = pot.mask
     # pairs whose demand may not be published: budget their classes for a fixed number of seats
     hidden = hidden_demand(matched, progs, pot_mask, res.table, threshold)
     seats = np.zeros((len(codes), J), int)
@@ -442,9 +462,12 @@ def run_plan(ctx: StudyContext) -> StageResult:
                               "prioritas_rencana": pd.array([priority.get(c) for c in codes], dtype="Int64")}, index=codes)
     public = {"rencana": (t("plan.col.in_plan", "id"), t("plan.col.in_plan", "en")),
               "prioritas_rencana": (t("plan.col.plan_priority", "id"), t("plan.col.plan_priority", "en"))}
-    return StageResult(name="plan", area_columns=area_cols, public_columns=public, layers={"plan": layer},
-                       sheets=sheets, manifest=manifest, findings=findings, figures=figures, sections=[section],
-                       payload={"solution": sol, "matched": matched, "schedule": sched, "plan": plan_df})
+    return PlanStageResult(name="plan", area_columns=area_cols, public_columns=public, layers={"plan": layer},
+                           sheets=sheets, manifest=manifest, findings=findings, figures=figures, sections=[section],
+                           solution=sol, matched=matched, schedule=sched, plan=plan_df)
+
+
+STAGE = Stage(name="plan", run=run_plan, section=PlanConfig, requires=("classes", "potential"))
 
 
 def published_participants(x: int, hidden: bool, threshold: int, marker: str) -> object:

@@ -207,7 +207,7 @@ def form_command(
     Example: petarawan form examples/pangkalpinang --out potensi_masyarakat.xlsx
     """
     from ..codes import normalise_code
-    from ..config import load_config
+    from ..registry import load_config
     from ..errors import PetarawanError
     from ..io.readers import read_boundaries, resolve
 

@@ -3,13 +3,15 @@
 Returns the potential score as indicator ``cfg.potential.indicator`` (default ``potensi``) so
 ``[[indicators]]`` can use it as coping capacity (``direction = -1``, ``stage = "potential"``),
 the ``potential`` GeoPackage layer, the ``Potensi`` sheet, a report section and a map, all with
-small counts suppressed; the unsuppressed result goes to the plan stage as ``payload``.
+small counts suppressed; the unsuppressed result goes to the plan stage as typed fields of
+:class:`PotentialStageResult`.
 """
 
 from __future__ import annotations
 
 import html
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,12 +21,14 @@ from ..i18n import register, t
 from ..io.readers import resolve, sha256
 from ..privacy import suppress_count
 from ..report.mapkit import subtitle_with_date
-from ..stages import ReportSection, StageResult, StudyContext
+from ..stages import ReportSection, Stage, StageResult, StudyContext
+from .config import PotentialConfig
 from .figures import choropleth_png
 from .scoring import PotentialResult, publish, read_questions, score_potential
-from .survey import read_form, read_survey
+from .survey import Form, read_form, read_survey
 
 register({
+    "stage.potential": {"id": "potensi masyarakat", "en": "community potential"},
     "pot.title": {"id": "Potensi masyarakat", "en": "Community potential"},
     "pot.map_title": {"id": "Skor potensi masyarakat (0–100)", "en": "Community-potential score (0–100)"},
     "pot.summary": {
@@ -134,29 +138,55 @@ def sheet_table(pub: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFrame, thre
     return pd.concat([front, df.reindex(areas.index)], axis=1).reset_index(drop=True)
 
 
-def run_potential(ctx: StudyContext) -> StageResult:
-    """Run the community-potential stage (pre-index).
+@dataclass(frozen=True, kw_only=True)
+class PotentialStageResult(StageResult):
+    """The community-potential stage's result, as later stages (the plan) read it.
 
-    Reads ``[potential] form`` and ``survey`` from the study folder (hashes recorded in
-    ``ctx.input_hashes``).  Raises :class:`~petarawan.errors.InputError` for unreadable files.
+    Attributes
+    ----------
+    scores : PotentialResult
+        Unsuppressed per-area shares and scores (:func:`petarawan.potential.scoring.score_potential`).
+    form : Form
+        The XLSForm the survey was collected with.
+    config : PotentialConfig
+        The ``[potential]`` section as applied (``suppress_below`` from ``[privacy]`` when unset).
+    published : DataFrame
+        The published table (:func:`petarawan.potential.scoring.publish`), index code.
+    mask : DataFrame
+        True where a published cell is suppressed (same shape as ``published``).
     """
-    cfg = ctx.config.potential
+
+    scores: PotentialResult
+    form: Form
+    config: PotentialConfig
+    published: pd.DataFrame
+    mask: pd.DataFrame
+
+
+def run_potential(ctx: StudyContext) -> PotentialStageResult:
+    """Run the community-potential stage (before the index: it provides the indicator
+    ``[potential] indicator``).
+
+    Reads ``[potential] form`` and ``survey`` from the study folder (their sha256 in the
+    result's ``inputs``).  Raises :class:`~petarawan.errors.InputError` for unreadable files.
+    """
+    cfg: PotentialConfig = ctx.section("potential")
     privacy = getattr(ctx.config, "privacy", None)
     if "suppress_below" not in cfg.model_fields_set and privacy is not None and hasattr(privacy, "min_count"):
         cfg = cfg.model_copy(update={"suppress_below": int(privacy.min_count)})  # the study-wide [privacy] rule
     lang = ctx.lang
     form_path = resolve(ctx.study_dir, cfg.form, "XLSForm")
-    ctx.input_hashes[cfg.form] = sha256(form_path)
+    inputs = {cfg.form: sha256(form_path)}
     form = read_form(form_path, label=cfg.form)
     paths = []
     for name in cfg.survey:
         p = resolve(ctx.study_dir, name, "survey")
-        ctx.input_hashes[name] = sha256(p)
+        inputs[name] = sha256(p)
         paths.append(p)
     data = read_survey(paths, form, area_question=cfg.area_question, known_codes=ctx.areas.index,
                        consent_question=cfg.consent_question or None, consent_yes=cfg.yes, labels=list(cfg.survey),
                        required=read_questions(cfg, form))
-    plan = getattr(ctx.config, "plan", None)
+    plan = ctx.section("plan")
     if plan is not None:  # programme choices must exist in this form (checked here so `validate` sees it)
         from ..plan.config import check_programme_choices
 
@@ -222,11 +252,14 @@ def run_potential(ctx: StudyContext) -> StageResult:
     }
     # published per-area column: the score, hidden (NaN) where the area has 1..t-1 respondents
     area_cols = pd.DataFrame({cfg.indicator: pub["potensi"]}, index=res.table.index)
-    return StageResult(name="potential", area_columns=area_cols,
-                       public_columns={cfg.indicator: _both("pot.col.potensi")},
-                       layers={"potential": layer}, sheets={t("pot.sheet", lang): sheet}, manifest=manifest,
-                       findings=findings, figures=figures, sections=[section], indicators=indicators,
-                       payload={"result": res, "form": form, "config": cfg, "published": pub, "mask": mask})
+    return PotentialStageResult(name="potential", area_columns=area_cols,
+                                public_columns={cfg.indicator: _both("pot.col.potensi")},
+                                layers={"potential": layer}, sheets={t("pot.sheet", lang): sheet}, manifest=manifest,
+                                findings=findings, figures=figures, sections=[section], indicators=indicators,
+                                inputs=inputs, scores=res, form=form, config=cfg, published=pub, mask=mask)
+
+
+STAGE = Stage(name="potential", run=run_potential, section=PotentialConfig, provides=("indicators",))
 
 
 def _consent_text(counts: dict, lang: str) -> str:

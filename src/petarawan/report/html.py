@@ -313,7 +313,7 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         suppression_note=t("rep.indsummary.note", lang, k=cfg.privacy.min_count - 1, m=cfg.privacy.min_count),
         indsummary=_html_table(_indicator_summary(res)), sections=sections,
         findings=[f.render(lang) for f in shown], more=t("rep.quality.more", lang, n=rest) if rest > 0 else "",
-        no_findings=t("rep.quality.none", lang), inputs=sorted(res.study.input_hashes.items()),
+        no_findings=t("rep.quality.none", lang), inputs=sorted(res.inputs.items()),
         ind_sources=ind_sources, caveats=caveats,
         generated=t("rep.generated", lang, when=readable_time(res.started, lang), version=__version__),
     )

@@ -25,7 +25,7 @@ from ..codes import normalise_code
 from ..errors import Finding, InputError
 from ..i18n import register, t
 from ..io.readers import NumberError, parse_number, read_table, resolve, sha256
-from ..stages import ReportSection, StageResult, StudyContext
+from ..stages import ReportSection, Stage, StageResult, StudyContext
 from .checks import cap_rows
 from .config import HotspotConfig
 from .density import DensityResult, kernel_density
@@ -48,6 +48,7 @@ from .weights import WeightsResult, build_weights
 PERIOD_NAME = re.compile(r"^\d{4}(Q[1-4]|-\d{2})?$")
 
 register({
+    "stage.hotspots": {"id": "hot spot", "en": "hot spots"},
     "hs.gi.title": {"id": "Hot spot Getis–Ord Gi*: {v}", "en": "Getis–Ord Gi* hot spots: {v}"},
     "hs.lisa.title": {"id": "Klaster Local Moran (LISA): {v}", "en": "Local Moran (LISA) clusters: {v}"},
     "hs.trend.title": {"id": "Hot spot berkembang (tren ruang-waktu): {v}", "en": "Emerging hot spots (space-time trends): {v}"},
@@ -322,7 +323,6 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
     incidents = None
     if cfg.counts is not None:
         path = resolve(ctx.study_dir, cfg.counts.file, "jumlah kasus / counts")
-        ctx.input_hashes[cfg.counts.file] = sha256(path)
         counts, errors = counts_from_table(read_table(path, sheet=cfg.counts.sheet, label=cfg.counts.file), cfg.counts,
                                            cfg.counts.file, known=ctx.areas.index)
         if errors:
@@ -330,7 +330,6 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
     elif cfg.incidents is not None:
         spec = cfg.incidents
         path = resolve(ctx.study_dir, spec.file, "kejadian / incidents")
-        ctx.input_hashes[spec.file] = sha256(path)
         incidents = read_incidents(path, x_column=spec.x_column, y_column=spec.y_column, crs=spec.crs,
                                    date_column=spec.date_column, type_column=spec.type_column, sheet=spec.sheet,
                                    label=spec.file, study_bounds=_study_bounds(ctx.areas, spec.crs))
@@ -442,7 +441,6 @@ def load_population(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.Series | 
     if spec is None:
         return None, []
     path = resolve(ctx.study_dir, spec.file, "penduduk / population")
-    ctx.input_hashes[spec.file] = sha256(path)
     pop, found = population_from_table(read_table(path, sheet=spec.sheet, label=spec.file), spec, spec.file,
                                        known=ctx.areas.index)
     errors = [f for f in found if f.level == "error"]
@@ -693,7 +691,7 @@ def _subtitle(ctx: StudyContext, a: HotspotAnalysis) -> str:
     bits = [st.name]
     if st.data_date:
         bits.append(t("map.date", ctx.lang, date=st.data_date))
-    cfg = ctx.config.hotspots  # type: ignore[attr-defined]
+    cfg = ctx.section("hotspots")
     if cfg is not None and cfg.counts is None and cfg.incidents is None and a.measure == "count":
         bits.append(a.variable)  # an indicator of the table, analysed as given
     else:
@@ -749,7 +747,7 @@ def _figures(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig, density:
 def _is_count(ctx: StudyContext, v: str) -> bool:
     """The analysed variable is a count: read from counts or incidents, or an indicator marked
     ``count = true``."""
-    cfg = ctx.config.hotspots  # type: ignore[attr-defined]
+    cfg = ctx.section("hotspots")
     if cfg.counts is not None or cfg.incidents is not None:
         return True
     spec = next((i for i in ctx.config.indicators if i.code == v), None)
@@ -763,7 +761,7 @@ def _sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | No
     verdict = "hs.verdict.random"
     if np.isfinite(m.p_sim) and m.p_sim <= 0.05:
         verdict = "hs.verdict.clustered" if m.I > m.EI else "hs.verdict.dispersed"
-    single = a.emerging is None and ctx.config.hotspots.counts is None and ctx.config.hotspots.incidents is None
+    single = a.emerging is None and ctx.section("hotspots").counts is None and ctx.section("hotspots").incidents is None
     if a.period != "all":
         period = a.period
     elif single:  # one period: the indicator table's own date
@@ -840,15 +838,40 @@ def _manifest(a: HotspotAnalysis, cfg: HotspotConfig, density: DensityResult | N
     return man
 
 
-def run_hotspots(ctx: StudyContext) -> StageResult:
-    """Pipeline stage ``hotspots`` (phase ``pre``): see the module docstring.
+@dataclass(frozen=True, kw_only=True)
+class HotspotsStageResult(StageResult):
+    """The hot-spot stage's result.
+
+    Attributes
+    ----------
+    analysis : HotspotAnalysis
+        Weights, Moran's I, Local Moran, Gi*, rates and emerging hot spots.
+    density : DensityResult | None
+        Kernel density of the incident points, when ``[hotspots.density]`` is set.
+    """
+
+    analysis: HotspotAnalysis
+    density: DensityResult | None = None
+
+
+def _input_hashes(ctx: StudyContext, cfg: HotspotConfig) -> dict[str, str]:
+    """sha256 of every file ``[hotspots]`` reads (counts or incidents, population)."""
+    files = [(spec.file, what) for spec, what in ((cfg.counts, "jumlah kasus / counts"),
+                                                  (cfg.incidents, "kejadian / incidents"),
+                                                  (cfg.population, "penduduk / population")) if spec is not None]
+    return {name: sha256(resolve(ctx.study_dir, name, what)) for name, what in files}
+
+
+def run_hotspots(ctx: StudyContext) -> HotspotsStageResult:
+    """Pipeline stage ``hotspots`` (runs before the index: it provides indicators); see the
+    module docstring.
 
     Raises
     ------
     InputError
         From reading the inputs or from the analysis.
     """
-    cfg: HotspotConfig = ctx.config.hotspots  # type: ignore[attr-defined]
+    cfg: HotspotConfig = ctx.section("hotspots")
     errors: list[Finding] = []  # every input file is read and checked before any error is raised
     counts, incidents, findings, population = None, None, [], None
     try:
@@ -862,6 +885,7 @@ def run_hotspots(ctx: StudyContext) -> StageResult:
         errors += err.findings
     if errors:
         raise InputError(errors)
+    inputs = _input_hashes(ctx, cfg)
     a = analyse_hotspots(ctx.areas, counts, cfg, population=population, seed=ctx.config.study.seed)
     findings = findings + a.findings
     density = None
@@ -900,7 +924,7 @@ def run_hotspots(ctx: StudyContext) -> StageResult:
         sheets[t("hs.sheet.trend", lang)] = readable(zt.reset_index(), lang, v, periods=a.emerging.periods)
     if density is not None:
         layers["density"] = density.grid.reset_index()
-    return StageResult(
+    return HotspotsStageResult(
         name="hotspots",
         area_columns=cols,
         public_columns=public_columns(cols.columns),
@@ -912,5 +936,10 @@ def run_hotspots(ctx: StudyContext) -> StageResult:
         figures=_figures(ctx, a, cfg, density),
         sections=_sections(ctx, a, density),
         indicators=ind,
-        payload=a,
+        inputs=inputs,
+        analysis=a,
+        density=density,
     )
+
+
+STAGE = Stage(name="hotspots", run=run_hotspots, section=HotspotConfig, provides=("indicators",))

@@ -1,14 +1,15 @@
 """The ``uncertainty`` stage: Monte Carlo rank bands and class probabilities, Sobol indices,
 their table, plot and plain-language report section (Bahasa Indonesia / English).
 
-Configured by ``[uncertainty]`` (:class:`petarawan.config.UncertaintySection`); the engine is
-:mod:`petarawan.index.uncertainty`.
+Configured by ``[uncertainty]`` (:class:`petarawan.uncertainty.config.UncertaintySection`); the
+engine is :mod:`petarawan.index.uncertainty`.
 """
 
 from __future__ import annotations
 
 import html
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,12 +17,14 @@ import pandas as pd
 from ..config import StudyConfig
 from ..errors import ConfigError, Finding
 from ..i18n import method_label, register, t
-from ..stages import ReportSection, StageResult, StudyContext
-from .uncertainty import design_from_unit, evaluate, factors, rank_desc_min, sample_design, sobol_indices, summarise
+from ..stages import ReportSection, Stage, StageResult, StudyContext
+from .config import UncertaintySection
+from ..index.uncertainty import design_from_unit, evaluate, factors, rank_desc_min, sample_design, sobol_indices, summarise
 
-__all__ = ["run_uncertainty", "check_uncertainty_config"]
+__all__ = ["run_uncertainty", "check_uncertainty_config", "UncertaintyStageResult", "STAGE"]
 
 register({
+    "stage.uncertainty": {"id": "ketidakpastian", "en": "uncertainty"},
     "unc.title": {"id": "Ketidakpastian dan sensitivitas", "en": "Uncertainty and sensitivity"},
     "unc.intro": {
         "id": ("Skor dan kelas setiap wilayah bergantung pada pilihan metode: bobot indikator, cara normalisasi, "
@@ -194,12 +197,26 @@ def _label(factor: str, value: object, lang: str, cfg) -> str:
     return method_label(kind, str(value), lang, lo=lo, hi=hi, p=cfg.index.power) if kind else str(value)
 
 
-def run_uncertainty(ctx: StudyContext) -> StageResult:
+@dataclass(frozen=True, kw_only=True)
+class UncertaintyStageResult(StageResult):
+    """The uncertainty stage's result.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        Index code: ``rank_median``, ``rank_p05``, ``rank_p95``, ``p_bahaya``, ``p_waspada``,
+        ``p_siaga``, ``p_aman``.
+    """
+
+    summary: pd.DataFrame
+
+
+def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
     """Stage function: Monte Carlo + Sobol on the study in ``ctx``.
 
     Returns
     -------
-    StageResult with
+    UncertaintyStageResult with
         area_columns : ``rank_median``, ``rank_p05``, ``rank_p95``, ``p_bahaya``, ``p_waspada``,
             ``p_siaga``, ``p_aman`` (index code);
         public_columns : all of them, with readable headings (:func:`public_columns`);
@@ -322,5 +339,9 @@ def run_uncertainty(ctx: StudyContext) -> StageResult:
                                 message_en=f"{int(uncertain.sum())} areas with an uncertain class (top class "
                                            f"probability < {u.uncertain_below:g})"))
     section = ReportSection(t("unc.title", lang), "\n".join(sections_html), figure=figure_name)
-    return StageResult(name="uncertainty", area_columns=summary, public_columns=public_columns(summary.columns),
-                       sheets=sheets, manifest=manifest, findings=findings, figures=figures, sections=[section])
+    return UncertaintyStageResult(name="uncertainty", area_columns=summary,
+                                  public_columns=public_columns(summary.columns), sheets=sheets, manifest=manifest,
+                                  findings=findings, figures=figures, sections=[section], summary=summary)
+
+
+STAGE = Stage(name="uncertainty", run=run_uncertainty, section=UncertaintySection, requires=("index", "classes"))

@@ -1,0 +1,1 @@
+"""The statistical audit stage (computations in :mod:`petarawan.index.audit`)."""

@@ -1,0 +1,1 @@
+"""The uncertainty and sensitivity stage (engine in :mod:`petarawan.index.uncertainty`)."""
