@@ -21,7 +21,7 @@ HERE = Path(__file__).parent
 
 def test_strip_has_its_30_queen_neighbours_and_the_disagreement_is_reported():
     res = analyse(load_study(HERE), post=False)
-    w = res.stages["hotspots"].payload.weights
+    w = res.stages["hotspots"].analysis.weights
     small = {f"S{i:02d}" for i in range(30)}
     assert set(w.graph["BASE"].index) == small
     # each small square: its left and right neighbours (the ends have one) and the strip
