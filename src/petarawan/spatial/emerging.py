@@ -53,7 +53,7 @@ import pymannkendall as mk
 from libpysal.graph import Graph
 
 from ..errors import Finding, InputError
-from .hotspots import Inference, gi_star, seed_from, significance_cutoff
+from .hotspots import Inference, gi_star, islands_of, seed_from, significance_cutoff
 
 PATTERNS: tuple[str, ...] = (
     "new_hot", "consecutive_hot", "intensifying_hot", "persistent_hot", "diminishing_hot",
@@ -135,7 +135,8 @@ class EmergingResult:
     ids : Index (n,)
     periods : tuple[str, ...] (T,)
     z, p : ndarray (n, T)
-        Gi* z-scores and the p-values that decided significance.
+        Gi* z-scores and the p-values that decided significance (an island — no neighbour — has
+        z NaN and p 1 in every period, no trend (τ and p NaN) and ``no_pattern``).
     hot, cold : ndarray (n, T) of bool
     tau, trend_p : ndarray (n,)
         Mann–Kendall τ and p-value of each area's z-score series.
@@ -209,6 +210,7 @@ def emerging_hotspots(counts: pd.DataFrame, graph: Graph, *, permutations: int =
     data = counts.reindex(ids)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed_from(seed))
     n = len(ids)
+    islands = islands_of(graph)  # no local statistic in any period: z NaN, never hot or cold, no trend
     z = np.zeros((n, T))
     p = np.ones((n, T))
     hot = np.zeros((n, T), dtype=bool)
@@ -227,18 +229,19 @@ def emerging_hotspots(counts: pd.DataFrame, graph: Graph, *, permutations: int =
         # analytical inference needs no permutations: skip them (the z-scores are the same)
         g = gi_star(y, graph, permutations=0 if inference == "analytical" else permutations, seed=s, fdr=fdr,
                     inference=inference)
-        cut = significance_cutoff(g.p, alpha, fdr)
+        cut = significance_cutoff(g.p, alpha, fdr, tested=~islands)
         cutoffs.append(cut)
         sig = g.p <= cut
         z[:, t], p[:, t] = g.z, g.p
         hot[:, t], cold[:, t] = sig & (g.z > 0), sig & (g.z < 0)
-    tau = np.zeros(n)
-    tp = np.ones(n)
+    z[islands] = np.nan
+    tau = np.where(islands, np.nan, 0.0)
+    tp = np.where(islands, np.nan, 1.0)
     trend = np.zeros(n, dtype=int)
     pattern = np.empty(n, dtype=object)
     for i in range(n):
         series = z[i]
-        if np.ptp(series) > 0:
+        if not islands[i] and np.ptp(series) > 0:
             r = mk.original_test(series, alpha=trend_alpha)
             tau[i], tp[i] = float(r.Tau), float(r.p)
             if r.p < trend_alpha:
@@ -247,6 +250,7 @@ def emerging_hotspots(counts: pd.DataFrame, graph: Graph, *, permutations: int =
     params = {"periods": list(periods), "alpha": alpha, "trend_alpha": trend_alpha, "fdr": fdr,
               "inference": inference, "permutations": permutations, "period_seeds": seeds,
               "period_cutoffs": [None if c is None else round(float(c), 8) for c in cutoffs],
+              "islands": [str(i) for i in ids[islands]],
               "trend_test": "Mann-Kendall (pymannkendall.original_test) on Gi* z-scores",
               "time_window": 0, "rules": "Esri, How Emerging Hot Spot Analysis works (ArcGIS Pro)"}
     return EmergingResult(ids, periods, z, p, hot, cold, tau, tp, trend, pattern, params, findings)

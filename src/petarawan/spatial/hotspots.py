@@ -27,6 +27,13 @@ Sources
   (Anselin 1995; conditional variance of I_i = 0, Sokal, Oden & Thomson 1998, eq. A8) and a zero
   Gi* variance (Ord & Getis 1995): p = 1, bin 0, label ``ns`` in both inference modes
   (:func:`complete_neighbourhood`; docs/method_spatial.md §5).
+- An area with no neighbour (an island) has no local statistic: Local Moran I_i and Gi* are NaN,
+  p = 1, label ``ns`` / bin 0 in both inference modes, and it is left out of the FDR (it tests
+  nothing).  esda's conditional permutation gives an island weights [0, island_weight] and drops
+  Gi*'s self-weight, so every permuted Gi* is 0 and p_sim = 1/(R+1) (a spurious 99 % spot), and
+  the analytical Gi* z of an island is its own standardised value; ArcGIS excludes features
+  without neighbours from its local statistics; esda's ``island_weight`` default 0 means "no
+  local statistic" (:func:`islands_of`; docs/method_spatial.md §5).
 """
 
 from __future__ import annotations
@@ -210,6 +217,16 @@ def complete_neighbourhood(graph: Graph) -> np.ndarray:
     return counts.reindex(ids, fill_value=0).to_numpy() == len(ids) - 1
 
 
+def islands_of(graph: Graph) -> np.ndarray:
+    """Areas without a neighbour (cardinality 0), in the order of ``graph.unique_ids``.
+
+    Returns
+    -------
+    ndarray (n,) of bool
+    """
+    return graph.cardinalities.reindex(graph.unique_ids).fillna(0).to_numpy() == 0
+
+
 def resolution_findings(n: int, permutations: int, alpha: float, fdr: bool, inference: str) -> list[Finding]:
     """Warn when permutation p-values are too coarse for the FDR over ``n`` areas.
 
@@ -233,10 +250,20 @@ def resolution_findings(n: int, permutations: int, alpha: float, fdr: bool, infe
                     expected_en=f"permutations ≥ {int(np.ceil(n / alpha)) - 1} or inference = 'analytical'")]
 
 
-def significance_cutoff(p: np.ndarray, alpha: float, fdr: bool) -> float:
+def significance_cutoff(p: np.ndarray, alpha: float, fdr: bool, tested: np.ndarray | None = None) -> float:
     """p-value cut-off: ``alpha``, or the Benjamini–Hochberg cut-off ``esda.fdr(p, alpha)``.
-    An area is significant when ``p <= cutoff``."""
-    return float(esda.fdr(np.asarray(p, dtype=float), alpha)) if fdr else float(alpha)
+    An area is significant when ``p <= cutoff``.
+
+    ``tested`` (bool, n) marks the areas that carry a test; the FDR counts only those
+    (Benjamini & Hochberg 1995: m = the number of hypotheses tested) — islands test nothing."""
+    if not fdr:
+        return float(alpha)
+    p = np.asarray(p, dtype=float)
+    if tested is not None:
+        p = p[np.asarray(tested, dtype=bool)]
+    if len(p) == 0:
+        return float(alpha)
+    return float(esda.fdr(p, alpha))
 
 
 @dataclass(frozen=True)
@@ -319,15 +346,15 @@ class LocalMoranResult:
     ----------
     ids : Index
     Is : ndarray (n,)
-        Local statistics.
+        Local statistics; NaN for an island (no neighbour).
     q : ndarray (n,) of int
-        Quadrant 1 HH, 2 LH, 3 LL, 4 HL.
+        Quadrant 1 HH, 2 LH, 3 LL, 4 HL; 0 for an island.
     p_sim : ndarray (n,)
         Conditional-permutation pseudo p-values (folded, GeoDa convention, ties counted as
         extreme both ways: :func:`tie_safe_p_sim`).
     labels : ndarray (n,) of str
-        ``HH``, ``LH``, ``LL``, ``HL`` where ``p <= cutoff``, else ``ns`` (islands are ``ns``;
-        areas neighbouring all others, or whose permuted I_i all tie, have p = 1 and are ``ns``).
+        ``HH``, ``LH``, ``LL``, ``HL`` where ``p <= cutoff``, else ``ns`` (islands,
+        areas neighbouring all others, and areas whose permuted I_i all tie have p = 1 and are ``ns``).
     cutoff, alpha : float
     fdr : bool
     permutations, seed : int
@@ -405,7 +432,7 @@ def local_moran(y, graph: Graph, *, transformation: str = "r", permutations: int
     with _seeded_legacy_rng(s):
         lm = esda.Moran_Local(arr, g, transformation=transformation, permutations=permutations,
                               n_jobs=1, keep_simulations=True, seed=s)
-    islands = (graph.cardinalities.reindex(graph.unique_ids).to_numpy() == 0)
+    islands = islands_of(graph)
     # No local information (docs/method_spatial.md §5): an area neighbouring all other areas, or
     # any area whose permuted I_i all tie with the observed one, has a one-point conditional
     # permutation distribution.  Its pseudo p is exactly (R + 1)/(R + 1) = 1; its z_sim is 0/0,
@@ -416,11 +443,16 @@ def local_moran(y, graph: Graph, *, transformation: str = "r", permutations: int
     p_sim[uninformative] = 1.0
     p_two = np.minimum(1.0, 2.0 * np.nan_to_num(np.asarray(lm.p_z_sim, dtype=float), nan=1.0))
     p_two[uninformative] = 1.0
+    # islands: no local statistic (module docstring) — I_i NaN, no quadrant, p = 1, not in the FDR
+    Is = np.where(islands, np.nan, np.asarray(lm.Is, dtype=float))
+    q = np.where(islands, 0, np.asarray(lm.q)).astype(int)
+    p_sim[islands] = 1.0
+    p_two[islands] = 1.0
     p = p_sim if inference == "permutation" else p_two
-    cutoff = significance_cutoff(p, alpha, fdr)
-    labels = lisa_labels(lm.q, p, cutoff, islands)
-    return LocalMoranResult(pd.Index(graph.unique_ids), np.asarray(lm.Is, dtype=float), np.asarray(lm.q),
-                            p_sim, labels, cutoff, alpha, fdr, permutations, s, p, inference)
+    cutoff = significance_cutoff(p, alpha, fdr, tested=~islands)
+    labels = lisa_labels(q, p, cutoff, islands)
+    return LocalMoranResult(pd.Index(graph.unique_ids), Is, q, p_sim, labels, cutoff, alpha, fdr, permutations, s, p,
+                            inference)
 
 
 @dataclass(frozen=True)
@@ -431,9 +463,10 @@ class GiStarResult:
     ----------
     ids : Index
     Gs : ndarray (n,)
-        Gi* statistics.
+        Gi* statistics; NaN for an island (no neighbour).
     z : ndarray (n,)
-        Gi* z-scores (``esda.G_Local.Zs``; ArcGIS's GiZScore).
+        Gi* z-scores (``esda.G_Local.Zs``; ArcGIS's GiZScore); NaN for an island and for an area
+        neighbouring every other area.
     p : ndarray (n,)
         p-values used for the bins: ``p_sim`` (permutation) or ``p_norm`` (analytical).
     p_sim : ndarray (n,) | None
@@ -442,7 +475,7 @@ class GiStarResult:
     p_norm : ndarray (n,)
         Two-sided normal p-values of ``z`` (ArcGIS's GiPValue): 2·(1 − Φ(|z|)).
         ``p``, ``p_sim`` and ``p_norm`` are 1 for an area whose neighbourhood is every area
-        (W_i = n, ``z`` NaN).
+        (W_i = n, ``z`` NaN) and for an island.
     bins : ndarray (n,) of int
         −3…3: ±3, ±2, ±1 where significant at 99, 95, 90 % confidence, sign of ``z``; 0 otherwise.
     cutoffs : dict[float, float]
@@ -469,11 +502,13 @@ class GiStarResult:
         return {str(b): int((self.bins == b).sum()) for b in range(-3, 4)}
 
 
-def gi_bins(z: np.ndarray, p: np.ndarray, *, fdr: bool = True) -> tuple[np.ndarray, dict]:
+def gi_bins(z: np.ndarray, p: np.ndarray, *, fdr: bool = True, tested: np.ndarray | None = None
+            ) -> tuple[np.ndarray, dict]:
     """ArcGIS-style Gi bins from z-scores and p-values.
 
     Bin = sign(z) × 3 when ``p <= cut(0.01)``, × 2 when ``p <= cut(0.05)``, × 1 when
-    ``p <= cut(0.10)``, else 0; ``cut(a)`` is ``a`` or the FDR cut-off ``esda.fdr(p, a)``.
+    ``p <= cut(0.10)``, else 0; ``cut(a)`` is ``a`` or the FDR cut-off ``esda.fdr(p, a)`` over the
+    ``tested`` areas (default: all).  A NaN z (no statistic) is never significant.
 
     Returns
     -------
@@ -485,7 +520,7 @@ def gi_bins(z: np.ndarray, p: np.ndarray, *, fdr: bool = True) -> tuple[np.ndarr
     bins = np.zeros(len(z), dtype=int)
     cutoffs: dict[float, float] = {}
     for level, a in sorted(BIN_LEVELS, key=lambda t: t[1], reverse=True):  # 0.10, then 0.05, then 0.01
-        cut = significance_cutoff(p, a, fdr)
+        cut = significance_cutoff(p, a, fdr, tested)
         cutoffs[a] = cut
         bins[p <= cut] = level
     return (bins * np.sign(np.nan_to_num(z))).astype(int), cutoffs
@@ -540,13 +575,16 @@ def gi_star(y, graph: Graph, *, permutations: int = 999, seed: int | np.random.G
     # An area whose neighbourhood is every area (W_i = Σ_j w_ij = n) has zero variance: z is
     # undefined (NaN); it is reported with p = 1 and bin 0 in both inference modes
     # (:func:`complete_neighbourhood`; every permuted Gi* equals the observed one).
-    z = np.asarray(gl.Zs, dtype=float)
+    # An island has no local statistic (module docstring): Gi* and z NaN, p = 1, bin 0, not in the FDR.
+    islands = islands_of(graph)
+    z = np.where(islands, np.nan, np.asarray(gl.Zs, dtype=float))
+    Gs = np.where(islands, np.nan, np.asarray(gl.Gs, dtype=float))
     complete = complete_neighbourhood(graph) | ~np.isfinite(z)
     p_norm = np.where(complete, 1.0, 2.0 * stats.norm.sf(np.abs(np.nan_to_num(z))))
     p_sim = tie_safe_p_sim(gl.Gs, gl.rGs) if permutations else None
     if p_sim is not None:
         p_sim[complete] = 1.0
     p = p_sim if inference == "permutation" else p_norm
-    bins, cutoffs = gi_bins(z, p, fdr=fdr)
-    return GiStarResult(pd.Index(graph.unique_ids), np.asarray(gl.Gs, dtype=float), z, p, p_sim, p_norm, bins,
-                        cutoffs, inference, fdr, permutations, s)
+    bins, cutoffs = gi_bins(z, p, fdr=fdr, tested=~islands)
+    return GiStarResult(pd.Index(graph.unique_ids), Gs, z, p, p_sim, p_norm, bins, cutoffs, inference, fdr,
+                        permutations, s)
