@@ -81,14 +81,45 @@ def test_distance_to_reference_area():
 
 # ---------------------------------------------------------------- aggregation
 
+GOAL = [{"code": "x", "label_id": "x", "dimension": "D", "goalposts": [0, 100]},
+        {"code": "y", "label_id": "y", "dimension": "D", "goalposts": [0, 100]}]
+
+
+def _one_dim_score(agg, data, weights=(1, 1), **index):
+    """Dimension score of a one-dimension study whose goalposts [0, 100] on range 0–100 leave
+    every value as entered, so the mean of the raw values is what build_index must return."""
+    inds = [dict(i, weight=w) for i, w in zip(GOAL, weights)]
+    cfg = make_config(inds, ONE_DIM, index={"normalisation": "goalposts", "aggregation": agg, **index})
+    res = build_index(pd.DataFrame(data, index=[f"k{i}" for i in range(len(data["x"]))]), cfg)
+    np.testing.assert_allclose(res.score, res.dimensions["D"])  # one dimension: index = dimension
+    return res.dimensions["D"].to_numpy()
+
+
 def test_geometric_harmonic_generalised_by_hand():
-    x = np.array([[4.0, 16.0]])
-    w = np.array([1.0, 1.0])
-    assert geometric(x, w)[0] == pytest.approx(8.0)            # sqrt(4·16)
-    assert harmonic(x, w)[0] == pytest.approx(6.4)             # 2/(1/4 + 1/16) = 32/5
-    assert generalised(x, w, 2)[0] == pytest.approx(np.sqrt(136))  # sqrt((16 + 256)/2)
-    # weights 3:1 → geometric 4^(3/4)·16^(1/4) = 2^(3/2)·2 = 5.657
-    assert geometric(x, np.array([3.0, 1.0]))[0] == pytest.approx(2 ** 2.5)
+    # the production path (build_index → aggregate_framework); area k0 has x = 4, y = 16, the
+    # others keep every value positive (no shift): 100/100 and 1/1
+    data = {"x": [4.0, 100, 1], "y": [16.0, 100, 1]}
+    assert _one_dim_score("geometric", data)[0] == pytest.approx(8.0)                 # sqrt(4·16)
+    assert _one_dim_score("harmonic", data)[0] == pytest.approx(6.4)                  # 2/(1/4 + 1/16) = 32/5
+    assert _one_dim_score("generalised", data, power=2)[0] == pytest.approx(np.sqrt(136))  # sqrt((16 + 256)/2)
+    assert _one_dim_score("arithmetic", data)[0] == pytest.approx(10.0)
+    # weights 3:1 → geometric 4^(3/4)·16^(1/4) = 2^(3/2)·2 = 2^2.5 = 5.657
+    assert _one_dim_score("geometric", data, weights=(3, 1))[0] == pytest.approx(2 ** 2.5)
+    # a zero: harmonic of (0, 4) on 0–100 shifts by c = 1 − 0 = 1: 2/(1/1 + 1/5) − 1 = 2/3
+    shifted = _one_dim_score("harmonic", {"x": [0.0, 100, 1], "y": [4.0, 100, 1]})
+    assert shifted[0] == pytest.approx(2 / 3)
+    # index level: two dimensions of one indicator each, D1 = 4, D2 = 16, weights 1:3 →
+    # geometric index 4^(1/4)·16^(3/4) = 2^(1/2 + 3) = 2^3.5
+    inds = [dict(GOAL[0], dimension="D1"), dict(GOAL[1], dimension="D2")]
+    cfg = make_config(inds, [{"code": "D1", "label_id": "D1", "weight": 1}, {"code": "D2", "label_id": "D2", "weight": 3}],
+                      index={"normalisation": "goalposts", "index_aggregation": "geometric"})
+    res = build_index(pd.DataFrame(data, index=["k0", "k1", "k2"]), cfg)
+    assert res.score["k0"] == pytest.approx(2 ** 3.5)
+    # the named one-level functions are the same implementation
+    x, w = np.array([[4.0, 16.0]]), np.array([1.0, 1.0])
+    assert geometric(x, w)[0] == pytest.approx(8.0)
+    assert harmonic(x, w)[0] == pytest.approx(6.4)
+    assert generalised(x, w, 2)[0] == pytest.approx(np.sqrt(136))
 
 
 def test_geometric_with_zero_is_shifted_and_reported():
@@ -109,18 +140,37 @@ def test_geometric_zero_error_option():
         build_index(FOUR_DATA, four_config(index={"aggregation": "geometric", "zero_handling": "error"}))
 
 
-def test_copeland_equals_outranking_row_sums():
-    rng = np.random.default_rng(4)
-    x = rng.integers(0, 4, size=(7, 3)).astype(float)  # many ties
-    w = np.array([0.5, 0.3, 0.2])
-    n = len(x)
+def _outranking_row_sums(x, w):
     # COINr outrankMatrix: O_ij = Σ w[x_i > x_j] + ½ Σ w[x_i = x_j], i ≠ j; Copeland = row sums
+    n = len(x)
     O = np.zeros((n, n))
     for i in range(n):
         for j in range(n):
             if i != j:
                 O[i, j] = w[x[i] > x[j]].sum() + 0.5 * w[x[i] == x[j]].sum()
-    np.testing.assert_allclose(copeland(x, w, 0, n - 1), O.sum(axis=1))
+    return O.sum(axis=1)
+
+
+def test_copeland_equals_outranking_row_sums():
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 4, size=(7, 3)).astype(float)  # many ties
+    w = np.array([0.5, 0.3, 0.2])
+    n = len(x)
+    expected = _outranking_row_sums(x, w)
+    # production path: build_index with Copeland within the dimension; min–max (direction +1)
+    # keeps every order and tie of the raw values, so the outranking matrix of the raw values
+    # applies; petarawan puts the row sums on 0–100 by dividing by n − 1 (weights sum to 1)
+    inds = [{"code": f"c{k}", "label_id": f"c{k}", "dimension": "D", "weight": float(w[k])} for k in range(3)]
+    cfg = make_config(inds, ONE_DIM, index={"aggregation": "copeland", "index_aggregation": "arithmetic"})
+    data = pd.DataFrame(x, columns=["c0", "c1", "c2"], index=[f"k{i}" for i in range(n)])
+    res = build_index(data, cfg)
+    np.testing.assert_allclose(res.dimensions["D"], 100 * expected / (n - 1))
+    # and at the index level: three dimensions of one indicator each, dimension weights w
+    inds = [{"code": f"c{k}", "label_id": f"c{k}", "dimension": f"D{k}"} for k in range(3)]
+    dims = [{"code": f"D{k}", "label_id": f"D{k}", "weight": float(w[k])} for k in range(3)]
+    res = build_index(data, make_config(inds, dims, index={"index_aggregation": "copeland"}))
+    np.testing.assert_allclose(res.score, 100 * expected / (n - 1))
+    np.testing.assert_allclose(copeland(x, w, 0, n - 1), expected)
 
 
 # ---------------------------------------------------------------- weighting

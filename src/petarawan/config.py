@@ -19,6 +19,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .index.aggregate import AggregationSpec
+from .index.framework import Framework
 
 CLASSES: tuple[str, ...] = ("Bahaya", "Waspada", "Siaga", "Aman")
 """BNN classes from worst to best."""
@@ -210,6 +212,12 @@ class IndexSection(Strict):
             return self.index_aggregation or self.aggregation
         return self.aggregation
 
+    def aggregation_spec(self, dimension: str | None = None, index: str | None = None) -> AggregationSpec:
+        """The explicit aggregation parameters of this section (methods overridable, e.g. by a
+        Monte Carlo run)."""
+        return AggregationSpec(dimension or self.level_aggregation("dimension"), index or self.level_aggregation("index"),
+                               self.power, self.range[0], self.range[1], self.zero_handling)
+
 
 class CountRule(Strict):
     """One class of BNN's count rule: the class applies when at least ``main`` main indicators
@@ -291,6 +299,12 @@ class StudyConfig(Strict):
 
     def indicator(self, code: str) -> IndicatorSpec:
         return next(i for i in self.indicators if i.code == code)
+
+    @property
+    def framework(self) -> Framework:
+        """The hierarchy indicators → dimensions → index as a :class:`~petarawan.index.framework.Framework`."""
+        return Framework.build([(i.code, i.dimension) for i in self.indicators],
+                               [(d.code, None) for d in self.dimensions])
 
     def resolved(self) -> dict[str, Any]:
         """Every setting with defaults filled in, for ``run.json`` and the method sheet."""

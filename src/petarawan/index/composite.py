@@ -20,11 +20,11 @@ import pandas as pd
 from ..config import StudyConfig
 from ..errors import ConfigError, Finding, InputError
 from . import normalise as nz
-from .aggregate import aggregate, shift_constant
+from .aggregate import aggregate_framework
 from .treat import availability, impute, treat_outliers
 from .weights import effective_weights, nominal_weights, weights_table
 
-__all__ = ["IndexResult", "build_index", "normalise_frame", "aggregate_levels", "direction_vector"]
+__all__ = ["IndexResult", "build_index", "normalise_frame", "direction_vector"]
 
 
 @dataclass(frozen=True)
@@ -179,209 +179,6 @@ def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | No
     return out, findings, params
 
 
-def _dim_members(config: StudyConfig, codes: list[str]) -> list[np.ndarray]:
-    pos = {c: k for k, c in enumerate(codes)}
-    return [np.array([pos[i.code] for i in config.indicators if i.dimension == d.code]) for d in config.dimensions]
-
-
-def _level_shift(x: np.ndarray, method: str, config: StudyConfig, power: float) -> float | np.ndarray:
-    """Shift ``c`` for the means that need positive values (geometric, harmonic, generalised with
-    p < 0); the generalised mean with p > 0 only needs values ≥ 0."""
-    if method not in ("geometric", "harmonic", "generalised"):
-        return 0.0
-    lo, hi = config.index.range
-    c = shift_constant(x, (hi - lo) / 100.0)
-    if method == "generalised" and power > 0:
-        # zeros are fine for p > 0: shift only when a value is negative
-        with np.errstate(all="ignore"):
-            if x.ndim == 3:
-                mn = np.nanmin(np.where(np.isnan(x), np.inf, x), axis=(0, 1))
-                return np.where(mn < 0, c, 0.0)
-            mn = np.nanmin(x) if np.any(~np.isnan(x)) else 1.0
-        return c if mn < 0 else 0.0
-    return c
-
-
-def _forward(x: np.ndarray, method: str, shift, power: float) -> np.ndarray:
-    """Elementwise transform whose weighted arithmetic mean, mapped back by :func:`_backward`,
-    is the chosen mean (quasi-arithmetic means; see :mod:`petarawan.index.aggregate`)."""
-    with np.errstate(all="ignore"):
-        if method == "arithmetic":
-            return x
-        if method == "geometric":
-            return np.log(x + shift)
-        if method == "harmonic":
-            return 1.0 / (x + shift)
-        if method == "generalised":
-            return (x + shift) ** power
-    raise ValueError(method)
-
-
-def _backward(y: np.ndarray, method: str, shift, power: float) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        if method == "arithmetic":
-            return y
-        if method == "geometric":
-            return np.exp(y) - shift
-        if method == "harmonic":
-            return 1.0 / y - shift
-        if method == "generalised":
-            return y ** (1.0 / power) - shift
-    raise ValueError(method)
-
-
-def _copeland_matrix(x: np.ndarray) -> np.ndarray:
-    """Column-wise (average rank − 1)/(n − 1) among present values (see :func:`aggregate.copeland`)."""
-    from scipy.stats import rankdata
-
-    r = np.full(x.shape, np.nan)
-    for k in range(x.shape[1]):
-        m = ~np.isnan(x[:, k])
-        n = int(m.sum())
-        if n > 1:
-            r[m, k] = (rankdata(x[m, k], method="average") - 1.0) / (n - 1.0)
-        elif n == 1:
-            r[m, k] = 0.5
-    return r
-
-
-try:  # OpenBLAS spins all its threads on the skinny products below: one thread is 10× faster
-    from threadpoolctl import ThreadpoolController
-
-    _BLAS = ThreadpoolController()
-except Exception:  # pragma: no cover - optional speed-up
-    _BLAS = None
-
-
-def _one_blas_thread():
-    import contextlib
-
-    return _BLAS.limit(limits=1, user_api="blas") if _BLAS is not None else contextlib.nullcontext()
-
-
-def aggregate_levels(norm: np.ndarray, codes: list[str], ind_w: dict[str, float] | np.ndarray,
-                     dim_w: dict[str, float] | np.ndarray, config: StudyConfig, *,
-                     aggregation: tuple[str, str] | None = None,
-                     cache: dict | None = None) -> tuple[np.ndarray, np.ndarray, list[dict]]:
-    r"""Aggregate normalised indicators into dimension scores and the index.
-
-    Every mean is computed as a quasi-arithmetic mean :math:`g^{-1}(\sum_k w_k g(x_k) / \sum_k w_k)`
-    over the present components — :math:`g(x) = x` (arithmetic), :math:`\ln(x + c)` (geometric),
-    :math:`1/(x + c)` (harmonic), :math:`(x + c)^p` (generalised); Copeland as the mean of mid-rank
-    fractions — so one matrix product with a block weight matrix (m × d, or m × d·R for R weight
-    sets) aggregates every dimension of every run at once.  Numerically identical formulas to
-    :mod:`petarawan.index.aggregate`.
-
-    Parameters
-    ----------
-    norm : ndarray (n, m)
-    codes : indicator codes of ``norm``'s columns
-    ind_w : dict, or ndarray (m,) / (m, R): weight of each indicator within its dimension
-    dim_w : dict, or ndarray (d,) / (d, R)
-    aggregation : (indicator→dimension, dimension→index) methods; default from the config
-    cache : dict reused between calls on the same ``norm`` (Monte Carlo runs)
-
-    Returns
-    -------
-    dims : ndarray (n, d) or (n, d, R)
-    score : ndarray (n,) or (n, R); NaN where a dimension has no present indicator
-    records : list of {"level", "method", "shift"} (the shift ``c`` of geometric/harmonic means)
-
-    Raises
-    ------
-    InputError
-        ``zero_handling = "error"`` and a geometric/harmonic mean meets a value ≤ 0.
-    """
-    ix = config.index
-    a_dim, a_idx = aggregation or (ix.level_aggregation("dimension"), ix.level_aggregation("index"))
-    lo, hi = ix.range
-    iw = np.array([ind_w[c] for c in codes], float) if isinstance(ind_w, dict) else np.asarray(ind_w, float)
-    dw = (np.array([dim_w[d.code] for d in config.dimensions], float) if isinstance(dim_w, dict)
-          else np.asarray(dim_w, float))
-    members = _dim_members(config, codes)
-    n, m = norm.shape
-    d = len(members)
-    records: list[dict] = []
-
-    def shift_for(x: np.ndarray, method: str, level: str) -> float | np.ndarray:
-        c = _level_shift(x, method, config, ix.power)
-        if np.any(c) and ix.zero_handling == "error":
-            raise InputError([Finding(
-                "error", "aggregation_nonpositive",
-                f"rata-rata {method} tidak terdefinisi untuk nilai ≤ 0 (tingkat {level}); minimum = {np.nanmin(x):g}",
-                message_en=f"the {method} mean is undefined for values ≤ 0 (level {level}); minimum = {np.nanmin(x):g}",
-                expected="index.range = [1, 100], atau index.zero_handling = 'shift'",
-                expected_en="index.range = [1, 100], or index.zero_handling = 'shift'")])
-        records.append({"level": level, "method": method, "shift": c if np.ndim(c) else float(c)})
-        return c
-
-    # -- indicators → dimensions: one block matrix product
-    cache = {} if cache is None else cache
-    key = ("dim", a_dim)
-    if key not in cache:
-        col_dim = np.empty(m, int)
-        for k, idx in enumerate(members):
-            col_dim[idx] = k
-        if a_dim == "copeland":
-            shifts = np.zeros(d)
-            t = _copeland_matrix(norm)
-        else:
-            shifts = (np.zeros(d) if a_dim == "arithmetic" else
-                      np.array([shift_for(norm[:, idx], a_dim, config.dimensions[k].code) for k, idx in enumerate(members)]))
-            t = _forward(norm, a_dim, shifts[col_dim][None, :], ix.power)
-        missing = np.isnan(norm)
-        if missing.any():
-            cache[key] = (np.where(missing, 0.0, t), (~missing).astype(float), shifts, col_dim, list(records))
-        else:  # nothing missing: the denominators are the weight sums
-            cache[key] = (t, None, shifts, col_dim, list(records))
-    t0, p0, shifts, col_dim, recs = cache[key]
-    records = list(recs)
-    if a_dim == "copeland":
-        records += [{"level": x.code, "method": "copeland", "shift": 0.0} for x in config.dimensions]
-    multi = iw.ndim == 2
-    R = iw.shape[1] if multi else 1
-    iw2 = iw if multi else iw[:, None]
-    block = np.zeros((m, d, R))
-    block[np.arange(m), col_dim, :] = iw2
-    block = block.reshape(m, d * R)
-    with _one_blas_thread():
-        num = (t0 @ block).reshape(n, d, R)
-        den = (p0 @ block).reshape(n, d, R) if p0 is not None else np.broadcast_to(block.sum(axis=0).reshape(1, d, R), (n, d, R))
-    with np.errstate(all="ignore"):
-        mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-    if a_dim == "copeland":
-        dims_arr = lo + (hi - lo) * mean
-    else:
-        dims_arr = _backward(mean, a_dim, shifts[None, :, None], ix.power)
-    if not multi:
-        dims_arr = dims_arr[:, :, 0]
-
-    # -- dimensions → index
-    if dw.ndim == 1 and dims_arr.ndim == 3:
-        dw = np.repeat(dw[:, None], R, axis=1)
-    c = shift_for(dims_arr, a_idx, "index")
-    if a_idx == "copeland":
-        if dims_arr.ndim == 3:
-            score = np.stack([aggregate(dims_arr[:, :, r], dw[:, r], "copeland", lo=lo, hi=hi) for r in range(R)], axis=1)
-        else:
-            score = aggregate(dims_arr, dw, "copeland", lo=lo, hi=hi)
-    else:
-        present = ~np.isnan(dims_arr)
-        t = np.where(present, _forward(dims_arr, a_idx, c, ix.power), 0.0)
-        if dims_arr.ndim == 3:
-            num = np.einsum("ndr,dr->nr", t, dw)
-            den = np.einsum("ndr,dr->nr", present.astype(float), dw)
-        else:
-            with _one_blas_thread():
-                num, den = t @ dw, present.astype(float) @ dw
-        with np.errstate(all="ignore"):
-            score = _backward(np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan), a_idx, c, ix.power)
-    # an area with no data on a whole dimension gets no score (see build_index)
-    any_missing = np.isnan(dims_arr).any(axis=1)
-    score = np.where(any_missing, np.nan, score)
-    return dims_arr, score, records
-
-
 def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | None = None) -> IndexResult:
     """Build the composite index of a study.
 
@@ -462,7 +259,9 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
     ind_w, dim_w, wsteps = nominal_weights(config, normalised)
     steps += wsteps
     # 6. aggregation
-    dims, score, records = aggregate_levels(norm, codes, ind_w, dim_w, config)
+    fw = config.framework
+    dims, score, records = aggregate_framework(norm, fw, np.array([ind_w[c] for c in codes]),
+                                               np.array([dim_w[d] for d in fw.dimensions]), ix.aggregation_spec())
     for rec in records:
         if np.any(rec["shift"]):
             findings.append(Finding("info", "aggregation_shift",

@@ -34,7 +34,8 @@ import pandas as pd
 
 from ..classify import class_from_score, classify
 from ..config import CLASSES, StudyConfig
-from .composite import aggregate_levels, direction_vector, normalise_frame
+from .aggregate import aggregate_framework
+from .composite import direction_vector, normalise_frame
 from .treat import availability, impute, treat_outliers
 from .weights import nominal_weights
 
@@ -233,6 +234,7 @@ def evaluate(raw: pd.DataFrame, config: StudyConfig, design: Design, *, groups: 
         fixed = classify(pd.Series(0.0, index=raw.index), as_entered, config)["class"]
         fixed_code = np.array([CLASSES.index(c) for c in fixed.astype(object)], np.int8)
     d = len(config.dimensions)
+    fw = config.framework
     chunk = chunk or max(1, int(2e7 // max(1, n * (d + 2))))
     keys = pd.DataFrame({"imp": design.imputation, "out": design.outliers, "norm": design.normalisation,
                          "agg": design.aggregation})
@@ -245,13 +247,13 @@ def evaluate(raw: pd.DataFrame, config: StudyConfig, design: Design, *, groups: 
             dw_v = np.array([dw[x.code] for x in config.dimensions])
             cache: dict = {}
             for agg, g3 in g2.groupby("agg", sort=False):
-                a_dim, a_idx = agg.split("|")
+                spec = config.index.aggregation_spec(*agg.split("|"))
                 idx = g3.index.to_numpy()
                 for s in range(0, len(idx), chunk):
                     runs = idx[s:s + chunk]
                     IW = iw_v[:, None] * design.w_mult[runs].T
                     DW = dw_v[:, None] * design.d_mult[runs].T
-                    _, score, _ = aggregate_levels(norm, codes, IW, DW, config, aggregation=(a_dim, a_idx), cache=cache)
+                    _, score, _ = aggregate_framework(norm, fw, IW, DW, spec, cache=cache)
                     score[excl] = np.nan
                     ranks[:, runs] = rank_desc_min(score)
                     if count_rule:

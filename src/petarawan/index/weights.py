@@ -12,12 +12,9 @@ import pandas as pd
 
 from ..config import StudyConfig
 from ..errors import ConfigError
+from .aggregate import one_blas_thread
 
 
-def _one_blas_thread():
-    from .composite import _one_blas_thread as f
-
-    return f()
 
 __all__ = ["nominal_weights", "weights_table", "ahp", "ahp_for", "budget", "budget_for", "pca_weights",
            "effective_weights", "SAATY_RI"]
@@ -264,7 +261,7 @@ def effective_weights(normalised: pd.DataFrame, score: pd.Series) -> dict[str, f
     x0 = np.where(ok, x, 0.0)
     s0 = np.where(s_ok, s, 0.0)
     cnt = mk.sum(axis=0)
-    with _one_blas_thread():
+    with one_blas_thread():
         sx = x0.sum(axis=0)
         sxx = np.einsum("ij,ij->j", x0, x0)
         sxy = x0.T @ s0
