@@ -63,7 +63,7 @@ def test_the_run_gives_the_island_no_local_statistic(tmp_path, inference):
     toml.write_text(toml.read_text(encoding="utf-8").replace('inference = "permutation"', f'inference = "{inference}"'),
                     encoding="utf-8")
     res = analyse(load_study(study), post=False)
-    tab = res.stages["hotspots"].payload.area_table()
+    tab = res.stages["hotspots"].analysis.area_table()
     row = tab.loc[ISLAND]
     assert row["gi_p"] == 1.0 and row["gi_bin"] == 0 and np.isnan(row["gi_z"])
     assert row["lisa_p"] == 1.0 and row["lisa_cluster"] == "ns" and np.isnan(row["lisa_i"])
