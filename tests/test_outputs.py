@@ -50,7 +50,7 @@ def test_failed_write_leaves_earlier_results_intact(study, tmp_path, monkeypatch
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(writers, "write_xlsx", boom)
+    monkeypatch.setitem(writers.WRITERS, "xlsx", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         run(study, out)
     assert _snapshot(out) == before
@@ -118,7 +118,7 @@ def test_output_folder_is_readable_by_others(study, tmp_path):
 
 
 def test_report_numbers_are_readable():
-    from petarawan.report.html import _num
+    from petarawan.report.text import readable_number as _num
 
     assert [_num(11850.0, "id"), _num(11850.0, "en"), _num(5.78, "id"), _num(0.0, "en")] == ["11.850", "11,850", "5,78", "0"]
 

@@ -148,7 +148,8 @@ def run(study_dir: Path | str, out_dir: Path | str, *, lang: str | None = None,
     ConfigError, InputError
         As :func:`petarawan.validate.load_study` and :func:`analyse`.
     """
-    from .io.writers import check_out_dir, write_outputs
+    from .io.writers import check_out_dir
+    from .outputs import write_outputs
 
     say = progress or (lambda _msg: None)
     check_out_dir(Path(out_dir), Path(study_dir))  # before any work: refuse an unsafe folder at once

@@ -28,6 +28,7 @@ import shapely
 
 from ..errors import Finding, InputError
 from ..privacy import suppress_count
+from ..style import dashboard_style
 
 STATIC = Path(__file__).with_name("static")
 CORE_COLUMNS = ("score", "class", "rank", "n_main", "n_supporting", "reference")
@@ -149,6 +150,7 @@ def create_app(out_dir: Path | str):
             "dimensions": [{"code": d["code"], "label_id": d.get("label_id"), "label_en": d.get("label_en") or d.get("label_id")}
                            for d in cfg.get("dimensions", [])],
             "files": sorted(allowed),
+            "style": dashboard_style(),
         }
 
     @app.get("/api/areas")

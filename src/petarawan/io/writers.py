@@ -1,7 +1,11 @@
-"""Writers: GeoPackage (with a QGIS style), Excel workbook, run.json, and the atomic swap.
+"""Writers, one per output format (:data:`WRITERS`), and the atomic swap of an output folder.
 
-:func:`write_outputs` writes everything into a temporary sibling of ``out_dir`` and swaps it in
-only when every file exists, so a failed run never leaves a half-written or mixed result.
+A writer takes the content of one file and its path; it knows the format, nothing about what
+the content means (that is :mod:`petarawan.outputs`, which assembles every output of a run, and
+:mod:`petarawan.report`, which presents it).  A new format is one entry of :data:`WRITERS`.
+
+:func:`atomic_dir` builds a folder in a temporary sibling of ``out_dir`` and swaps it in only
+when every file exists, so a failed run never leaves a half-written or mixed result.
 """
 
 from __future__ import annotations
@@ -12,25 +16,17 @@ import shutil
 import sqlite3
 import tempfile
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pydantic_core import to_jsonable_python
 
-from ..config import CLASSES
 from ..errors import InputError, Finding
-from ..i18n import t
 from ..privacy import neutralise_formula
-from .readers import sha256
-
-if TYPE_CHECKING:
-    from ..pipeline import RunResult
-
-CLASS_COLOURS = {"Bahaya": "#d7191c", "Waspada": "#fd8d3c", "Siaga": "#fee44c", "Aman": "#1a9641"}
-"""Conventional BNN map colours: red, orange, yellow, green."""
-NO_SCORE_COLOUR = "#bdbdbd"
 
 
 # --------------------------------------------------------------------------- atomic folder
@@ -112,37 +108,26 @@ def atomic_dir(out_dir: Path, build, *, study_dir: Path | None = None) -> None:
 
 
 # --------------------------------------------------------------------------- GeoPackage
-def _qml_categorized(field: str, lang: str) -> str:
-    cats, syms = [], []
-    for i, c in enumerate(list(CLASSES) + [None]):
-        colour = CLASS_COLOURS.get(c, NO_SCORE_COLOUR) if c else NO_SCORE_COLOUR
-        r, g, b = (int(colour[k:k + 2], 16) for k in (1, 3, 5))
-        value = c if c else ""
-        label = t(f"class.{c}", lang) if c else t("class.none", lang)
-        cats.append(f'<category render="true" symbol="{i}" value="{value}" label="{label}"/>')
-        syms.append(
-            f'<symbol type="fill" name="{i}" alpha="1" clip_to_extent="1" force_rhr="0">'
-            f'<layer class="SimpleFill" enabled="1" locked="0" pass="0">'
-            f'<Option type="Map"><Option name="color" type="QString" value="{r},{g},{b},255"/>'
-            f'<Option name="outline_color" type="QString" value="60,60,60,255"/>'
-            f'<Option name="outline_width" type="QString" value="0.26"/>'
-            f'<Option name="style" type="QString" value="solid"/></Option>'
-            f'<prop k="color" v="{r},{g},{b},255"/><prop k="outline_color" v="60,60,60,255"/>'
-            f'<prop k="outline_width" v="0.26"/><prop k="style" v="solid"/></layer></symbol>'
-        )
-    return (
-        '<!DOCTYPE qgis PUBLIC \'http://mrcc.com/qgis.dtd\' \'SYSTEM\'>'
-        '<qgis version="3.28.0" styleCategories="Symbology|Labeling">'
-        f'<renderer-v2 type="categorizedSymbol" attr="{field}" symbollevels="0" enableorderby="0" forceraster="0">'
-        f'<categories>{"".join(cats)}</categories><symbols>{"".join(syms)}</symbols></renderer-v2>'
-        '<labeling type="simple"><settings calloutType="simple"><text-style fieldName="name" fontSize="8" '
-        'textColor="0,0,0,255"><text-buffer bufferDraw="1" bufferSize="0.8" bufferColor="255,255,255,255"/></text-style>'
-        '<placement placement="1"/></settings></labeling>'
-        '</qgis>'
-    )
+@dataclass(frozen=True)
+class LayerStyle:
+    """A QGIS style stored with a layer (QGIS's own ``layer_styles`` table): ``qml`` is the
+    style document (:func:`petarawan.report.qgis.categorized_qml`)."""
+
+    name: str
+    qml: str
+    description: str = ""
 
 
-def _add_qgis_style(gpkg: Path, layer: str, qml: str, name: str) -> None:
+@dataclass(frozen=True)
+class GeoPackage:
+    """The content of a GeoPackage: layers (name → GeoDataFrame, written in this order) and the
+    default QGIS style of some of them."""
+
+    layers: dict[str, Any]
+    styles: dict[str, LayerStyle] = field(default_factory=dict)
+
+
+def _add_qgis_style(gpkg: Path, layer: str, style: LayerStyle) -> None:
     """Store a QGIS default style for ``layer`` in the GeoPackage's ``layer_styles`` table
     (the table QGIS itself creates when a style is saved to a GeoPackage)."""
     con = sqlite3.connect(gpkg)
@@ -157,7 +142,7 @@ def _add_qgis_style(gpkg: Path, layer: str, qml: str, name: str) -> None:
         con.execute(
             "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, "
             "styleQML, styleSLD, useAsDefault, description, owner, ui) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
-            (layer, geom_col, name, qml, "petarawan: kelas BNN"))
+            (layer, geom_col, style.name, style.qml, style.description))
         con.commit()
     finally:
         con.close()
@@ -173,31 +158,34 @@ def _gpkg_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_gpkg(res: "RunResult", path: Path) -> None:
-    """Layer ``areas`` (one feature per area with code, name, raw and normalised indicators,
-    dimension scores, score, class, rank, stage columns) plus every stage layer."""
-    cfg = res.study.config
-    areas = res.study.areas
-    table = res.result.copy()
-    for spec in cfg.indicators:
-        table[spec.code] = res.data[spec.code].reindex(table.index)
-        if spec.denominator:
-            table[f"{spec.code}_rate"] = res.index.raw[spec.code].reindex(table.index)
-        table[f"{spec.code}_norm"] = res.index.normalised[spec.code].reindex(table.index)
-    gdf = gpd.GeoDataFrame(table.reset_index(), geometry=areas.geometry.values, crs=areas.crs)
+def write_gpkg(content: GeoPackage, path: Path) -> None:
+    """Write every layer (pyogrio), then store the QGIS styles."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _gpkg_safe(gdf).to_file(path, layer="areas", driver="GPKG", engine="pyogrio")
-        for stage in res.stages.values():
-            for name, layer in stage.layers.items():
-                _gpkg_safe(layer).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
-    _add_qgis_style(path, "areas", _qml_categorized("class", res.lang), "kelas BNN")
+        for name, layer in content.layers.items():
+            _gpkg_safe(layer).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    for layer, style in content.styles.items():
+        _add_qgis_style(path, layer, style)
 
 
 # --------------------------------------------------------------------------- Excel
 def _sheet_name(name: str) -> str:
     bad = '[]:*?/\\'
     return "".join("_" if ch in bad else ch for ch in name)[:31]
+
+
+def cell_value(v: Any) -> Any:
+    """One workbook cell as written: numbers as numbers, missing as empty, anything else as text
+    that cannot run as a formula (:func:`petarawan.privacy.neutralise_formula`)."""
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    if isinstance(v, (int, float, bool)):
+        return v
+    return neutralise_formula(str(v))
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
@@ -214,19 +202,7 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in df.itertuples(index=False):
-            vals = []
-            for v in row:
-                if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-                    vals.append(None)
-                elif isinstance(v, (np.integer,)):
-                    vals.append(int(v))
-                elif isinstance(v, (np.floating,)):
-                    vals.append(float(v))
-                elif isinstance(v, (int, float, bool)):
-                    vals.append(v)
-                else:
-                    vals.append(neutralise_formula(str(v)))
-            ws.append(vals)
+            ws.append([cell_value(v) for v in row])
         for cell in (c for r in ws.iter_rows(min_row=2) for c in r):
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text
@@ -239,71 +215,66 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
     wb.save(path)
 
 
-# --------------------------------------------------------------------------- run.json
-def _jsonable(o: Any) -> Any:
-    if isinstance(o, dict):
-        return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_jsonable(v) for v in o]
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, (float, np.floating)):
-        return None if np.isnan(o) else float(o)
+# --------------------------------------------------------------------------- JSON, PNG, HTML
+def _json_fallback(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
     if isinstance(o, np.ndarray):
-        return _jsonable(o.tolist())
+        return o.tolist()
     if isinstance(o, Finding):
         return o.to_dict()
-    if o is pd.NA:
+    if o is pd.NA or o is pd.NaT:
         return None
-    return o
+    if isinstance(o, pd.Timestamp):
+        return o.isoformat()
+    raise TypeError(f"not JSON-serialisable: {type(o).__name__}")
 
 
-def manifest(res: "RunResult", version: str) -> dict[str, Any]:
-    """The ``run.json`` manifest: version, time, inputs and their hashes, resolved
-    configuration, method log, counts per class, every finding and every stage's record."""
-    import platform
-
-    import geopandas, numpy, pandas, pyogrio, shapely  # noqa: E401
-
-    return _jsonable({
-        "petarawan_version": version,
-        "created": res.started,
-        "python": platform.python_version(),
-        "libraries": {m.__name__: m.__version__ for m in (numpy, pandas, geopandas, shapely, pyogrio)},
-        "study": res.study.config.study.name,
-        "illustrative": res.study.config.study.illustrative,
-        "language": res.lang,
-        "inputs": res.inputs,
-        "config": res.study.config.resolved(),
-        "n_areas": len(res.result),
-        "n_scored": int(res.result["score"].notna().sum()),
-        "class_counts": res.class_counts(),
-        "method_steps": res.index.steps,
-        "stages": {name: st.manifest for name, st in res.stages.items()},
-        "public_columns": {c: list(h) for st in res.stages.values() for c, h in st.public_columns.items()},
-        "findings": [f.to_dict() for f in res.findings],
-    })
+def jsonable(o: Any) -> Any:
+    """``o`` with only JSON types (pydantic_core's ``to_jsonable_python``): numpy numbers as
+    Python numbers, NaN and infinities as ``null``, tuples as lists, keys as text, findings as
+    their dicts, pydantic models dumped."""
+    return to_jsonable_python(o, fallback=_json_fallback, inf_nan_mode="null")
 
 
-# --------------------------------------------------------------------------- all outputs
-def write_outputs(res: "RunResult", out_dir: Path, *, version: str) -> None:
-    """Write petarawan.gpkg, petarawan.xlsx, map.png, report.html, stage figures and run.json
-    into ``out_dir`` atomically."""
-    from ..report.html import render_report
-    from ..report.maps import class_map_png
-    from ..report.tables import workbook_sheets
+def write_json(content: Any, path: Path) -> None:
+    """UTF-8 JSON, indented, non-ASCII kept (names of places)."""
+    path.write_text(json.dumps(jsonable(content), ensure_ascii=False, indent=2), encoding="utf-8")
 
-    def build(tmp: Path) -> None:
-        write_gpkg(res, tmp / "petarawan.gpkg")
-        write_xlsx(workbook_sheets(res), tmp / "petarawan.xlsx")
-        figures = {"map.png": class_map_png(res)}
-        for stage in res.stages.values():
-            figures.update(stage.figures)
-        for name, png in figures.items():
-            (tmp / name).write_bytes(png)
-        (tmp / "report.html").write_text(render_report(res, figures), encoding="utf-8")
-        man = manifest(res, version)
-        man["outputs"] = {p.name: sha256(p) for p in sorted(tmp.iterdir())}
-        (tmp / "run.json").write_text(json.dumps(man, ensure_ascii=False, indent=2), encoding="utf-8")
 
-    atomic_dir(out_dir, build, study_dir=res.study.study_dir)
+def write_bytes(content: bytes, path: Path) -> None:
+    path.write_bytes(content)
+
+
+def write_text(content: str, path: Path) -> None:
+    path.write_text(content, encoding="utf-8")
+
+
+WRITERS: dict[str, Callable[[Any, Path], None]] = {
+    "gpkg": write_gpkg,   # GeoPackage
+    "xlsx": write_xlsx,   # dict[str, DataFrame]
+    "png": write_bytes,   # bytes
+    "html": write_text,   # str
+    "json": write_json,   # JSON-ready value (cleaned by :func:`jsonable`)
+}
+"""Format → writer(content, path).  A new output format is one entry here."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of a run's output folder: its name, format (a key of :data:`WRITERS`) and content."""
+
+    name: str
+    format: str
+    content: Any
+
+    def write(self, folder: Path) -> Path:
+        """Write into ``folder``; returns the path.
+
+        Raises
+        ------
+        KeyError
+            No writer for the format."""
+        path = folder / self.name
+        WRITERS[self.format](self.content, path)
+        return path

@@ -7,8 +7,8 @@ import geopandas as gpd
 import pandas as pd
 
 from ..i18n import register, t
-from ..io.writers import CLASS_COLOURS
 from ..report.mapkit import MapFrame, draw_continuous, metric
+from ..style import CLASS_COLOURS, INK, PLAN_OTHER_COLOUR
 
 register({
     "fig.not_chosen": {"id": "tidak dipilih", "en": "not chosen"},
@@ -47,10 +47,10 @@ def plan_map_png(areas: gpd.GeoDataFrame, chosen: pd.Series, labels: pd.Series, 
     frame = MapFrame(g, title=title, subtitle=subtitle, watermark=note, side=LEGEND_PANEL_IN, lang=lang)
     ax = frame.ax
     ch = chosen.reindex(g.index).fillna(False).astype(bool)
-    g[~ch].plot(ax=ax, color="#eeeeee", edgecolor="#999999", linewidth=0.4)
+    g[~ch].plot(ax=ax, color=PLAN_OTHER_COLOUR, edgecolor=INK["edge_light"], linewidth=0.4)
     cls = classes.reindex(g.index)
     if ch.any():
-        g[ch].plot(ax=ax, color=[CLASS_COLOURS.get(c, "#888888") for c in cls[ch]], edgecolor="black", linewidth=1.0)
+        g[ch].plot(ax=ax, color=[CLASS_COLOURS.get(c, INK["unknown_class"]) for c in cls[ch]], edgecolor="black", linewidth=1.0)
         pts = g[ch].representative_point()
         for code, p in pts.items():
             ax.annotate(str(labels.get(code, "")), (p.x, p.y), ha="center", va="center", fontsize=8, fontweight="bold",
@@ -58,7 +58,7 @@ def plan_map_png(areas: gpd.GeoDataFrame, chosen: pd.Series, labels: pd.Series, 
     n_class = cls[ch].value_counts()
     handles = [Patch(facecolor=col, edgecolor="black", label=f"{t(f'class.{c}', lang)} ({int(n_class[c])})")
                for c, col in CLASS_COLOURS.items() if c in n_class.index]
-    handles.append(Patch(facecolor="#eeeeee", edgecolor="#999999",
+    handles.append(Patch(facecolor=PLAN_OTHER_COLOUR, edgecolor=INK["edge_light"],
                          label=f"{t('fig.not_chosen', lang)} ({int((~ch).sum())})"))
     frame.legend(handles, title=legend_title or None)
     return frame.png()

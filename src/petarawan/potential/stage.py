@@ -22,6 +22,7 @@ from ..io.readers import resolve, sha256
 from ..privacy import suppress_count
 from ..report.mapkit import subtitle_with_date
 from ..stages import ReportSection, Stage, StageResult, StudyContext
+from ..style import POTENTIAL_CMAP
 from .config import PotentialConfig
 from .figures import choropleth_png
 from .scoring import PotentialResult, publish, read_questions, score_potential
@@ -232,7 +233,7 @@ def run_potential(ctx: StudyContext) -> PotentialStageResult:
     choice_warnings = sum(1 for f in data.findings if f.code == "survey_unknown_choice")
     study = ctx.config.study
     figures = {"potensi.png": choropleth_png(areas, res.table["score"].where(~mask["potensi"]), t("pot.map_title", lang),
-                                             subtitle_with_date(study.name, study.data_date, lang), lang=lang, cmap="YlGn",
+                                             subtitle_with_date(study.name, study.data_date, lang), lang=lang, cmap=POTENTIAL_CMAP,
                                              note=t("illustrative", lang) if ctx.config.study.illustrative else "")}
     section = ReportSection(t("pot.title", lang), _section_html(ctx, cfg, res, pub, mask, form, data, counts, choice_warnings,
                                                                  n_ok, imputed), figure="potensi.png")

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import register, t
+from ..style import INK, NO_DATA_COLOUR
 
 register({
     "map.north": {"id": "U", "en": "N"},
@@ -178,15 +179,15 @@ class MapFrame:
         top = 1 - 0.3 / fig_h
         fig.text(EDGE_IN / fig_w, top, title, fontsize=14, fontweight="bold", va="center")
         if sub_lines:
-            fig.text(EDGE_IN / fig_w, 1 - 0.55 / fig_h, "\n".join(sub_lines), fontsize=9, va="top", color="#444444",
+            fig.text(EDGE_IN / fig_w, 1 - 0.55 / fig_h, "\n".join(sub_lines), fontsize=9, va="top", color=INK["subtitle"],
                      linespacing=1.3)
         if watermark:
-            fig.text(1 - EDGE_IN / fig_w, top, watermark.upper(), fontsize=10, color="#aa0000", ha="right",
+            fig.text(1 - EDGE_IN / fig_w, top, watermark.upper(), fontsize=10, color=INK["watermark"], ha="right",
                      va="center", fontweight="bold")
-            ax.text(0.5, 0.5, watermark.upper(), transform=ax.transAxes, fontsize=34, color="#aa0000", alpha=0.18,
+            ax.text(0.5, 0.5, watermark.upper(), transform=ax.transAxes, fontsize=34, color=INK["watermark"], alpha=0.18,
                     rotation=25, ha="center", va="center", fontweight="bold", zorder=7)
         if foot_lines:
-            fig.text(EDGE_IN / fig_w, 0.08 / fig_h, "\n".join(foot_lines), fontsize=7, color="#555555", va="bottom")
+            fig.text(EDGE_IN / fig_w, 0.08 / fig_h, "\n".join(foot_lines), fontsize=7, color=INK["footer"], va="bottom")
 
     def legend(self, handles: list, *, title: str | None = None, loc: str = "upper left") -> None:
         """The legend in the side panel (at ``loc``) or, without one, in the lower right of the map."""
@@ -236,8 +237,8 @@ def line_width(n_areas: int) -> float:
 
 
 def draw_categories(ax, areas: gpd.GeoDataFrame, categories: pd.Series, colours: Mapping, labels: Mapping, *,
-                    missing_label: str, missing_colour: str = "#ffffff", missing_hatch: str | None = MISSING_HATCH,
-                    edgecolor: str = "#777777", linewidth: float | None = None,
+                    missing_label: str, missing_colour: str = NO_DATA_COLOUR, missing_hatch: str | None = MISSING_HATCH,
+                    edgecolor: str = INK["edge"], linewidth: float | None = None,
                     skip_empty: bool = False) -> list:
     """Fill each area with the colour of its category; return legend handles with counts.
 
@@ -270,11 +271,11 @@ def draw_categories(ax, areas: gpd.GeoDataFrame, categories: pd.Series, colours:
         if n or not skip_empty:
             handles.append(Patch(facecolor=col, edgecolor=edgecolor, label=f"{labels.get(cat, cat)} ({n})"))
     if (~known).any():
-        areas[~known].plot(ax=ax, facecolor=missing_colour, edgecolor="#999999", linewidth=lw, hatch=missing_hatch)
-        handles.append(Patch(facecolor=missing_colour, edgecolor="#999999", hatch=missing_hatch,
+        areas[~known].plot(ax=ax, facecolor=missing_colour, edgecolor=INK["edge_light"], linewidth=lw, hatch=missing_hatch)
+        handles.append(Patch(facecolor=missing_colour, edgecolor=INK["edge_light"], hatch=missing_hatch,
                              label=f"{missing_label} ({int((~known).sum())})"))
     if many:  # thin outline of the study region for context
-        gpd.GeoSeries([areas.geometry.union_all()], crs=areas.crs).boundary.plot(ax=ax, color="#444444", linewidth=0.5)
+        gpd.GeoSeries([areas.geometry.union_all()], crs=areas.crs).boundary.plot(ax=ax, color=INK["boundary"], linewidth=0.5)
     return handles
 
 
@@ -295,6 +296,6 @@ def draw_continuous(ax, areas: gpd.GeoDataFrame, values: pd.Series, *, cmap: str
         g[~missing].plot(column="_v", ax=ax, cmap=cmap, edgecolor=edgecolor, linewidth=lw)
     if not missing.any():
         return []
-    g[missing].plot(ax=ax, color="#dddddd", edgecolor=edgecolor, hatch=MISSING_HATCH, linewidth=lw)
-    return [Patch(facecolor="#dddddd", edgecolor="#999999", hatch=MISSING_HATCH,
+    g[missing].plot(ax=ax, color=INK["missing"], edgecolor=edgecolor, hatch=MISSING_HATCH, linewidth=lw)
+    return [Patch(facecolor=INK["missing"], edgecolor=INK["edge_light"], hatch=MISSING_HATCH,
                   label=f"{missing_label} ({int(missing.sum())})")]

@@ -15,8 +15,9 @@ import pandas as pd
 
 from ..config import CLASSES
 from ..i18n import register, t
-from ..io.writers import CLASS_COLOURS, NO_SCORE_COLOUR
+from ..style import CLASS_COLOURS, INK, NO_SCORE_COLOUR, REFERENCE_COLOURS
 from .mapkit import MapFrame, draw_categories, metric, subtitle_with_date
+from .text import method_summary
 
 if TYPE_CHECKING:
     from ..pipeline import RunResult
@@ -76,12 +77,12 @@ def category_map_png(gdf: gpd.GeoDataFrame, categories: pd.Series, colours: dict
                      side=KEY_PANEL_IN if keyed else LEGEND_PANEL_IN, lang=lang)
     ax = frame.ax
     handles = draw_categories(ax, g, categories, colours, labels, missing_label=t("class.none", lang),
-                              missing_colour=NO_SCORE_COLOUR, missing_hatch=None, edgecolor="#333333",
+                              missing_colour=NO_SCORE_COLOUR, missing_hatch=None, edgecolor=INK["outline"],
                               linewidth=0.4 if n < 500 else 0.1)
     hatched = hatch.reindex(g.index).fillna(False).astype(bool) if hatch is not None else None
     if hatched is not None and hatched.any():
-        g[hatched.to_numpy()].plot(ax=ax, facecolor="none", edgecolor="#222222", hatch="///", linewidth=0.0)
-        handles.append(Patch(facecolor="white", edgecolor="#222222", hatch="///", label=hatch_label))
+        g[hatched.to_numpy()].plot(ax=ax, facecolor="none", edgecolor=INK["text"], hatch="///", linewidth=0.0)
+        handles.append(Patch(facecolor="white", edgecolor=INK["text"], hatch="///", label=hatch_label))
     if keyed:
         pts = g.geometry.representative_point()
         for code, p in pts.items():
@@ -104,8 +105,6 @@ def category_map_png(gdf: gpd.GeoDataFrame, categories: pd.Series, colours: dict
 
 
 def _subtitle(res: "RunResult") -> str:
-    from .html import method_summary
-
     return subtitle_with_date(method_summary(res), res.study.config.study.data_date, res.lang)
 
 
@@ -140,7 +139,7 @@ def reference_map_png(res: "RunResult") -> bytes | None:
     cfg, lang = res.study.config, res.lang
     ref = res.result["reference"].map(lambda v: "yes" if v == 1 else ("no" if v == 0 else None))
     return category_map_png(
-        res.study.areas, ref, {"yes": "#d7191c", "no": "#f0f0f0"},
+        res.study.areas, ref, REFERENCE_COLOURS,
         {"yes": t("reference.yes", lang), "no": t("reference.no", lang)},
         title=t("map.reference.title", lang, study=cfg.study.name),
         subtitle=subtitle_with_date(f"{cfg.data.reference_column}", cfg.study.data_date, lang), key=res.result["rank"],

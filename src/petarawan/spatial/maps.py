@@ -1,9 +1,9 @@
 """Static maps of hot-spot results (matplotlib, offline: no tiles, no fonts fetched).
 
 Each function returns PNG bytes, laid out by the shared map kit (:mod:`petarawan.report.mapkit`).
-Colours follow the tools users know: Gi* bins as ArcGIS draws them (reds hot, blues cold, light
-grey not significant), LISA clusters as GeoDa draws them (HH red, LL blue, LH light blue, HL light
-red, not significant grey).
+Colours (:mod:`petarawan.style`) follow the tools users know: Gi* bins as ArcGIS draws them (reds
+hot, blues cold, light grey not significant), LISA clusters as GeoDa draws them (HH red, LL blue,
+LH light blue, HL light red, not significant grey).
 """
 
 from __future__ import annotations
@@ -14,21 +14,10 @@ import geopandas as gpd
 import pandas as pd
 
 from ..report.mapkit import MapFrame, draw_categories, draw_continuous, metric
+from ..style import DENSITY_CMAP, INK, NO_DATA_COLOUR
 
-NO_DATA = "#ffffff"
-DENSITY_CMAP = "YlOrRd"
+NO_DATA = NO_DATA_COLOUR
 LEGEND_PANEL_IN = 3.0
-
-GI_COLOURS: dict[int, str] = {3: "#d7301f", 2: "#fc8d59", 1: "#fdcc8a", 0: "#e6e6e6",
-                              -1: "#bdd7e7", -2: "#6baed6", -3: "#2171b5"}
-LISA_COLOURS: dict[str, str] = {"HH": "#e31a1c", "HL": "#fb9a99", "LH": "#a6cee3", "LL": "#1f78b4", "ns": "#e6e6e6"}
-TREND_COLOURS: dict[str, str] = {
-    "new_hot": "#67000d", "consecutive_hot": "#a50f15", "intensifying_hot": "#d7301f", "persistent_hot": "#ef6548",
-    "diminishing_hot": "#fc8d59", "sporadic_hot": "#fdbb84", "oscillating_hot": "#fdd49e", "historical_hot": "#fff0d9",
-    "new_cold": "#08306b", "consecutive_cold": "#08519c", "intensifying_cold": "#2171b5", "persistent_cold": "#4292c6",
-    "diminishing_cold": "#6baed6", "sporadic_cold": "#9ecae1", "oscillating_cold": "#c6dbef", "historical_cold": "#deebf7",
-    "no_pattern": "#e6e6e6",
-}
 
 
 def category_map(areas: gpd.GeoDataFrame, values: pd.Series, colours: Mapping, labels: Mapping, *, title: str,
@@ -68,6 +57,6 @@ def density_map(grid: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, title: str, 
     frame = MapFrame(areas_p, title=title, subtitle=subtitle, footer=note, watermark=watermark, side=LEGEND_PANEL_IN,
                      lang=lang)
     draw_continuous(frame.ax, grid, grid["density"], cmap=DENSITY_CMAP, linewidth=0)
-    areas_p.boundary.plot(ax=frame.ax, color="#444444", linewidth=0.3)
+    areas_p.boundary.plot(ax=frame.ax, color=INK["boundary"], linewidth=0.3)
     frame.colorbar(grid["density"].to_numpy(), DENSITY_CMAP, legend)
     return frame.png()

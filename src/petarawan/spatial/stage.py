@@ -41,7 +41,8 @@ from .hotspots import (
     small_n_findings,
 )
 from .incidents import Incidents, assign_points, count_by_area, missing_column, period_label, read_incidents
-from .maps import GI_COLOURS, LISA_COLOURS, TREND_COLOURS, category_map, density_map
+from ..style import GI_COLOURS, LISA_COLOURS, TREND_COLOURS
+from .maps import category_map, density_map
 from .rates import RateResult, compute_rates
 from .weights import WeightsResult, build_weights
 

@@ -18,6 +18,7 @@ from ..config import StudyConfig
 from ..errors import ConfigError, Finding
 from ..i18n import method_label, register, t
 from ..stages import ReportSection, Stage, StageResult, StudyContext
+from ..style import SOBOL_COLOURS
 from .config import UncertaintySection
 from ..index.uncertainty import design_from_unit, evaluate, factors, rank_desc_min, sample_design, sobol_indices, summarise
 
@@ -171,8 +172,8 @@ def _plot(table: pd.DataFrame, labels: list[str], lang: str) -> bytes:
     fig, ax = plt.subplots(figsize=(7, 0.6 * len(table) + 1.6), dpi=120)
     y = np.arange(len(table))
     h = 0.38
-    ax.barh(y + h / 2, table["S1"], h, xerr=table["S1_conf"], color="#4c72b0", label="S1")
-    ax.barh(y - h / 2, table["ST"], h, xerr=table["ST_conf"], color="#dd8452", label="ST")
+    ax.barh(y + h / 2, table["S1"], h, xerr=table["S1_conf"], color=SOBOL_COLOURS["S1"], label="S1")
+    ax.barh(y - h / 2, table["ST"], h, xerr=table["ST_conf"], color=SOBOL_COLOURS["ST"], label="ST")
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, max(1.0, float(np.nanmax(table[["S1", "ST"]].to_numpy()) * 1.1)))

@@ -1,0 +1,50 @@
+"""Rendering HTML from the templates in ``report/templates`` (jinja2, autoescape on).
+
+Every HTML petarawan writes comes from a template: text from input files (names, labels,
+column headings) is escaped by jinja2; only fragments this module renders itself (tables of
+:func:`html_table`, other templates) are passed on as safe markup.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+ENV = jinja2.Environment(loader=jinja2.PackageLoader("petarawan.report", "templates"), autoescape=True,
+                         undefined=jinja2.StrictUndefined)
+
+
+def render(template: str, **context: Any) -> Markup:
+    """Render ``templates/<template>`` with ``context``; the result is safe to embed in another
+    template (it was escaped when rendered).
+
+    Raises
+    ------
+    jinja2.UndefinedError
+        The template uses a name not in ``context``.
+    """
+    return Markup(ENV.get_template(template).render(**context))
+
+
+def html_table(df: pd.DataFrame) -> Markup:
+    """A DataFrame as an HTML table: cells escaped, missing values empty (pandas' ``<NA>`` never
+    reaches a reader), floats with 2 decimals."""
+    df = df.astype(object).where(df.notna(), "")
+    return Markup(df.to_html(index=False, na_rep="", border=0, escape=True, float_format=lambda x: f"{x:.2f}"))
+
+
+def b64(png: bytes) -> str:
+    """PNG bytes as base64 text for a ``data:`` URI."""
+    return base64.b64encode(png).decode("ascii")
+
+
+def markup(key: str, lang: str, **params: Any) -> Markup:
+    """A registered message that holds markup itself (``<b>…</b>``, ``&lt;``), formatted with
+    ``params`` escaped (:meth:`markupsafe.Markup.format`)."""
+    from ..i18n import t
+
+    return Markup(t(key, lang)).format(**params)

@@ -1,0 +1,99 @@
+"""Sentences and numbers of the report that other outputs reuse (the map subtitle names the
+method): the method paragraph, the classification rule, readable numbers and times."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..i18n import register, t
+
+if TYPE_CHECKING:
+    from ..pipeline import RunResult
+
+register({
+    "rep.method.text": {
+        "id": "Setiap indikator dinormalisasi dengan {norm} setelah arahnya diterapkan (arah −1: nilai tinggi berarti "
+              "kurang rawan). Skor dimensi = {agg_dim} tertimbang dari indikatornya; skor akhir = {agg_idx} tertimbang "
+              "dari skor dimensi (OECD/JRC 2008, §5–6). Bobot indikator: {w_ind}; bobot dimensi: {w_dim}. "
+              "Imputasi data kosong: {imp}. Penanganan pencilan: {out}. Skor lebih tinggi = lebih rawan.",
+        "en": "Each indicator is normalised by {norm} after applying its direction (direction −1: a high value means "
+              "less prone). A dimension score is the weighted {agg_dim} of its indicators; the final score is the "
+              "weighted {agg_idx} of the dimension scores (OECD/JRC 2008, §5–6). Indicator weights: {w_ind}; "
+              "dimension weights: {w_dim}. Imputation of missing values: {imp}. Outlier treatment: {out}. "
+              "Higher score = more prone.",
+    },
+    "rep.rule.bands": {"id": "Kelas ditentukan dari skor: Bahaya ≥ {b:g}, Waspada ≥ {w:g}, Siaga ≥ {s:g}, selain itu Aman.",
+                       "en": "Classes from the score: Bahaya ≥ {b:g}, Waspada ≥ {w:g}, Siaga ≥ {s:g}, otherwise Aman."},
+    "rep.rule.count": {"id": "Kelas ditentukan dengan aturan hitungan BNN (jumlah indikator pokok dan pendukung yang terpenuhi): {rules}; selain itu Aman.",
+                       "en": "Classes by BNN's count rule (number of main and supporting indicators present): {rules}; otherwise Aman."},
+    "rep.rule.item": {"id": "{cls} bila ≥ {m} pokok dan ≥ {s} pendukung", "en": "{cls} when ≥ {m} main and ≥ {s} supporting"},
+    "rep.rule.short.bands": {"id": "kelas dari skor", "en": "classes from score"},
+    "rep.rule.short.count_rule": {"id": "aturan hitungan BNN", "en": "BNN count rule"},
+    "rep.rule.short.quantiles": {"id": "kelas kuantil", "en": "quantile classes"},
+    "rep.rule.short.jenks": {"id": "kelas Fisher–Jenks", "en": "Fisher–Jenks classes"},
+    "rep.rule.quantiles": {"id": "Kelas dari kuartil skor: seperempat wilayah dengan skor tertinggi Bahaya, berikutnya Waspada, Siaga, lalu Aman.",
+                           "en": "Classes from score quartiles: the quarter of areas with the highest scores Bahaya, then Waspada, Siaga, Aman."},
+    "rep.rule.jenks": {"id": "Kelas dari pemisahan alami Fisher–Jenks atas skor (4 kelas).",
+                       "en": "Classes from Fisher–Jenks natural breaks of the score (4 classes)."},
+})
+
+
+def rule_text(res: "RunResult") -> str:
+    c, lang = res.study.config.classification, res.lang
+    if c.method == "bands":
+        return t("rep.rule.bands", lang, b=c.bands["Bahaya"], w=c.bands["Waspada"], s=c.bands["Siaga"])
+    if c.method in ("quantiles", "jenks"):
+        return t(f"rep.rule.{c.method}", lang)
+    rules = "; ".join(t("rep.rule.item", lang, cls=r.cls, m=r.main, s=r.supporting) for r in c.count_rule)
+    return t("rep.rule.count", lang, rules=rules)
+
+
+def method_text(res: "RunResult") -> str:
+    """The method paragraph of the report, composed from the configured choices."""
+    ix, lang = res.study.config.index, res.lang
+
+    def agg(level: str) -> str:
+        return t(f"agg.{ix.level_aggregation(level)}", lang, p=ix.power)
+
+    return t("rep.method.text", lang, norm=t(f"norm.{ix.normalisation}", lang, lo=ix.range[0], hi=ix.range[1]),
+             agg_dim=agg("dimension"), agg_idx=agg("index"), w_ind=t(f"wt.{ix.weighting.indicators}", lang),
+             w_dim=t(f"wt.{ix.weighting.dimensions}", lang), imp=t(f"imp.{ix.imputation}", lang),
+             out=t("out.on" if ix.outliers else "out.off", lang))
+
+
+def method_summary(res: "RunResult") -> str:
+    """One line naming the method, for map subtitles."""
+    ix, lang = res.study.config.index, res.lang
+    rule = t(f"rep.rule.short.{res.study.config.classification.method}", lang)
+    return ", ".join([t(f"norm.{ix.normalisation}", lang, lo=ix.range[0], hi=ix.range[1]),
+                      t(f"agg.{ix.level_aggregation('index')}", lang, p=ix.power), rule])
+
+
+def readable_number(v: float, lang: str) -> str:
+    """A readable number: thousands separated (``11.850`` in Indonesian, ``11,850`` in English),
+    at most 4 significant digits below 1,000, never scientific notation."""
+    if abs(v) >= 1000:
+        text = f"{v:,.0f}"
+    else:
+        text = f"{v:.4g}" if abs(v) >= 0.001 or v == 0 else f"{v:.2e}"
+    if lang == "id":
+        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    return text
+
+
+_MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+              "November", "Desember"]
+
+
+def readable_time(iso: str, lang: str) -> str:
+    """``2026-11-29T08:45:50+00:00`` → ``29 November 2026, 15.45 WIB`` (Western Indonesia Time,
+    UTC+7; the UTC time is in run.json)."""
+    from datetime import datetime, timedelta, timezone
+
+    try:
+        when = datetime.fromisoformat(iso).astimezone(timezone(timedelta(hours=7)))
+    except ValueError:
+        return iso
+    month = _MONTHS_ID[when.month - 1] if lang == "id" else when.strftime("%B")
+    sep = "." if lang == "id" else ":"
+    return f"{when.day} {month} {when.year}, {when.hour:02d}{sep}{when.minute:02d} WIB"
