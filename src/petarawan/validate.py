@@ -25,7 +25,6 @@ Checks (each yields a Finding with file, row, column, value and what was expecte
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from .config import StudyConfig
 from .errors import Finding, Findings, InputError
 from .io.readers import NumberError, Table, number_style, parse_number, read_boundaries, read_sheet, resolve, sha256
 from .registry import load_config
+from .io.tables import match_columns
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
 YES = {"1", "ya", "y", "yes", "true", "benar"}
@@ -79,39 +79,15 @@ class Study:
     input_hashes: dict[str, str] = field(default_factory=dict)
 
 
-def _match_column(wanted: str, columns: list[str]) -> str | None:
-    """The column named ``wanted``, ignoring case and surrounding spaces."""
-    if wanted in columns:
-        return wanted
-    key = wanted.strip().lower()
-    hits = [c for c in columns if str(c).strip().lower() == key]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _missing_column(found: Findings, label: str, wanted: str, columns: list[str]) -> None:
-    close = difflib.get_close_matches(wanted, [str(c) for c in columns], n=1, cutoff=0.6)
-    hint_id = f"; mungkin maksudnya '{close[0]}'?" if close else ""
-    hint_en = f"; did you mean '{close[0]}'?" if close else ""
-    shown = [str(c) for c in columns][:25]
-    found.add("error", "missing_column", f"kolom wajib '{wanted}' tidak ada", file=label, column=wanted,
-              message_en=f"required column '{wanted}' is missing",
-              expected=f"kolom bernama '{wanted}'{hint_id} (kolom yang ada: {shown})",
-              expected_en=f"a column named '{wanted}'{hint_en} (columns found: {shown})")
-
-
 def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Findings) -> gpd.GeoDataFrame | None:
     """Check a boundary layer and return it indexed by canonical code (``None`` if unusable)."""
     a = cfg.areas
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
-    names: dict[str, str] = {}
-    for key, wanted in (("code", a.code_column), ("name", a.name_column), ("group", a.group_column)):
-        if not wanted:
-            continue
-        got = _match_column(wanted, cols)
-        if got is None:
-            _missing_column(found, label, wanted, cols)
-        else:
-            names[key] = got
+    roles = {key: wanted for key, wanted in (("code", a.code_column), ("name", a.name_column),
+                                              ("group", a.group_column)) if wanted}
+    got, problems = match_columns(cols, list(roles.values()), label)
+    found.extend(problems)
+    names = {key: got[wanted] for key, wanted in roles.items() if wanted in got}
     if gdf.crs is None:
         found.add("error", "missing_crs", "sistem koordinat (CRS) tidak dinyatakan", file=label,
                   message_en="no coordinate reference system (CRS) declared",
@@ -191,10 +167,33 @@ def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Find
     return out
 
 
+def formula_findings(formulas: dict[tuple[int, str], str], rows: list[int], col: str, label: str) -> list[Finding]:
+    """One error per cell of ``col`` (in ``rows``) that holds a formula without a stored result."""
+    return [Finding("error", "formula_without_value", "sel berisi rumus tanpa hasil tersimpan; nilainya tidak diketahui",
+                    message_en="the cell holds a formula without a stored result; its value is unknown", file=label,
+                    row=int(r), column=col, value=formulas[r, col],
+                    expected="buka berkas di Excel atau LibreOffice lalu simpan (hasil rumus ikut tersimpan), atau "
+                             "ganti rumus dengan nilainya (Tempel Spesial › Nilai)",
+                    expected_en="open the file in Excel or LibreOffice and save it (the results are stored with the "
+                                "formulas), or replace the formulas by their values (Paste Special › Values)")
+            for r in rows if (r, col) in formulas]
+
+
 def _column_values(df: pd.DataFrame, rows: list[int], col: str, label: str, found: Findings, *, whole: bool,
-                   percent: frozenset) -> np.ndarray:
+                   percent: frozenset, formulas: dict[tuple[int, str], str] | None = None,
+                   report_empty: bool = True) -> np.ndarray:
     """Parse one column's cells with one number style; report every bad cell."""
     cells = [df.at[r, col] for r in rows]
+    formulas = formulas or {}
+    found.extend(formula_findings(formulas, rows, col, label))
+    if rows and all(c is None for c in cells) and not any((r, col) in formulas for r in rows):
+        if not report_empty:
+            return np.full(len(rows), np.nan)
+        found.add("error", "empty_column", f"kolom '{col}' tidak berisi data di baris mana pun ({len(rows)} baris kosong)",
+                  file=label, column=col, message_en=f"column '{col}' holds no data in any row ({len(rows)} empty rows)",
+                  expected="isi kolom ini, atau hapus pemakaiannya (indikator, penyebut) dari petarawan.toml",
+                  expected_en="fill this column, or remove what uses it (indicator, denominator) from petarawan.toml")
+        return np.full(len(rows), np.nan)
     style = number_style(cells)
     out = np.full(len(rows), np.nan)
     if style == "mixed":
@@ -251,13 +250,8 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
     wanted = [i.code for i in cfg.indicators if i.stage is None]
     denominators = sorted({i.denominator for i in cfg.indicators if i.denominator} | extra_columns(cfg))
     needed = [d.code_column] + wanted + denominators + ([d.reference_column] if d.reference_column else [])
-    colmap: dict[str, str] = {}
-    for w in dict.fromkeys(needed):
-        got = _match_column(w, cols)
-        if got is None:
-            _missing_column(found, label, w, cols)
-        else:
-            colmap[w] = got
+    colmap, problems = match_columns(cols, needed, label, table.header_row)
+    found.extend(problems)
     if d.code_column not in colmap:
         if table.sheets and len(table.sheets) > 1:
             found.add("info", "sheets", f"berkas ini punya lembar {list(table.sheets)}; pilih dengan [data] sheet = \"...\"",
@@ -336,11 +330,15 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
                       expected_en=f"one of the {len(known)} codes of the boundary file (e.g. {known[0]})")
     index = pd.Index([codes[r] for r in keep], name="code")
     values = pd.DataFrame(index=index)
+    used = [colmap[s.code] for s in cfg.indicators if s.stage is None and s.code in colmap]
+    # a table with no value at all (a fresh template) is one problem, reported when no area can be scored
+    some_data = any(df.at[r, c] is not None or (r, c) in table.formula_cells for c in used for r in keep)
     for spec in cfg.indicators:
         if spec.stage is not None or spec.code not in colmap:
             continue
         col = colmap[spec.code]
-        x = _column_values(df, keep, col, label, found, whole=spec.count, percent=table.percent_cells)
+        x = _column_values(df, keep, col, label, found, whole=spec.count, percent=table.percent_cells,
+                           formulas=table.formula_cells, report_empty=some_data)
         nonneg = spec.count or spec.nonnegative
         neg = [(r, df.at[r, col]) for r, v in zip(keep, x) if nonneg and v < 0]
         for r, cell in neg:
@@ -353,7 +351,8 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
         if name not in colmap:
             continue
         col = colmap[name]
-        x = _column_values(df, keep, col, label, found, whole=True, percent=frozenset())
+        x = _column_values(df, keep, col, label, found, whole=True, percent=frozenset(), formulas=table.formula_cells,
+                           report_empty=some_data)
         for r, v in zip(keep, x):
             if not np.isnan(v) and v <= 0:
                 found.add("error", "bad_denominator", "penyebut harus > 0", file=label, row=int(r), column=col,
@@ -475,6 +474,7 @@ def load_study(study_dir: Path | str) -> Study:
         tpath = resolve(study_dir, cfg.data.file, "indikator", "indicator")
         hashes[cfg.data.file] = sha256(tpath)
         table = read_sheet(tpath, sheet=cfg.data.sheet, label=cfg.data.file, header_hint=cfg.data.code_column)
+        found.extend(table.findings)
     except InputError as err:
         found.extend(err.findings)
     data = reference = None

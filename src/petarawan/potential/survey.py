@@ -295,11 +295,10 @@ def _read_csv_text(text: str, label: str = "") -> pd.DataFrame:
                                              "line); text containing the separator must be quoted")) from None
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+def _decode(raw: bytes, label: str) -> str:
+    from ..io.text import decode_text
+
+    return decode_text(raw, label=label).text
 
 
 def read_export_tables(paths: list[Path], labels: list[str] | None = None) -> list[tuple[str, pd.DataFrame]]:
@@ -312,7 +311,7 @@ def read_export_tables(paths: list[Path], labels: list[str] | None = None) -> li
         suffix = p.suffix.lower()
         try:
             if suffix in (".csv", ".txt", ".tsv"):
-                out.append((label, _read_csv_text(_decode(p.read_bytes()), label)))
+                out.append((label, _read_csv_text(_decode(p.read_bytes(), label), label)))
             elif suffix in (".xlsx", ".xlsm"):
                 sheets = pd.read_excel(p, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
                 for name, df in sheets.items():
@@ -321,7 +320,7 @@ def read_export_tables(paths: list[Path], labels: list[str] | None = None) -> li
                 with zipfile.ZipFile(p) as z:
                     for member in sorted(z.namelist()):
                         if member.lower().endswith(".csv"):
-                            out.append((f"{label}/{member}", _read_csv_text(_decode(z.read(member)), f"{label}/{member}")))
+                            out.append((f"{label}/{member}", _read_csv_text(_decode(z.read(member), f"{label}/{member}"), f"{label}/{member}")))
             else:
                 raise InputError(Finding("error", "format", "format ekspor survei tidak dikenal",
                                          message_en="unknown survey export format", file=label, value=p.suffix,

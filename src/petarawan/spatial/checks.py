@@ -10,62 +10,7 @@ import numpy as np
 
 from ..errors import Finding
 
-FIRST_ROWS = 10
-"""Per-row findings of one kind (same level, code, file and column) listed one by one; the rest
-are summarised in one finding with their number and row range."""
-
-
-def cap_rows(findings: list[Finding], first: int = FIRST_ROWS) -> list[Finding]:
-    """Keep the first ``first`` findings of each kind and summarise the rest.
-
-    A *kind* is the tuple (level, code, file, column).  Findings without a row are never capped.
-
-    Parameters
-    ----------
-    findings : list[Finding]
-    first : int
-        Findings of one kind listed individually (≥ 1).
-
-    Returns
-    -------
-    list[Finding]
-        The kept findings in their original order; after the last kept finding of a capped kind,
-        one finding of the same level and code with ``row=None``, ``value`` = the number of rows
-        left out, and their first–last row numbers in the message.
-
-    Examples
-    --------
-    210 identical ``bad_coordinate`` errors (rows 2–211) with ``first=10`` → 10 findings for rows
-    2–11, then one finding "200 more rows … (rows 12–211)" with ``value=200``.
-    """
-    groups: dict[tuple, list[int]] = {}
-    for i, f in enumerate(findings):
-        if f.row is not None:
-            groups.setdefault((f.level, f.code, f.file, f.column), []).append(i)
-    drop: set[int] = set()
-    after: dict[int, Finding] = {}
-    for key, idx in groups.items():
-        if len(idx) <= first:
-            continue
-        rest = idx[first:]
-        drop.update(rest)
-        f0 = findings[idx[0]]
-        rows = [findings[i].row for i in rest]
-        lo, hi = min(rows), max(rows)
-        after[idx[first - 1]] = Finding(
-            f0.level, f0.code,
-            f"{len(rest)} baris lain dengan masalah yang sama (baris {lo}–{hi}): {f0.text('id')}",
-            message_en=f"{len(rest)} more rows with the same problem (rows {lo}–{hi}): {f0.text('en')}",
-            file=f0.file, column=f0.column, value=len(rest), expected=f0.expectation("id"),
-            expected_en=f0.expectation("en") if f0.expected_en is not None else None)
-    out: list[Finding] = []
-    for i, f in enumerate(findings):
-        if i in drop:
-            continue
-        out.append(f)
-        if i in after:
-            out.append(after[i])
-    return out
+from ..errors import FIRST_ROWS, cap_rows  # noqa: F401  (moved to errors: one capping rule for every reader)
 
 
 def _inside(x: np.ndarray, y: np.ndarray, bounds: tuple[float, float, float, float]) -> np.ndarray:

@@ -1,0 +1,464 @@
+"""The one table reader: CSV (``,`` ``;`` or tab separated, any encoding :mod:`.text` decodes) and
+XLSX/XLSM sheets, within the caps of :mod:`.limits`.
+
+Every table petarawan reads — indicators, population, counts, incident points, survey exports —
+comes through :func:`read_sheet`, so every table gets the same rules:
+
+- text decoded once (:func:`petarawan.io.text.decode_text`), never with replacement characters;
+- the separator is the most frequent of ``;``, ``,`` and tab in the first non-empty line, outside
+  quotes (ties: ``;`` then ``,``);
+- two columns with the same heading are an error naming both positions (one would otherwise be
+  ignored); empty headings become ``(kolom N)``;
+- CSV rows with more fields than the header are errors (an unquoted decimal comma shifts every
+  later value one column to the right); with ``ragged="strict"`` (survey exports) shorter rows are
+  errors too (answers shifted left);
+- XLSX: the sheet's declared size is not trusted (one stray cell at XFD1048576 would make
+  openpyxl pad a million rows); cells holding a formula without a stored result are reported with
+  what to do; cells right of the last heading are reported, not silently dropped;
+- caps on file size, rows, fields, cells and, for XLSX, uncompressed size and compression ratio.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from ..errors import Finding, InputError, cap_rows
+from .limits import LIMITS, Limits
+from .text import decode_text
+
+TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
+SEPARATORS = (";", ",", "\t")
+"""Field separators, in tie-break order: Kobo ``;`` (or ``,``), ODK Central ``,``, tab-separated text."""
+_SEP_NAMES = {";": "';'", ",": "','", "\t": "tab"}
+
+
+@dataclass
+class Table:
+    """A table as read.
+
+    Attributes
+    ----------
+    cells : DataFrame
+        One column per heading (unique; an empty heading is ``(kolom N)``), index = spreadsheet
+        row number (header row + 1, …).  Cells keep their own type: ``str`` (stripped) from CSV;
+        ``str``, ``int``, ``float``, ``datetime`` or ``bool`` from XLSX; ``None`` when empty.
+    header_row : int
+        Spreadsheet row of the headings (1 unless a title sits above the table).
+    percent_cells : frozenset of (row, column)
+        XLSX cells formatted as percent (``0.0981`` shown as ``9.81 %``).
+    sheets : tuple of str
+        Sheet names of an XLSX file (empty for CSV).
+    formula_cells : dict (row, column) → str
+        XLSX cells holding a formula without a stored result (read as empty), with the formula.
+    findings : list[Finding]
+        Warnings and notes from reading (encoding detected, cells right of the last heading).
+    encoding : str | None
+        Text encoding of a CSV.
+    """
+
+    cells: pd.DataFrame
+    header_row: int = 1
+    percent_cells: frozenset[tuple[int, str]] = frozenset()
+    sheets: tuple[str, ...] = ()
+    formula_cells: dict[tuple[int, str], str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    encoding: str | None = None
+
+
+def column_letter(position: int) -> str:
+    """Spreadsheet letter of a 1-based column position: 1 → ``A``, 27 → ``AA``."""
+    s = ""
+    while position > 0:
+        position, r = divmod(position - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def detect_separator(line: str) -> str:
+    """The separator of a CSV from its header line: the most frequent of ``;``, ``,`` and tab
+    outside double quotes (ties: ``;`` then ``,``; none at all: ``,``)."""
+    bare = re.sub(r'"[^"]*"', "", line)
+    counts = {s: bare.count(s) for s in SEPARATORS}
+    best = max(SEPARATORS, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def unique_headings(header: list[object]) -> tuple[list[str], dict[str, list[int]]]:
+    """Column names from a header row, and the headings that occur more than once.
+
+    Linear time in the number of headings (one dictionary pass).
+
+    Returns
+    -------
+    names : list of str
+        The stripped headings; an empty heading becomes ``(kolom N)`` (N = 1-based position); a
+        repeated heading keeps its text for the first occurrence and becomes ``NAME (kolom N)``
+        after it, so every name is unique and the first occurrence is the one a name matches.
+    duplicates : dict
+        Heading → its 1-based positions, for every non-empty heading that occurs more than once.
+    """
+    texts = ["" if h is None else str(h).strip() for h in header]
+    positions: dict[str, list[int]] = {}
+    for k, h in enumerate(texts, start=1):
+        if h:
+            positions.setdefault(h, []).append(k)
+    taken = set(texts)
+    names = []
+    for k, h in enumerate(texts, start=1):
+        if h and positions[h][0] == k:
+            names.append(h)
+            continue
+        base = f"{h} (kolom {k})" if h else f"(kolom {k})"
+        name, n = base, 1
+        while name in taken:  # only when a heading literally reads "(kolom N)"; bounded by the headings
+            n += 1
+            name = f"{base}#{n}"
+        taken.add(name)
+        names.append(name)
+    return names, {h: ks for h, ks in positions.items() if len(ks) > 1}
+
+
+def _positions(ks: list[int], k: int = 5) -> str:
+    s = ", ".join(f"{n} ({column_letter(n)})" for n in ks[:k])
+    return s + (f", … (+{len(ks) - k})" if len(ks) > k else "")
+
+
+def duplicate_findings(duplicates: dict[str, list[int]], label: str, header_row: int) -> list[Finding]:
+    """One error per heading that occurs more than once, naming every position (first 5, then the
+    number of others)."""
+    return [Finding("error", "duplicate_column", f"{len(ks)} kolom berjudul sama '{h}': kolom {_positions(ks)}",
+                    message_en=f"{len(ks)} columns share the heading '{h}': columns {_positions(ks)}",
+                    file=label, row=header_row, column=h,
+                    expected="judul kolom yang unik — ganti nama atau hapus kolom yang berlebih",
+                    expected_en="unique column headings — rename or delete the extra column")
+            for h, ks in duplicates.items()]
+
+
+def _too_big(label: str, what_id: str, what_en: str, limit: int | float, unit_id: str, unit_en: str) -> InputError:
+    return InputError(Finding(
+        "error", "too_large", f"{what_id} melebihi batas baca {limit:,} {unit_id}".replace(",", "."),
+        message_en=f"{what_en} exceeds the reading limit of {limit:,} {unit_en}", file=label,
+        expected="hapus sel/baris liar jauh di bawah atau di kanan tabel (Ctrl+End di Excel menunjukkan sel terakhir), "
+                 "atau bagi tabel menjadi beberapa berkas",
+        expected_en="delete stray cells or rows far below or right of the table (Ctrl+End in Excel shows the last "
+                    "cell), or split the table into several files"))
+
+
+def _csv_rows(text: str, label: str, limits: Limits) -> list[list[str | None]]:
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    sep = detect_separator(first)
+    rows: list[list[str | None]] = []
+    cells = 0
+    try:
+        for r in csv.reader(_io.StringIO(text), delimiter=sep):
+            if len(rows) >= limits.max_rows:
+                raise _too_big(label, "tabel", "the table", limits.max_rows, "baris", "rows")
+            if len(r) > limits.max_columns:
+                raise _too_big(label, f"baris {len(rows) + 1}", f"row {len(rows) + 1}", limits.max_columns, "kolom", "columns")
+            cells += len(r)
+            if cells > limits.max_cells:
+                raise _too_big(label, "jumlah sel", "the number of cells", limits.max_cells, "sel", "cells")
+            rows.append([(c.strip() or None) for c in r])
+    except csv.Error as err:
+        raise InputError(Finding(
+            "error", "csv_parse", f"CSV tidak dapat diurai dengan pemisah {_SEP_NAMES[sep]}: {err}",
+            message_en=f"the CSV cannot be parsed with separator {_SEP_NAMES[sep]}: {err}", file=label,
+            expected="satu pemisah (';', ',' atau tab) di setiap baris; teks yang memuat pemisah diapit tanda kutip",
+            expected_en="one separator (';', ',' or tab) on every line; text containing it in double quotes")) from None
+    return rows
+
+
+def check_xlsx_archive(path: Path, label: str, limits: Limits = LIMITS) -> None:
+    """Refuse an XLSX whose parts inflate beyond the caps, before any XML is parsed.
+
+    Raises
+    ------
+    InputError
+        ``too_large`` (sum of uncompressed sizes) or ``zip_bomb`` (a part compressed more than
+        ``limits.max_xlsx_ratio`` times).  A file that is not a zip archive is left to openpyxl,
+        whose error is reported as unreadable.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_xlsx_uncompressed:
+        raise _too_big(label, f"isi XLSX setelah diekstrak ({total:,} byte)".replace(",", "."),
+                       f"the XLSX content once uncompressed ({total:,} bytes)", limits.max_xlsx_uncompressed,
+                       "byte", "bytes")
+    for i in infos:
+        if i.file_size > 1 << 20 and i.file_size / max(i.compress_size, 1) > limits.max_xlsx_ratio:
+            raise InputError(Finding(
+                "error", "zip_bomb", f"bagian XLSX '{i.filename}' mengembang {i.file_size / max(i.compress_size, 1):,.0f} "
+                "kali saat diekstrak; bukan lembar kerja biasa",
+                message_en=f"XLSX part '{i.filename}' inflates {i.file_size / max(i.compress_size, 1):,.0f} times when "
+                           "uncompressed; not an ordinary spreadsheet", file=label,
+                expected="XLSX yang disimpan oleh Excel/LibreOffice", expected_en="an XLSX saved by Excel/LibreOffice"))
+
+
+def _xlsx_rows(path: Path, sheet: str | None, label: str, limits: Limits
+               ) -> tuple[list[list], list[list[str]], tuple[str, ...], str]:
+    import openpyxl
+
+    check_xlsx_archive(path, label, limits)
+    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    try:
+        sheets = tuple(wb.sheetnames)
+        if sheet is not None and sheet not in sheets:
+            raise InputError(Finding("error", "sheet_missing", f"lembar '{sheet}' tidak ada", file=label, value=sheet,
+                                     message_en=f"sheet '{sheet}' does not exist",
+                                     expected=f"salah satu lembar: {list(sheets)}", expected_en=f"one of the sheets {list(sheets)}"))
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        ws.reset_dimensions()  # the <dimension> tag may claim A1:XFD1048576: read what is there
+        rows: list[list] = []
+        fmts: list[list[str]] = []
+        cells = 0
+        for r in ws.iter_rows():
+            if len(rows) >= limits.max_rows:
+                raise _too_big(label, f"lembar '{ws.title}'", f"sheet '{ws.title}'", limits.max_rows, "baris", "rows")
+            vals = [(c.value.strip() or None) if isinstance(c.value, str) else c.value for c in r]
+            while vals and vals[-1] is None:
+                vals.pop()
+            cells += len(vals)
+            if cells > limits.max_cells:
+                raise _too_big(label, "jumlah sel", "the number of cells", limits.max_cells, "sel", "cells")
+            rows.append(vals)
+            fmts.append([getattr(c, "number_format", None) or "" for c in r[: len(vals)]])
+        return rows, fmts, sheets, ws.title
+    finally:
+        wb.close()
+
+
+def _formulas(path: Path, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """Formula text of the (row, column) cells in ``wanted`` (1-based) that hold one."""
+    import openpyxl
+
+    out: dict[tuple[int, int], str] = {}
+    rows_wanted = {r for r, _ in wanted}
+    wb = openpyxl.load_workbook(path, data_only=False, read_only=True)
+    try:
+        ws = wb[sheet]
+        ws.reset_dimensions()
+        for i, r in enumerate(ws.iter_rows(max_row=max(rows_wanted), values_only=True), start=1):
+            if i not in rows_wanted:
+                continue
+            for j, v in enumerate(r, start=1):
+                if (i, j) in wanted and v is not None:
+                    text = getattr(v, "text", v)  # ArrayFormula keeps its text in .text
+                    if isinstance(text, str) and text.startswith("="):
+                        out[i, j] = text
+    finally:
+        wb.close()
+    return out
+
+
+def read_table(path: Path, *, sheet: str | None = None, label: str | None = None, header_hint: str | None = None,
+               encoding: str | None = None, limits: Limits = LIMITS) -> pd.DataFrame:
+    """The cells of :func:`read_sheet` (index = spreadsheet row number)."""
+    return read_sheet(path, sheet=sheet, label=label, header_hint=header_hint, encoding=encoding, limits=limits).cells
+
+
+def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None, header_hint: str | None = None,
+               encoding: str | None = None, limits: Limits = LIMITS,
+               ragged: Literal["longer", "strict"] = "longer") -> Table:
+    """Read a CSV or an XLSX sheet (rules in the module docstring).
+
+    Parameters
+    ----------
+    path : Path
+    sheet : str, optional
+        XLSX sheet name (default: the first sheet).
+    label : str, optional
+        File name used in findings (default: ``path.name``).
+    header_hint : str, optional
+        A column name that must be in the header row (e.g. the code column).  When the first row
+        lacks it but one of the next 10 rows has it (a title above the table), that row is used.
+    encoding : str, optional
+        Text encoding of a CSV (default: detected, :func:`petarawan.io.text.decode_text`).
+    limits : Limits
+    ragged : {"longer", "strict"}
+        CSV rows with more non-empty fields than the header are always errors; ``"strict"`` also
+        refuses rows with fewer fields (survey exports, where a missing field shifts answers).
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    InputError
+        Unknown format, unreadable file, a missing sheet (listing the sheets), an empty table,
+        duplicate headings, rows of the wrong length, a file beyond the caps — every such problem
+        of the file at once where they can be collected.
+    """
+    path = Path(path)
+    label = label or path.name
+    suffix = path.suffix.lower()
+    sheets: tuple[str, ...] = ()
+    found: list[Finding] = []
+    fmt_rows = None
+    used_encoding = None
+    sheet_name = None
+    try:
+        if suffix in (".csv", ".txt", ".tsv"):
+            size = path.stat().st_size
+            if size > limits.max_bytes:
+                raise _too_big(label, f"berkas ({size:,} byte)".replace(",", "."), f"the file ({size:,} bytes)",
+                               limits.max_bytes, "byte", "bytes")
+            dec = decode_text(path.read_bytes(), label=label, encoding=encoding)
+            found.extend(dec.findings)
+            used_encoding = dec.encoding
+            rows = _csv_rows(dec.text, label, limits)
+        elif suffix in (".xlsx", ".xlsm"):
+            rows, fmt_rows, sheets, sheet_name = _xlsx_rows(path, sheet, label, limits)
+        else:
+            raise InputError(Finding("error", "format", "format tabel tidak dikenal", file=label, value=path.suffix,
+                                     message_en="unknown table format", expected=f"salah satu dari {sorted(TABLE_SUFFIXES)} "
+                                     "(berkas .xls lama: simpan ulang sebagai .xlsx)",
+                                     expected_en=f"one of {sorted(TABLE_SUFFIXES)} (an old .xls file: save it as .xlsx)"))
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(Finding("error", "file_missing", "berkas tabel tidak ditemukan", file=label,
+                                 message_en="table file not found", expected=f"berkas di {path}",
+                                 expected_en=f"a file at {path}")) from None
+    except MemoryError:
+        raise _too_big(label, "tabel", "the table", limits.max_cells, "sel", "cells") from None
+    except Exception as err:  # openpyxl/zipfile/OS errors: all mean "unreadable"
+        raise InputError(Finding("error", "unreadable", f"tabel tidak dapat dibaca ({type(err).__name__}: {err})", file=label,
+                                 message_en=f"table cannot be read ({type(err).__name__}: {err})",
+                                 expected="CSV atau XLSX (Excel 2007 ke atas); simpan ulang dari Excel bila perlu",
+                                 expected_en="a CSV or XLSX (Excel 2007+) file; save it again from Excel if needed")) from None
+    # drop trailing empty rows; keep inner empty rows (the validator reports them as blank)
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise InputError(Finding("error", "empty", "tabel kosong", file=label, message_en="the table is empty",
+                                 expected="baris judul kolom lalu satu baris per wilayah",
+                                 expected_en="a header row, then one row per area"))
+    header_row = 1
+    if header_hint is not None:
+        def has(r):
+            return any(isinstance(v, str) and v.strip().lower() == header_hint.lower() for v in r)
+        if not has(rows[0]):
+            header_row = next((k + 1 for k in range(1, min(11, len(rows))) if has(rows[k])), 1)
+    header = rows[header_row - 1]
+    while header and header[-1] is None:
+        header = header[:-1]
+    names, duplicates = unique_headings(header)
+    errors = duplicate_findings(duplicates, label, header_row)
+    width = len(names)
+    body = rows[header_row:]
+    first_row = header_row + 1
+    beyond: list[Finding] = []
+    for i, r in enumerate(body, start=first_row):
+        if len(r) <= width:
+            if ragged == "strict" and fmt_rows is None and len(r) < width and any(v is not None for v in r):
+                errors.append(_ragged(label, i, len(r), width, shorter=True))
+            continue
+        extra = [j for j in range(width, len(r)) if r[j] is not None]
+        if not extra:
+            continue
+        if fmt_rows is None:
+            errors.append(_ragged(label, i, len(r), width, shorter=False))
+        else:
+            beyond.append(Finding(
+                "warning", "cell_without_heading", "sel berisi nilai di kanan judul kolom terakhir; diabaikan",
+                message_en="a cell right of the last column heading holds a value; ignored", file=label, row=i,
+                column=column_letter(extra[0] + 1),
+                expected="judul kolom untuk setiap kolom berisi data, atau hapus sel itu",
+                expected_en="a heading for every column with data, or delete the cell"))
+    if errors:
+        raise InputError(cap_rows(errors, limits.findings_per_kind))
+    found.extend(cap_rows(beyond, limits.findings_per_kind))
+    df = pd.DataFrame([(r + [None] * (width - len(r)))[:width] for r in body], columns=names, dtype=object)
+    df.index = pd.RangeIndex(first_row, first_row + len(df))
+    percent: set[tuple[int, str]] = set()
+    formulas: dict[tuple[int, str], str] = {}
+    if fmt_rows is not None:
+        empty: set[tuple[int, int]] = set()
+        for i, (r, fr) in enumerate(zip(body, fmt_rows[header_row:]), start=first_row):
+            for j in range(width):
+                if j < len(fr) and "%" in fr[j]:
+                    percent.add((i, names[j]))
+                if j >= len(r) or r[j] is None:
+                    empty.add((i, j + 1))
+        if empty:
+            formulas = {(i, names[j - 1]): f for (i, j), f in _formulas(path, sheet_name, empty).items()}
+    return Table(df, header_row, frozenset(percent), sheets, formulas, found, used_encoding)
+
+
+def _ragged(label: str, row: int, n: int, width: int, *, shorter: bool) -> Finding:
+    if shorter:
+        return Finding("error", "row_too_short", f"baris berisi {n} kolom, judul berisi {width}: jawaban bergeser ke kiri",
+                       message_en=f"the row has {n} fields, the header has {width}: answers shift left", file=label,
+                       row=row, value=n,
+                       expected=f"{width} kolom di setiap baris (ekspor ulang dengan versi formulir yang sama, atau "
+                                "ekspor per versi formulir)",
+                       expected_en=f"{width} fields on every row (export again with one form version, or one export "
+                                   "per form version)")
+    return Finding("error", "row_too_long", f"baris berisi {n} kolom, judul berisi {width}: nilai bergeser ke kanan",
+                   message_en=f"the row has {n} fields, the header has {width}: values shift right", file=label,
+                   row=row, value=n,
+                   expected=f"{width} kolom di setiap baris; koma desimal di CSV berpemisah koma harus diapit tanda "
+                            "kutip (\"1,5\"), atau simpan dengan pemisah ';'",
+                   expected_en=f"{width} fields on every row; a decimal comma in a comma-separated CSV must be "
+                               "quoted (\"1,5\"), or save with ';' as separator")
+
+
+def _key(name: object) -> str:
+    return " ".join(str(name).split()).lower()
+
+
+def match_columns(columns: list[str], wanted: list[str], label: str, header_row: int = 1
+                  ) -> tuple[dict[str, str], list[Finding]]:
+    """Find each ``wanted`` column among ``columns``, ignoring case and spaces.
+
+    Returns
+    -------
+    found : dict
+        Wanted name → the table's column name, for every name matched exactly once.
+    findings : list[Finding]
+        ``missing_column`` (with a "did you mean" and the columns found) or ``ambiguous_column``
+        (two headings that differ only in case or spaces, e.g. ``Kode`` and ``kode``, naming both
+        positions) for every other wanted name.
+    """
+    import difflib
+
+    by_key: dict[str, list[int]] = {}
+    for k, c in enumerate(columns, start=1):
+        by_key.setdefault(_key(c), []).append(k)
+    out: dict[str, str] = {}
+    findings: list[Finding] = []
+    for w in dict.fromkeys(wanted):
+        ks = by_key.get(_key(w), [])
+        if len(ks) == 1:
+            out[w] = columns[ks[0] - 1]
+        elif ks:
+            shown = ", ".join(f"'{columns[k - 1]}' ({column_letter(k)})" for k in ks[:5])
+            findings.append(Finding(
+                "error", "ambiguous_column", f"beberapa kolom cocok dengan '{w}': {shown}", file=label,
+                row=header_row, column=w, message_en=f"several columns match '{w}': {shown}",
+                expected="satu kolom bernama seperti ini (huruf besar/kecil dan spasi diabaikan)",
+                expected_en="one column of this name (case and spaces are ignored)"))
+        else:
+            close = difflib.get_close_matches(w, [str(c) for c in columns], n=1, cutoff=0.6)
+            hint_id = f"; mungkin maksudnya '{close[0]}'?" if close else ""
+            hint_en = f"; did you mean '{close[0]}'?" if close else ""
+            shown = [str(c) for c in columns][:25]
+            findings.append(Finding(
+                "error", "missing_column", f"kolom wajib '{w}' tidak ada", file=label, column=w,
+                message_en=f"required column '{w}' is missing",
+                expected=f"kolom bernama '{w}'{hint_id} (kolom yang ada: {shown})",
+                expected_en=f"a column named '{w}'{hint_en} (columns found: {shown})"))
+    return out, findings

@@ -1,0 +1,119 @@
+"""The one text decoder of petarawan: bytes of a CSV (or any text input) → ``str``.
+
+Order of decisions (never a silent ``errors="replace"``):
+
+1. ``encoding`` given by the study (e.g. ``[data] encoding = "cp1252"``): decoded strictly with it;
+   bytes it cannot decode are an error naming the byte offset.
+2. A byte-order mark: UTF-32, UTF-8 (Excel's "CSV UTF-8"), UTF-16 (Excel's "Unicode text").
+3. Valid UTF-8 without NUL bytes: UTF-8 (ASCII is UTF-8).
+4. Otherwise the encoding is detected with charset-normalizer (Ahmed Tahri, MIT licence), first among
+   the encodings tables in Indonesia are saved in (UTF-16 without a mark, Windows-1252 — "ANSI" on
+   an Indonesian or English Windows), then among every encoding it knows.  The text is decoded
+   strictly and a warning says which encoding was used and how to make the file unambiguous.
+5. Nothing decodes: an error (the file is not text, or is damaged).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+from ..errors import Finding, InputError
+
+PREFERRED = ("utf_16", "utf_16_le", "utf_16_be", "cp1252")
+"""Encodings tried first when a file is not UTF-8 (charset-normalizer names)."""
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """Text decoded from bytes.
+
+    Attributes
+    ----------
+    text : str
+    encoding : str
+        Python codec name used (``utf-8``, ``utf-8-sig``, ``utf-16``, ``cp1252``, …).
+    findings : list[Finding]
+        A warning when the encoding was detected rather than known (not UTF-8, no byte-order mark).
+    """
+
+    text: str
+    encoding: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _undecodable(label: str, encoding: str, err: UnicodeDecodeError) -> InputError:
+    return InputError(Finding(
+        "error", "bad_encoding", f"berkas tidak dapat dibaca sebagai teks {encoding} (byte ke-{err.start + 1})",
+        message_en=f"the file cannot be read as {encoding} text (byte {err.start + 1})", file=label, value=encoding,
+        expected="pengodean yang benar di pengaturan encoding, atau simpan ulang sebagai 'CSV UTF-8' dari Excel",
+        expected_en="the right encoding in the encoding setting, or save the file again as 'CSV UTF-8' from Excel"))
+
+
+def decode_text(raw: bytes, *, label: str, encoding: str | None = None) -> DecodedText:
+    """Decode the bytes of a text file.
+
+    Parameters
+    ----------
+    raw : bytes
+        The whole file.
+    label : str
+        File name for findings.
+    encoding : str, optional
+        A codec name set by the study; overrides detection.
+
+    Returns
+    -------
+    DecodedText
+
+    Raises
+    ------
+    InputError
+        ``bad_encoding`` (the given or detected encoding fails, or an unknown codec name);
+        ``not_text`` (no encoding decodes the bytes — a binary or damaged file).
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(Finding(
+                "error", "bad_encoding", "nama pengodean tidak dikenal", message_en="unknown encoding name", file=label,
+                value=encoding, expected="mis. utf-8, cp1252, latin-1, utf-16", expected_en="e.g. utf-8, cp1252, latin-1, utf-16")) from None
+        try:
+            return DecodedText(raw.decode(encoding), encoding)
+        except UnicodeDecodeError as err:
+            raise _undecodable(label, encoding, err) from None
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return DecodedText(raw.decode(codec), codec)
+            except UnicodeDecodeError as err:
+                raise _undecodable(label, codec, err) from None
+    if b"\x00" not in raw:
+        try:
+            return DecodedText(raw.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=list(PREFERRED)).best() or from_bytes(raw).best()
+    if best is None:
+        raise InputError(Finding(
+            "error", "not_text", "berkas bukan teks yang dapat dibaca (biner atau rusak)",
+            message_en="the file is not readable text (binary or damaged)", file=label,
+            expected="CSV teks (sebaiknya 'CSV UTF-8' dari Excel) atau XLSX",
+            expected_en="a text CSV (preferably 'CSV UTF-8' from Excel) or an XLSX"))
+    codec = codecs.lookup(best.encoding).name
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as err:  # charset-normalizer judged from samples; the whole file decides
+        raise _undecodable(label, codec, err) from None
+    return DecodedText(text, codec, [Finding(
+        "warning", "encoding_detected", f"berkas bukan UTF-8; dibaca sebagai {codec} (dideteksi) — periksa huruf "
+        "beraksen pada nama", message_en=f"the file is not UTF-8; read as {codec} (detected) — check accented letters "
+        "in names", file=label, value=codec,
+        expected=f"simpan sebagai 'CSV UTF-8' dari Excel, atau tetapkan encoding = \"{codec}\" bila benar",
+        expected_en=f"save it as 'CSV UTF-8' from Excel, or set encoding = \"{codec}\" if this is right")])
