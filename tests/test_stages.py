@@ -65,7 +65,7 @@ def test_duplicate_names_refused():
 def test_every_stage_section_comes_from_the_registry():
     fields = config_model().model_fields
     declared = {s.name for s in STAGES if s.section is not None}
-    assert declared == {"potential", "hotspots", "audit", "uncertainty", "plan"}
+    assert declared == {"potential", "hotspots", "ikrn", "audit", "uncertainty", "plan"}
     for s in STAGES:
         if s.section is not None:
             assert fields[s.name].annotation in (s.section, s.section | None)
@@ -83,5 +83,5 @@ def test_pipeline_order_of_the_real_registry():
             return _On()
 
     order = [s.name for s in STAGES.order(All())]
-    assert order == ["potential", "hotspots", "index", "audit", "uncertainty", "plan"]
-    assert [s.name for s in STAGES.order(All(), until="index")] == ["potential", "hotspots", "index"]
+    assert order == ["potential", "hotspots", "ikrn", "index", "audit", "uncertainty", "plan"]
+    assert [s.name for s in STAGES.order(All(), until="index")] == ["potential", "hotspots", "ikrn", "index"]

@@ -220,8 +220,11 @@ def init(study_dir: Path = typer.Argument(..., help="Folder studi baru / new stu
 from .potential.form import form_command  # noqa: E402  (issue 5: XLSForm for the study's areas)
 from .track_cli import track_app  # noqa: E402  (issue 5: petarawan track)
 
+from .ikrn.cli import ikrn_app  # noqa: E402  (issue 10: petarawan ikrn form | status)
+
 app.command("form")(form_command)
 app.add_typer(track_app, name="track")
+app.add_typer(ikrn_app, name="ikrn")
 
 
 @app.command()

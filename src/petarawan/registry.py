@@ -21,6 +21,7 @@ from pydantic import create_model
 
 from .audit import stage as audit
 from .config import CONFIG_NAME, StudyConfig, read_config, validate_config
+from .ikrn import stage as ikrn
 from .index import stage as index
 from .plan import stage as plan
 from .potential import stage as potential
@@ -31,6 +32,7 @@ from .uncertainty import stage as uncertainty
 STAGES = Registry([
     potential.STAGE,    # survey export → community potential (an indicator for the index)
     hotspots.STAGE,     # hot spots, LISA, emerging hot spots, density (indicators for the index)
+    ikrn.STAGE,         # IKRN survey round: completeness, survey scores, bootstrap (indicators for the index)
     index.STAGE,        # composite index, classes, ranks
     audit.STAGE,        # statistical audit of the index
     uncertainty.STAGE,  # Monte Carlo and Sobol over method choices

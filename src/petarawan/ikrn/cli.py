@@ -1,0 +1,218 @@
+"""``petarawan ikrn form | status``: the IKRN round from the command line.
+
+Each command reads the study, calls the library and prints; a
+:class:`~petarawan.errors.PetarawanError` becomes a readable message and exit code 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..i18n import register, t
+
+register({
+    "ikrn.cli.forms": {"id": "{n} XLSForm ditulis (diperiksa dengan pyxform), {k} wilayah:",
+                       "en": "{n} XLSForms written (checked with pyxform), {k} areas:"},
+    "ikrn.cli.exists": {"id": "{path} sudah ada; tidak ditimpa (pakai --force)", "en": "{path} exists; not overwritten (use --force)"},
+    "ikrn.cli.illustrative": {"id": "Catatan: bank butir ILUSTRATIF (butir IKRN BNN tidak dipublikasikan); atur [ikrn] bank.",
+                              "en": "Note: ILLUSTRATIVE item bank (BNN's IKRN items are not public); set [ikrn] bank."},
+    "ikrn.cli.no_section": {"id": "petarawan.toml tidak punya bagian [ikrn] (lihat docs/method_ikrn.md)",
+                            "en": "petarawan.toml has no [ikrn] section (see docs/method_ikrn.md)"},
+    "ikrn.cli.title": {"id": "Kelengkapan IKRN — {study}", "en": "IKRN completeness — {study}"},
+    "ikrn.cli.read": {"id": "{read} kiriman dibaca, {kept} dihitung, {excl} tidak dihitung.",
+                      "en": "{read} submissions read, {kept} counted, {excl} not counted."},
+    "ikrn.cli.kind": {"id": "Pemeriksaan mutu", "en": "Quality checks"},
+    "ikrn.cli.kind.col": {"id": "Jenis", "en": "Kind"},
+    "ikrn.cli.count": {"id": "Jumlah", "en": "Count"},
+    "ikrn.cli.effect": {"id": "Akibat", "en": "Effect"},
+    "ikrn.cli.excluded": {"id": "tidak dihitung", "en": "not counted"},
+    "ikrn.cli.flagged": {"id": "ditandai", "en": "flagged"},
+    "ikrn.cli.answer_missing": {"id": "jawaban dianggap kosong", "en": "answer treated as missing"},
+    "ikrn.cli.row_refused": {"id": "baris tidak dipakai", "en": "row not used"},
+    "ikrn.cli.district": {"id": "Kecamatan", "en": "District"},
+    "ikrn.cli.area": {"id": "Kelurahan/desa", "en": "Area"},
+    "ikrn.cli.areas": {"id": "Wilayah", "en": "Areas"},
+    "ikrn.cli.complete": {"id": "Lengkap", "en": "Complete"},
+    "ikrn.cli.none": {"id": "Tanpa kiriman", "en": "No returns"},
+    "ikrn.cli.rate": {"id": "Tingkat pelaporan", "en": "Reporting rate"},
+    "ikrn.cli.needed": {"id": "Kurang", "en": "Still needed"},
+    "ikrn.cli.by_district": {"id": "Per kecamatan", "en": "By district"},
+    "ikrn.cli.below": {"id": "Wilayah di bawah kuota ({n} dari {total})", "en": "Areas below quota ({n} of {total})"},
+    "ikrn.cli.all_areas": {"id": "Semua wilayah", "en": "All areas"},
+    "ikrn.cli.more": {"id": "… dan {n} wilayah lain (pakai --limit 0 untuk semua)", "en": "… and {n} more areas (use --limit 0 for all)"},
+    "ikrn.cli.total": {"id": "Total", "en": "Total"},
+})
+
+
+ikrn_app = typer.Typer(help="Putaran survei IKRN (IKRN 1 warga, 2 kepala desa, 3 Bhabinkamtibmas/Babinsa) / "
+                            "IKRN survey rounds (IKRN 1 residents, 2 village head, 3 officers).",
+                       no_args_is_help=True)
+
+
+def _lang(lang: str | None, cfg) -> str:
+    return lang or (cfg.study.lang if cfg is not None else "id")
+
+
+def load_areas(study_dir: Path, cfg):
+    """The study's areas (index canonical code; ``name``, ``group``?, geometry) or InputError."""
+    from ..errors import Findings
+    from ..io.readers import read_boundaries, resolve
+    from ..validate import check_areas
+
+    found = Findings()
+    path = resolve(study_dir, cfg.areas.file, "batas wilayah", "boundary")
+    areas = check_areas(read_boundaries(path, layer=cfg.areas.layer, label=cfg.areas.file), cfg, cfg.areas.file, found)
+    found.raise_if_errors()
+    return areas
+
+
+def _fail(err: BaseException, lang: str) -> None:
+    from ..cli import _fail as fail
+
+    fail(err, lang)
+
+
+@ikrn_app.command("form")
+def form_command(
+        study_dir: Annotated[Path, typer.Argument(help="Folder studi / study folder")],
+        out: Annotated[Optional[Path], typer.Option(help="Folder keluaran (bawaan: STUDI/formulir_ikrn) / "
+                                                         "output folder (default: STUDY/formulir_ikrn)")] = None,
+        force: Annotated[bool, typer.Option("--force", help="Timpa formulir yang ada / overwrite existing forms")] = False,
+        lang: Annotated[Optional[str], typer.Option(help="id | en")] = None,
+) -> None:
+    """Tulis satu XLSForm per instrumen IKRN / write one XLSForm per IKRN instrument.
+
+    Forms are checked with pyxform and deploy unchanged on KoboToolbox and ODK Central; the area
+    is chosen by kecamatan, then kelurahan/desa, from the study's boundary file.
+
+    Example: petarawan ikrn form examples/pangkalpinang --out formulir_ikrn
+    """
+    from ..registry import load_config
+    from .form import build_forms
+    from .round import study_bank
+
+    lg = lang or "id"
+    try:
+        cfg = load_config(study_dir)
+        lg = _lang(lang, cfg)
+        bank = study_bank(study_dir, cfg.ikrn)
+        areas = load_areas(study_dir, cfg)
+        out_dir = Path(out) if out is not None else Path(study_dir) / "formulir_ikrn"
+        targets = [out_dir / f"{i.code}.xlsx" for i in bank.instruments]
+        existing = [p for p in targets if p.exists()]
+        if existing and not force:
+            typer.echo(t("ikrn.cli.exists", lg, path=existing[0]), err=True)
+            raise typer.Exit(1)
+        groups = areas["group"] if "group" in areas.columns else [None] * len(areas)
+        paths = build_forms(bank, zip(areas.index, areas["name"], groups), out_dir, title=cfg.study.name)
+    except typer.Exit:
+        raise
+    except Exception as err:  # noqa: BLE001 — mapped to messages
+        _fail(err, lg)
+        return
+    typer.echo(t("ikrn.cli.forms", lg, n=len(paths), k=len(areas)))
+    for p in paths:
+        typer.echo(f"  {p}")
+    if bank.illustrative:
+        typer.echo(t("ikrn.cli.illustrative", lg))
+
+
+def _pct(x: float) -> str:
+    return "–" if x != x else f"{100 * x:.0f} %"
+
+
+@ikrn_app.command("status")
+def status_command(
+        study_dir: Annotated[Path, typer.Argument(help="Folder studi / study folder")],
+        limit: Annotated[int, typer.Option(help="Tampilkan paling banyak N wilayah (0 = semua) / show at most N areas (0 = all)")] = 50,
+        all_areas: Annotated[bool, typer.Option("--all", help="Semua wilayah, bukan hanya yang di bawah kuota / "
+                                                              "every area, not only those below quota")] = False,
+        lang: Annotated[Optional[str], typer.Option(help="id | en")] = None,
+) -> None:
+    """Tabel kelengkapan putaran IKRN / completeness table of the IKRN round.
+
+    Per kecamatan and area: questionnaires returned / expected per instrument, reporting rate,
+    areas below quota (for follow-up), and the count of every quality check.
+
+    Example: petarawan ikrn status examples/pangkalpinang
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..registry import load_config
+    from ..errors import ConfigError
+    from .completeness import below_quota, completeness_summary
+    from .round import assess_round, read_round, study_bank
+
+    console = Console()
+    lg = lang or "id"
+    try:
+        cfg = load_config(study_dir)
+        lg = _lang(lang, cfg)
+        if cfg.ikrn is None:
+            raise ConfigError(t("ikrn.cli.no_section", lg))
+        bank = study_bank(study_dir, cfg.ikrn)
+        areas = load_areas(study_dir, cfg)
+        data = read_round(study_dir, cfg.ikrn, bank)
+        assessed = assess_round(data, bank, cfg.ikrn, areas)
+    except Exception as err:  # noqa: BLE001
+        _fail(err, lg)
+        return
+    table = assessed.completeness
+    c = assessed.checks.counts
+    insts = [i.code for i in bank.instruments]
+    console.print(f"[bold]{t('ikrn.cli.title', lg, study=cfg.study.name)}[/]")
+    console.print(t("ikrn.cli.read", lg, read=c["read"], kept=c["kept"], excl=c["excluded"]))
+    if bank.illustrative:
+        console.print(t("ikrn.cli.illustrative", lg), style="yellow", markup=False)
+    # quality checks
+    kinds = Table(title=t("ikrn.cli.kind", lg))
+    for h in ("ikrn.cli.kind.col", "ikrn.cli.count", "ikrn.cli.effect"):
+        kinds.add_column(t(h, lg))
+    for kind in ("row_length", "unknown_area", "no_consent", "duplicate", "wrong_role", "too_short", "outside_area",
+                 "straightlining", "out_of_scale"):
+        effect = ("ikrn.cli.row_refused" if kind == "row_length" else "ikrn.cli.answer_missing" if kind == "out_of_scale"
+                  else "ikrn.cli.excluded" if kind in cfg.ikrn.checks.exclude else "ikrn.cli.flagged")
+        kinds.add_row(kind, str(c.get(kind, 0)), t(effect, lg))
+    console.print(kinds)
+    # per kecamatan
+    summ = completeness_summary(table, "group")
+    by = Table(title=t("ikrn.cli.by_district", lg))
+    by.add_column(t("ikrn.cli.district", lg))
+    for h in ("ikrn.cli.areas", "ikrn.cli.complete", "ikrn.cli.none"):
+        by.add_column(t(h, lg), justify="right")
+    for k in insts:
+        by.add_column(k.upper(), justify="right")
+    by.add_column(t("ikrn.cli.rate", lg), justify="right")
+    for name, r in summ.iterrows():
+        label = t("ikrn.cli.total", lg) if name == "(total)" else str(name)
+        cells = [label, str(int(r["areas"])), str(int(r["areas_complete"])), str(int(r["areas_without_returns"]))]
+        cells += [f"{int(r[f'returned_{k}'])}/{int(r[f'expected_{k}'])}" for k in insts]
+        cells.append(_pct(r["reporting_rate"]))
+        by.add_row(*cells, style="bold" if name == "(total)" else None)
+    console.print(by)
+    # areas
+    rows = table if all_areas else below_quota(table)
+    title = t("ikrn.cli.all_areas", lg) if all_areas else t("ikrn.cli.below", lg, n=len(rows), total=len(table))
+    ar = Table(title=title)
+    if "group" in table.columns:
+        ar.add_column(t("ikrn.cli.district", lg))
+    ar.add_column(t("ikrn.cli.area", lg))
+    for k in insts:
+        ar.add_column(k.upper(), justify="right")
+    ar.add_column(t("ikrn.cli.rate", lg), justify="right")
+    ar.add_column(t("ikrn.cli.needed", lg), justify="right")
+    shown = rows if limit <= 0 else rows.head(limit)
+    for code, r in shown.iterrows():
+        cells = ([str(r["group"])] if "group" in table.columns else []) + [str(r["name"])]
+        for k in insts:
+            got, want = int(r[f"returned_{k}"]), int(r[f"expected_{k}"])
+            cells.append(f"[red]{got}/{want}[/]" if got < want else f"{got}/{want}")
+        cells += [_pct(r["reporting_rate"]), str(int(r["missing"]))]
+        ar.add_row(*cells)
+    console.print(ar)
+    if len(shown) < len(rows):
+        console.print(t("ikrn.cli.more", lg, n=len(rows) - len(shown)))

@@ -1,0 +1,534 @@
+"""Returns of an IKRN round: exports of the three instruments, decoded into arrays.
+
+Supported exports ("XML values and headers"; the form's choice *names*, not labels):
+
+- KoboToolbox CSV (``;``, groups joined by ``/``, ``_uuid``, geopoint as ``lokasi`` "lat lon alt
+  acc" and/or ``_lokasi_latitude`` …) and XLSX (first sheet);
+- ODK Central CSV (``,``, groups joined by ``-``, ``KEY``/``meta-instanceID``, geopoint as
+  ``lokasi-Latitude`` …) and the ``.zip`` it downloads (its main CSV is read).
+
+Reading (:func:`read_export`) is deliberately thin — a file becomes an :class:`ExportTable` of
+dictionary-encoded text columns — so it can move into :mod:`petarawan.io` with the rest of the
+survey-export reading.  CSV is parsed with pyarrow (multi-threaded; millions of rows in seconds);
+XLSX with :func:`petarawan.io.readers.read_sheet`.
+
+Decoding (:func:`decode_returns`) is vectorised over the distinct values of each column: an
+answer is looked up once per distinct value, never once per cell, so a national round (≈ 2.8 M
+submissions × 40 items) decodes in seconds.  It keeps only what the analysis needs — area,
+role, consent, start/end, the geopoint (for the area check only; never written out) and the
+items.  No other column (names, phone numbers, free text, device ids) is kept, and no finding
+ever echoes a cell's value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..codes import normalise_code
+from ..errors import Finding, InputError
+from ..i18n import register, t
+from .bank import DK_COUNT, DONT_KNOW, INSTRUMENTS, NO, YES, Bank
+
+__all__ = ["ExportTable", "read_export", "table_from_frame", "Submissions", "decode_returns", "MISSING", "DK",
+           "INSTANCE_COLUMNS"]
+
+MISSING = np.float32(np.nan)
+DK = np.float32(-1.0)
+"""Decoded value of "tidak tahu" (don't know) in the answer matrices; NaN = no answer."""
+INSTANCE_COLUMNS = ("meta/instanceID", "meta-instanceID", "instanceID", "KEY", "_uuid")
+
+register({
+    "ikrn.f.row_length": {"id": "baris dengan {got} kolom, judul punya {want}: baris tidak dipakai (jawaban akan bergeser)",
+                          "en": "row with {got} fields, the header has {want}: row not used (answers would shift)"},
+    "ikrn.f.row_length.exp": {"id": "ekspor ulang dari server; jangan sunting CSV dengan tangan",
+                              "en": "export again from the server; do not edit the CSV by hand"},
+    "ikrn.f.dup_header": {"id": "judul kolom ganda di ekspor", "en": "duplicate column heading in the export"},
+    "ikrn.f.dup_header.exp": {"id": "setiap judul kolom satu kali (ekspor ulang dengan 'XML values and headers')",
+                              "en": "each heading once (export again with 'XML values and headers')"},
+    "ikrn.f.unreadable": {"id": "ekspor tidak dapat dibaca ({err})", "en": "the export cannot be read ({err})"},
+    "ikrn.f.unreadable.exp": {"id": "CSV atau XLSX dari KoboToolbox, atau CSV/zip dari ODK Central",
+                              "en": "a KoboToolbox CSV or XLSX, or an ODK Central CSV/zip"},
+    "ikrn.f.column_missing": {"id": "kolom {field} tidak ada di ekspor {ins}", "en": "column {field} missing from the {ins} export"},
+    "ikrn.f.column_missing.exp": {"id": "kolom {cands} (ekspor dengan 'XML values and headers' dari formulir {ins} yang sama)",
+                                  "en": "a column {cands} (export with 'XML values and headers' from the same {ins} form)"},
+    "ikrn.f.no_instance": {"id": "ekspor tanpa ID instans; kiriman ganda tidak dapat diperiksa",
+                           "en": "export without instance IDs; duplicates cannot be checked"},
+    "ikrn.f.no_times": {"id": "ekspor tanpa kolom start/end; durasi wawancara tidak dapat diperiksa",
+                        "en": "export without start/end columns; interview durations cannot be checked"},
+    "ikrn.f.no_consent_col": {"id": "ekspor tanpa kolom persetujuan; semua kiriman dianggap setuju",
+                              "en": "export without a consent column; every submission is taken as consenting"},
+    "ikrn.f.out_of_scale": {"id": "jawaban di luar skala butir, dianggap tidak dijawab",
+                            "en": "answer outside the item's scale, treated as unanswered"},
+    "ikrn.f.zip_no_csv": {"id": "zip tanpa CSV utama", "en": "zip without a main CSV"},
+    "ikrn.f.meta.exp": {"id": "kolom {cols} (ekspor lengkap dari formulir IKRN petarawan)",
+                        "en": "column(s) {cols} (a full export of petarawan's IKRN form)"},
+})
+
+
+# ------------------------------------------------------------------------------------------------
+# reading (thin; moves to petarawan.io)
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """One export as read: every column dictionary-encoded.
+
+    Attributes
+    ----------
+    label : str
+        File name shown in findings.
+    rows : int64 array (n,)
+        Spreadsheet row number of each record (header = 1).
+    columns : dict[str, tuple[int32 array (n,), object array (k,)]]
+        Column → (codes, distinct values): record i holds ``values[codes[i]]``; code −1 = empty.
+        Values are stripped text.
+    findings : list[Finding]
+        Rows refused while reading (wrong number of fields), never with their text.
+    """
+
+    label: str
+    rows: np.ndarray
+    columns: dict[str, tuple[np.ndarray, np.ndarray]]
+    findings: list[Finding] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _both(key: str, **kw) -> tuple[str, str]:
+    return t(key, "id", **kw), t(key, "en", **kw)
+
+
+def _err(code: str, key: str, label: str, *, row=None, column=None, level="error", exp: str | None = "", **kw) -> Finding:
+    """A finding from message ``key`` and expectation ``exp`` (default ``key + ".exp"``; None: none)."""
+    m_id, m_en = _both(key, **kw)
+    exp = f"{key}.exp" if exp == "" else exp
+    e_id, e_en = _both(exp, **kw) if exp else (None, None)
+    return Finding(level, code, m_id, message_en=m_en, file=label, row=row, column=column, expected=e_id,
+                   expected_en=e_en)
+
+
+def _text_cell(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        if v != v:
+            return None
+        return str(int(v)) if v.is_integer() else repr(v)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    s = str(v).strip()
+    return s or None
+
+
+def table_from_frame(df: pd.DataFrame, label: str, rows: np.ndarray | None = None) -> ExportTable:
+    """An :class:`ExportTable` from a frame of cells (e.g. :func:`petarawan.io.readers.read_sheet`)."""
+    cols = {}
+    for c in df.columns:
+        texts = [_text_cell(v) for v in df[c].tolist()]
+        codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
+        cols[str(c)] = (codes.astype(np.int32), np.asarray(uniques, dtype=object))
+    rows = np.asarray(df.index if rows is None else rows, dtype=np.int64)
+    return ExportTable(label, rows, cols)
+
+
+def _decode_bytes(raw: bytes) -> bytes:
+    """UTF-8 bytes of a text file in UTF-8 (BOM or not), UTF-16 or Windows-1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16").encode("utf-8")
+    try:
+        raw.decode("utf-8")
+        return raw
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace").encode("utf-8")
+
+
+def _csv_table(raw: bytes, label: str) -> ExportTable:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    raw = _decode_bytes(raw)
+    first = raw[: raw.find(b"\n") if b"\n" in raw else len(raw)].decode("utf-8", errors="replace").rstrip("\r")
+    sep = max([",", ";", "\t"], key=first.count)
+    header = next(csv.reader([first], delimiter=sep), [])
+    header = [h.strip() for h in header]
+    dups = sorted({h for h in header if header.count(h) > 1})
+    if dups:
+        raise InputError([_err("export_duplicate_header", "ikrn.f.dup_header", label, column=h) for h in dups])
+    bad: list[tuple[int | None, int]] = []
+
+    def on_bad(row) -> str:
+        bad.append((row.number, row.actual_columns))
+        return "skip"
+
+    def read(threads: bool):
+        bad.clear()
+        return pacsv.read_csv(
+            pa.BufferReader(raw),
+            read_options=pacsv.ReadOptions(use_threads=threads, column_names=header, skip_rows=1,
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=sep, invalid_row_handler=on_bad, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.dictionary(pa.int32(), pa.string()) for h in header},
+                                                 strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True))
+
+    try:
+        tb = read(True)
+        if bad and any(n is None for n, _ in bad):
+            tb = read(False)  # physical line numbers are only known single-threaded
+    except (pa.ArrowInvalid, pa.ArrowException, ValueError) as err:
+        raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=type(err).__name__)) from None
+    findings = [_err("export_row_length", "ikrn.f.row_length", label, row=int(n), level="warning", got=k, want=len(header))
+                for n, k in bad]
+    bad_lines = np.array(sorted(int(n) for n, _ in bad), dtype=np.int64)
+    lines = np.arange(2, 2 + tb.num_rows + len(bad_lines), dtype=np.int64)
+    rows = lines[~np.isin(lines, bad_lines)] if len(bad_lines) else lines
+    tb = tb.unify_dictionaries()
+    cols = {}
+    for name, col in zip(tb.column_names, tb.columns):
+        arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+        if not isinstance(arr.type, pa.DictionaryType):  # an empty table
+            cols[name] = (np.full(len(arr), -1, np.int32), np.array([], dtype=object))
+            continue
+        idx = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+        values = np.array([None if v is None else v.strip() for v in arr.dictionary.to_pylist()], dtype=object)
+        empty = np.array([v in (None, "") for v in values], dtype=bool)
+        if empty.any():
+            idx = np.where((idx >= 0) & empty[np.maximum(idx, 0)], -1, idx).astype(np.int32)
+        cols[name] = (idx, values)
+    return ExportTable(label, rows, cols, findings)
+
+
+def read_export(path: Path, label: str | None = None) -> ExportTable:
+    """Read one export file (CSV, XLSX, or ODK Central zip).
+
+    Raises
+    ------
+    InputError
+        Unknown format, unreadable file, duplicate column headings, a zip without a CSV.
+    """
+    path = Path(path)
+    label = label or path.name
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from ..io.readers import read_sheet
+
+        return table_from_frame(read_sheet(path, label=label).cells, label)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=err.strerror or type(err).__name__)) from None
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as z:
+                names = [n for n in z.namelist() if n.lower().endswith(".csv")]
+                main = [n for n in names if b"PARENT_KEY" not in z.read(n)[:4096]]
+                if not main:
+                    raise InputError(_err("export_zip_no_csv", "ikrn.f.zip_no_csv", label, exp="ikrn.f.unreadable.exp"))
+                return _csv_table(z.read(sorted(main, key=len)[0]), f"{label}:{sorted(main, key=len)[0]}")
+        except zipfile.BadZipFile:
+            raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err="BadZipFile")) from None
+    if suffix not in (".csv", ".txt"):
+        raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=f"format {suffix or '?'}"))
+    return _csv_table(raw, label)
+
+
+# ------------------------------------------------------------------------------------------------
+# decoding
+
+
+@dataclass(frozen=True)
+class Submissions:
+    """Every submission read, as arrays (n = all rows of all exports, in file then row order).
+
+    Attributes
+    ----------
+    files : list[str]
+        Export labels; ``file[i]`` indexes it.
+    file, row : int arrays (n,)
+        Source of each submission (spreadsheet row, header = 1).
+    instrument : int8 (n,)
+        0, 1, 2 for ikrn1..3: the instrument whose export the row is in.
+    declared : int8 (n,)
+        Instrument named by the form's hidden ``instrumen`` field, −1 when absent.
+    instance : int64 (n,)
+        Instance ID as a number shared by equal IDs across every file; −1 when empty/absent.
+    area : int32 (n,)
+        Index into ``area_codes``; −1 empty code, −2 unknown code.
+    role : int16 (n,)
+        Index into ``bank.roles``; −1 empty or unknown.
+    consent : bool (n,)
+    start, end : float64 (n,)
+        Seconds since 1970 (UTC); NaN when absent or unreadable.
+    lat, lon : float64 (n,)
+        WGS84 geopoint; NaN when absent.  Used only by the area check.
+    answers : dict[str, float32 array (n_k, m_k)]
+        Per instrument: its submissions' answers to its items (``bank.items_of``), NaN =
+        unanswered or out of scale, −1 = don't know; Likert 1–5, yes = 1, no = 0, counts ≥ 0.
+    members : dict[str, int array (n_k,)]
+        Per instrument: positions (into the n submissions) of the rows of ``answers``.
+    """
+
+    files: list[str]
+    file: np.ndarray
+    row: np.ndarray
+    instrument: np.ndarray
+    declared: np.ndarray
+    instance: np.ndarray
+    area: np.ndarray
+    role: np.ndarray
+    consent: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    answers: dict[str, np.ndarray]
+    members: dict[str, np.ndarray]
+    area_codes: tuple[str, ...]
+    findings: list[Finding] = field(default_factory=list)
+    has_instance: dict[str, bool] = field(default_factory=dict)
+    has_times: dict[str, bool] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+
+def _find(table: ExportTable, *candidates: str) -> str | None:
+    return next((c for c in candidates if c in table.columns), None)
+
+
+def _lookup(table: ExportTable, col: str, mapping, dtype, default) -> np.ndarray:
+    """Vectorised decode: ``mapping(value)`` once per distinct value, then gathered by code;
+    ``default`` for empty cells."""
+    codes, values = table.columns[col]
+    lut = np.array([mapping(v) for v in values] + [default], dtype=dtype)
+    return lut[np.where(codes < 0, len(values), codes)]
+
+
+def _numbers(values: np.ndarray) -> np.ndarray:
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+
+
+def _times(table: ExportTable, col: str) -> np.ndarray:
+    codes, values = table.columns[col]
+    ts = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce")
+    secs = (ts - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds().to_numpy(dtype=float)
+    lut = np.append(secs, np.nan)
+    return lut[np.where(codes < 0, len(values), codes)]
+
+
+def _geopoint(table: ExportTable, base: str = "lokasi") -> tuple[np.ndarray, np.ndarray]:
+    n = len(table)
+    for lat_c, lon_c in ((f"{base}-Latitude", f"{base}-Longitude"), (f"_{base}_latitude", f"_{base}_longitude")):
+        if lat_c in table.columns and lon_c in table.columns:
+            out = []
+            for c in (lat_c, lon_c):
+                codes, values = table.columns[c]
+                lut = np.append(_numbers(values), np.nan)
+                out.append(lut[np.where(codes < 0, len(values), codes)])
+            return out[0], out[1]
+    col = _find(table, base, *(c for c in table.columns if c.endswith((f"/{base}", f"-{base}"))))
+    if col is None:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    codes, values = table.columns[col]
+    parts = pd.Series(values, dtype=object).astype("string").str.split(expand=True)
+    if parts.shape[1] < 2:
+        return np.full(n, np.nan), np.full(n, np.nan)
+    lat = np.append(pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype=float), np.nan)
+    lon = np.append(pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=float), np.nan)
+    idx = np.where(codes < 0, len(values), codes)
+    return lat[idx], lon[idx]
+
+
+def _instance_text(v: str) -> str:
+    return v[5:] if v.startswith("uuid:") else v
+
+
+def _item_decoder(item):
+    """``value text → float`` for one item: scale values, −1 for don't know, NaN + flag otherwise.
+    Returns (decode, is_out_of_scale)."""
+    if item.response == "likert":
+        ok = {str(k): float(k) for k in range(1, 6)}
+        ok.update({f"{k}.0": float(k) for k in range(1, 6)})
+    elif item.response == "yesno":
+        ok = {YES: 1.0, NO: 0.0}
+    else:
+        ok = None
+    dk = {DONT_KNOW} if item.dont_know else set()
+
+    def decode(v: str) -> tuple[float, bool]:
+        if v is None or v == "":
+            return np.nan, False
+        if v in dk:
+            return float(DK), False
+        if ok is not None:
+            return (ok[v], False) if v in ok else (np.nan, True)
+        try:
+            x = float(v.replace(",", "."))
+        except ValueError:
+            return np.nan, True
+        if item.dont_know and x == DK_COUNT:
+            return float(DK), False
+        if x < 0 or not float(x).is_integer() or x > 100_000 or x != x:
+            return np.nan, True
+        return x, False
+
+    return decode
+
+
+def decode_returns(tables: list[tuple[str, ExportTable]], bank: Bank, area_codes: list[str] | tuple[str, ...], *,
+                   area_question: str = "kode_wilayah") -> Submissions:
+    """Decode the exports of a round.
+
+    Parameters
+    ----------
+    tables : list of (instrument, ExportTable)
+        Each export with the instrument it was collected with (``ikrn1`` … ``ikrn3``).
+    area_codes : sequence of str
+        The study's canonical area codes; ``Submissions.area`` indexes it.
+
+    Returns
+    -------
+    Submissions
+        With findings for refused rows, out-of-scale answers (file, row, column — never the
+        value) and exports lacking optional columns (instance ID, start/end, consent).
+
+    Raises
+    ------
+    InputError
+        An export lacks a column the analysis cannot do without (area, role or an item of its
+        instrument); the finding names the column names expected.
+    """
+    codes_ix = {c: i for i, c in enumerate(area_codes)}
+    role_ix = {r.code: i for i, r in enumerate(bank.roles)}
+    ins_ix = {c: i for i, c in enumerate(INSTRUMENTS)}
+    findings: list[Finding] = []
+    errors: list[Finding] = []
+    parts: dict[str, list] = {k: [] for k in ("file", "row", "instrument", "declared", "inst_text", "area", "role", "consent",
+                                              "start", "end", "lat", "lon")}
+    answers: dict[str, list[np.ndarray]] = {c: [] for c in INSTRUMENTS}
+    members: dict[str, list[np.ndarray]] = {c: [] for c in INSTRUMENTS}
+    has_instance: dict[str, bool] = {}
+    has_times: dict[str, bool] = {}
+    files: list[str] = []
+    offset = 0
+    for ins, tb in tables:
+        if ins not in ins_ix:
+            raise ValueError(f"unknown instrument {ins!r}")
+        items = bank.items_of(ins)
+        dims = {it.code: f"g_{it.dimension}" for it in items}
+        n = len(tb)
+        findings.extend(tb.findings)
+        files.append(tb.label)
+        fidx = len(files) - 1
+
+        def col_of(name: str, group: str | None = None) -> str | None:
+            cands = ([f"{group}/{name}", f"{group}-{name}"] if group else []) + [name]
+            return _find(tb, *cands, *(c for c in tb.columns if c.endswith((f"/{name}", f"-{name}"))))
+
+        need = {"kode_wilayah": col_of(area_question), "peran": col_of("peran")}
+        need.update({it.code: col_of(it.code, dims[it.code]) for it in items})
+        missing = [k for k, v in need.items() if v is None]
+        for k in missing:
+            grp = dims.get(k)
+            cands = " / ".join(f"'{c}'" for c in ([f"{grp}/{k}", f"{grp}-{k}"] if grp else [k]))
+            errors.append(_err("ikrn_column_missing", "ikrn.f.column_missing", tb.label, column=k, field=k, ins=ins,
+                               cands=cands))
+        if missing:
+            continue
+        parts["file"].append(np.full(n, fidx, np.int16))
+        parts["row"].append(tb.rows)
+        parts["instrument"].append(np.full(n, ins_ix[ins], np.int8))
+        dcol = col_of("instrumen")
+        parts["declared"].append(_lookup(tb, dcol, lambda v: ins_ix.get(v, -1), np.int8, -1) if dcol
+                                 else np.full(n, -1, np.int8))
+        icol = _find(tb, *INSTANCE_COLUMNS)
+        has_instance[tb.label] = icol is not None
+        if icol is None:
+            findings.append(_err("ikrn_no_instance_id", "ikrn.f.no_instance", tb.label, level="warning",
+                                 exp="ikrn.f.meta.exp", cols=", ".join(INSTANCE_COLUMNS)))
+            parts["inst_text"].append(np.full(n, None, dtype=object))
+        else:
+            c, v = tb.columns[icol]
+            vals = np.array([_instance_text(x) for x in v] + [None], dtype=object)
+            parts["inst_text"].append(vals[np.where(c < 0, len(v), c)])
+
+        def area_of(v: str) -> int:
+            code = normalise_code(v)
+            return -1 if code is None else codes_ix.get(code, -2)
+
+        parts["area"].append(_lookup(tb, need["kode_wilayah"], area_of, np.int32, -1))
+        parts["role"].append(_lookup(tb, need["peran"], lambda v: role_ix.get(v, -1), np.int16, -1))
+        ccol = col_of("persetujuan")
+        if ccol is None:
+            findings.append(_err("ikrn_no_consent_column", "ikrn.f.no_consent_col", tb.label, level="info",
+                                 exp="ikrn.f.meta.exp", cols="persetujuan"))
+            parts["consent"].append(np.ones(n, bool))
+        else:
+            parts["consent"].append(_lookup(tb, ccol, lambda v: v == YES, bool, False))
+        s_col, e_col = col_of("start"), col_of("end")
+        has_times[tb.label] = bool(s_col and e_col)
+        if not (s_col and e_col):
+            findings.append(_err("ikrn_no_times", "ikrn.f.no_times", tb.label, level="warning", exp="ikrn.f.meta.exp",
+                                 cols="start, end"))
+        parts["start"].append(_times(tb, s_col) if s_col else np.full(n, np.nan))
+        parts["end"].append(_times(tb, e_col) if e_col else np.full(n, np.nan))
+        lat, lon = _geopoint(tb)
+        parts["lat"].append(lat)
+        parts["lon"].append(lon)
+        mat = np.empty((n, len(items)), np.float32)
+        for j, it in enumerate(items):
+            codes, values = tb.columns[need[it.code]]
+            dec = _item_decoder(it)
+            pairs = [dec(v) for v in values]
+            lut = np.array([p[0] for p in pairs] + [np.nan], dtype=np.float32)
+            bad = np.array([p[1] for p in pairs] + [False], dtype=bool)
+            k = np.where(codes < 0, len(values), codes)
+            mat[:, j] = lut[k]
+            if bad.any():
+                for r in tb.rows[bad[k]]:
+                    findings.append(Finding("warning", "ikrn_out_of_scale", t("ikrn.f.out_of_scale", "id"),
+                                            message_en=t("ikrn.f.out_of_scale", "en"), file=tb.label, row=int(r),
+                                            column=need[it.code], expected=_scale_text(it, "id"),
+                                            expected_en=_scale_text(it, "en")))
+        answers[ins].append(mat)
+        members[ins].append(np.arange(offset, offset + n, dtype=np.int64))
+        offset += n
+    if errors:
+        raise InputError(errors)
+
+    def cat(key, dtype):
+        return np.concatenate(parts[key]).astype(dtype, copy=False) if parts[key] else np.empty(0, dtype)
+
+    inst_text = np.concatenate(parts["inst_text"]) if parts["inst_text"] else np.empty(0, object)
+    inst_codes, _ = pd.factorize(pd.Series(inst_text, dtype=object), use_na_sentinel=True)
+    return Submissions(
+        files=files, file=cat("file", np.int16), row=cat("row", np.int64), instrument=cat("instrument", np.int8),
+        declared=cat("declared", np.int8), instance=inst_codes.astype(np.int64), area=cat("area", np.int32),
+        role=cat("role", np.int16), consent=cat("consent", bool), start=cat("start", float), end=cat("end", float),
+        lat=cat("lat", float), lon=cat("lon", float),
+        answers={c: (np.concatenate(v) if v else np.empty((0, len(bank.items_of(c))), np.float32))
+                 for c, v in answers.items() if any(c == i.code for i in bank.instruments)},
+        members={c: (np.concatenate(v) if v else np.empty(0, np.int64)) for c, v in members.items()
+                 if any(c == i.code for i in bank.instruments)},
+        area_codes=tuple(area_codes), findings=findings, has_instance=has_instance, has_times=has_times)
+
+
+def _scale_text(item, lang: str) -> str:
+    dk = f", '{DONT_KNOW}'" if item.dont_know else ""
+    if item.response == "likert":
+        return ("1–5" if lang == "en" else "1–5") + dk
+    if item.response == "yesno":
+        return f"'{YES}', '{NO}'{dk}"
+    dkc = f" ({DK_COUNT} = {'tidak tahu' if lang == 'id' else 'do not know'})" if item.dont_know else ""
+    return ("bilangan bulat ≥ 0" if lang == "id" else "a whole number ≥ 0") + dkc
