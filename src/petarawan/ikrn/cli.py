@@ -70,9 +70,26 @@ def load_areas(study_dir: Path, cfg):
 
 
 def _fail(err: BaseException, lang: str) -> None:
-    from ..cli import _fail as fail
+    """Print a user error (every finding of an InputError) and exit 1; anything else exits 2
+    without a traceback (``PETARAWAN_DEBUG=1`` re-raises), as the main CLI does."""
+    import os
 
-    fail(err, lang)
+    from rich.console import Console
+
+    from ..errors import InputError, PetarawanError
+
+    console = Console(stderr=True)
+    if isinstance(err, InputError):
+        for f in err.findings:
+            console.print(f"  • {f.render(lang)}", markup=False, highlight=False, soft_wrap=True)
+    elif isinstance(err, PetarawanError):
+        console.print(str(err), markup=False, highlight=False, soft_wrap=True)
+    else:
+        if os.environ.get("PETARAWAN_DEBUG"):
+            raise err
+        console.print(t("cli.internal", lang, err=f"{type(err).__name__}: {err}"), markup=False)
+        raise typer.Exit(2)
+    raise typer.Exit(1)
 
 
 @ikrn_app.command("form")
