@@ -17,7 +17,7 @@ from studyfix import CODES
 @pytest.fixture
 def client(study, tmp_path):
     run(study, tmp_path / "out")
-    return TestClient(create_app(tmp_path / "out")), tmp_path / "out"
+    return TestClient(create_app(tmp_path / "out"), base_url="http://127.0.0.1:8765"), tmp_path / "out"
 
 
 def test_summary_matches_run_json(client):
@@ -56,7 +56,7 @@ def test_count_of_one_to_four_is_suppressed(study, tmp_path):
     (study / "data.csv").write_text("kode,x1,x2,x3\n" + "\n".join(
         f"{c},{v},{w},{z}" for c, v, w, z in zip(CODES, [0, 3, 10, 20], [4, 2, 0, 4], [1, 3, 5, 3])) + "\n")
     run(study, tmp_path / "o")
-    c = TestClient(create_app(tmp_path / "o"))
+    c = TestClient(create_app(tmp_path / "o"), base_url="http://127.0.0.1:8765")
     assert {i["code"]: i["value"] for i in c.get(f"/api/areas/{CODES[1]}").json()["indicators"]}["x1"] == "<5"
 
 
@@ -88,5 +88,5 @@ def test_local_units_layer_is_served_untransformed(tmp_path):
     src = Path(__file__).resolve().parents[1] / "examples" / "columbus"
     shutil.copytree(src, tmp_path / "col")
     run(tmp_path / "col", tmp_path / "out")
-    fc = TestClient(create_app(tmp_path / "out")).get("/api/areas").json()
+    fc = TestClient(create_app(tmp_path / "out"), base_url="http://127.0.0.1:8765").get("/api/areas").json()
     assert fc["crs"] == "local" and len(fc["features"]) == 49

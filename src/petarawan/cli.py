@@ -7,6 +7,7 @@ prints a short message (the traceback only with ``PETARAWAN_DEBUG=1``) and exit 
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from enum import Enum
@@ -42,6 +43,14 @@ register({
     "cli.more_of_kind": {"id": "  … dan {n} temuan lain jenis '{kind}' (semua ada di run.json dan lembar Kualitas data)",
                          "en": "  … and {n} more findings of kind '{kind}' (all in run.json and the Data quality sheet)"},
     "cli.classes": {"id": "Jumlah per kelas", "en": "Areas per class"},
+    "cli.serve.exposed": {
+        "id": "PERHATIAN: dasbor terbuka di alamat {host}, bukan hanya komputer ini. Tidak ada kata sandi: siapa pun "
+              "yang dapat menjangkau alamat ini di jaringan dapat melihat kelas dan skor setiap wilayah. Pakai hanya di "
+              "jaringan kantor yang tepercaya; nama host yang diterima: {hosts} (tambah dengan --allow-host).",
+        "en": "WARNING: the dashboard is open on {host}, not only on this computer. There is no password: anyone who "
+              "can reach this address on the network can see every area's class and score. Use it only on a trusted "
+              "office network; accepted host names: {hosts} (add more with --allow-host).",
+    },
 })
 
 
@@ -76,6 +85,11 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
 
 
 def _fail(err: BaseException, lang: str) -> None:
+    if isinstance(err, OSError) and err.errno is not None:  # a file-system problem, not a bug
+        from .io.atomic import os_error_finding
+
+        writing = err.errno in (errno.ENOSPC, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC))
+        err = InputError(os_error_finding(err, action="write" if writing else "read"))
     if isinstance(err, InputError):
         err_console.print(f"[bold red]{t('cli.errors', lang, n=len(err.findings))}[/]")
         for f in err.findings:
@@ -231,35 +245,46 @@ app.add_typer(ikrn_app, name="ikrn")
 def serve(out_dir: Path = typer.Argument(..., help="Folder hasil `petarawan run` / output folder of `petarawan run`"),
           port: int = typer.Option(8765, help="Port"),
           host: str = typer.Option("127.0.0.1", help="Alamat; bawaan hanya komputer ini / address; default this computer only"),
+          allow_host: list[str] = typer.Option([], "--allow-host",
+                                               help="Nama host lain yang boleh dipakai di peramban (boleh berulang) / "
+                                                    "further host name browsers may use (repeatable)"),
           lang: LangOpt = typer.Option(None, "--lang", help=LANG_HELP + " (bawaan: bahasa hasil / default: the run's)")) -> None:
     """Buka dasbor web luring atas hasil / open the offline web dashboard over a run's outputs.
+
+    The dashboard answers only requests addressed to the host it is bound to (127.0.0.1 or
+    localhost by default), so a web page cannot read it through DNS rebinding.
 
     Example: petarawan serve hasil/pangkalpinang   (lalu buka / then open http://127.0.0.1:8765)
     """
     import json
     import socket
 
-    from .dashboard.app import create_app
+    from .dashboard.app import allowed_hosts, create_app, is_loopback
 
     lg = lang.value if lang else "id"
     try:
-        web = create_app(out_dir)
+        hosts = allowed_hosts(host, allow_host)
+        web = create_app(out_dir, hosts=hosts)
         if lang is None:
             lg = json.loads((out_dir / "run.json").read_text(encoding="utf-8")).get("language", "id")
     except Exception as err:  # noqa: BLE001
         _fail(err, lg)
         return
-    with socket.socket() as probe:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((host, port))
+            probe.bind((host.strip("[]"), port))
         except OSError as err:
             err_console.print(t("cli.port_busy", lg, port=port, err=err.strerror or err, next=port + 1), markup=False)
             raise typer.Exit(1)
+    if not is_loopback(host):
+        err_console.print(f"[bold yellow]{t('cli.serve.exposed', lg, host=host, hosts=', '.join(sorted(hosts)))}[/]",
+                          highlight=False)
     import uvicorn
 
-    console.print(f"http://{host}:{port}  (Ctrl+C)")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}  (Ctrl+C)")
+    uvicorn.run(web, host=host.strip("[]"), port=port, log_level="warning")
 
 
 def entry() -> None:  # pragma: no cover - thin wrapper for python -m

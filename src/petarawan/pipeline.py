@@ -141,21 +141,27 @@ def run(study_dir: Path | str, out_dir: Path | str, *, lang: str | None = None,
     """Validate, analyse and write every output of a study into ``out_dir`` atomically.
 
     The outputs are first written to a temporary sibling folder; only when all of them exist is
-    it swapped into place, so a failed run leaves an earlier ``out_dir`` untouched.
+    it swapped into place, so a failed run leaves an earlier ``out_dir`` untouched.  The folder
+    is locked for the whole run, and what an interrupted run left beside it is repaired first
+    (:mod:`petarawan.io.atomic`; a restore is reported as a finding).
 
     Raises
     ------
     ConfigError, InputError
-        As :func:`petarawan.validate.load_study` and :func:`analyse`.
+        As :func:`petarawan.validate.load_study` and :func:`analyse`; ``out_locked`` when another
+        run writes into ``out_dir``; full disk and other file-system errors while writing.
     """
-    from .io.writers import check_out_dir
+    from .io.atomic import output_lock, prepare_out_dir
     from .outputs import write_outputs
 
     say = progress or (lambda _msg: None)
-    check_out_dir(Path(out_dir), Path(study_dir))  # before any work: refuse an unsafe folder at once
-    say(t("step.validation", lang or "id"))
-    study = load_study(study_dir)
-    res = analyse(study, lang=lang, progress=progress)
-    say(t("step.write", res.lang))
-    write_outputs(res, Path(out_dir), version=__version__)
+    with output_lock(Path(out_dir)):  # one run per output folder; a second one stops at once
+        # before any work: repair what an interrupted run left, refuse an unsafe folder
+        recovered = prepare_out_dir(Path(out_dir), Path(study_dir))
+        say(t("step.validation", lang or "id"))
+        study = load_study(study_dir)
+        res = analyse(study, lang=lang, progress=progress)
+        res.findings[:0] = recovered
+        say(t("step.write", res.lang))
+        write_outputs(res, Path(out_dir), version=__version__)
     return res

@@ -9,17 +9,27 @@ serves:
   result columns (score, class, rank, dimension scores, uncertainty and hot-spot columns);
 - ``/api/areas/{code}`` — one area's indicators: normalised values, and raw values with small
   counts suppressed as in the report;
-- ``/files/{name}`` — download of an output listed in ``run.json`` (nothing else is reachable).
+- ``/files/{name}`` — download of a map or the report listed in ``run.json``: only a regular
+  file directly inside the output folder (no symlink, no ``..``, no sub-folder) whose bytes
+  still have the sha256 ``run.json`` recorded.
 
-It binds to 127.0.0.1 by default and never writes anything.
+It binds to 127.0.0.1 by default and answers only requests whose ``Host`` header names the
+address it is bound to (:class:`HostCheck`): a web page the analyst visits cannot read it by DNS
+rebinding.  It writes nothing, except that on start it repairs an output folder an interrupted
+run left behind (:func:`petarawan.io.atomic.recover`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import json
 import math
+import os
+import socket
+import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -115,8 +125,123 @@ def area_detail(areas: gpd.GeoDataFrame, manifest: dict, code: str, lang: str = 
     return {"area": props, "indicators": out}
 
 
-def create_app(out_dir: Path | str):
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+"""Host names the dashboard answers to when bound to this computer only (the default)."""
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` (an address or name to bind to) reaches this computer only."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(header: str) -> str:
+    """The host part of a ``Host`` header, lower case, without port or trailing dot
+    (``"[::1]:8765"`` → ``"::1"``, ``"LocalHost.:80"`` → ``"localhost"``)."""
+    h = header.strip().lower()
+    if h.startswith("["):
+        h = h[1:h.find("]")] if "]" in h else h[1:]
+    elif h.count(":") == 1:
+        h = h.split(":")[0]
+    return h.rstrip(".")
+
+
+def allowed_hosts(host: str, extra: Iterable[str] = ()) -> frozenset[str]:
+    """Host names accepted in the ``Host`` header when bound to ``host``.
+
+    Loopback binding (default): ``127.0.0.1``, ``localhost``, ``::1``.  Another address: that
+    address too, and for ``0.0.0.0``/``::`` (every interface) this computer's name, its fully
+    qualified name and the addresses they resolve to.  ``extra``: further names the user lists
+    (``petarawan serve --allow-host``).
+    """
+    names = set(LOOPBACK_HOSTS) | {host_name(h) for h in extra if h}
+    bound = host_name(host)
+    names.add(bound)
+    if bound in ("0.0.0.0", "::", ""):
+        for n in {socket.gethostname(), socket.getfqdn()}:
+            if not n:
+                continue
+            names.add(n.lower())
+            try:
+                names |= {str(a[4][0]).lower() for a in socket.getaddrinfo(n, None)}
+            except OSError:
+                pass
+    return frozenset(names)
+
+
+class HostCheck:
+    """ASGI middleware: answer ``400`` to any request whose ``Host`` header is not one of
+    ``allowed`` (defence against DNS rebinding, as Starlette's ``TrustedHostMiddleware``, which
+    cannot parse IPv6 ``[::1]:port`` hosts)."""
+
+    def __init__(self, app, allowed: Iterable[str]):
+        self.app = app
+        self.allowed = frozenset(host_name(h) for h in allowed)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            header = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+            if host_name(header) not in self.allowed:
+                from starlette.responses import PlainTextResponse
+
+                await PlainTextResponse("Invalid host header", status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+MEDIA_TYPES = {".png": "image/png", ".html": "text/html; charset=utf-8"}
+
+
+def read_output_file(out_dir: Path, name: str, digest: str | None) -> bytes | None:
+    """The bytes of output ``name``, or ``None`` unless it is a regular file directly inside
+    ``out_dir`` (not a symlink, not a folder, no path separator or ``..``) whose sha256 equals
+    ``digest`` (the value ``run.json`` recorded when the run wrote it)."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
+        return None
+    path = Path(out_dir) / name
+    try:
+        if path.is_symlink():
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return None
+        data = fh.read()
+    if os.path.realpath(path) != os.path.join(os.path.realpath(out_dir), name):
+        return None
+    if digest is None or hashlib.sha256(data).hexdigest() != digest:
+        return None
+    return data
+
+
+def _repair(out_dir: Path) -> None:
+    """Put back an output folder that a run killed mid-swap left missing (no-op when a run holds
+    the folder — it repairs it itself — or the drive is read-only)."""
+    from ..io.atomic import output_lock, recover
+
+    try:
+        with output_lock(out_dir):
+            recover(out_dir)
+    except InputError:
+        pass
+
+
+def create_app(out_dir: Path | str, *, hosts: Iterable[str] = LOOPBACK_HOSTS):
     """The FastAPI application serving one output folder.
+
+    Parameters
+    ----------
+    out_dir : path
+        An output folder of ``petarawan run``.
+    hosts : names
+        Accepted ``Host`` header names (:func:`allowed_hosts`); default this computer only.
 
     Raises
     ------
@@ -124,14 +249,18 @@ def create_app(out_dir: Path | str):
         ``out_dir`` is not a petarawan output folder.
     """
     from fastapi import FastAPI, HTTPException
-    from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+    from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-    out_dir = Path(out_dir).resolve()
+    out_dir = Path(out_dir).absolute()
+    _repair(out_dir)
+    out_dir = out_dir.resolve()
     manifest, areas = load_output(out_dir)
     geojson = areas_geojson(areas, manifest)
     # the GeoPackage and the workbook hold per-area raw values (analysts' files): not served
-    allowed = {n for n in manifest.get("outputs", {}) if n.endswith((".png", ".html"))}
+    outputs = manifest.get("outputs", {}) if isinstance(manifest.get("outputs"), dict) else {}
+    allowed = {n for n in outputs if isinstance(n, str) and n.endswith(tuple(MEDIA_TYPES))}
     app = FastAPI(title="petarawan", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(HostCheck, allowed=hosts)
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> str:
@@ -165,16 +294,20 @@ def create_app(out_dir: Path | str):
         return detail
 
     @app.get("/files/{name}")
-    def download(name: str) -> FileResponse:
-        if name not in allowed or "/" in name or "\\" in name:
+    def download(name: str) -> Response:
+        data = read_output_file(out_dir, name, outputs.get(name)) if name in allowed else None
+        if data is None:
             raise HTTPException(404, "not an output of this run")
-        return FileResponse(out_dir / name, filename=name)
+        return Response(data, media_type=MEDIA_TYPES[Path(name).suffix],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                 "X-Content-Type-Options": "nosniff"})
 
     return app
 
 
-def serve(out_dir: Path | str, *, host: str = "127.0.0.1", port: int = 8765) -> None:  # pragma: no cover - blocking
+def serve(out_dir: Path | str, *, host: str = "127.0.0.1", port: int = 8765,
+          allow: Iterable[str] = ()) -> None:  # pragma: no cover - blocking
     """Run the dashboard with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(out_dir), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(out_dir, hosts=allowed_hosts(host, allow)), host=host, port=port, log_level="warning")

@@ -1,20 +1,18 @@
-"""Writers, one per output format (:data:`WRITERS`), and the atomic swap of an output folder.
+"""Writers, one per output format (:data:`WRITERS`).
 
 A writer takes the content of one file and its path; it knows the format, nothing about what
 the content means (that is :mod:`petarawan.outputs`, which assembles every output of a run, and
 :mod:`petarawan.report`, which presents it).  A new format is one entry of :data:`WRITERS`.
 
-:func:`atomic_dir` builds a folder in a temporary sibling of ``out_dir`` and swaps it in only
-when every file exists, so a failed run never leaves a half-written or mixed result.
+:func:`atomic_dir` (:mod:`petarawan.io.atomic`, re-exported here) builds a folder in a private
+temporary sibling of ``out_dir`` and swaps it in only when every file exists, so a failed run
+never leaves a half-written or mixed result.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
-import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,86 +23,9 @@ import numpy as np
 import pandas as pd
 from pydantic_core import to_jsonable_python
 
-from ..errors import InputError, Finding
+from ..errors import Finding
 from ..privacy import neutralise_formula
-
-
-# --------------------------------------------------------------------------- atomic folder
-def check_out_dir(out_dir: Path, study_dir: Path | None = None) -> None:
-    """Refuse an output folder whose replacement would destroy anything petarawan did not write.
-
-    Raises
-    ------
-    InputError
-        ``out_dir`` is a file; is the study folder or one of its parents; or exists, is not
-        empty, and is not a previous petarawan output (a ``run.json`` listing every file in it).
-    """
-    out_dir = Path(out_dir).absolute().resolve()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(Finding("error", "out_not_dir", "folder keluaran adalah sebuah berkas", file=str(out_dir),
-                                 message_en="the output path is a file", expected="path folder", expected_en="a folder path"))
-    if study_dir is not None:
-        study = Path(study_dir).absolute().resolve()
-        if out_dir == study or out_dir in study.parents:
-            raise InputError(Finding("error", "out_contains_study", "folder keluaran tidak boleh folder studi atau induknya",
-                                     file=str(out_dir), message_en="the output folder must not be the study folder or a parent of it",
-                                     expected=f"folder baru, mis. {study / 'hasil'}", expected_en=f"a new folder, e.g. {study / 'hasil'}"))
-    if out_dir.is_dir() and any(out_dir.iterdir()):
-        present = {p.name for p in out_dir.iterdir()}
-        ours: set[str] = set()
-        try:
-            man = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
-            if isinstance(man, dict) and "petarawan_version" in man:
-                ours = set(man.get("outputs", {})) | {"run.json"}
-        except (OSError, ValueError):
-            pass
-        foreign = sorted(present - ours)
-        if foreign:
-            raise InputError(Finding(
-                "error", "out_not_empty",
-                f"folder keluaran berisi berkas yang bukan hasil petarawan ({', '.join(foreign[:5])}"
-                f"{', …' if len(foreign) > 5 else ''}); tidak ditimpa", file=str(out_dir),
-                message_en=f"the output folder holds files petarawan did not write ({', '.join(foreign[:5])}"
-                           f"{', …' if len(foreign) > 5 else ''}); not overwritten",
-                expected="folder baru atau kosong, atau folder hasil petarawan sebelumnya",
-                expected_en="a new or empty folder, or an earlier petarawan output folder"))
-
-
-def atomic_dir(out_dir: Path, build, *, study_dir: Path | None = None) -> None:
-    """Call ``build(tmp_dir)`` then replace ``out_dir`` by ``tmp_dir`` with renames.
-
-    The temporary folder is a sibling of ``out_dir`` (same file system, so the rename is atomic).
-    If ``build`` raises, ``out_dir`` is untouched and the temporary folder removed.  Only an empty
-    folder or an earlier petarawan output is ever replaced (:func:`check_out_dir`).
-
-    Raises
-    ------
-    InputError
-        Unsafe or unwritable output folder.
-    """
-    out_dir = Path(out_dir).absolute()
-    check_out_dir(out_dir, study_dir)
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-        os.chmod(tmp, 0o755)  # mkdtemp makes 0700; colleagues on a shared drive must read results
-    except OSError as err:
-        raise InputError(Finding("error", "out_unwritable", f"folder keluaran tidak dapat ditulis ({err.strerror})",
-                                 file=str(out_dir), message_en=f"the output folder cannot be written ({err.strerror})",
-                                 expected="folder yang boleh Anda tulisi", expected_en="a folder you may write to")) from None
-    try:
-        build(tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.rmdir(old)
-        os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+from .atomic import atomic_dir, check_out_dir  # noqa: F401  (the atomic swap lives in io/atomic.py)
 
 
 # --------------------------------------------------------------------------- GeoPackage
