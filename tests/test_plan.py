@@ -224,6 +224,9 @@ def test_example_plan_respects_every_constraint():
         assert r.participants <= r.demand
         for req in p.requires:
             assert ((plan["code"] == r.code) & (plan["programme"] == req)).any()
+    # each row carries its area's BNN class and score from the index (not the plan's own numbers)
+    assert list(plan["class"]) == list(res.result.loc[plan["code"], "class"])
+    assert list(plan["score"]) == [round(float(v), 1) for v in res.result.loc[plan["code"], "score"]]
     # at least one area per kecamatan
     groups = res.study.areas["group"]
     assert set(groups[plan["code"].unique()]) == set(groups)

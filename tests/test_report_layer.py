@@ -44,3 +44,20 @@ def test_markup_message_escapes_its_parameters():
     # the message's own <b> stays markup, the parameter (a column name from the config) is text
     out = markup("rep.reference.text", "en", col="<img src=x>")
     assert "<b>&lt;img src=x&gt;</b>" in out
+
+
+def test_no_html_is_built_in_python():
+    """HTML comes from the autoescaping templates in report/templates, never from Python strings
+    (the messages that carry <b> are rendered through render.markup, which escapes parameters)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src" / "petarawan"
+    tag = re.compile(r"<(p|td|th|tr|table|ul|li|h[1-6]|div|span|strong)[ >]")
+    found = []
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and tag.search(node.value):
+                found.append(f"{path.relative_to(src)}:{node.lineno}")
+    assert found == []

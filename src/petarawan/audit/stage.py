@@ -5,12 +5,13 @@ Computations: :mod:`petarawan.index.audit`.  On by default (``[audit] enabled = 
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
+from ..classify import agreement
 from ..i18n import register, t
 from ..index.audit import audit_tables, readable
-from ..stages import ReportSection, Stage, StageResult, StudyContext
+from ..report import audit as view
+from ..stages import Stage, StageResult, StudyContext
 from .config import AuditSection
 
 register({"stage.audit": {"id": "audit statistik", "en": "statistical audit"}})
@@ -37,49 +38,11 @@ def run_audit(ctx: StudyContext) -> AuditStageResult:
     thr = cfg.audit.collinear_above
     tabs = audit_tables(res.normalised, res.dimensions, res.score, cfg, thr)
     fl = tabs["flags"]
-    neg = fl[fl["kind"] == "negative_with_own_dimension"]
-    col = fl[fl["kind"] == "collinear"]
-    parts = [f"<p>{t('audit.intro', lang, thr=thr)}</p>"]
-    if len(neg):
-        parts.append("<p>" + t("audit.neg", lang, items=html.escape(", ".join(f"{r.item} (r = {r.r:.2f})" for r in neg.itertuples()))) + "</p>")
-    if len(col):
-        parts.append("<p>" + t("audit.coll", lang, items=html.escape(", ".join(f"{r.item}–{r.other} (r = {r.r:.2f})" for r in col.itertuples()))) + "</p>")
-    if fl.empty:
-        parts.append(f"<p>{t('audit.none', lang)}</p>")
-    if len(tabs["pca"]):
-        share = f"{tabs['pca']['variance_share'].iloc[0] * 100:.0f}"
-        parts.append(f"<p>{t('audit.pca', lang, share=share)}</p>")
-    trs = "".join(f"<tr><td>{html.escape(r.dimension)}</td><td>{r.n_indicators}</td><td>{r.cronbach_alpha:.2f}</td>"
-                  f"<td>{r.pc1_share * 100:.0f}</td></tr>" for r in tabs["dimensions"].itertuples())
-    parts.append(f"<table><tr><th>{t('audit.col.dim', lang)}</th><th>{t('audit.col.k', lang)}</th>"
-                 f"<th>{t('audit.col.alpha', lang)}</th><th>{t('audit.col.pc1', lang)}</th></tr>{trs}</table>")
-    low = tabs["dimensions"][tabs["dimensions"]["cronbach_alpha"] < 0.5]
-    if len(low):
-        parts.append("<p>" + t("audit.low_alpha", lang, dims=html.escape(", ".join(
-            f"{r.dimension} ({r.cronbach_alpha:.2f})" for r in low.itertuples()))) + "</p>")
     tr = getattr(res, "treatment", None)
     treated_rows = tr[tr["action"] != "none"] if tr is not None and len(tr) else None
-    if treated_rows is not None and len(treated_rows):
-        items = ", ".join(f"{r.indicator} ({r.action}{': ' + r.areas if r.action == 'winsorised' else ''})"
-                          for r in treated_rows.itertuples())
-        parts.append("<p>" + t("audit.treat", lang, items=html.escape(items)) + "</p>")
     ref_table = None
     if ctx.result is not None and "reference" in ctx.result.columns and "class" in ctx.result.columns:
-        from ..classify import agreement
-
         ref_table = agreement(ctx.result["class"], ctx.result["reference"])
-        n1 = int(ref_table["reference_1"].sum())
-        n0 = int(ref_table["reference_0"].sum())
-        hit = int(ref_table.loc[["Bahaya", "Waspada"], "reference_1"].sum())
-        ok = int(ref_table.loc[["Siaga", "Aman"], "reference_0"].sum())
-        pct = lambda v: "–" if v != v else f"{v:.0%}"  # noqa: E731
-        col = cfg.data.reference_column or "reference"
-        rows = "".join(f"<tr><td>{html.escape(t('class.' + c, lang) if c in ('Bahaya', 'Waspada', 'Siaga', 'Aman') else t('class.none', lang))}</td>"
-                       f"<td>{r.reference_1}</td><td>{r.reference_0}</td></tr>" for c, r in zip(ref_table.index, ref_table.itertuples()))
-        parts.append(f"<p><b>{html.escape(t('audit.ref.title', lang, col=col))}</b></p>"
-                     f"<p>{t('audit.ref.text', lang, n1=n1, hit=hit, sens=pct(ref_table.attrs['sensitivity']), n0=n0, ok=ok, spec=pct(ref_table.attrs['specificity']))}</p>"
-                     f"<table><tr><th>{t('audit.ref.col.class', lang)}</th><th>{t('audit.ref.col.1', lang)}</th>"
-                     f"<th>{t('audit.ref.col.0', lang)}</th></tr>{rows}</table>")
     ew = res.weights[["indicator", "dimension", "overall_weight", "effective_weight"]]
     sheets = {
         t("audit.sheet.dimensions", lang): tabs["dimensions"],
@@ -102,7 +65,7 @@ def run_audit(ctx: StudyContext) -> AuditStageResult:
                                            "sensitivity": ref_table.attrs["sensitivity"],
                                            "specificity": ref_table.attrs["specificity"]}
     return AuditStageResult(name="audit", sheets=sheets, manifest=manifest,
-                            sections=[ReportSection(t("audit.title", lang), "\n".join(parts))], enabled=True)
+                            sections=[view.section(ctx, tabs, treated_rows, ref_table)], enabled=True)
 
 
 STAGE = Stage(name="audit", run=run_audit, section=AuditSection, requires=("index", "classes"), default_on=True)

@@ -15,7 +15,7 @@ import pandas as pd
 from markupsafe import Markup
 
 ENV = jinja2.Environment(loader=jinja2.PackageLoader("petarawan.report", "templates"), autoescape=True,
-                         undefined=jinja2.StrictUndefined)
+                         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def render(template: str, **context: Any) -> Markup:

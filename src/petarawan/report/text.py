@@ -97,3 +97,8 @@ def readable_time(iso: str, lang: str) -> str:
     month = _MONTHS_ID[when.month - 1] if lang == "id" else when.strftime("%B")
     sep = "." if lang == "id" else ":"
     return f"{when.day} {month} {when.year}, {when.hour:02d}{sep}{when.minute:02d} WIB"
+
+
+def rupiah(x: float) -> str:
+    """A sum in rupiah with Indonesian thousands separators: ``1250000`` → ``1.250.000``."""
+    return f"{x:,.0f}".replace(",", ".")

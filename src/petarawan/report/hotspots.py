@@ -1,0 +1,327 @@
+"""Presentation of the ``hotspots`` stage: readable labels and headings, maps, workbook sheets
+and report sections (templates ``hotspots*.html``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import register, t
+from ..spatial.analysis import HotspotAnalysis
+from ..spatial.config import HotspotConfig
+from ..spatial.density import DensityResult
+from ..spatial.emerging import PATTERNS
+from ..spatial.maps import category_map, density_map
+from ..stages import ReportSection, StudyContext
+from ..style import GI_COLOURS, LISA_COLOURS, TREND_COLOURS
+from .render import markup, render
+
+register({
+    "hs.gi.title": {"id": "Hot spot Getis–Ord Gi*: {v}", "en": "Getis–Ord Gi* hot spots: {v}"},
+    "hs.lisa.title": {"id": "Klaster Local Moran (LISA): {v}", "en": "Local Moran (LISA) clusters: {v}"},
+    "hs.trend.title": {"id": "Hot spot berkembang (tren ruang-waktu): {v}", "en": "Emerging hot spots (space-time trends): {v}"},
+    "hs.density.title": {"id": "Kepadatan kernel kejadian: {v}", "en": "Kernel density of incidents: {v}"},
+    "hs.density.legend": {"id": "kejadian per km²", "en": "incidents per km²"},
+    "hs.gi.3": {"id": "Hot spot, kepercayaan 99%", "en": "Hot spot, 99% confidence"},
+    "hs.gi.2": {"id": "Hot spot, kepercayaan 95%", "en": "Hot spot, 95% confidence"},
+    "hs.gi.1": {"id": "Hot spot, kepercayaan 90%", "en": "Hot spot, 90% confidence"},
+    "hs.gi.0": {"id": "Tidak signifikan", "en": "Not significant"},
+    "hs.gi.-1": {"id": "Cold spot, kepercayaan 90%", "en": "Cold spot, 90% confidence"},
+    "hs.gi.-2": {"id": "Cold spot, kepercayaan 95%", "en": "Cold spot, 95% confidence"},
+    "hs.gi.-3": {"id": "Cold spot, kepercayaan 99%", "en": "Cold spot, 99% confidence"},
+    "hs.lisa.HH": {"id": "Tinggi–Tinggi (HH)", "en": "High–High (HH)"},
+    "hs.lisa.LL": {"id": "Rendah–Rendah (LL)", "en": "Low–Low (LL)"},
+    "hs.lisa.LH": {"id": "Rendah–Tinggi (LH)", "en": "Low–High (LH)"},
+    "hs.lisa.HL": {"id": "Tinggi–Rendah (HL)", "en": "High–Low (HL)"},
+    "hs.lisa.ns": {"id": "Tidak signifikan", "en": "Not significant"},
+    "hs.no_data": {"id": "tanpa data", "en": "no data"},
+    "pattern.new_hot": {"id": "Hot spot baru", "en": "New hot spot"},
+    "pattern.consecutive_hot": {"id": "Hot spot beruntun", "en": "Consecutive hot spot"},
+    "pattern.intensifying_hot": {"id": "Hot spot menguat", "en": "Intensifying hot spot"},
+    "pattern.persistent_hot": {"id": "Hot spot menetap", "en": "Persistent hot spot"},
+    "pattern.diminishing_hot": {"id": "Hot spot melemah", "en": "Diminishing hot spot"},
+    "pattern.sporadic_hot": {"id": "Hot spot sporadis", "en": "Sporadic hot spot"},
+    "pattern.oscillating_hot": {"id": "Hot spot berosilasi", "en": "Oscillating hot spot"},
+    "pattern.historical_hot": {"id": "Hot spot historis", "en": "Historical hot spot"},
+    "pattern.new_cold": {"id": "Cold spot baru", "en": "New cold spot"},
+    "pattern.consecutive_cold": {"id": "Cold spot beruntun", "en": "Consecutive cold spot"},
+    "pattern.intensifying_cold": {"id": "Cold spot menguat", "en": "Intensifying cold spot"},
+    "pattern.persistent_cold": {"id": "Cold spot menetap", "en": "Persistent cold spot"},
+    "pattern.diminishing_cold": {"id": "Cold spot melemah", "en": "Diminishing cold spot"},
+    "pattern.sporadic_cold": {"id": "Cold spot sporadis", "en": "Sporadic cold spot"},
+    "pattern.oscillating_cold": {"id": "Cold spot berosilasi", "en": "Oscillating cold spot"},
+    "pattern.historical_cold": {"id": "Cold spot historis", "en": "Historical cold spot"},
+    "pattern.no_pattern": {"id": "Tidak ada pola", "en": "No pattern detected"},
+    "hs.note": {"id": "Bobot {w}; {perm} permutasi, seed {seed}; p {inf}; FDR {fdr}; α = {alpha}. Tanpa peta dasar.",
+                "en": "{w} weights; {perm} permutations, seed {seed}; {inf} p-values; FDR {fdr}; α = {alpha}. No basemap."},
+    "hs.inference.permutation": {"id": "permutasi", "en": "permutation"},
+    "hs.inference.analytical": {"id": "pendekatan normal", "en": "normal-approximation"},
+    "hs.section.title": {"id": "Hot spot dan klaster spasial", "en": "Hot spots and spatial clusters"},
+    "hs.section.moran": {
+        "id": "Moran's I global untuk <b>{v}</b> ({period}, {n} wilayah, bobot {w}) = <b>{i}</b> "
+              "(E[I] = {ei}; z = {z}; p permutasi = {p}). {verdict}",
+        "en": "Global Moran's I of <b>{v}</b> ({period}, {n} areas, {w} weights) = <b>{i}</b> "
+              "(E[I] = {ei}; z = {z}; permutation p = {p}). {verdict}"},
+    "hs.verdict.clustered": {"id": "Nilai tinggi dan rendah mengelompok secara spasial.",
+                             "en": "High and low values cluster in space."},
+    "hs.verdict.random": {"id": "Tidak ada bukti pengelompokan spasial.", "en": "No evidence of spatial clustering."},
+    "hs.verdict.dispersed": {"id": "Nilai cenderung tersebar (tetangga berbeda).", "en": "Values tend to be dispersed."},
+    "hs.section.counts": {"id": "Gi*: {hot} wilayah hot spot dan {cold} wilayah cold spot (90% atau lebih); "
+                                "Local Moran: {hh} HH, {ll} LL, {lh} LH, {hl} HL.",
+                          "en": "Gi*: {hot} hot-spot and {cold} cold-spot areas (90% or more); "
+                                "Local Moran: {hh} HH, {ll} LL, {lh} LH, {hl} HL."},
+    "hs.section.top": {"id": "Wilayah dengan Gi* z tertinggi", "en": "Areas with the highest Gi* z"},
+    "hs.section.caveat": {
+        "id": "Hot spot menunjukkan pengelompokan nilai, bukan sebab. Label wilayah dapat menstigma warganya; "
+              "publikasikan secara agregat dan sebutkan metodenya.",
+        "en": "Hot spots show clustering of values, not causes. Area labels can stigmatise residents; publish "
+              "aggregates and state the method."},
+    "hs.trend.section": {"id": "Hot spot berkembang (tren ruang-waktu)", "en": "Emerging hot spots (space-time trends)"},
+    "hs.trend.text": {
+        "id": "Gi* dihitung per periode ({periods}); tren Mann–Kendall pada skor z tiap wilayah; pola mengikuti "
+              "definisi Emerging Hot Spot Analysis ArcGIS.",
+        "en": "Gi* per period ({periods}); Mann–Kendall trend of each area's z-scores; patterns follow the "
+              "ArcGIS Emerging Hot Spot Analysis definitions."},
+    "hs.density.section": {"id": "Kepadatan kejadian", "en": "Incident density"},
+    "hs.density.text": {
+        "id": "{n} titik kejadian; kernel Gauss (scipy gaussian_kde, bandwidth {bw}, ±{bwm} m), sel {cell} m.",
+        "en": "{n} incident points; Gaussian kernel (scipy gaussian_kde, bandwidth {bw}, ±{bwm} m), {cell} m cells."},
+    "hs.col.code": {"id": "Kode", "en": "Code"},
+    "hs.col.name": {"id": "Nama", "en": "Name"},
+    "hs.col.pattern": {"id": "Pola", "en": "Pattern"},
+    "hs.col.areas": {"id": "Jumlah wilayah", "en": "Areas"},
+    # headings of the sheets and of the published columns (keys = column names)
+    "hs.sheet.hotspots": {"id": "Hot spot", "en": "Hot spots"},
+    "hs.sheet.trend": {"id": "Tren hot spot", "en": "Hot-spot trends"},
+    "hs.h.code": {"id": "Kode wilayah", "en": "Area code"},
+    "hs.h.name": {"id": "Nama wilayah", "en": "Area name"},
+    "hs.h.value": {"id": "{v} (nilai di tabel indikator)", "en": "{v} (value in the indicator table)"},
+    "hs.h.count": {"id": "Jumlah {v}", "en": "{v}: count"},
+    "hs.h.rate": {"id": "Laju {v} per {per} penduduk", "en": "{v} rate per {per} residents"},
+    "hs.h.eb_rate": {"id": "Laju {v} dihaluskan (empirical Bayes) per {per} penduduk",
+                     "en": "{v} rate, empirical-Bayes smoothed, per {per} residents"},
+    "hs.h.lisa_i": {"id": "Local Moran I", "en": "Local Moran I"},
+    "hs.h.lisa_p": {"id": "Local Moran: nilai p", "en": "Local Moran: p-value"},
+    "hs.h.lisa_cluster": {"id": "Klaster LISA (kode)", "en": "LISA cluster (code)"},
+    "hs.h.lisa_label": {"id": "Klaster LISA", "en": "LISA cluster"},
+    "hs.h.gi_z": {"id": "Skor z Gi*", "en": "Gi* z-score"},
+    "hs.h.gi_p": {"id": "Gi*: nilai p", "en": "Gi*: p-value"},
+    "hs.h.gi_bin": {"id": "Kelas Gi* (3 = hot spot 99% … −3 = cold spot 99%)",
+                    "en": "Gi* bin (3 = hot spot 99% … −3 = cold spot 99%)"},
+    "hs.h.gi_label": {"id": "Hot spot Gi*", "en": "Gi* hot spot"},
+    "hs.h.trend_pattern": {"id": "Pola tren (kode)", "en": "Trend pattern (code)"},
+    "hs.h.trend_label": {"id": "Pola hot spot berkembang", "en": "Emerging hot-spot pattern"},
+    "hs.h.trend_tau": {"id": "Tau Mann–Kendall", "en": "Mann–Kendall tau"},
+    "hs.h.trend_p": {"id": "Tren: nilai p (Mann–Kendall)", "en": "Trend: p-value (Mann–Kendall)"},
+    "hs.h.hot_periods": {"id": "Jumlah periode hot spot", "en": "Hot-spot periods"},
+    "hs.h.cold_periods": {"id": "Jumlah periode cold spot", "en": "Cold-spot periods"},
+    "hs.h.gi_z_period": {"id": "Skor z Gi* {p}", "en": "Gi* z-score {p}"},
+    "hs.measure.count": {"id": "jumlah", "en": "count"},
+    "hs.measure.rate": {"id": "laju", "en": "rate"},
+    "hs.measure.eb_global": {"id": "laju EB global", "en": "global EB rate"},
+    "hs.measure.eb_spatial": {"id": "laju EB spasial", "en": "spatial EB rate"},
+})
+
+
+PUBLIC_COLUMNS = ("gi_bin", "lisa_label", "trend_label")
+"""Area columns that may be published (report, dashboard): categorical results only — the Gi*
+bin and the readable LISA and emerging-hot-spot labels.  Never counts, rates or smoothed rates
+(with a population, a rate gives the count back; counts below ``privacy.min_count`` must not be
+published), and not Gi* z either: Gi*_i = (Σ_j w_ij x_j − x̄ W_i) / (S √((n W_i − W_i²)/(n − 1)))
+is linear in the values, so the z of every area plus three published values solve back every
+value — exactly from full precision, to ±0.5 for most areas from z rounded to 2 decimals
+(checked on examples/columbus; see docs/method_spatial.md §8)."""
+
+
+
+def with_labels(tab: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``tab`` (:meth:`HotspotAnalysis.area_table`) plus readable labels in ``lang``:
+    ``lisa_label`` after ``lisa_cluster`` and, with emerging hot spots, ``trend_label`` after
+    ``trend_pattern`` (e.g. ``"HH"`` → "Tinggi–Tinggi (HH)", ``"new_hot"`` → "Hot spot baru")."""
+    out = tab.copy()
+    out.insert(out.columns.get_loc("lisa_cluster") + 1, "lisa_label",
+               [t(f"hs.lisa.{c}", lang) if f"{c}" in LISA_COLOURS else None for c in tab["lisa_cluster"]])
+    if "trend_pattern" in out.columns:
+        out.insert(out.columns.get_loc("trend_pattern") + 1, "trend_label",
+                   [t(f"pattern.{p}", lang) if p in TREND_COLOURS else None for p in tab["trend_pattern"]])
+    return out
+
+
+def public_columns(columns) -> dict[str, tuple[str, str]]:
+    """The publishable subset of ``columns`` (:data:`PUBLIC_COLUMNS`) with their (Bahasa
+    Indonesia, English) headings."""
+    return {c: (t(f"hs.h.{c}", "id"), t(f"hs.h.{c}", "en")) for c in PUBLIC_COLUMNS if c in columns}
+
+
+def _per_text(per: int | None, lang: str) -> str:
+    if per is None:
+        return ""
+    s = f"{per:,}"
+    return s.replace(",", ".") if lang == "id" else s
+
+
+def column_labels(cols: pd.DataFrame, v: str, per, from_table: bool) -> dict[str, tuple[str, str]]:
+    """Headings of the area columns in both languages (for the workbook's ranking sheet)."""
+    probe = pd.DataFrame(columns=cols.columns)
+    ind, eng = (list(readable(probe, lg, v, per=per, from_table=from_table).columns) for lg in ("id", "en"))
+    return dict(zip(cols.columns, zip(ind, eng)))
+
+
+def readable(df: pd.DataFrame, lang: str, v: str, *, per: int | None = None, from_table: bool = False,
+             periods=()) -> pd.DataFrame:
+    """``df`` with every column of the hot-spot sheets renamed to its heading in ``lang``
+    (``lisa_i`` → "Local Moran I", ``count_v`` → "Jumlah v", ``gi_z_2021`` → "Skor z Gi* 2021").
+
+    Raises
+    ------
+    KeyError
+        A column without a heading (a new column must get one).
+    """
+    names: dict[str, str] = {}
+    for c in df.columns:
+        if c in ("code", "name"):
+            names[c] = t(f"hs.h.{c}", lang)
+        elif c == f"count_{v}":
+            names[c] = t("hs.h.value" if from_table else "hs.h.count", lang, v=v)
+        elif c == f"rate_{v}":
+            names[c] = t("hs.h.rate", lang, v=v, per=_per_text(per, lang))
+        elif c == f"eb_rate_{v}":
+            names[c] = t("hs.h.eb_rate", lang, v=v, per=_per_text(per, lang))
+        elif c.startswith("gi_z_") and c[5:] in [str(p) for p in periods]:
+            names[c] = t("hs.h.gi_z_period", lang, p=c[5:])
+        else:
+            key = f"hs.h.{c}"
+            if t(key, lang) == key:
+                raise KeyError(f"no heading for hot-spot column {c!r}")
+            names[c] = t(key, lang)
+    return df.rename(columns=names)
+
+
+def _fmt(x: float, nd: int = 4) -> str:
+    return "–" if x is None or not np.isfinite(x) else f"{x:.{nd}f}"
+
+
+def _subtitle(ctx: StudyContext, a: HotspotAnalysis) -> str:
+    st = ctx.config.study
+    bits = [st.name]
+    if st.data_date:
+        bits.append(t("map.date", ctx.lang, date=st.data_date))
+    cfg = ctx.section("hotspots")
+    if cfg is not None and cfg.counts is None and cfg.incidents is None and a.measure == "count":
+        bits.append(a.variable)  # an indicator of the table, analysed as given
+    else:
+        bits.append(f"{_vlabel(ctx, a.variable)} ({t('hs.measure.' + a.measure, ctx.lang)}{'' if a.period == 'all' else ', ' + a.period})")
+    return " · ".join(bits)
+
+
+def _vlabel(ctx: StudyContext, v: str) -> str:
+    """The analysed variable as a reader knows it: the indicator's label when it is one."""
+    spec = next((i for i in ctx.config.indicators if i.code == v), None)
+    return spec.label(ctx.lang) if spec is not None else v
+
+
+def _note(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig) -> str:
+    fdr = "on" if cfg.fdr else "off"
+    if ctx.lang == "id":
+        fdr = "aktif" if cfg.fdr else "tidak aktif"
+    return t("hs.note", ctx.lang, w=a.weights.kind, perm=cfg.permutations, seed=a.seeds["gi"], fdr=fdr, alpha=cfg.alpha,
+             inf=t(f"hs.inference.{cfg.inference}", ctx.lang))
+
+
+def figures(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig, density: DensityResult | None) -> dict[str, bytes]:
+    lang, areas = ctx.lang, ctx.areas
+    sub, note = _subtitle(ctx, a), _note(ctx, a, cfg)
+    nd = t("hs.no_data", lang)
+    mark = {"watermark": t("illustrative", lang) if ctx.config.study.illustrative else "", "lang": lang}
+    tab = a.area_table()
+    figs = {
+        "hotspot_gi_bins.png": category_map(areas, tab["gi_bin"], {k: GI_COLOURS[k] for k in (3, 2, 1, 0, -1, -2, -3)},
+                                            {k: t(f"hs.gi.{k}", lang) for k in range(-3, 4)},
+                                            title=t("hs.gi.title", lang, v=_vlabel(ctx, a.variable)), subtitle=sub, note=note,
+                                            no_data_label=nd, **mark),
+        "hotspot_lisa.png": category_map(areas, tab["lisa_cluster"], LISA_COLOURS,
+                                         {k: t(f"hs.lisa.{k}", lang) for k in LISA_COLOURS},
+                                         title=t("hs.lisa.title", lang, v=_vlabel(ctx, a.variable)), subtitle=sub, note=note,
+                                         no_data_label=nd, **mark),
+    }
+    if a.emerging is not None:
+        present = [p for p in PATTERNS if (a.emerging.pattern == p).any()] or ["no_pattern"]
+        figs["hotspot_trend.png"] = category_map(
+            areas, tab["trend_pattern"], {p: TREND_COLOURS[p] for p in present},
+            {p: t(f"pattern.{p}", lang) for p in present}, title=t("hs.trend.title", lang, v=_vlabel(ctx, a.variable)),
+            subtitle=f"{sub} · {a.emerging.periods[0]}–{a.emerging.periods[-1]}", note=note, no_data_label=nd, **mark)
+    if density is not None:
+        figs["hotspot_density.png"] = density_map(density.grid, areas, title=t("hs.density.title", lang, v=_vlabel(ctx, a.variable)),
+                                                  legend=t("hs.density.legend", lang), subtitle=sub,
+                                                  note=t("hs.density.text", lang, n=density.n_points, bw=density.bandwidth,
+                                                         bwm=round(density.bandwidth_m), cell=round(density.cell_size)),
+                                                  **mark)
+    return figs
+
+
+def sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | None) -> list[ReportSection]:
+    """The report sections: Moran's I and the hot-spot counts with the areas of highest Gi* z
+    (categorical results only — no count, rate or z-score: the z-scores of all areas plus a few
+    known values let the counts be solved back, docs/method_spatial.md §8), the LISA map,
+    emerging hot spots and incident density when computed."""
+    lang = ctx.lang
+    m = a.moran
+    verdict = "hs.verdict.random"
+    if np.isfinite(m.p_sim) and m.p_sim <= 0.05:
+        verdict = "hs.verdict.clustered" if m.I > m.EI else "hs.verdict.dispersed"
+    cfg = ctx.section("hotspots")
+    single = a.emerging is None and cfg.counts is None and cfg.incidents is None
+    if a.period != "all":
+        period = a.period
+    elif single:  # one period: the indicator table's own date
+        period = ctx.config.study.data_date or "—"
+    else:
+        period = "semua periode" if lang == "id" else "all periods"
+    gi, lc = a.gi.counts(), a.lisa.counts()
+    tab = with_labels(a.area_table(), lang)
+    top = tab.sort_values("gi_z", ascending=False).head(10)
+    names = ctx.areas["name"].reindex(top.index)
+    head = [t("hs.col.code", lang), t("hs.col.name", lang)] + [t(f"hs.h.{c}", lang) for c in ("gi_label", "lisa_label")] + \
+        ([t("hs.h.trend_label", lang)] if a.emerging is not None else [])
+    rows = [[str(code), str(names.get(code) or ""), t(f"hs.gi.{int(r['gi_bin'])}", lang), str(r["lisa_label"])]
+            + ([str(r["trend_label"])] if a.emerging is not None else []) for code, r in top.iterrows()]
+    body = render("hotspots.html",
+                  moran=markup("hs.section.moran", lang, v=_vlabel(ctx, a.variable), period=period, n=m.n,
+                               w=a.weights.kind, i=_fmt(m.I), ei=_fmt(m.EI), z=_fmt(m.z_norm, 2), p=_fmt(m.p_sim, 3),
+                               verdict=t(verdict, lang)),
+                  counts=t("hs.section.counts", lang, hot=gi["1"] + gi["2"] + gi["3"], cold=gi["-1"] + gi["-2"] + gi["-3"],
+                           hh=lc["HH"], ll=lc["LL"], lh=lc["LH"], hl=lc["HL"]),
+                  top_title=t("hs.section.top", lang), head=head, rows=rows, caveat=t("hs.section.caveat", lang))
+    out = [ReportSection(t("hs.section.title", lang), body, "hotspot_gi_bins.png"),
+           ReportSection(t("hs.lisa.title", lang, v=_vlabel(ctx, a.variable)), "", "hotspot_lisa.png")]
+    if a.emerging is not None:
+        e = a.emerging
+        out.append(ReportSection(t("hs.trend.section", lang), render(
+            "hotspots_trend.html", text=t("hs.trend.text", lang, periods=f"{e.periods[0]}–{e.periods[-1]}"),
+            head=[t("hs.col.pattern", lang), t("hs.col.areas", lang)],
+            rows=[[t("pattern." + p, lang), n] for p, n in e.counts().items()]), "hotspot_trend.png"))
+    if density is not None:
+        out.append(ReportSection(t("hs.density.section", lang), render(
+            "paragraph.html", text=t("hs.density.text", lang, n=density.n_points, bw=density.bandwidth,
+                                     bwm=round(density.bandwidth_m), cell=round(density.cell_size))),
+            "hotspot_density.png"))
+    return out
+
+
+def sheets(ctx: StudyContext, a: HotspotAnalysis, cols: pd.DataFrame, *, from_table: bool) -> dict[str, pd.DataFrame]:
+    """The workbook sheets: every area's results (highest Gi* z first) and, with emerging hot
+    spots, each period's Gi* z, under readable headings in the run's language."""
+    lang, v = ctx.lang, a.variable
+    per = a.rates.per if a.rates is not None else None
+    names = ctx.areas["name"]
+    sheet = cols.loc[a.area_table().index].sort_values("gi_z", ascending=False).drop(columns=["trend_pattern"],
+                                                                                     errors="ignore")
+    sheet.insert(0, "name", names.reindex(sheet.index).to_numpy())
+    out = {t("hs.sheet.hotspots", lang): readable(sheet.reset_index(), lang, v, per=per, from_table=from_table)}
+    if a.emerging is not None:
+        zt = pd.DataFrame(a.emerging.z, index=a.emerging.ids, columns=[f"gi_z_{p}" for p in a.emerging.periods])
+        zt.index.name = "code"
+        zt.insert(0, "trend_label", [t(f"pattern.{p}", lang) for p in a.emerging.pattern.astype(str)])
+        zt.insert(0, "name", names.reindex(zt.index).to_numpy())
+        out[t("hs.sheet.trend", lang)] = readable(zt.reset_index(), lang, v, periods=a.emerging.periods)
+    return out

@@ -1,0 +1,337 @@
+"""Presentation of the ``plan`` stage: the workbook sheets (plan, schedule, matching, monitoring,
+recovery), the GeoPackage layer, the map and the report section (template ``plan.html``).
+Participant numbers bounded by a suppressed survey count are hidden (:mod:`petarawan.plan.suppression`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import register, t
+from ..plan.config import PlanConfig
+from ..plan.planner import PlanOutcome
+from ..plan.suppression import published_participants, suppress_derived
+from ..potential.figures import plan_map_png
+from ..privacy import suppress_count
+from ..stages import ReportSection, StudyContext
+from .mapkit import subtitle_with_date
+from .render import render
+from .text import rupiah as _rp
+
+register({
+    "plan.title": {"id": "Rencana intervensi", "en": "Intervention plan"},
+    "plan.map_title": {"id": "Wilayah dalam rencana (nomor = urutan prioritas)", "en": "Areas in the plan (number = priority)"},
+    "plan.summary": {
+        "id": "Anggaran Rp {budget}; terpakai Rp {cost} ({pct} %). {areas} wilayah, {classes} kelas, {people} "
+              "(jangkauan tertimbang kerawanan {obj}). Status solver: {status}.",
+        "en": "Budget Rp {budget}; used Rp {cost} ({pct} %). {areas} areas, {classes} classes, {people} "
+              "(vulnerability-weighted reach {obj}). Solver status: {status}.",
+    },
+    "plan.binding": {"id": "Kendala yang mengikat", "en": "Binding constraints"},
+    "plan.b.budget": {"id": "Anggaran: +10 % anggaran (Rp {b}) menambah jangkauan tertimbang {d} ({dp} peserta, {da} wilayah baru{names}).",
+                      "en": "Budget: +10 % budget (Rp {b}) adds {d} weighted reach ({dp} participants, {da} new areas{names})."},
+    "plan.b.budget_no": {"id": "Anggaran tidak mengikat: +10 % anggaran tidak menambah jangkauan.",
+                         "en": "Budget not binding: +10 % budget adds no reach."},
+    "plan.b.k": {"id": "Batas {k} wilayah: {txt}", "en": "Limit of {k} areas: {txt}"},
+    "plan.b.k_yes": {"id": "mengikat (1 wilayah lagi menambah jangkauan {d})", "en": "binding (one more area adds {d} reach)"},
+    "plan.b.k_no": {"id": "tidak mengikat", "en": "not binding"},
+    "plan.b.group": {"id": "Minimal satu wilayah per kecamatan: {txt}", "en": "At least one area per district: {txt}"},
+    "plan.b.group_yes": {"id": "mengurangi jangkauan {d} dibanding tanpa aturan ini", "en": "costs {d} reach compared with no such rule"},
+    "plan.b.group_no": {"id": "tidak mengurangi jangkauan", "en": "costs no reach"},
+    "plan.b.demand": {"id": "{n} pasangan wilayah–program dibatasi permintaan; {f} kelas penuh.",
+                      "en": "{n} area–programme pairs limited by demand; {f} classes full."},
+    "plan.method": {
+        "id": "Program per wilayah diurutkan menurut minat × sumber daya × kerawanan. Sasaran (rumah tangga terdampak / belum "
+              "terdampak) = penduduk ÷ {hh} × proporsi survei, dengan selang Wilson. Rencana = program bilangan bulat campuran "
+              "(HiGHS) yang memaksimalkan jumlah peserta tertimbang skor kerawanan, dengan kendala anggaran, ukuran kelas, "
+              "prasyarat{k}{g}. Urutan kegiatan BNN: pemetaan → rapat kerja → bimtek pendamping → pelatihan life skill → "
+              "pelatihan kewirausahaan → monev (hari kerja).",
+        "en": "Programmes per area ranked by interest × resources × vulnerability. Target groups (affected / not affected "
+              "households) = population ÷ {hh} × survey share, with Wilson intervals. The plan is a mixed-integer programme "
+              "(HiGHS) maximising participants weighted by the vulnerability score, subject to budget, class sizes, "
+              "prerequisites{k}{g}. BNN order: pemetaan → rapat kerja → bimtek pendamping → life-skill training → "
+              "entrepreneurship training → monev (working days).",
+    },
+    "plan.suppressed": {"id": "disembunyikan", "en": "suppressed"},
+    "plan.r.empty": {"id": "solver tidak memilih wilayah (status: {status}).", "en": "the solver chose no area (status: {status})."},
+    "plan.empty": {"id": "Rencana kosong:", "en": "Empty plan:"},
+    "plan.b.group_dropped": {"id": "Minimal satu wilayah per kecamatan: tidak diterapkan (lihat peringatan)",
+                             "en": "At least one area per district: not applied (see warnings)"},
+    "plan.b.cheapest": {"id": "Biaya wilayah termurah yang layak: Rp {c}.", "en": "Cheapest feasible area: Rp {c}."},
+    "plan.status.optimal": {"id": "optimal", "en": "optimal"},
+    "plan.status.time_limit": {"id": "batas waktu tercapai, solusi terbaik yang ditemukan (selisih {gap} %)",
+                               "en": "time limit reached, best plan found (gap {gap} %)"},
+    "plan.status.infeasible": {"id": "tidak layak", "en": "infeasible"},
+    "plan.status.error": {"id": "galat solver", "en": "solver error"},
+    "plan.people": {"id": "{n} peserta", "en": "{n} participants"},
+    "plan.people_hidden": {"id": "{n} peserta ditambah peserta {k} kelas yang jumlahnya disembunyikan",
+                           "en": "{n} participants plus those of {k} classes whose numbers are hidden"},
+    "plan.hidden_note": {
+        "id": "Jumlah peserta yang dibatasi oleh hitungan survei yang disembunyikan (mis. calon pendamping <{t}) tidak "
+              "ditampilkan; kelasnya dianggarkan untuk jumlah kursi tetap sehingga biayanya tidak membuka angka itu.",
+        "en": "Participant numbers bounded by a suppressed survey count (e.g. facilitator candidates <{t}) are not "
+              "shown; their classes are budgeted for a fixed number of seats so the cost does not reveal them."},
+    "plan.area_cost_note": {"id": "Biaya wilayah (Rp {c}) membiayai pemetaan, rapat kerja dan monev bersama; "
+                                  "ketiganya dibandingkan sebagai satu baris.",
+                            "en": "The area cost (Rp {c}) pays for pemetaan, rapat kerja and monev together; the three "
+                                  "are compared as one line."},
+    "plan.sheet.plan": {"id": "Rencana", "en": "Plan"},
+    "plan.sheet.schedule": {"id": "Jadwal", "en": "Schedule"},
+    "plan.sheet.matching": {"id": "Pencocokan", "en": "Matching"},
+    "plan.sheet.monev": {"id": "Monev", "en": "Monitoring"},
+    "plan.sheet.recovery": {"id": "Keterpulihan", "en": "Recovery"},
+    "plan.col.vulnerability": {"id": "Kerawanan (0–1)", "en": "Vulnerability (0–1)"},
+    "plan.col.planned": {"id": "Peserta direncanakan", "en": "Planned participants"},
+    "plan.col.actual": {"id": "Peserta terealisasi", "en": "Actual participants"},
+    "plan.col.planned_cost": {"id": "Biaya direncanakan (Rp)", "en": "Planned cost (Rp)"},
+    "plan.col.spent": {"id": "Realisasi biaya (Rp)", "en": "Spent (Rp)"},
+    "plan.col.year_from": {"id": "Tahun awal", "en": "From year"},
+    "plan.col.score_from": {"id": "Skor awal", "en": "Score (from)"},
+    "plan.col.class_from": {"id": "Kelas awal", "en": "Class (from)"},
+    "plan.col.year_to": {"id": "Tahun akhir", "en": "To year"},
+    "plan.col.score_to": {"id": "Skor akhir", "en": "Score (to)"},
+    "plan.col.class_to": {"id": "Kelas akhir", "en": "Class (to)"},
+    "plan.col.change": {"id": "Perubahan skor", "en": "Score change"},
+    "plan.col.class_change": {"id": "Perubahan kelas", "en": "Class change"},
+    "plan.col.programmes": {"id": "Program diterima", "en": "Programmes received"},
+    "plan.col.in_plan": {"id": "Dalam rencana (1=ya)", "en": "In the plan (1=yes)"},
+    "plan.col.plan_priority": {"id": "Prioritas rencana", "en": "Plan priority"},
+    "plan.change.membaik": {"id": "membaik", "en": "improved"},
+    "plan.change.memburuk": {"id": "memburuk", "en": "worse"},
+    "plan.change.tetap": {"id": "tetap", "en": "same"},
+    "act.area": {"id": "Pemetaan + rapat kerja + monev", "en": "Mapping + working meeting + monitoring"},
+    "plan.vs_actual": {"id": "Rencana vs realisasi (monev)", "en": "Plan vs actual (monitoring)"},
+    "plan.recovery": {"id": "Keterpulihan: perubahan skor dan kelas", "en": "Recovery: change of score and class"},
+    "plan.col.priority": {"id": "Prioritas", "en": "Priority"},
+    "plan.col.code": {"id": "Kode", "en": "Code"},
+    "plan.col.name": {"id": "Kelurahan/desa", "en": "Area"},
+    "plan.col.group": {"id": "Kecamatan", "en": "District"},
+    "plan.col.class": {"id": "Kelas", "en": "Class"},
+    "plan.col.score": {"id": "Skor kerawanan", "en": "Vulnerability score"},
+    "plan.col.programme": {"id": "Program", "en": "Programme"},
+    "plan.col.target": {"id": "Sasaran", "en": "Target group"},
+    "plan.col.classes": {"id": "Jumlah kelas", "en": "Classes"},
+    "plan.col.participants": {"id": "Peserta", "en": "Participants"},
+    "plan.col.cost": {"id": "Biaya (Rp)", "en": "Cost (Rp)"},
+    "plan.col.demand": {"id": "Perkiraan peminat", "en": "Estimated demand"},
+    "plan.col.demand_lo": {"id": "Peminat (batas bawah)", "en": "Demand (lower)"},
+    "plan.col.demand_hi": {"id": "Peminat (batas atas)", "en": "Demand (upper)"},
+    "plan.col.match": {"id": "Skor kecocokan", "en": "Matching score"},
+    "plan.col.rank": {"id": "Peringkat di wilayah", "en": "Rank in area"},
+    "plan.col.interest": {"id": "Minat", "en": "Interest"},
+    "plan.col.resources": {"id": "Faktor sumber daya", "en": "Resource factor"},
+    "plan.col.step": {"id": "Langkah", "en": "Step"},
+    "plan.col.activity": {"id": "Kegiatan", "en": "Activity"},
+    "plan.col.start": {"id": "Mulai", "en": "Start"},
+    "plan.col.end": {"id": "Selesai", "en": "End"},
+    "plan.col.team": {"id": "Tim", "en": "Team"},
+    "plan.target.facilitator": {"id": "calon pendamping", "en": "facilitator candidates"},
+    "plan.target.exposed": {"id": "rumah tangga terdampak", "en": "affected households"},
+    "plan.target.not_exposed": {"id": "rumah tangga belum terdampak", "en": "households not affected"},
+    "plan.target.all": {"id": "semua rumah tangga", "en": "all households"},
+    "act.pemetaan": {"id": "Pemetaan", "en": "Mapping"},
+    "act.rapat_kerja": {"id": "Rapat kerja stakeholder", "en": "Stakeholder working meeting"},
+    "act.bimtek": {"id": "Bimtek pendamping", "en": "Facilitator technical guidance"},
+    "act.life_skill": {"id": "Pelatihan life skill", "en": "Life-skills training"},
+    "act.entrepreneurship": {"id": "Pelatihan kewirausahaan", "en": "Entrepreneurship training"},
+    "act.monev": {"id": "Monev", "en": "Monitoring & evaluation"},
+})
+
+
+def labels(cfg: PlanConfig, lang: str) -> dict[str, str]:
+    """Programme code → its label in ``lang``."""
+    return {p.code: p.label(lang) for p in cfg.programmes}
+
+
+def sheets(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, mask: pd.DataFrame, table: pd.DataFrame, threshold: int,
+           pva: pd.DataFrame | None, rec: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Sheets Rencana (plan), Jadwal (schedule), Pencocokan (matching) and, with a tracking
+    store, Monev (plan vs actual) and Keterpulihan (recovery); numbers derived from suppressed
+    survey counts hidden."""
+    lang, areas, progs = ctx.lang, ctx.areas, cfg.programmes
+    codes = list(areas.index)
+    plan_df, sched, matched, priority = out.plan, out.schedule, out.matched, out.priority
+    pot_mask = mask
+    lab = labels(cfg, lang)
+
+    def _supp(df: pd.DataFrame) -> pd.DataFrame:
+        return suppress_derived(df, progs, pot_mask, table, threshold, t("plan.suppressed", lang))
+
+    rencana = _supp(plan_df)
+    rencana["participants"] = [published_participants(x, h, threshold, t("plan.suppressed", lang))
+                               for x, h in zip(plan_df["participants"], plan_df["participants_hidden"])]
+    rencana["programme"] = rencana["programme"].map(lab)
+    rencana["target"] = rencana["target"].map(lambda x: t(f"plan.target.{x}", lang))
+    rencana["class"] = rencana["class"].map(lambda c: t(f"class.{c}", lang) if isinstance(c, str) else c)
+    rencana = rencana.drop(columns=["kind", "participants_hidden"]).rename(
+        columns={c: t(f"plan.col.{c}", lang) for c in rencana.columns})
+    jadwal = sched.assign(name=sched["code"].map(areas["name"]),
+                          activity=sched["activity"].map(lambda a: t(f"act.{a}", lang)),
+                          programme=sched["programme"].map(lambda p: lab.get(p, "")),
+                          start=sched["start"].astype(str), end=sched["end"].astype(str))
+    jadwal.insert(0, "priority", jadwal["code"].map(priority))
+    jadwal = jadwal[["priority", "code", "name", "step", "activity", "programme", "classes", "start", "end", "team"]]
+    jadwal = jadwal.rename(columns={c: t(f"plan.col.{c}", lang) for c in jadwal.columns})
+    pencocokan = _supp(matched.merge(pd.DataFrame({"code": codes, "name": areas["name"].to_numpy()}), on="code"))
+    pencocokan["programme"] = pencocokan["programme"].map(lab)
+    pencocokan = pencocokan[["code", "name", "rank", "programme", "interest", "resources", "vulnerability", "match",
+                             "demand", "demand_lo", "demand_hi"]].round(4)
+    pencocokan = pencocokan.rename(columns={c: t(f"plan.col.{c}", lang) for c in pencocokan.columns})
+
+    out_sheets = {t("plan.sheet.plan", lang): rencana, t("plan.sheet.schedule", lang): jadwal,
+                  t("plan.sheet.matching", lang): pencocokan}
+    if pva is not None:
+        out_sheets[t("plan.sheet.monev", lang)] = pva
+    if rec is not None and len(rec):
+        out_sheets[t("plan.sheet.recovery", lang)] = rec
+    return out_sheets
+
+
+def layer(ctx: StudyContext, out: PlanOutcome, score: pd.Series):
+    """GeoPackage layer ``plan``: every area with chosen, priority, class, score and its totals
+    (programmes, classes, participants — hidden when any is — cost, first and last day)."""
+    areas, plan_df, sched, priority = ctx.areas, out.plan, out.schedule, out.priority
+    codes = list(areas.index)
+    score = score.reindex(codes)
+    agg = plan_df.groupby("code").agg(programmes=("programme", "size"), classes=("classes", "sum"),
+                                      participants=("participants", "sum"), cost=("cost", "sum"),
+                                      hidden=("participants_hidden", "any"))
+    layer = areas[[c for c in ("name", "group", "geometry") if c in areas.columns]].copy()
+    layer["chosen"] = [int(c in priority) for c in codes]
+    layer["priority"] = pd.array([priority.get(c) for c in codes], dtype="Int64")
+    layer["class"] = ctx.result["class"].reindex(codes).to_numpy()
+    layer["score"] = score.to_numpy()
+    for col in ("programmes", "classes", "participants", "cost"):
+        layer[col] = agg[col].reindex(codes).fillna(0).to_numpy()
+    # an area total that includes a hidden participant number is itself hidden (differencing)
+    hidden_area = agg["hidden"].reindex(codes).fillna(False).astype(bool).to_numpy()
+    layer["participants"] = pd.array([None if h else int(x) for x, h in zip(layer["participants"], hidden_area)],
+                                     dtype="Int64")
+    first = sched.groupby("code")["start"].min() if len(sched) else pd.Series(dtype=object)
+    last = sched.groupby("code")["end"].max() if len(sched) else pd.Series(dtype=object)
+    layer["start"] = [str(first[c]) if c in first.index else None for c in codes]
+    layer["end"] = [str(last[c]) if c in last.index else None for c in codes]
+    return layer.reset_index()
+
+
+def figure(ctx: StudyContext, out: PlanOutcome) -> dict[str, bytes]:
+    """``rencana.png``: chosen areas in their class colour, numbered by priority."""
+    lang, areas, study = ctx.lang, ctx.areas, ctx.config.study
+    chosen_codes = list(out.priority)
+    return {"rencana.png": plan_map_png(areas, pd.Series({c: True for c in chosen_codes}, dtype=bool),
+                                        pd.Series(out.priority), ctx.result["class"], t("plan.map_title", lang),
+                                        subtitle_with_date(study.name, study.data_date, lang), lang=lang,
+                                        note=t("illustrative", lang) if study.illustrative else "")}
+
+
+def monev_table(pva: pd.DataFrame, lab: dict[str, str], hidden_pairs: dict, threshold: int, lang: str) -> pd.DataFrame:
+    """Plan vs actual as published: readable headings, labels, counts 1..t-1 as ``<t``.
+
+    ``hidden_pairs`` maps (area, programme) of this run's plan rows whose participant number
+    is hidden to the text published for it (``<t`` or the suppression marker)."""
+    rows = []
+    marker = t("plan.suppressed", lang)
+    for r in pva.itertuples():
+        if (r.area, r.programme) in hidden_pairs:
+            planned = hidden_pairs[(r.area, r.programme)]
+        elif pd.isna(r.planned_participants):
+            planned = marker
+        else:
+            planned = suppress_count(int(r.planned_participants), threshold)
+        act = t(f"act.{r.activity}", lang)
+        rows.append([r.area, act, lab.get(r.programme, r.programme or ""), planned,
+                     suppress_count(int(r.actual_participants), threshold), float(r.planned_cost), float(r.actual_spend)])
+    return pd.DataFrame(rows, columns=[t(f"plan.col.{c}", lang) for c in
+                                       ("code", "activity", "programme", "planned", "actual", "planned_cost", "spent")])
+
+
+def recovery_table(rec: pd.DataFrame, lab: dict[str, str], threshold: int, lang: str) -> pd.DataFrame:
+    """Keterpulihan as published: readable headings, class names in the run's language,
+    participant counts 1..t-1 as ``<t``."""
+    def cls(c):
+        return t(f"class.{c}", lang) if isinstance(c, str) and c else ""
+
+    out = pd.DataFrame({
+        t("plan.col.code", lang): rec["area"],
+        t("plan.col.year_from", lang): rec["year_from"], t("plan.col.score_from", lang): rec["score_from"].round(1),
+        t("plan.col.class_from", lang): rec["class_from"].map(cls),
+        t("plan.col.year_to", lang): rec["year_to"], t("plan.col.score_to", lang): rec["score_to"].round(1),
+        t("plan.col.class_to", lang): rec["class_to"].map(cls),
+        t("plan.col.change", lang): rec["change"].round(1),
+        t("plan.col.class_change", lang): rec["class_change"].map(lambda c: t(f"plan.change.{c}", lang) if c else ""),
+        t("plan.col.programmes", lang): rec["programmes"].map(
+            lambda s: ", ".join(lab.get(p, t(f"act.{p}", lang)) for p in s.split(", ")) if s else ""),
+        t("plan.col.participants", lang): rec["participants"].map(lambda x: suppress_count(int(x), threshold)),
+    })
+    return out
+
+
+def _cells(df: pd.DataFrame, money: tuple[str, ...] = ()) -> dict:
+    """A table's head and rows for ``table.html``: sums in rupiah, missing values empty."""
+    rows = [[_rp(v) if c in money else ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+             for c, v in zip(df.columns, r)] for r in df.itertuples(index=False)]
+    return {"head": [str(c) for c in df.columns], "rows": rows}
+
+
+def section(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, threshold: int, pva: pd.DataFrame | None,
+            rec: pd.DataFrame | None) -> ReportSection:
+    """The report section: budget and reach (or why the plan is empty), the method, which
+    constraints bind, the plan table and, with a tracking store, plan vs actual and recovery."""
+    lang, areas = ctx.lang, ctx.areas
+    sol, plan_df, sched, binding, reason = out.solution, out.plan, out.schedule, out.binding, out.reason
+    lab = labels(cfg, lang)
+    pct = round(100 * sol.cost / cfg.budget) if cfg.budget else 0
+    ctx_: dict = {"empty": not sol.chosen.any()}
+    if ctx_["empty"]:
+        key, kw = reason if reason else ("plan.r.empty", {"status": t(f"plan.status.{sol.status}", lang)})
+        ctx_.update(empty_title=t("plan.empty", lang), empty_text=t(key, lang, **kw), summary="", hidden_note="")
+    else:
+        hidden = plan_df["participants_hidden"].astype(bool)
+        shown = int(plan_df.loc[~hidden, "participants"].sum())
+        people = (t("plan.people", lang, n=shown) if not hidden.any()
+                  else t("plan.people_hidden", lang, n=shown, k=int(hidden.sum())))
+        status = t(f"plan.status.{sol.status}", lang, gap=f"{100 * sol.gap:.2g}")
+        ctx_.update(summary=t("plan.summary", lang, budget=_rp(cfg.budget), cost=_rp(sol.cost), pct=pct,
+                              areas=int(sol.chosen.sum()), classes=int(sol.classes.sum()), people=people,
+                              obj=f"{sol.objective:.1f}", status=status),
+                    hidden_note=t("plan.hidden_note", lang, t=threshold) if hidden.any() else "")
+    k = f", ≤ {cfg.max_areas} " + ("wilayah" if lang == "id" else "areas") if cfg.max_areas else ""
+    g = (", ≥ 1 " + ("wilayah per kecamatan" if lang == "id" else "area per district")) if out.per_group else ""
+    items = []
+    if binding["budget"]:
+        names = ", ".join(str(areas.at[c, "name"]) for c in binding["plus10_new_areas"])
+        items.append(t("plan.b.budget", lang, b=_rp(cfg.budget * 1.1), d=f"{binding['plus10_objective'] - sol.objective:.1f}",
+                       dp=binding["plus10_participants"] - int(sol.participants.sum()), da=len(binding["plus10_new_areas"]),
+                       names=(": " + names) if names else ""))
+    elif sol.chosen.any():
+        items.append(t("plan.b.budget_no", lang))
+    if "max_areas" in binding and sol.chosen.any():
+        txt = t("plan.b.k_yes", lang, d=f"{binding['max_areas_gain']:.1f}") if binding["max_areas"] else t("plan.b.k_no", lang)
+        items.append(t("plan.b.k", lang, k=cfg.max_areas, txt=txt))
+    if "per_group" in binding:
+        txt = t("plan.b.group_yes", lang, d=f"{binding['per_group_cost']:.1f}") if binding["per_group"] else t("plan.b.group_no", lang)
+        items.append(t("plan.b.group", lang, txt=txt))
+    elif cfg.per_group and binding.get("groups_with_demand"):
+        items.append(t("plan.b.group_dropped", lang))
+    if sol.chosen.any():
+        items.append(t("plan.b.demand", lang, n=binding["pairs_at_demand"], f=binding["pairs_classes_full"]))
+    if binding.get("cheapest_area_cost") is not None:
+        items.append(t("plan.b.cheapest", lang, c=_rp(binding["cheapest_area_cost"])))
+    head = [t("plan.col.priority", lang), t("plan.col.name", lang), t("plan.col.class", lang), t("plan.col.score", lang),
+            t("plan.col.programme", lang), t("plan.col.classes", lang), t("plan.col.participants", lang),
+            t("plan.col.cost", lang), t("plan.col.start", lang), t("plan.col.end", lang)]
+    span = sched.groupby(["code", "programme"]).agg(start=("start", "min"), end=("end", "max")) if len(sched) else None
+    rows = []
+    for r in plan_df.itertuples():
+        s = span.loc[(r.code, r.programme)] if span is not None and (r.code, r.programme) in span.index else None
+        people = published_participants(r.participants, r.participants_hidden, threshold, t("plan.suppressed", lang))
+        rows.append([r.priority, r.name, t(f"class.{r._5}", lang), f"{r.score:.1f}", lab[r.programme], r.classes, people,
+                     _rp(r.cost), "" if s is None else s["start"], "" if s is None else s["end"]])
+    body = render(
+        "plan.html", **ctx_, method=t("plan.method", lang, hh=cfg.household_size, k=k, g=g),
+        binding_title=t("plan.binding", lang), items=items, plan={"head": head, "rows": rows},
+        monev=None if pva is None else {
+            "title": t("plan.vs_actual", lang), "note": t("plan.area_cost_note", lang, c=_rp(cfg.area_cost)),
+            "table": _cells(pva, money=(t("plan.col.planned_cost", lang), t("plan.col.spent", lang)))},
+        recovery=None if rec is None or not len(rec) else {"title": t("plan.recovery", lang), "table": _cells(rec)})
+    return ReportSection(t("plan.title", lang), body, figure="rencana.png")

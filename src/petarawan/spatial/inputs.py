@@ -1,0 +1,306 @@
+"""Reading the inputs of ``[hotspots]``: per-area counts (a wide or long table, or incident
+points assigned to areas) and populations, each file read through :mod:`petarawan.io` and every
+problem of a file reported at once, naming file, row, column, value and what was expected."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..codes import normalise_code
+from ..errors import Finding, InputError
+from ..io.readers import NumberError, parse_number, read_table, resolve
+from ..stages import StudyContext
+from .checks import cap_rows
+from .config import HotspotConfig
+from .incidents import Incidents, assign_points, count_by_area, missing_column, period_label, read_incidents
+
+PERIOD_NAME = re.compile(r"^\d{4}(Q[1-4]|-\d{2})?$")
+"""Column headings read as periods of a wide counts table: 2021, 2021Q3, 2021-07."""
+
+
+def _unknown_code(label: str, row: int, column: str, code: str, n_known: int) -> Finding:
+    return Finding("error", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah",
+                   message_en="area code not in the boundary file", file=label, row=row, column=column, value=code,
+                   expected=f"salah satu dari {n_known} kode di berkas batas wilayah",
+                   expected_en=f"one of the {n_known} codes of the boundary file")
+
+
+def _count_cell(cell, label: str, row: int, column: str) -> tuple[float, Finding | None]:
+    """One count cell → (value, None) or (nan, error).  Empty cells and missing-value tokens
+    are NaN (the area is then left out of the analysis, with a warning)."""
+    try:
+        x = parse_number(cell, whole=True)
+    except NumberError as err:
+        return float("nan"), Finding("error", "not_numeric", "bukan jumlah (bilangan bulat)", message_en="not a count (a whole number)",
+                                     file=label, row=row, column=column, value=cell, expected=f"jumlah ≥ 0: {err.hint_id}",
+                                     expected_en=f"a count ≥ 0: {err.hint_en}")
+    if x < 0:
+        return float("nan"), Finding("error", "negative_count", "jumlah negatif", message_en="negative count", file=label,
+                                     row=row, column=column, value=cell, expected="jumlah ≥ 0", expected_en="a count ≥ 0")
+    return x, None
+
+
+def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None = None
+                      ) -> tuple[pd.DataFrame | None, list[Finding]]:
+    """Counts per area and period from a wide or long table of cells, with every problem found.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Cells as :func:`petarawan.io.readers.read_table` returns them (index = spreadsheet row).
+    spec : CountsSpec
+    label : str
+        File name for the findings.
+    known : Index, optional
+        Canonical codes of the boundary file; a code outside it is an error naming its row.
+
+    Returns
+    -------
+    counts : DataFrame | None
+        Index canonical code, columns periods in time order; ``None`` when a required column is
+        missing (nothing else can be checked).
+    errors : list[Finding]
+        Every problem, each naming file, row, column, value and what was expected: missing
+        columns, empty / duplicate / unknown codes, missing periods, cells that are not whole
+        numbers, negative counts.  Repeated kinds are capped (:func:`.checks.cap_rows`).
+    """
+    errors: list[Finding] = []
+    if spec.code_column not in df.columns:
+        errors.append(missing_column(label, spec.code_column, df.columns))
+    if spec.layout == "long":
+        errors += [missing_column(label, c, df.columns) for c in (spec.period_column, spec.count_column)
+                   if c not in df.columns]
+        if errors:
+            return None, errors
+        rows, seen = [], {}
+        for row in df.index:
+            r = int(row)
+            code = normalise_code(df.at[row, spec.code_column])
+            per = df.at[row, spec.period_column]
+            x, bad = _count_cell(df.at[row, spec.count_column], label, r, spec.count_column)
+            if code is None:
+                errors.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code",
+                                      file=label, row=r, column=spec.code_column, expected="kode wilayah",
+                                      expected_en="an area code"))
+            elif known is not None and code not in known:
+                errors.append(_unknown_code(label, r, spec.code_column, code, len(known)))
+            if per is None or not str(per).strip():
+                errors.append(Finding("error", "empty_period", "periode kosong", message_en="empty period", file=label,
+                                      row=r, column=spec.period_column, expected="periode seperti 2021, 2021Q3 atau 2021-07",
+                                      expected_en="a period such as 2021, 2021Q3 or 2021-07"))
+                per = None
+            if bad is not None:
+                errors.append(bad)
+            if code is None or per is None:
+                continue
+            per = str(per).strip().removesuffix(".0")
+            if (code, per) in seen:
+                errors.append(Finding("error", "duplicate_code", f"kode dan periode ganda (juga di baris {seen[code, per]})",
+                                      message_en=f"duplicate code and period (also row {seen[code, per]})", file=label,
+                                      row=r, column=spec.code_column, value=f"{code} {per}",
+                                      expected="satu baris per wilayah dan periode",
+                                      expected_en="one row per area and period"))
+                continue
+            seen[code, per] = r
+            rows.append((code, per, x))
+        long = pd.DataFrame(rows, columns=["code", "period", "count"])
+        wide = long.pivot(index="code", columns="period", values="count")
+        return wide.reindex(columns=sorted(wide.columns)), cap_rows(errors)
+    periods = spec.periods or [c for c in df.columns if PERIOD_NAME.match(str(c))]
+    missing = [p for p in periods if p not in df.columns]
+    if missing or not periods:
+        errors.append(Finding("error", "missing_column", "kolom periode tidak ada", message_en="period column(s) missing",
+                              file=label, value=missing or None,
+                              expected=f"kolom periode seperti 2021 (kolom yang ada: {list(df.columns)})",
+                              expected_en=f"period columns such as 2021 (columns found: {list(df.columns)})"))
+    if errors:
+        return None, errors
+    values = np.full((len(df), len(periods)), np.nan)
+    seen: dict[str, int] = {}
+    keep = np.zeros(len(df), dtype=bool)
+    codes = []
+    for i, row in enumerate(df.index):
+        r = int(row)
+        code = normalise_code(df.at[row, spec.code_column])
+        codes.append(code)
+        if code is None:
+            errors.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code",
+                                  file=label, row=r, column=spec.code_column, expected="kode wilayah",
+                                  expected_en="an area code"))
+        elif code in seen:
+            errors.append(Finding("error", "duplicate_code", f"kode wilayah ganda (juga di baris {seen[code]})",
+                                  message_en=f"duplicate area code (also row {seen[code]})", file=label, row=r,
+                                  column=spec.code_column, value=code, expected="satu baris per wilayah",
+                                  expected_en="one row per area"))
+        else:
+            seen[code] = r
+            keep[i] = True
+            if known is not None and code not in known:
+                errors.append(_unknown_code(label, r, spec.code_column, code, len(known)))
+        for j, p in enumerate(periods):  # every cell is checked, whatever the code
+            values[i, j], bad = _count_cell(df.at[row, p], label, r, p)
+            if bad is not None:
+                errors.append(bad)
+    out = pd.DataFrame(values[keep], index=pd.Index([c for c, k in zip(codes, keep) if k], name="code"),
+                       columns=list(periods))
+    return out, cap_rows(errors)
+
+
+def _study_bounds(areas: gpd.GeoDataFrame, crs: str) -> tuple[float, float, float, float] | None:
+    """The areas' bounds in ``crs`` (None when the areas cannot be transformed, e.g. local units)."""
+    try:
+        return tuple(float(v) for v in areas.to_crs(crs).total_bounds)
+    except Exception:  # noqa: BLE001 - no CRS / engineering CRS: the swapped-columns check is skipped
+        return None
+
+
+def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, Incidents | None, list[Finding]]:
+    """Read the per-area, per-period values the stage analyses.
+
+    Returns
+    -------
+    counts : DataFrame
+        Index = canonical area codes of the boundary file (some may be missing — reported as
+        warnings by the analysis); columns = periods.
+    incidents : Incidents | None
+    findings : list[Finding]
+        Warnings and information (points outside every area, points on a border).
+
+    Raises
+    ------
+    InputError
+        Unreadable files, missing columns, bad values, codes not in the boundary file, swapped
+        coordinate columns — every problem of the file at once.
+    """
+    findings: list[Finding] = []
+    incidents = None
+    if cfg.counts is not None:
+        path = resolve(ctx.study_dir, cfg.counts.file, "jumlah kasus / counts")
+        counts, errors = counts_from_table(read_table(path, sheet=cfg.counts.sheet, label=cfg.counts.file), cfg.counts,
+                                           cfg.counts.file, known=ctx.areas.index)
+        if errors:
+            raise InputError(errors)
+    elif cfg.incidents is not None:
+        spec = cfg.incidents
+        path = resolve(ctx.study_dir, spec.file, "kejadian / incidents")
+        incidents = read_incidents(path, x_column=spec.x_column, y_column=spec.y_column, crs=spec.crs,
+                                   date_column=spec.date_column, type_column=spec.type_column, sheet=spec.sheet,
+                                   label=spec.file, study_bounds=_study_bounds(ctx.areas, spec.crs))
+        pts = incidents.points
+        if spec.types is not None:
+            pts = pts[pts["type"].isin(spec.types)]
+        assigned = assign_points(pts, ctx.areas, label=spec.file)
+        findings.extend(assigned.findings)
+        n_border = int(assigned.on_border.sum())
+        if n_border:
+            findings.append(Finding("info", "point_on_border",
+                                    f"{n_border} titik di batas bersama; diberikan ke wilayah dengan kode terkecil",
+                                    message_en=f"{n_border} point(s) on a shared border; assigned to the area with "
+                                               "the lowest code", file=spec.file, value=n_border))
+        periods = period_label(pts["date"], spec.period) if spec.date_column else None
+        counts = count_by_area(assigned.code, ctx.areas.index, periods)
+        # keep the counted points only (outside ones are reported above), with their area and period
+        pts = pts.assign(code=assigned.code, period=periods if periods is not None else "all")
+        incidents = Incidents(pts[pts["code"].notna()], incidents.file, incidents.findings)
+    else:
+        if cfg.variable not in ctx.data.columns:
+            raise InputError(Finding("error", "hotspot_variable",
+                                     f"variabel hot spot '{cfg.variable}' bukan indikator di tabel",
+                                     message_en=f"hot-spot variable '{cfg.variable}' is not an indicator of the table",
+                                     value=cfg.variable,
+                                     expected=f"salah satu dari {list(ctx.data.columns)} atau bagian [hotspots.counts]",
+                                     expected_en=f"one of {list(ctx.data.columns)} or a [hotspots.counts] section"))
+        counts = ctx.data[[cfg.variable]].rename(columns={cfg.variable: "all"})
+        counts = counts[counts["all"].notna()]
+    return counts, incidents, findings
+
+
+def population_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None = None
+                          ) -> tuple[pd.Series | None, list[Finding]]:
+    """Population per canonical code from a table of cells, with every problem found.
+
+    Returns
+    -------
+    population : Series | None
+        Index canonical code (first row of each code), values > 0; ``None`` when a column is missing.
+    findings : list[Finding]
+        Errors: missing columns, empty or duplicate codes, values that are not numbers or not
+        > 0.  Warnings: codes not in the boundary file (ignored).  An empty cell is no error:
+        the area is left out of the rates with a ``no_population`` warning.  Repeated kinds are
+        capped (:func:`.checks.cap_rows`).
+    """
+    found = [missing_column(label, c, df.columns) for c in (spec.code_column, spec.column) if c not in df.columns]
+    if found:
+        return None, found
+    out: dict[str, float] = {}
+    seen: dict[str, int] = {}
+    for row in df.index:
+        r = int(row)
+        cell = df.at[row, spec.column]
+        code = normalise_code(df.at[row, spec.code_column])
+        if code is None:
+            found.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code", file=label,
+                                 row=r, column=spec.code_column, expected="kode wilayah", expected_en="an area code"))
+        elif code in seen:
+            found.append(Finding("error", "duplicate_code", f"kode wilayah ganda (juga di baris {seen[code]})",
+                                 message_en=f"duplicate area code (also row {seen[code]})", file=label, row=r,
+                                 column=spec.code_column, value=code, expected="satu baris per wilayah",
+                                 expected_en="one row per area"))
+            code = None
+        else:
+            seen[code] = r
+            if known is not None and code not in known:
+                found.append(Finding("warning", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah; diabaikan",
+                                     message_en="area code not in the boundary file; ignored", file=label, row=r,
+                                     column=spec.code_column, value=code,
+                                     expected=f"salah satu dari {len(known)} kode di berkas batas wilayah",
+                                     expected_en=f"one of the {len(known)} codes of the boundary file"))
+                code = None
+        try:
+            x = parse_number(cell)
+        except NumberError as err:
+            found.append(Finding("error", "not_numeric", "penduduk bukan angka", message_en="population is not a number",
+                                 file=label, row=r, column=spec.column, value=cell,
+                                 expected=f"penduduk > 0: {err.hint_id}", expected_en=f"a population > 0: {err.hint_en}"))
+            continue
+        if x != x:  # empty: the analysis reports the area as without population
+            continue
+        if not x > 0:
+            found.append(Finding("error", "population_not_positive", "penduduk harus > 0",
+                                 message_en="population must be > 0", file=label, row=r, column=spec.column,
+                                 value=cell, expected="penduduk > 0", expected_en="a population > 0"))
+            continue
+        if code is not None:
+            out[code] = x
+    return pd.Series(out, name="population", dtype=float), cap_rows(found)
+
+
+def load_population(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.Series | None, list[Finding]]:
+    """Population per canonical area code from ``[hotspots.population]``.
+
+    Returns
+    -------
+    population : Series | None
+        ``None`` if not configured.
+    findings : list[Finding]
+        Warnings (codes not in the boundary file).
+
+    Raises
+    ------
+    InputError
+        Every error of the file at once (see :func:`population_from_table`).
+    """
+    spec = cfg.population
+    if spec is None:
+        return None, []
+    path = resolve(ctx.study_dir, spec.file, "penduduk / population")
+    pop, found = population_from_table(read_table(path, sheet=spec.sheet, label=spec.file), spec, spec.file,
+                                       known=ctx.areas.index)
+    errors = [f for f in found if f.level == "error"]
+    if errors:
+        raise InputError(errors)
+    return pop, found
