@@ -15,7 +15,6 @@ survey score and its bootstrap standard error, below quota), the workbook sheets
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass
 
@@ -24,10 +23,10 @@ import pandas as pd
 
 from ..errors import Finding
 from ..i18n import register, t
-from ..privacy import suppress_count
-from ..stages import ReportSection, Stage, StageResult, StudyContext
+from ..report import ikrn as view
+from ..stages import Stage, StageResult, StudyContext
 from .bank import INSTRUMENTS
-from .completeness import below_quota, completeness_summary
+from .completeness import completeness_summary
 from .config import IkrnConfig
 from .round import assess_round, read_round, score_round, study_bank
 
@@ -239,74 +238,13 @@ def run_ikrn(ctx: StudyContext) -> IkrnStageResult:
             "references": "Rao & Wu 1988 (JASA 83:231-241); Efron & Tibshirani 1993"},
         "reporting_rate": "sum_k min(returned_k, expected_k) / sum_k expected_k (DHIS2 reporting rate)",
     }
-    section = ReportSection(t("ikrn.title", lang), _section_html(ctx, bank, cfg, assessed, scores, summ, min_count),
-                            figure="ikrn_kelengkapan.png")
+    section = view.section(ctx, bank, cfg, assessed, scores, summ, min_count, KINDS)
     heads = {c: _both(f"ikrn.col.{c.removeprefix('ikrn_')}") for c in PUBLIC}
     return IkrnStageResult(
         name="ikrn", area_columns=area_cols, public_columns=heads, layers={"ikrn": layer},
         sheets={t("ikrn.sheet", lang): sheet, t("ikrn.sheet.kec", lang): summ_sheet}, manifest=manifest, findings=findings,
         figures=figures, sections=[section], indicators=indicators, inputs=inputs, completeness=table, scores=scores,
         indicator_names=names, replicates=None if scored.bootstrap is None else scored.bootstrap.replicates, seed=seed)
-
-
-def _section_html(ctx, bank, cfg, assessed, scores, summ, min_count: int) -> str:
-    lang = ctx.lang
-    e = html.escape
-    c = assessed.checks.counts
-    table = assessed.completeness
-    insts = [i.code for i in bank.instruments]
-    tot = summ.loc["(total)"]
-    q = "/".join(str(cfg.quota_of(k)) for k in insts)
-    parts = []
-    if bank.illustrative:
-        parts.append(f"<p><b>{e(t('ikrn.illustrative_bank', lang))}</b></p>")
-    rate = "–" if tot["reporting_rate"] != tot["reporting_rate"] else f"{100 * tot['reporting_rate']:.0f} %"
-    parts.append("<p>" + e(t("ikrn.summary", lang, read=c["read"], files=len(assessed.submissions.files), kept=c["kept"],
-                             excl=c["excluded"], rate=rate, complete=int(tot["areas_complete"]), n=len(table), q=q,
-                             none=int(tot["areas_without_returns"]))) + " " + e(t("ikrn.rate_def", lang)) + "</p>")
-    supp = lambda v: e(suppress_count(int(v), min_count))  # noqa: E731
-    # per kecamatan
-    head = [t("ikrn.col.group", lang), t("ikrn.col.areas", lang), t("ikrn.col.areas_complete", lang)]
-    head += [k.upper() for k in insts] + [t("ikrn.col.reporting_rate", lang)]
-    rows = []
-    for name, r in summ.iterrows():
-        label = t("ikrn.total", lang) if name == "(total)" else str(name)
-        cells = [e(label), str(int(r["areas"])), str(int(r["areas_complete"]))]
-        cells += [f"{supp(r[f'returned_{k}'])}/{int(r[f'expected_{k}'])}" for k in insts]
-        cells.append("–" if r["reporting_rate"] != r["reporting_rate"] else f"{100 * r['reporting_rate']:.0f} %")
-        rows.append(cells)
-    parts.append(_table(head, rows))
-    # areas below quota (names and rates; counts suppressed)
-    bq = below_quota(table)
-    if len(bq):
-        head = ([t("ikrn.col.group", lang)] if "group" in bq.columns else []) + [t("ikrn.col.name", lang)]
-        head += [k.upper() for k in insts] + [t("ikrn.col.reporting_rate", lang)]
-        rows = []
-        for code, r in bq.iterrows():
-            cells = ([e(str(r["group"]))] if "group" in bq.columns else []) + [e(str(r["name"]))]
-            cells += [f"{supp(r[f'returned_{k}'])}/{int(r[f'expected_{k}'])}" for k in insts]
-            cells.append(f"{100 * r['reporting_rate']:.0f} %")
-            rows.append(cells)
-        parts.append(f"<p><b>{e(t('ikrn.below', lang))}</b></p>" + _table(head, rows))
-    # checks
-    rows = []
-    for kind in KINDS:
-        eff = ("ikrn.eff.row" if kind == "row_length" else "ikrn.eff.answer" if kind == "out_of_scale"
-               else "ikrn.eff.excluded" if kind in cfg.checks.exclude else "ikrn.eff.flagged")
-        rows.append([e(t(f"ikrn.kind.{kind}", lang)), str(c.get(kind, 0)), e(t(eff, lang))])
-    parts.append(f"<p><b>{e(t('ikrn.checks', lang))}</b></p>"
-                 + _table([t("ikrn.col.kind", lang), t("ikrn.col.count", lang), t("ikrn.col.effect", lang)], rows))
-    n_sc = int(scores[cfg.indicator].notna().sum())
-    parts.append("<p>" + e(t("ikrn.scored", lang, scored=n_sc, n=len(scores), unscored=len(scores) - n_sc,
-                             min1=cfg.min_of("ikrn1"), B=cfg.bootstrap, seed=ctx.config.study.seed)) + "</p>")
-    parts.append(f"<p>{t('ikrn.privacy', lang, tm1=min_count - 1, t=min_count)}</p>")
-    return "\n".join(parts)
-
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    """Head cells are escaped here; body cells arrive escaped."""
-    return ("<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead><tbody>"
-            + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</tbody></table>")
 
 
 STAGE = Stage(name="ikrn", run=run_ikrn, section=IkrnConfig, provides=("indicators",))
