@@ -15,6 +15,7 @@ score and class between the two latest years beside the programmes received.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -90,6 +91,51 @@ def store_path(study_dir: Path | str) -> Path:
     return Path(study_dir) / STORE_NAME
 
 
+def _store_finding(path: Path, err: BaseException) -> Finding:
+    """The finding for a database error on the tracking store: damaged, locked, full disk,
+    read-only — each naming the file and what to do (never the SQL or a traceback)."""
+    from .io.atomic import os_error_finding
+
+    orig = getattr(err, "orig", None) or err
+    text = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    low = text.lower()
+    name = str(path)
+    if "locked" in low or "busy" in low:
+        return Finding("error", "store_locked", "penyimpanan monev sedang dikunci program lain", file=name,
+                       message_en="the tracking store is locked by another program",
+                       expected="tutup program lain yang membukanya (mis. DB Browser, petarawan lain), lalu ulangi",
+                       expected_en="close the other program that has it open (e.g. DB Browser, another petarawan), then retry")
+    if "disk is full" in low or "disk full" in low:
+        import errno
+
+        return os_error_finding(OSError(errno.ENOSPC, text), file=name)
+    if "readonly" in low or "read-only" in low or "unable to open" in low:
+        import errno
+
+        return os_error_finding(OSError(errno.EACCES, text), file=name)
+    return Finding("error", "store_damaged", f"penyimpanan monev rusak ({text}); pulihkan dari cadangan", file=name,
+                   message_en=f"the tracking store is damaged ({text}); restore it from a backup",
+                   expected=f"salin cadangan {STORE_NAME} ke folder studi; bila tidak ada, pindahkan berkas rusak ini ke "
+                            f"tempat lain (petarawan lalu memulai penyimpanan baru)",
+                   expected_en=f"copy a backup of {STORE_NAME} into the study folder; without one, move this damaged "
+                               f"file elsewhere (petarawan then starts a new store)")
+
+
+def _guarded(method):
+    """Turn any database error of a :class:`TrackStore` method into an :class:`InputError`."""
+    import functools
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (SQLAlchemyError, sqlite3.Error) as err:
+            raise InputError(_store_finding(self.path, err)) from None
+    return wrapper
+
+
 class TrackStore:
     """The study's tracking store.
 
@@ -99,19 +145,59 @@ class TrackStore:
         SQLite file (created with its tables if missing, unless ``read_only``).
     read_only : bool
         Open without creating anything (``InputError`` when the file is missing).
+    timeout : float
+        Seconds to wait for another program's lock before ``store_locked``.
+
+    Raises
+    ------
+    InputError
+        ``file_missing`` (read-only, no file); ``store_damaged`` — a file of 0 bytes (never
+        silently re-created: it was a store that lost its content), not an SQLite database,
+        truncated or malformed (SQLite's ``quick_check``), or without petarawan's tables and
+        columns; ``store_locked``; a full disk or no permission.  Every later operation maps
+        database errors the same way.
     """
 
-    def __init__(self, path: Path | str, *, read_only: bool = False):
+    def __init__(self, path: Path | str, *, read_only: bool = False, timeout: float = 5.0):
         self.path = Path(path)
+        existed = self.path.exists()
         if read_only and not self.path.is_file():
             raise InputError(Finding("error", "file_missing", "penyimpanan monev tidak ada",
                                      message_en="tracking store not found", file=str(self.path)))
-        if read_only:
-            self.engine = create_engine("sqlite://", creator=lambda: __import__("sqlite3").connect(
-                f"file:{self.path}?mode=ro", uri=True))
-        else:
-            self.engine = create_engine(f"sqlite:///{self.path}")
+        if existed and not self.path.is_file():
+            raise InputError(_store_finding(self.path, sqlite3.DatabaseError("not a file")))
+        if existed and self.path.stat().st_size == 0:
+            raise InputError(_store_finding(self.path, sqlite3.DatabaseError("0 bytes")))
+        uri = f"file:{self.path}?mode={'ro' if read_only else 'rwc'}"
+        self.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=timeout))
+        try:
+            self._check(create=not read_only)
+        except InputError:
+            self.engine.dispose()
+            raise
+
+    @_guarded
+    def _check(self, *, create: bool) -> None:
+        with self.engine.connect() as con:
+            found = {r[0] for r in con.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            bad = [r[0] for r in con.exec_driver_sql("PRAGMA quick_check")]
+            if bad != ["ok"]:
+                raise sqlite3.DatabaseError(f"quick_check: {bad[0]}")
+            for table in _meta.sorted_tables:
+                if table.name not in found:
+                    continue
+                have = {r[1] for r in con.exec_driver_sql(f"PRAGMA table_info({table.name})")}
+                missing = sorted({c.name for c in table.columns} - have)
+                if missing:
+                    raise sqlite3.DatabaseError(f"table {table.name} lacks column(s) {', '.join(missing)}")
+        ours = {t.name for t in _meta.sorted_tables}
+        others = {n for n in found if not n.startswith("sqlite_")}
+        if others and not others & ours:  # another program's database: never write into it
+            raise sqlite3.DatabaseError("no petarawan tables")
+        if create:
             _meta.create_all(self.engine)
+        elif not found >= ours:
+            raise sqlite3.DatabaseError("no petarawan tables")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -123,6 +209,7 @@ class TrackStore:
         self.close()
 
     # -- activities --------------------------------------------------------------------------
+    @_guarded
     def add_activity(self, area: str, activity: str, when: date | str, *, programme: str | None = None,
                      exposed: int = 0, not_exposed: int = 0, facilitators: int = 0, spend: float = 0.0,
                      known_codes: pd.Index | None = None, programmes: dict[str, str] | None = None) -> int:
@@ -186,12 +273,14 @@ class TrackStore:
                 recorded_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(), **counts))
             return int(r.inserted_primary_key[0])
 
+    @_guarded
     def activities(self) -> pd.DataFrame:
         with self.engine.connect() as con:
             return pd.DataFrame(con.execute(select(activity_t).order_by(activity_t.c.date, activity_t.c.id)).mappings().all(),
                                 columns=[c.name for c in activity_t.columns])
 
     # -- adopted plan ------------------------------------------------------------------------
+    @_guarded
     def adopt_plan(self, rows: pd.DataFrame, label: str, *, known_codes: pd.Index | None = None,
                    programmes: dict[str, str] | None = None) -> int:
         """Replace the adopted plan by ``rows`` (columns ``area, activity, programme, classes,
@@ -230,12 +319,14 @@ class TrackStore:
                 con.execute(insert(planned_t), recs)
         return len(recs)
 
+    @_guarded
     def planned(self) -> pd.DataFrame:
         with self.engine.connect() as con:
             return pd.DataFrame(con.execute(select(planned_t).order_by(planned_t.c.id)).mappings().all(),
                                 columns=[c.name for c in planned_t.columns])
 
     # -- snapshots ---------------------------------------------------------------------------
+    @_guarded
     def add_snapshot(self, year: int, scores: pd.DataFrame, *, known_codes: pd.Index | None = None) -> int:
         """Store (replace) one year's ``score`` and ``class`` per area (``scores`` indexed by code
         or with a ``code`` column).
@@ -282,6 +373,7 @@ class TrackStore:
                 con.execute(insert(snapshot_t), recs)
         return len(recs)
 
+    @_guarded
     def snapshots(self) -> pd.DataFrame:
         with self.engine.connect() as con:
             return pd.DataFrame(con.execute(select(snapshot_t).order_by(snapshot_t.c.year, snapshot_t.c.area)).mappings().all(),

@@ -22,7 +22,11 @@ track_app = typer.Typer(help="Monev: catat kegiatan, adopsi rencana, simpan skor
                         no_args_is_help=True)
 
 
-def _fail(err: PetarawanError) -> None:
+def _fail(err: PetarawanError | OSError) -> None:
+    if isinstance(err, OSError):  # a file-system problem (permission, full disk): a finding, not a traceback
+        from .io.atomic import os_error_finding
+
+        err = InputError(os_error_finding(err))
     if isinstance(err, InputError):
         for f in err.findings:
             typer.echo(f"  • {f.render()}", err=True)
@@ -76,7 +80,7 @@ def add_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study fol
             row = s.activities().set_index("id").loc[i]
         prog = _text_or_none(row["programme"])
         typer.echo(f"#{i} {row['activity']} {row['area']} {row['date']}" + (f" {prog}" if prog else ""))
-    except PetarawanError as err:
+    except (PetarawanError, OSError) as err:
         _fail(err)
 
 
@@ -89,7 +93,7 @@ def list_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study fo
     try:
         with TrackStore(store_path(study_dir), read_only=True) as s:
             df = s.activities()
-    except PetarawanError as err:
+    except (PetarawanError, OSError) as err:
         _fail(err)
     typer.echo(df.drop(columns=["recorded_at"]).to_string(index=False) if len(df) else "(kosong / empty)")
 
@@ -132,7 +136,7 @@ def adopt_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study f
         known, programmes = _study(study_dir)
         with TrackStore(store_path(study_dir)) as s:
             n = s.adopt_plan(pd.DataFrame(rows), label=str(manifest), known_codes=known, programmes=programmes)
-    except PetarawanError as err:
+    except (PetarawanError, OSError) as err:
         _fail(err)
     typer.echo(f"{n} baris rencana diadopsi / plan rows adopted")
 
@@ -160,6 +164,6 @@ def snapshot_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / stud
         known, _ = _study(study_dir)
         with TrackStore(store_path(study_dir)) as s:
             n = s.add_snapshot(year, df[["code", "score", "class"]], known_codes=known)
-    except PetarawanError as err:
+    except (PetarawanError, OSError) as err:
         _fail(err)
     typer.echo(f"{n} wilayah disimpan untuk tahun {year} / areas stored for {year}")

@@ -8,7 +8,7 @@ report section) is :mod:`petarawan.report.plan`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -99,9 +99,18 @@ def run_plan(ctx: StudyContext) -> PlanStageResult:
     pva = rec = None
     sp = store_path(ctx.study_dir)
     planned_rows = _planned_rows(plan_df, sched, cfg.area_cost)
+    store_rows = None
     if sp.is_file():
-        with TrackStore(sp, read_only=True) as store:
-            acts, planned, snaps = store.activities(), store.planned(), store.snapshots()
+        try:
+            with TrackStore(sp, read_only=True) as store:
+                store_rows = store.activities(), store.planned(), store.snapshots()
+        except InputError as err:  # damaged or locked store: the plan stands, monitoring is left out
+            findings += [replace(f, level="warning",
+                                 message=f"{f.message}; rencana vs realisasi dan keterpulihan tidak ditampilkan",
+                                 message_en=f"{f.message_en}; plan vs actual and recovery are not shown")
+                         for f in err.findings]
+    if store_rows is not None:
+        acts, planned, snaps = store_rows
         acts = _known_rows(acts, set(codes), {p.code for p in progs}, "activity", findings)
         planned = _known_rows(planned, set(codes), {p.code for p in progs}, "planned", findings)
         snaps = snaps[snaps["area"].isin(codes)]
