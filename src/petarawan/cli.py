@@ -42,6 +42,17 @@ register({
                       "en": "Port {port} cannot be used ({err}); try another, e.g. --port {next}"},
     "cli.more_of_kind": {"id": "  … dan {n} temuan lain jenis '{kind}' (semua ada di run.json dan lembar Kualitas data)",
                          "en": "  … and {n} more findings of kind '{kind}' (all in run.json and the Data quality sheet)"},
+    "cli.replay.title": {"id": "Ulang run (petarawan {version} tercatat)", "en": "Replay (recorded with petarawan {version})"},
+    "cli.replay.table": {"id": "Tabel", "en": "Table"},
+    "cli.replay.recorded": {"id": "Hash tercatat", "en": "Recorded hash"},
+    "cli.replay.replayed": {"id": "Hash ulang", "en": "Replayed hash"},
+    "cli.replay.status": {"id": "Hasil", "en": "Result"},
+    "cli.replay.identical": {"id": "identik", "en": "identical"},
+    "cli.replay.different": {"id": "berbeda", "en": "different"},
+    "cli.replay.missing": {"id": "tidak ada di ulangan", "en": "missing from the replay"},
+    "cli.replay.new": {"id": "hanya di ulangan", "en": "only in the replay"},
+    "cli.replay.summary": {"id": "{same} dari {n} tabel identik. Hasil ulang ada di: {out}",
+                           "en": "{same} of {n} tables identical. The replay's outputs are in: {out}"},
     "cli.classes": {"id": "Jumlah per kelas", "en": "Areas per class"},
     "cli.serve.exposed": {
         "id": "PERHATIAN: dasbor terbuka di alamat {host}, bukan hanya komputer ini. Tidak ada kata sandi: siapa pun "
@@ -285,6 +296,44 @@ def serve(out_dir: Path = typer.Argument(..., help="Folder hasil `petarawan run`
     shown = f"[{host}]" if ":" in host else host
     console.print(f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}  (Ctrl+C)")
     uvicorn.run(web, host=host.strip("[]"), port=port, log_level="warning")
+
+
+@app.command()
+def replay(manifest: Path = typer.Argument(..., help="run.json dari run sebelumnya / run.json of an earlier run"),
+           out: Path = typer.Option(..., "--out", "-o", help="Folder keluaran baru / new output folder"),
+           study: Path = typer.Option(None, "--study", help="Folder studi, bila bukan yang tercatat di run.json / study "
+                                                            "folder, when not the one recorded in run.json"),
+           lang: LangOpt = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
+    """Ulangi run dari manifesnya dan bandingkan setiap tabel / replay a run from its manifest and
+    compare every table.
+
+    The inputs must be the recorded ones (sha256); the recorded configuration and seeds are
+    used, not today's petarawan.toml.  Exit code 0 when every table is identical, 1 otherwise.
+
+    Example: petarawan replay hasil/pangkalpinang/run.json --out hasil/ulang
+    """
+    from .replay import replay as replay_run
+
+    lg = lang.value if lang else "id"
+    try:
+        res = replay_run(manifest, out, study_dir=study,
+                         progress=lambda msg: err_console.print(f"  · {msg}", highlight=False))
+    except Exception as err:  # noqa: BLE001 — mapped to messages
+        err_console.print(f"[red]{t('cli.failed', lg)}[/]")
+        _fail(err, lg)
+        return
+    table = Table(title=t("cli.replay.title", lg, version=res.recorded_version))
+    for col in ("table", "recorded", "replayed", "status"):
+        table.add_column(t(f"cli.replay.{col}", lg))
+    style = {"identical": "green", "different": "red", "missing": "red", "new": "yellow"}
+    for c in res.tables:
+        table.add_row(c.name, (c.recorded or "–")[:12], (c.replayed or "–")[:12],
+                      f"[{style[c.status]}]{t('cli.replay.' + c.status, lg)}[/]")
+    console.print(table)
+    n_same = sum(c.status == "identical" for c in res.tables)
+    console.print(t("cli.replay.summary", lg, same=n_same, n=len(res.tables), out=res.out_dir), highlight=False)
+    if not res.identical:
+        raise typer.Exit(1)
 
 
 def entry() -> None:  # pragma: no cover - thin wrapper for python -m

@@ -17,6 +17,7 @@ import geopandas as gpd
 
 from .config import CLASSES
 from .i18n import t
+from .io.digest import table_hashes
 from .io.readers import sha256
 from .io.writers import GeoPackage, LayerStyle, Output, atomic_dir, jsonable, write_json
 from .report.html import render_report
@@ -78,6 +79,7 @@ def manifest(res: "RunResult", version: str) -> dict[str, Any]:
         "python": platform.python_version(),
         "libraries": {m.__name__: m.__version__ for m in (numpy, pandas, geopandas, shapely, pyogrio)},
         "study": res.study.config.study.name,
+        "study_dir": str(Path(res.study.study_dir).resolve()),
         "illustrative": res.study.config.study.illustrative,
         "language": res.lang,
         "inputs": res.inputs,
@@ -92,9 +94,13 @@ def manifest(res: "RunResult", version: str) -> dict[str, Any]:
     })
 
 
-def write_outputs(res: "RunResult", out_dir: Path, *, version: str) -> None:
-    """Write every output and ``run.json`` (with the sha256 of each file) into ``out_dir``
-    atomically (:func:`petarawan.io.writers.atomic_dir`).
+def write_outputs(res: "RunResult", out_dir: Path, *, version: str, record: dict[str, Any] | None = None) -> None:
+    """Write every output and ``run.json`` into ``out_dir`` atomically
+    (:func:`petarawan.io.writers.atomic_dir`).
+
+    ``run.json`` gets the sha256 of each file (``outputs``) and the canonical hash of each table
+    (``tables``: every GeoPackage layer and workbook sheet, :func:`petarawan.io.digest.table_hashes`)
+    that ``petarawan replay`` compares; ``record`` adds keys (e.g. ``replay_of``).
 
     Raises
     ------
@@ -107,6 +113,8 @@ def write_outputs(res: "RunResult", out_dir: Path, *, version: str) -> None:
         for o in outputs:
             o.write(tmp)
         man = manifest(res, version)
+        man.update(jsonable(record or {}))
+        man["tables"] = table_hashes(tmp)
         man["outputs"] = {p.name: sha256(p) for p in sorted(tmp.iterdir())}
         write_json(man, tmp / MANIFEST_NAME)
 

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from . import __version__
-from .config import CLASSES
+from .config import CLASSES, StudyConfig
 from .errors import Finding
 from .i18n import register, t
 from .index.stage import IndexStageResult
@@ -137,13 +137,17 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
 
 
 def run(study_dir: Path | str, out_dir: Path | str, *, lang: str | None = None,
-        progress: Progress | None = None) -> RunResult:
+        progress: Progress | None = None, config: StudyConfig | None = None,
+        record: dict[str, Any] | None = None) -> RunResult:
     """Validate, analyse and write every output of a study into ``out_dir`` atomically.
 
     The outputs are first written to a temporary sibling folder; only when all of them exist is
     it swapped into place, so a failed run leaves an earlier ``out_dir`` untouched.  The folder
     is locked for the whole run, and what an interrupted run left beside it is repaired first
     (:mod:`petarawan.io.atomic`; a restore is reported as a finding).
+
+    ``config`` replaces the study's ``petarawan.toml`` (``petarawan replay`` passes the resolved
+    configuration of the run it replays); ``record`` adds keys to ``run.json``.
 
     Raises
     ------
@@ -159,9 +163,9 @@ def run(study_dir: Path | str, out_dir: Path | str, *, lang: str | None = None,
         # before any work: repair what an interrupted run left, refuse an unsafe folder
         recovered = prepare_out_dir(Path(out_dir), Path(study_dir))
         say(t("step.validation", lang or "id"))
-        study = load_study(study_dir)
+        study = load_study(study_dir, config=config)
         res = analyse(study, lang=lang, progress=progress)
         res.findings[:0] = recovered
         say(t("step.write", res.lang))
-        write_outputs(res, Path(out_dir), version=__version__)
+        write_outputs(res, Path(out_dir), version=__version__, record=record)
     return res

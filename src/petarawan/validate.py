@@ -437,7 +437,7 @@ def coverage_findings(data: pd.DataFrame, label: str, rows: dict[str, int] | Non
     return out
 
 
-def load_study(study_dir: Path | str) -> Study:
+def load_study(study_dir: Path | str, *, config: StudyConfig | None = None) -> Study:
     """Read, check and join every input of a study folder.
 
     Parameters
@@ -445,6 +445,9 @@ def load_study(study_dir: Path | str) -> Study:
     study_dir : path
         Folder holding ``petarawan.toml`` and the files it names (a path to the
         ``petarawan.toml`` itself is accepted too).
+    config : StudyConfig, optional
+        Use this configuration instead of reading ``petarawan.toml`` (a replay uses the resolved
+        configuration recorded in ``run.json``).
 
     Returns
     -------
@@ -460,7 +463,7 @@ def load_study(study_dir: Path | str) -> Study:
     study_dir = Path(study_dir)
     if study_dir.is_file() and study_dir.name.endswith(".toml"):
         study_dir = study_dir.parent
-    cfg = load_config(study_dir)
+    cfg = config if config is not None else load_config(study_dir)
     found = Findings()
     hashes: dict[str, str] = {}
     areas = table = None

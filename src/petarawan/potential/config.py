@@ -56,8 +56,8 @@ class PotentialConfig(_Strict):
                                     description="Choice names meaning 'none' in select_multiple questions")
     questions: QuestionMap = QuestionMap()
     confidence: float = Field(0.90, gt=0, lt=1, description="Level of the Wilson intervals")
-    suppress_below: int = Field(5, ge=1, description="Counts 1..suppress_below-1 are suppressed in published outputs; "
-                                "when not set, the study's [privacy] min_count is used")
+    suppress_below: int | None = Field(None, ge=1, description="Counts 1..suppress_below-1 are suppressed in published "
+                                       "outputs; when not set, the study's [privacy] min_count (default 5) is used")
     min_respondents: int = Field(5, ge=1, description="Areas with fewer respondents get no potential score")
     score_weights: dict[str, float] = Field(default_factory=lambda: {c: 1.0 for c in COMPONENTS},
                                             description="Weight of each score component")

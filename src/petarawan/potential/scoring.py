@@ -263,6 +263,11 @@ def suppress_mask(k: pd.Series | pd.DataFrame, threshold: int) -> pd.Series | pd
     return (k > 0) & (k < threshold)
 
 
+DEFAULT_SUPPRESS_BELOW = 5
+"""Suppression threshold when ``suppress_below`` is unset and no ``[privacy]`` rule is given
+(the stage passes the study's ``privacy.min_count``)."""
+
+
 def publish(res: PotentialResult, cfg: PotentialConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The per-area table as published: small counts and the shares derived from them suppressed.
 
@@ -279,7 +284,7 @@ def publish(res: PotentialResult, cfg: PotentialConfig) -> tuple[pd.DataFrame, p
         ``terpapar_lo``, ..., ``minat_<option>``, ``pendamping_<role>``).  ``mask``: same shape,
         True where a cell is suppressed.
     """
-    t = cfg.suppress_below
+    t = cfg.suppress_below if cfg.suppress_below is not None else DEFAULT_SUPPRESS_BELOW
     tab = res.table
     out = pd.DataFrame(index=tab.index)
     n = tab["n"].astype(float)

@@ -81,9 +81,8 @@ def run_potential(ctx: StudyContext) -> PotentialStageResult:
     result's ``inputs``).  Raises :class:`~petarawan.errors.InputError` for unreadable files.
     """
     cfg: PotentialConfig = ctx.section("potential")
-    privacy = getattr(ctx.config, "privacy", None)
-    if "suppress_below" not in cfg.model_fields_set and privacy is not None and hasattr(privacy, "min_count"):
-        cfg = cfg.model_copy(update={"suppress_below": int(privacy.min_count)})  # the study-wide [privacy] rule
+    if cfg.suppress_below is None:  # the study-wide [privacy] rule
+        cfg = cfg.model_copy(update={"suppress_below": int(ctx.config.privacy.min_count)})
     form_path = resolve(ctx.study_dir, cfg.form, "XLSForm")
     inputs = {cfg.form: sha256(form_path)}
     form = read_form(form_path, label=cfg.form)
