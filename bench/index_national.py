@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from petarawan.classify import classify, rank
-from petarawan.config import parse_config
+from petarawan.registry import parse_config
 from petarawan.index import build_index
 from petarawan.index.uncertainty import evaluate, rank_desc_min, sample_design, summarise
 

@@ -139,22 +139,6 @@ def test_agreement_table():
     assert t["share_of_reference_1"].sum() == pytest.approx(1.0)
 
 
-def test_fisher_jenks_matches_mapclassify():
-    import warnings
-
-    import mapclassify
-
-    from petarawan.classify import fisher_jenks_breaks
-
-    rng = np.random.default_rng(11)
-    for n in (7, 40, 150):
-        x = np.round(rng.gamma(2.0, 10.0, n), 1)  # skewed, with ties
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ref = mapclassify.FisherJenks(x, k=4).bins
-        np.testing.assert_allclose(fisher_jenks_breaks(x, 4), ref)
-
-
 def test_bands_refuse_scores_off_the_range():
     cfg = four_config(index={"normalisation": "zscore"})
     res = build_index(FOUR_DATA, cfg)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from index_fixtures import FOUR_DATA, four_config
+from index_fixtures import FOUR_DATA, four_config, make_config
 from petarawan.errors import InputError
 from petarawan.index import build_index
 from petarawan.index import normalise as nz
@@ -98,16 +98,46 @@ def test_area_without_any_data():
     assert "no indicator data" in res.excluded["R"]
 
 
-def test_constant_indicator_midpoint_and_warning():
+def test_constant_indicator_is_dropped_and_its_dimension_renormalised():
+    data = FOUR_DATA.copy()
+    data["a2"] = 7.0
+    res = build_index(data, four_config())
+    # a2 constant → left out (NaN, as COINr's n_minmax); A = a1 alone (its weight 1/4 → 1):
+    # A: P 0, Q 50, R 100, S 50; score = (2A + B)/3: P 0, Q 50, R 100, S 50
+    assert res.normalised["a2"].isna().all()
+    assert res.dimensions["A"].tolist() == pytest.approx([0, 50, 100, 50])
+    assert res.score.tolist() == pytest.approx([0, 50, 100, 50])
+    assert res.dropped == ("a2",)
+    w = res.weights.set_index("indicator")
+    assert w.loc[["a1", "a2", "b1"], "weight"].tolist() == pytest.approx([1, 0, 1])
+    assert w["overall_weight"].sum() == pytest.approx(1.0)
+    warn = [f for f in res.findings if f.code == "constant_indicator"]
+    assert len(warn) == 1 and warn[0].column == "a2" and warn[0].level == "warning" and "'A'" in warn[0].message_en
+
+
+def test_dimension_of_only_constant_indicators_is_dropped():
     data = FOUR_DATA.copy()
     data["b1"] = 7.0
     res = build_index(data, four_config())
-    # b1 constant → (0 + 100)/2 = 50 for every area, named in a warning
-    assert res.normalised["b1"].tolist() == [50.0] * 4
-    warn = [f for f in res.findings if f.code == "constant_indicator"]
-    assert len(warn) == 1 and warn[0].column == "b1" and warn[0].level == "warning"
-    # score = (2A + 50)/3: P (150 + 50)/3 = 66.67
-    assert res.score["P"] == pytest.approx(200 / 3)
+    # B holds only b1 → B is left out and A carries the whole index (weight 2/3 → 1)
+    assert res.dimensions["B"].isna().all()
+    assert res.score.tolist() == pytest.approx([75, 12.5, 62.5, 87.5])
+    assert res.dimension_weights.tolist() == pytest.approx([1, 0])
+    assert res.weights.set_index("indicator")["overall_weight"].tolist() == pytest.approx([0.25, 0.75, 0])
+    assert {f.code for f in res.findings} >= {"constant_indicator", "dimension_dropped"}
+    assert res.excluded.empty
+
+
+def test_constant_indicator_under_goalposts_is_kept():
+    # goalposts are a fixed scale, not relative to the data: a constant indicator keeps its value
+    inds = [dict(i, goalposts=[0, 40]) for i in [{"code": "a1", "label_id": "a1", "dimension": "A"},
+                                                 {"code": "a2", "label_id": "a2", "dimension": "A"}]]
+    cfg = make_config(inds, [{"code": "A", "label_id": "A"}], index={"normalisation": "goalposts"})
+    res = build_index(pd.DataFrame({"a1": [0.0, 20, 40], "a2": [10.0, 10, 10]}, index=list("pqr")), cfg)
+    # a1: 0, 50, 100; a2: 10/40 = 25 for all; A = mean: 12.5, 37.5, 62.5
+    assert res.score.tolist() == pytest.approx([12.5, 37.5, 62.5])
+    assert res.dropped == ()
+    assert [f.code for f in res.findings if f.column == "a2"] == ["constant_indicator_goalposts"]
 
 
 def test_missing_indicator_column_is_input_error():

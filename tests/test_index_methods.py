@@ -15,7 +15,7 @@ from petarawan.index import build_index
 from petarawan.index import normalise as nz
 from petarawan.index.aggregate import copeland, generalised, geometric, harmonic
 from petarawan.index.treat import impute, kurt, skew, treat_column, treat_outliers
-from petarawan.index.weights import SAATY_RI, ahp, budget, pca_weights
+from petarawan.index.weights import SAATY_RI, ahp, budget, pca_first_component
 
 ONE = [{"code": "x", "label_id": "x", "dimension": "D"}]
 ONE_DIM = [{"code": "D", "label_id": "D"}]
@@ -247,13 +247,84 @@ def test_budget_allocation_by_hand():
         build_index(pd.DataFrame({"a": [0.0, 1], "b": [1.0, 0]}, index=["p", "q"]), bad)
 
 
-def test_pca_weights_squared_first_loadings():
+def test_pca_first_component_squared_loadings():
     # x2 = x1 and x3 ⟂ x1 (centred x1 = −1.5, −.5, .5, 1.5; x3 = 1, −1, −1, 1; dot = 0):
     # correlation matrix [[1,1,0],[1,1,0],[0,0,1]] → PC1 = (1/√2, 1/√2, 0) → weights .5, .5, 0
     x = pd.DataFrame({"x1": [1.0, 2, 3, 4], "x2": [1.0, 2, 3, 4], "x3": [1.0, -1, -1, 1]})
-    w, params = pca_weights(x)
+    w, params = pca_first_component(x)
     assert [w["x1"], w["x2"], w["x3"]] == pytest.approx([0.5, 0.5, 0.0], abs=1e-12)
     assert params["variance_explained"] == pytest.approx(2 / 3)
+
+
+def test_pca_handbook_two_blocks_by_hand():
+    # Four indicators in two uncorrelated blocks, built from orthogonal centred columns of a
+    # Hadamard matrix (h1…h4, equal norms): a1 = h1, a2 = 0.8 h1 + 0.6 h2 (corr 0.8);
+    # b1 = h3, b2 = 0.4 h3 + √0.84 h4 (corr 0.4).  Correlation eigenvalues 1.8, 1.4, 0.6, 0.2:
+    # two exceed 1 and explain (1.8 + 1.4)/4 = 80 % > 60 % → K = 2 factors.  The loadings are
+    # already simple (a on factor 1: √0.9 each; b on factor 2: √0.7 each), varimax keeps them;
+    # squared loadings scaled to unity sum: 0.5 each within a factor; explained variance
+    # 1.8 and 1.4 → shares 1.8/3.2 = 0.5625 and 0.4375; weights 0.5 · share:
+    # a1 = a2 = 0.28125, b1 = b2 = 0.21875 (sum 1).  The first component alone: 0.5, 0.5, 0, 0.
+    from scipy.linalg import hadamard
+
+    from petarawan.index.weights import pca_handbook
+
+    h = hadamard(8).astype(float)[:, 1:5]
+    x = pd.DataFrame({"a1": h[:, 0], "a2": 0.8 * h[:, 0] + 0.6 * h[:, 1],
+                      "b1": h[:, 2], "b2": 0.4 * h[:, 2] + np.sqrt(0.84) * h[:, 3]})
+    w, params = pca_handbook(x)
+    assert params["factors"] == 2
+    np.testing.assert_allclose(params["eigenvalues"], [1.8, 1.4, 0.6, 0.2], atol=1e-12)
+    assert [w[c] for c in ("a1", "a2", "b1", "b2")] == pytest.approx([0.28125, 0.28125, 0.21875, 0.21875], abs=1e-9)
+    w1, _ = pca_first_component(x)
+    assert [w1[c] for c in ("a1", "a2", "b1", "b2")] == pytest.approx([0.5, 0.5, 0, 0], abs=1e-9)
+
+
+# Technology Achievement Index, 23 countries × 8 indicators, the data of the OECD/JRC Handbook's
+# worked example (Handbook 2008, TAI data; as transcribed in forum.posit.co/t/varimax-rotation/109877)
+TAI = pd.DataFrame(
+    [[187, 125.6, 200.2, 50.7, 3.08, 4.15, 10, 27.4], [289, 130, 179.1, 66.2, 3, 4.07, 12, 13.9],
+     [271, 156.6, 125.8, 59.7, 3.1, 4.14, 11.4, 15.3], [994, 64.6, 49, 80.8, 3, 3.86, 9.5, 10],
+     [779, 9.8, 4.8, 66.7, 2.97, 3.65, 10.8, 23.2], [189, 151.2, 136, 50.9, 3.02, 3.77, 9.4, 9.5],
+     [82, 134, 57.4, 61.9, 3.02, 3.73, 9.4, 14.9], [31, 38.6, 108, 48.7, 2.94, 4.18, 11.6, 14.2],
+     [75, 18.2, 125.9, 16.2, 2.94, 3.94, 10.9, 25.3], [8, 25.5, 72.3, 74.9, 2.95, 3.83, 7.1, 24.2],
+     [235, 36.8, 41.2, 64.2, 2.94, 3.75, 10.2, 14.4], [103, 20.2, 193.6, 19, 3.12, 4.39, 11.9, 11.2],
+     [106, 110.3, 48.6, 53.6, 2.97, 3.68, 9.4, 12.3], [72, 73.9, 58.9, 47.6, 2.91, 3.86, 9.3, 13.6],
+     [103, 13, 146.7, 15.4, 2.86, 3.91, 11.7, 13.1], [165, 14.8, 84.2, 50.3, 2.99, 3.79, 8.4, 13.6],
+     [205, 33.6, 36.4, 58.9, 2.97, 3.8, 7.9, 12.6], [74, 43.6, 43.2, 45, 2.96, 3.74, 9.6, 11],
+     [42, 8.6, 21, 53.4, 2.86, 3.62, 7.3, 15.6], [13, 9.8, 30.4, 51, 3, 3.65, 7.2, 13],
+     [28, 4.2, 25, 51.7, 2.75, 3.68, 9.5, 8.2], [26, 6.2, 21.6, 63.5, 2.73, 3.46, 9.1, 7.7],
+     [105, 4, 20.3, 49.5, 2.84, 3.71, 7.1, 10.6]],
+    columns=["patents", "royalties", "internet", "exports", "telephones", "electricity", "schooling", "university"])
+
+
+def test_pca_handbook_tai_worked_example():
+    # Handbook 2008, table "Eigenvalues of TAI data set" (numbered 16 in the text quoted at
+    # mendeley.com/research/handbook-on-constructing-composite-indicators-methodology-and-user-guide-1):
+    # 3.3, 1.7, 1.0, 0.9, 0.5, 0.3, 0.2, 0.1 with
+    # variance 41.9, 21.8, 12.3, 11.1 (cumulative 87.2) % for the first four; the example keeps
+    # four factors and reports Patents' rotated loadings 0.07, 0.97, 0.06, 0.06, squared and
+    # scaled 0.00, 0.67, 0.00, 0.00 (table "Factor loadings of TAI based on principal components").
+    from petarawan.index.weights import pca_handbook, retained_factors, varimax
+
+    w, params = pca_handbook(TAI, n_factors=4)
+    ev = np.array(params["eigenvalues"])
+    np.testing.assert_allclose(ev, [3.3, 1.7, 1.0, 0.9, 0.5, 0.3, 0.2, 0.1], atol=0.06)
+    np.testing.assert_allclose(100 * np.cumsum(ev)[3] / 8, 87.2, atol=0.05)
+    np.testing.assert_allclose(100 * ev[:3] / 8, [41.9, 21.8, 12.3], atol=0.05)
+    c = np.corrcoef(TAI.to_numpy(float), rowvar=False)
+    vals, vecs = np.linalg.eigh(c)
+    L = varimax(vecs[:, ::-1][:, :4] * np.sqrt(vals[::-1][:4]))
+    patents = np.sort(np.abs(L[0]))[::-1]
+    np.testing.assert_allclose(patents, [0.97, 0.07, 0.06, 0.06], atol=0.011)
+    k = int(np.argmax(np.abs(L[0])))
+    assert L[0, k] ** 2 / (L[:, k] ** 2).sum() == pytest.approx(0.67, abs=0.005)
+    assert params["factor_of"]["patents"] == k + 1
+    assert sum(w.values()) == pytest.approx(1.0)
+    # the Handbook's stated rule (eigenvalue > 1, then > 60 % cumulative) keeps two factors here;
+    # the worked example keeps four although the third and fourth eigenvalues are 0.98 and 0.89
+    assert retained_factors(ev) == 2
+    assert pca_handbook(TAI)[1]["factors"] == 2
 
 
 def test_effective_weight_of_dominant_indicator():
@@ -337,3 +408,44 @@ def test_treat_outliers_reports_areas():
                                         index={"outliers": True}))
     assert res.treated.loc["k11", "x"] == 30
     assert res.treatment.set_index("indicator").loc["x", "n_winsorised"] == 1
+
+
+# ---------------------------------------------------------------- per-indicator normalisation
+
+def test_per_indicator_normalisation_by_hand():
+    # [index] min–max; y has its own goalposts [0, 10]; z its own percentile rank
+    inds = [{"code": "x", "label_id": "x", "dimension": "D"},
+            {"code": "y", "label_id": "y", "dimension": "D", "normalisation": "goalposts", "goalposts": [0, 10]},
+            {"code": "z", "label_id": "z", "dimension": "D", "normalisation": "percentile"}]
+    cfg = make_config(inds, ONE_DIM)
+    data = pd.DataFrame({"x": [0.0, 5, 10], "y": [2.0, 4, 20], "z": [3.0, 1, 2]}, index=["p", "q", "r"])
+    res = build_index(data, cfg)
+    # x min–max: 0, 50, 100; y goalposts: 20, 40, 100 (20 capped); z: ranks 3, 1, 2 → (r − 1)/2 → 100, 0, 50
+    assert res.normalised["x"].tolist() == pytest.approx([0, 50, 100])
+    assert res.normalised["y"].tolist() == pytest.approx([20, 40, 100])
+    assert res.normalised["z"].tolist() == pytest.approx([100, 0, 50])
+    # equal weights: D = (0 + 20 + 100)/3 = 40, (50 + 40 + 0)/3 = 30, (100 + 100 + 50)/3 = 83.33
+    assert res.score.tolist() == pytest.approx([40, 30, 250 / 3])
+    step = next(s for s in res.steps if s["step"] == "normalisation")
+    assert step["params"]["per_indicator"] == {"y": "goalposts", "z": "percentile"}
+    # a Monte Carlo alternative replaces only the study-wide default: x becomes a rank, y and z keep theirs
+    from petarawan.index.composite import normalise_frame
+
+    nf = normalise_frame(data, cfg, "rank")
+    np.testing.assert_allclose(nf.values, [[1, 20, 100], [2, 40, 0], [3, 100, 50]])
+    # bands need every indicator on the range: an indicator with its own z-score is refused
+    from petarawan.classify import classify
+
+    zcfg = make_config([inds[0], dict(inds[1], normalisation="zscore")], ONE_DIM)
+    with pytest.raises(ConfigError, match="zscore"):
+        classify(build_index(data, zcfg).score, data, zcfg)
+
+
+def test_unknown_method_names_list_the_registered_ones():
+    from petarawan.index.normalise import NORMALISERS
+
+    with pytest.raises(ConfigError) as e:
+        make_config([dict(ONE[0], normalisation="minimax")], ONE_DIM)
+    assert all(name in str(e.value) for name in NORMALISERS.names())
+    with pytest.raises(ConfigError, match="'manual', 'equal', 'ahp' or 'budget'"):
+        make_config(ONE, ONE_DIM, index={"weighting": {"dimensions": "pca"}})  # data-driven: indicators only

@@ -1,34 +1,54 @@
 """Classes Bahaya / Waspada / Siaga / Aman, ranks, and agreement with a published label.
 
-Four rules, chosen by ``[classification] method``:
+Four rules, chosen by ``[classification] method`` — the registry :data:`CLASSIFIERS`:
 
-- ``bands``: score thresholds (scores compared at 9 decimals) — ``score >= bands["Bahaya"]`` → Bahaya, else ``>= bands["Waspada"]``
-  → Waspada, else ``>= bands["Siaga"]`` → Siaga, else Aman (INFORM-style fixed thresholds).
+- ``bands``: score thresholds (scores compared at 9 decimals) — ``score >= bands["Bahaya"]`` →
+  Bahaya, else ``>= bands["Waspada"]`` → Waspada, else ``>= bands["Siaga"]`` → Siaga, else Aman
+  (INFORM-style fixed thresholds).
 - ``count_rule``: BNN's rule on the number of main (*pokok*) and supporting (*pendukung*)
   indicators present (DOMAIN §3; e.g. Bahaya when at least 5 main and 4 supporting are present).
   The rules are tried in the order Bahaya, Waspada, Siaga; the first whose two minima are both
   met gives the class; an area meeting none is Aman.
-- ``quantiles``: four classes of equal count (quartiles of the score; mapclassify ``Quantiles``).
+- ``quantiles``: four classes of equal count between the quartiles of the score.
 - ``jenks``: Fisher–Jenks natural breaks into four classes (Fisher 1958; mapclassify
-  ``FisherJenks``, reimplemented vectorised in :func:`fisher_jenks_breaks`), which minimise the
-  within-class sum of squared deviations (fitted on at most 1,000 evenly spaced order statistics
-  for large studies, see :func:`_jenks_bins`).
+  ``FisherJenks``), fitted on at most :data:`JENKS_MAX_POINTS` evenly spaced order statistics.
+
+Quantile and Jenks classes are right-closed intervals between breaks (mapclassify's rule
+:math:`C^l < y \le C^u`): an area's class is the number of breaks its score *exceeds*.  So equal
+scores always share a class, the lowest score — and a score shared by every area — is always
+Aman, and when breaks coincide (ties at a quartile) or there are fewer distinct scores than
+classes, the classes in between stay empty and a warning says so (mapclassify instead drops the
+repeated breaks and renumbers the classes, which pushed tied lowest scores up to Waspada).
 
 An area without a score gets no class (``<NA>``), whatever the rule.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from .config import CLASSES, StudyConfig
-from .errors import ConfigError
+from .errors import ConfigError, Finding
+from .methods import MethodRegistry
 
-__all__ = ["classify", "rank", "present_counts", "class_from_score", "agreement", "fisher_jenks_breaks"]
+if TYPE_CHECKING:  # config imports this module (for CLASSES and the registry)
+    from .config import StudyConfig
+
+__all__ = ["CLASSES", "CLASSIFIERS", "classify", "rank", "present_counts", "class_from_score", "classes_from_score",
+           "quantile_levels", "jenks_levels", "agreement"]
+
+CLASSES: tuple[str, ...] = ("Bahaya", "Waspada", "Siaga", "Aman")
+"""BNN classes from worst to best (class code 0 … 3)."""
+
+K = len(CLASSES)
+JENKS_MAX_POINTS = 300
+"""Above this many scores Fisher–Jenks breaks are fitted on this many evenly spaced order
+statistics (deterministic; mapclassify's exact algorithm is O(k n²) in Python)."""
 
 
-def present_counts(data: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
+def present_counts(data: pd.DataFrame, config: "StudyConfig") -> pd.DataFrame:
     """Counts of BNN main and supporting indicators present per area.
 
     An indicator with ``bnn = "main"|"supporting"`` is present when its value is
@@ -53,103 +73,167 @@ def present_counts(data: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     return out
 
 
-def class_from_score(score: np.ndarray, config: StudyConfig) -> np.ndarray:
-    """Class code 0 (Bahaya) … 3 (Aman) from scores for the score-based methods; −1 where NaN.
+# ---------------------------------------------------------------------------------------- pure rules
 
-    Works on (n,) or (n, R) arrays (bands only for 2-D).  Used by the Monte Carlo runs too.
-    """
-    cfg = config.classification
+def band_levels(score: np.ndarray, bands: dict[str, float]) -> np.ndarray:
+    """Class codes 0 (Bahaya) … 3 (Aman) by score thresholds, −1 where NaN; (n,) or (n, R).
+    Scores are compared at 9 decimals: a score equal to a threshold on paper (75) must not fall
+    below it through floating-point error (74.99999999999999)."""
     s = np.asarray(score, float)
-    out = np.full(s.shape, -1, dtype=np.int8)
-    ok = ~np.isnan(s)
-    if cfg.method == "bands":
-        b = cfg.bands
-        # compare at 9 decimals: a score that equals a threshold on paper (e.g. 75) must not fall
-        # below it through floating-point error (74.99999999999999)
-        r = np.round(s, 9)
-        cls = np.where(r >= b["Bahaya"], 0, np.where(r >= b["Waspada"], 1, np.where(r >= b["Siaga"], 2, 3)))
-        out[ok] = cls[ok]
-        return out
-    if cfg.method in ("quantiles", "jenks"):
-        if s.ndim == 2:
-            for r in range(s.shape[1]):
-                out[:, r] = class_from_score(s[:, r], config)
-            return out
-        import mapclassify
-
-        vals = s[ok]
-        if len(np.unique(vals)) < 4:
-            # too few distinct scores for four classes: rank the distinct values instead
-            uniq = np.unique(vals)
-            bins = uniq
-            yb = np.searchsorted(bins, vals) + (4 - len(uniq))
-        else:
-            if cfg.method == "quantiles":
-                yb = np.asarray(mapclassify.Quantiles(vals, k=4).yb)
-            else:
-                yb = _jenks_bins(vals)
-        out[ok] = 3 - yb  # highest bin → Bahaya
-        return out
-    raise ValueError(f"method {cfg.method!r} does not classify from the score")
+    r = np.round(s, 9)
+    cls = np.where(r >= bands["Bahaya"], 0, np.where(r >= bands["Waspada"], 1, np.where(r >= bands["Siaga"], 2, 3)))
+    return np.where(np.isnan(s), -1, cls).astype(np.int8)
 
 
-JENKS_MAX_POINTS = 1000
+def _notes(level: np.ndarray, distinct: int, coinciding: bool, k: int) -> dict:
+    counts = np.bincount(level, minlength=k)
+    return {"distinct": distinct, "breaks_coincide": coinciding,
+            "empty": [CLASSES[k - 1 - j] for j in reversed(range(k)) if counts[j] == 0]}
 
 
-def fisher_jenks_breaks(values: np.ndarray, k: int = 4) -> np.ndarray:
-    """Exact Fisher–Jenks optimal breaks (Fisher 1958): the partition of the sorted values into
-    ``k`` contiguous classes that minimises the total within-class sum of squared deviations.
+def quantile_levels(values: np.ndarray, k: int = K) -> tuple[np.ndarray, dict]:
+    r"""Quantile class level of each value: 0 (lowest class) … k − 1.
 
-    Dynamic programme over prefix sums, vectorised with numpy (O(k n²) arithmetic, O(n²)
-    memory); gives the same classes as mapclassify ``FisherJenks`` (tested).
+    The breaks are the j/k quantiles, j = 1 … k − 1 (linear interpolation, as mapclassify's
+    ``Quantiles`` and ``numpy.percentile``); the level is the number of breaks the value exceeds,
+    :math:`\ell(y) = \#\{j : y > q_j\}` — right-closed classes :math:`q_{j-1} < y \le q_j` as in
+    mapclassify, but coinciding breaks are kept, so their class is empty instead of the classes
+    being renumbered.  Values are compared at 9 decimals.
 
-    Returns
-    -------
-    ndarray (k,): the largest value of each class (mapclassify's ``bins``).
+    Returns the levels (n,) and notes ``{"distinct", "breaks_coincide", "empty": [class names]}``.
     """
-    x = np.sort(np.asarray(values, float))
-    n = len(x)
-    k = min(k, n)
-    c1 = np.concatenate([[0.0], np.cumsum(x)])
-    c2 = np.concatenate([[0.0], np.cumsum(x * x)])
-    i = np.arange(n)[:, None]  # class start
-    j = np.arange(n)[None, :]  # class end (inclusive)
-    cnt = (j - i + 1).astype(float)
-    with np.errstate(all="ignore"):
-        s1 = c1[j + 1] - c1[i]
-        ssd = (c2[j + 1] - c2[i]) - s1 * s1 / cnt
-    ssd = np.where(j >= i, np.maximum(ssd, 0.0), np.inf)
-    best = ssd[0].copy()  # one class covering 0..j
-    back = []
-    for _ in range(1, k):
-        prev = np.concatenate([[np.inf], best[:-1]])  # best cost of values 0..i-1
-        tot = prev[:, None] + ssd  # start the last class at i
-        arg = np.argmin(tot, axis=0)
-        back.append(arg)
-        best = tot[arg, np.arange(n)]
-    ends = [n - 1]
-    end = n - 1
-    for arg in reversed(back):
-        start = int(arg[end])
-        ends.append(start - 1)
-        end = start - 1
-    return x[np.array(sorted(ends))]
+    v = np.round(np.asarray(values, float), 9)
+    if len(v) == 0:
+        return np.zeros(0, int), {"distinct": 0, "breaks_coincide": False, "empty": []}
+    q = np.round(np.percentile(v, 100.0 * np.arange(1, k) / k), 9)
+    level = (v[:, None] > q[None, :]).sum(axis=1)
+    return level, _notes(level, len(np.unique(v)), bool(np.any(np.diff(q) == 0)), k)
 
 
-def _jenks_bins(vals: np.ndarray) -> np.ndarray:
-    """Fisher–Jenks class (0–3) of each value.  Above :data:`JENKS_MAX_POINTS` values the breaks
-    are found on that many evenly spaced order statistics of the sorted values (deterministic,
-    unlike mapclassify's random ``FisherJenksSampled``), then applied to every value."""
-    fit = vals
-    if len(vals) > JENKS_MAX_POINTS:
-        srt = np.sort(vals)
+def jenks_levels(values: np.ndarray, k: int = K) -> tuple[np.ndarray, dict]:
+    """Fisher–Jenks class level of each value: 0 (lowest class) … k − 1.
+
+    The breaks are mapclassify's ``FisherJenks(values, k).bins`` (Fisher 1958: the partition of
+    the sorted values into k contiguous classes with the least within-class sum of squared
+    deviations), fitted on at most :data:`JENKS_MAX_POINTS` evenly spaced order statistics; the
+    level is the number of the k − 1 inner breaks a value exceeds (right-closed, as mapclassify).
+    With fewer distinct values than classes every distinct value is its own class: the lowest
+    is level 0 (Aman), the others take the top levels in order (the highest is Bahaya), and the
+    classes in between stay empty.
+
+    Returns the levels (n,) and notes as :func:`quantile_levels`.
+    """
+    import warnings
+
+    import mapclassify
+
+    v = np.round(np.asarray(values, float), 9)
+    uniq = np.unique(v)
+    if len(uniq) <= k:
+        pos = np.searchsorted(uniq, v)
+        level = np.where(pos == 0, 0, pos + (k - len(uniq)))
+        return level, _notes(level, len(uniq), False, k)
+    fit = v
+    if len(v) > JENKS_MAX_POINTS:
+        srt = np.sort(v)
         fit = srt[np.linspace(0, len(srt) - 1, JENKS_MAX_POINTS).round().astype(int)]
-    bins = fisher_jenks_breaks(fit, 4).astype(float)
-    bins[-1] = np.inf
-    return np.searchsorted(bins, vals, side="left")
+        if len(np.unique(fit)) < k:  # the sample lost distinct values: fit on the distinct ones
+            fit = uniq[np.linspace(0, len(uniq) - 1, min(len(uniq), JENKS_MAX_POINTS)).round().astype(int)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Numba not installed": the pure-Python path is exact
+        bins = np.asarray(mapclassify.FisherJenks(fit, k=k).bins, float)
+    level = (v[:, None] > bins[None, :-1]).sum(axis=1)
+    return level, _notes(level, len(uniq), False, k)
 
 
-def classify(score: pd.Series, data: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
+def _by_levels(fn):
+    def classify_scores(score: np.ndarray, **_: object) -> tuple[np.ndarray, dict]:
+        s = np.asarray(score, float)
+        out = np.full(s.shape, -1, dtype=np.int8)
+        ok = ~np.isnan(s)
+        if s.ndim == 2:  # Monte Carlo runs: one classification per column
+            for r in range(s.shape[1]):
+                out[:, r], _ = classify_scores(s[:, r])
+            return out, {}
+        level, notes = fn(s[ok])
+        out[ok] = K - 1 - level
+        return out, notes
+    return classify_scores
+
+
+def _bands(score: np.ndarray, *, bands: dict[str, float], **_: object) -> tuple[np.ndarray, dict]:
+    return band_levels(score, bands), {}
+
+
+def count_rule_codes(n_main: np.ndarray, n_supporting: np.ndarray, rules: list) -> np.ndarray:
+    """BNN's count rule: rules (objects with ``cls``, ``main``, ``supporting``) tried in the order
+    Bahaya, Waspada, Siaga; the first whose minima are both met gives the class; else Aman (3)."""
+    code = np.full(len(n_main), 3, dtype=np.int8)
+    done = np.zeros(len(n_main), bool)
+    for rule in sorted(rules, key=lambda r: CLASSES.index(r.cls)):
+        hit = ~done & (n_main >= rule.main) & (n_supporting >= rule.supporting)
+        code[hit] = CLASSES.index(rule.cls)
+        done |= hit
+    return code
+
+
+CLASSIFIERS: MethodRegistry = MethodRegistry("classification", "rule")
+"""Classification rules.  Score-based rules (``from_score = True``) have ``func(score (n,) or
+(n, R), *, bands) -> (codes int8, notes)``, codes 0 = Bahaya … 3 = Aman, −1 = no score."""
+
+CLASSIFIERS.add("bands", _bands, from_score=True, label_id="batas skor", label_en="score bands",
+                source="INFORM (fixed thresholds)")
+CLASSIFIERS.add("count_rule", count_rule_codes, from_score=False, label_id="aturan hitungan BNN",
+                label_en="BNN count rule", source="BNN (DOMAIN §3)")
+CLASSIFIERS.add("quantiles", _by_levels(quantile_levels), from_score=True, label_id="kelas kuantil",
+                label_en="quantile classes", source="mapclassify Quantiles (right-closed quartile classes)")
+CLASSIFIERS.add("jenks", _by_levels(jenks_levels), from_score=True, label_id="kelas Fisher–Jenks",
+                label_en="Fisher–Jenks classes", source="Fisher 1958; mapclassify FisherJenks")
+
+
+def classes_from_score(score: np.ndarray, method: str, *, bands: dict[str, float] | None = None
+                       ) -> tuple[np.ndarray, dict]:
+    """Class codes 0 (Bahaya) … 3 (Aman), −1 where NaN, for a score-based rule of
+    :data:`CLASSIFIERS`; ``score`` (n,) or (n, R) (one classification per column).
+
+    Returns the codes and the notes of a 1-D classification (``distinct``,
+    ``breaks_coincide``, ``empty``).
+
+    Raises
+    ------
+    ValueError
+        ``method`` does not classify from the score (the count rule).
+    """
+    m = CLASSIFIERS[method]
+    if not m.from_score:
+        raise ValueError(f"method {method!r} does not classify from the score")
+    return m.func(score, bands=bands)
+
+
+def class_from_score(score: np.ndarray, config: "StudyConfig") -> np.ndarray:
+    """:func:`classes_from_score` with the study's rule; (n,) or (n, R).  Used by the Monte Carlo."""
+    cfg = config.classification
+    return classes_from_score(score, cfg.method, bands=cfg.bands)[0]
+
+
+def tie_findings(notes: dict, method: str) -> list[Finding]:
+    """A warning when coinciding breaks or too few distinct scores leave classes empty."""
+    if not notes or not notes.get("empty") or not (notes.get("breaks_coincide") or notes.get("distinct", K) < K):
+        return []
+    empty_id = ", ".join(notes["empty"])
+    return [Finding(
+        "warning", "class_breaks_tied",
+        f"kelas {method}: {notes['distinct']} nilai skor berbeda untuk {K} kelas"
+        + (" dan batas kelas berimpit (skor sama di batas)" if notes["breaks_coincide"] else "")
+        + f"; kelas {empty_id} kosong. Skor yang sama selalu satu kelas; skor terendah tetap Aman",
+        message_en=f"{method} classes: {notes['distinct']} distinct scores for {K} classes"
+        + (" and class breaks coincide (tied scores at a break)" if notes["breaks_coincide"] else "")
+        + f"; class(es) {empty_id} empty. Equal scores always share a class; the lowest score stays Aman",
+        expected="lebih banyak indikator yang membedakan wilayah, atau classification.method = \"bands\"",
+        expected_en="more indicators that tell areas apart, or classification.method = \"bands\"")]
+
+
+def classify(score: pd.Series, data: pd.DataFrame, config: "StudyConfig") -> pd.DataFrame:
     """Class of each area by ``config.classification``.
 
     Parameters
@@ -161,34 +245,38 @@ def classify(score: pd.Series, data: pd.DataFrame, config: StudyConfig) -> pd.Da
     Returns
     -------
     DataFrame indexed like ``score`` with ``class`` (string dtype: Bahaya/Waspada/Siaga/Aman,
-    ``<NA>`` where the score is NaN), ``n_main``, ``n_supporting`` (Int64).
+    ``<NA>`` where the score is NaN), ``n_main``, ``n_supporting`` (Int64).  ``attrs["findings"]``
+    holds warnings about the classes (e.g. :func:`tie_findings`).
+
+    Raises
+    ------
+    ConfigError
+        Score bands with a normalisation whose scores are not on ``index.range``.
     """
+    from .index.normalise import NORMALISERS
+
     cfg = config.classification
-    if cfg.method == "bands" and config.index.normalisation in ("zscore", "rank"):
+    off_range = sorted(m for m in config.normalisations_used() if not NORMALISERS[m].on_range)
+    if cfg.method == "bands" and off_range:
         raise ConfigError(
             f"classification.method = 'bands' classes scores on index.range {list(config.index.range)}, but "
-            f"index.normalisation = '{config.index.normalisation}' does not put scores on that range; use minmax, "
-            f"percentile, goalposts, target or reference, or classification.method = 'quantiles' or 'jenks'")
+            f"normalisation {off_range} does not put scores on that range; use "
+            f"{', '.join(NORMALISERS.names(on_range=True))}, or classification.method = 'quantiles' or 'jenks'")
     counts = present_counts(data.reindex(score.index), config)
     s = score.to_numpy(float)
+    notes: dict = {}
     if cfg.method == "count_rule":
-        rules = sorted(cfg.count_rule, key=lambda r: CLASSES.index(r.cls))
-        code = np.full(len(s), 3, dtype=np.int8)
-        done = np.zeros(len(s), bool)
-        nm = counts["n_main"].to_numpy(np.int64)
-        ns = counts["n_supporting"].to_numpy(np.int64)
-        for rule in rules:
-            hit = ~done & (nm >= rule.main) & (ns >= rule.supporting)
-            code[hit] = CLASSES.index(rule.cls)
-            done |= hit
+        code = count_rule_codes(counts["n_main"].to_numpy(np.int64), counts["n_supporting"].to_numpy(np.int64),
+                                cfg.count_rule)
         code[np.isnan(s)] = -1
     else:
-        code = class_from_score(s, config)
+        code, notes = classes_from_score(s, cfg.method, bands=cfg.bands)
     labels = np.array(CLASSES + (None,), dtype=object)[np.where(code < 0, 4, code)]
     out = pd.DataFrame(index=score.index)
     out["class"] = pd.array(labels, dtype="string")
     out["n_main"] = counts["n_main"]
     out["n_supporting"] = counts["n_supporting"]
+    out.attrs["findings"] = tie_findings(notes, cfg.method)
     return out
 
 

@@ -18,12 +18,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .classify import CLASSES, CLASSIFIERS
 from .errors import ConfigError
-from .index.aggregate import AggregationSpec
+from .index.aggregate import AGGREGATORS, AggregationSpec
 from .index.framework import Framework
-
-CLASSES: tuple[str, ...] = ("Bahaya", "Waspada", "Siaga", "Aman")
-"""BNN classes from worst to best."""
+from .index.normalise import NORMALISERS
+from .index.treat import IMPUTERS, TREATMENTS
+from .index.weights import WEIGHTINGS
 
 CONFIG_NAME = "petarawan.toml"
 
@@ -83,6 +84,8 @@ class IndicatorSpec(Strict):
     goalposts: tuple[float, float] | None = Field(
         None, description="[least prone, most prone] values in the indicator's units, for normalisation = 'goalposts'")
     target: float | None = Field(None, description="Value at which the area counts as fully prone, for normalisation = 'target'")
+    normalisation: NORMALISERS.literal() | None = Field(  # type: ignore[valid-type]
+        None, description="This indicator's own normalisation, overriding [index] normalisation (COINr indiv_specs)")
 
     @model_validator(mode="after")
     def _bnn_needs_threshold(self) -> "IndicatorSpec":
@@ -104,9 +107,11 @@ class DimensionSpec(Strict):
         return self.label_en if lang == "en" and self.label_en else self.label_id
 
 
-NORMALISATIONS = ("minmax", "zscore", "rank", "percentile", "goalposts", "target", "reference")
-AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
-IMPUTATIONS = ("none", "mean", "median", "group_mean", "group_median")
+# Method names come from the registries (petarawan.methods): the allowed values of every method
+# setting, the uncertainty alternatives and the readable labels share one list per kind.
+Normalisation = NORMALISERS.literal()
+Aggregation = AGGREGATORS.literal()
+Imputation = IMPUTERS.literal()
 
 
 def _ratio(v: Any) -> float:
@@ -158,8 +163,8 @@ class WeightingSection(Strict):
     """How nominal weights are set, per level.  ``manual`` uses the ``weight`` of each
     ``[[indicators]]`` / ``[[dimensions]]`` entry."""
 
-    indicators: Literal["manual", "equal", "ahp", "pca", "budget"] = "manual"
-    dimensions: Literal["manual", "equal", "ahp", "budget"] = "manual"
+    indicators: WEIGHTINGS.literal(indicator=True) = "manual"  # type: ignore[valid-type]
+    dimensions: WEIGHTINGS.literal(dimension=True) = "manual"  # type: ignore[valid-type]
     ahp: dict[str, AHPMatrix] = Field(
         default_factory=dict, description="Key 'dimensions' (matrix over dimensions) or a dimension code (over its indicators)")
     budget: dict[str, list[dict[str, float]]] = Field(
@@ -170,23 +175,25 @@ class WeightingSection(Strict):
 class IndexSection(Strict):
     """Method of the composite index (OECD/JRC Handbook 2008, steps 3, 5, 6)."""
 
-    normalisation: Literal["minmax", "zscore", "rank", "percentile", "goalposts", "target", "reference"] = "minmax"
+    normalisation: Normalisation = "minmax"  # type: ignore[valid-type]
     range: tuple[float, float] = (0.0, 100.0)
     reference_area: str | None = Field(None, description="Area code used by normalisation = 'reference'")
-    aggregation: Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"] = Field(
+    aggregation: Aggregation = Field(  # type: ignore[valid-type]
         "arithmetic", description="Indicators → dimension")
-    index_aggregation: Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"] | None = Field(
+    index_aggregation: Aggregation | None = Field(  # type: ignore[valid-type]
         None, description="Dimensions → index; default: same as 'aggregation'")
     power: float = Field(2.0, description="Exponent p of the generalised mean (p ≠ 0)")
     zero_handling: Literal["shift", "error"] = Field(
         "shift", description="Geometric/harmonic means of values ≤ 0: 'shift' all values by c = 1 − min, mean, subtract c; 'error'")
     weighting: WeightingSection = WeightingSection()
-    imputation: Literal["none", "mean", "median", "group_mean", "group_median"] = "none"
+    imputation: Imputation = "none"  # type: ignore[valid-type]
     min_availability: float = Field(
         0.5, ge=0, le=1, description="Share of indicators an area must have data for (before imputation) to get a "
                                      "score; default 0.5 so a sparsely reported area cannot top the ranking on a few "
                                      "values (set 0 to score any area with data in every dimension)")
-    outliers: bool = Field(False, description="COINr outlier treatment: winsorise, then log-transform")
+    outliers: bool = Field(False, description="Treat outliers with outlier_method (default: COINr's winsorise, then log)")
+    outlier_method: TREATMENTS.literal(active=True) = Field(  # type: ignore[valid-type]
+        "coinr_winsorise_log", description="Outlier treatment used when outliers = true")
     outlier_max_winsorise: int = Field(5, ge=0)
     skew_threshold: float = Field(2.0, gt=0)
     kurtosis_threshold: float = Field(3.5, gt=0)
@@ -212,6 +219,11 @@ class IndexSection(Strict):
             return self.index_aggregation or self.aggregation
         return self.aggregation
 
+    @property
+    def outlier_treatment(self) -> str:
+        """Name of the outlier treatment this run applies (``"none"`` when ``outliers`` is off)."""
+        return self.outlier_method if self.outliers else "none"
+
     def aggregation_spec(self, dimension: str | None = None, index: str | None = None) -> AggregationSpec:
         """The explicit aggregation parameters of this section (methods overridable, e.g. by a
         Monte Carlo run)."""
@@ -229,7 +241,7 @@ class CountRule(Strict):
 
 
 class ClassificationSection(Strict):
-    method: Literal["bands", "count_rule", "quantiles", "jenks"] = Field(
+    method: CLASSIFIERS.literal() = Field(  # type: ignore[valid-type]
         "bands", description="bands (score thresholds), count_rule (BNN), quantiles (4 equal-count classes), "
                              "jenks (Fisher–Jenks natural breaks, 4 classes)")
     bands: dict[Literal["Bahaya", "Waspada", "Siaga"], float] = Field(
@@ -299,6 +311,15 @@ class StudyConfig(Strict):
 
     def indicator(self, code: str) -> IndicatorSpec:
         return next(i for i in self.indicators if i.code == code)
+
+    def normalisation_of(self, code: str, default: str | None = None) -> str:
+        """The normalisation of indicator ``code``: its own ``normalisation`` if set, else
+        ``default`` (a Monte Carlo alternative), else ``[index] normalisation``."""
+        return self.indicator(code).normalisation or default or self.index.normalisation
+
+    def normalisations_used(self, default: str | None = None) -> set[str]:
+        """Every normalisation the indicators use (see :meth:`normalisation_of`)."""
+        return {self.normalisation_of(i.code, default) for i in self.indicators}
 
     @property
     def framework(self) -> Framework:

@@ -45,36 +45,13 @@ register(
             "id": "DATA ILUSTRATIF — nilai indikator bukan data kasus sebenarnya.",
             "en": "ILLUSTRATIVE DATA — indicator values are not real case data.",
         },
-            # method vocabulary shared by the report, the workbook and the uncertainty text
-    "norm.minmax": {"id": "min–maks ke rentang {lo:g}–{hi:g}", "en": "min–max to {lo:g}–{hi:g}"},
-    "norm.zscore": {"id": "skor-z", "en": "z-score"},
-    "norm.rank": {"id": "peringkat", "en": "rank"},
-    "norm.percentile": {"id": "peringkat persentil (CDC SVI)", "en": "percentile rank (CDC SVI)"},
-    "norm.goalposts": {"id": "tiang gawang (goalposts)", "en": "goalposts"},
-    "norm.target": {"id": "jarak ke target", "en": "distance to target"},
-    "norm.reference": {"id": "jarak ke wilayah rujukan", "en": "distance to a reference area"},
-    "agg.arithmetic": {"id": "rata-rata aritmetika", "en": "arithmetic mean"},
-    "agg.geometric": {"id": "rata-rata geometrik", "en": "geometric mean"},
-    "agg.harmonic": {"id": "rata-rata harmonik", "en": "harmonic mean"},
-    "agg.generalised": {"id": "rata-rata umum (pangkat {p:g})", "en": "generalised mean (power {p:g})"},
-    "agg.copeland": {"id": "metode Copeland", "en": "Copeland method"},
-    "wt.manual": {"id": "ditetapkan di konfigurasi", "en": "set in the configuration"},
-    "wt.equal": {"id": "sama rata", "en": "equal"},
-    "wt.ahp": {"id": "AHP (perbandingan berpasangan)", "en": "AHP (pairwise comparison)"},
-    "wt.pca": {"id": "berbasis PCA", "en": "PCA-based"},
-    "wt.budget": {"id": "alokasi anggaran poin oleh pakar", "en": "expert budget allocation"},
-    "imp.none": {"id": "tidak ada (indikator kosong diabaikan, bobot dibagi ulang)", "en": "none (missing indicators are skipped, weights renormalised)"},
-    "imp.mean": {"id": "rata-rata", "en": "mean"},
-    "imp.median": {"id": "median", "en": "median"},
-    "imp.group_mean": {"id": "rata-rata kelompok", "en": "group mean"},
-    "imp.group_median": {"id": "median kelompok", "en": "group median"},
-    "out.off": {"id": "tidak", "en": "none"},
-    "out.on": {"id": "aturan COINr (winsorisasi lalu transformasi log)", "en": "COINr rule (winsorise, then log-transform)"},
     }
 )
 
 
 def method_label(kind: str, name: str, lang: str = "id", **kwargs: object) -> str:
+    # the labels ``norm.*``, ``agg.*``, ``wt.*``, ``imp.*``, ``out.*``, ``rule.*`` are registered by
+    # the method registries (petarawan.methods) when their methods are defined
     """Readable name of a method choice: ``method_label("agg", "geometric")`` → "rata-rata
     geometrik".  A value ``"a|b"`` (indicator→dimension | dimension→index) reads "a → b", or once
     when both levels agree."""

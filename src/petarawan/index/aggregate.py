@@ -260,17 +260,25 @@ def weighted_group_means(t: np.ndarray, p: np.ndarray | None, groups: np.ndarray
     block = np.zeros((k, n_groups, R))
     block[np.arange(k), groups, :] = w2
     with one_blas_thread():
-        if t.ndim == 3:
+        if t.ndim == 3 and n_groups == 1:
+            num = np.einsum("nkr,kr->nr", t, w2)[:, None, :]
+            den = np.einsum("nkr,kr->nr", p, w2)[:, None, :] if p is not None else None
+        elif t.ndim == 3:
             num = np.einsum("nkr,kgr->ngr", t, block)
-            den = (np.einsum("nkr,kgr->ngr", p, block) if p is not None
-                   else np.broadcast_to(block.sum(axis=0)[None], (n, n_groups, R)))
+            den = np.einsum("nkr,kgr->ngr", p, block) if p is not None else None
         else:
             b2 = block.reshape(k, n_groups * R)
             num = (t @ b2).reshape(n, n_groups, R)
-            den = ((p @ b2).reshape(n, n_groups, R) if p is not None
-                   else np.broadcast_to(b2.sum(axis=0).reshape(1, n_groups, R), (n, n_groups, R)))
+            den = (p @ b2).reshape(n, n_groups, R) if p is not None else None
     with np.errstate(all="ignore"):
-        mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        if den is None:  # nothing missing: the denominators are the weight sums of the groups
+            total = block.sum(axis=0)[None]
+            ok = total > 0
+            mean = num / np.where(ok, total, 1.0)
+            if not ok.all():
+                mean = np.where(ok, mean, np.nan)
+        else:
+            mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     return mean if (multi or t.ndim == 3) else mean[:, :, 0]
 
 
@@ -458,15 +466,19 @@ def aggregate_framework(norm: np.ndarray, framework: Framework, ind_w: np.ndarra
     leaf_scores = _inverse(leaf_mean, a_dim, shifts, spec.power, spec.lo, spec.hi)
     if multi and leaf_scores.ndim == 2:
         leaf_scores = np.repeat(leaf_scores[:, :, None], R, axis=2)
-    dims = np.full((n, d, R) if multi else (n, d), np.nan)
-    dims[:, list(leaves)] = leaf_scores
+    if leaves == tuple(range(d)):  # two levels: every dimension is a leaf, in order (no copy)
+        dims = leaf_scores
+    else:
+        dims = np.full((n, d, R) if multi else (n, d), np.nan)
+        dims[:, list(leaves)] = leaf_scores
     if dim_w.ndim == 1 and multi:
         dim_w = np.repeat(dim_w[:, None], R, axis=1)
 
     def combine(children: tuple[int, ...], method: str, level: str) -> np.ndarray:
-        x = dims[:, list(children)]
-        x = np.where(dim_active[list(children)][None, :, None] if x.ndim == 3 else dim_active[list(children)][None, :],
-                     x, np.nan)
+        x = dims if children == tuple(range(d)) else dims[:, list(children)]
+        live = dim_active[list(children)]
+        if not live.all():
+            x = np.where(live[None, :, None] if x.ndim == 3 else live[None, :], x, np.nan)
         c = shift_constant(x, spec.scale, AGGREGATORS[method].domain(spec.power))
         if method != "arithmetic":
             _check_shift(c, x, method, level, spec)

@@ -13,6 +13,7 @@ outliers), 5 (normalisation), 6 (weighting and aggregation); COINr (JRC) ``R/tre
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -21,10 +22,12 @@ from ..config import StudyConfig
 from ..errors import ConfigError, Finding, InputError
 from . import normalise as nz
 from .aggregate import aggregate_framework
+from .normalise import NORMALISERS, NormSpec
 from .treat import availability, impute, treat_outliers
-from .weights import effective_weights, nominal_weights, weights_table
+from .weights import WEIGHTINGS, WeightInputs, effective_weights, rescale
 
-__all__ = ["IndexResult", "build_index", "normalise_frame", "direction_vector"]
+__all__ = ["IndexResult", "NormalisedFrame", "build_index", "normalise_frame", "nominal_weights", "weights_table",
+           "direction_vector"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,10 @@ class IndexResult:
         Warnings and notes (constant indicators, imputation, outliers, exclusions, shifts).
     treatment : DataFrame
         Per indicator: what the outlier treatment did and to which areas (empty when off).
+    dropped : tuple[str, ...]
+        Indicators left out of this run because they are constant (see :func:`normalise_frame`).
+    dimension_weights : Series
+        Dimension code → weight within its parent (or within the index), as used.
     """
 
     raw: pd.DataFrame
@@ -69,114 +76,208 @@ class IndexResult:
     steps: list[dict]
     findings: list[Finding]
     treatment: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dropped: tuple[str, ...] = ()
+    dimension_weights: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
 
 
 def direction_vector(config: StudyConfig, codes: list[str]) -> np.ndarray:
     return np.array([config.indicator(c).direction for c in codes], float)
 
 
-def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | None = None) -> tuple[np.ndarray, list[Finding], dict]:
-    """Normalise a treated table (n × m) with its directions applied first.
+class NormalisedFrame(NamedTuple):
+    """Result of :func:`normalise_frame`."""
+
+    values: np.ndarray
+    """(n, m) normalised values, direction applied; NaN for missing cells and dropped indicators."""
+    findings: list[Finding]
+    params: dict
+    dropped: np.ndarray
+    """Boolean (m,): indicators left out of this run (constant under a data-relative normalisation)."""
+
+
+def _constant_finding(code: str, dimension: str, dropped: bool) -> Finding:
+    if dropped:
+        return Finding(
+            "warning", "constant_indicator",
+            f"indikator '{code}' bernilai sama di semua wilayah: tidak membedakan wilayah, jadi tidak dipakai pada "
+            f"perhitungan ini; bobot indikator lain di dimensi '{dimension}' dibagi ulang",
+            message_en=f"indicator '{code}' has the same value in every area: it does not tell areas apart, so it is "
+                       f"left out of this run; the weights of the other indicators of dimension '{dimension}' are "
+                       f"renormalised", column=code,
+            expected="indikator yang nilainya berbeda antarwilayah (atau hapus dari [[indicators]])",
+            expected_en="an indicator that varies between areas (or remove it from [[indicators]])")
+    return Finding(
+        "info", "constant_indicator_goalposts",
+        f"indikator '{code}' bernilai sama di semua wilayah; dengan tiang gawang tetap nilainya tetap dipakai",
+        message_en=f"indicator '{code}' has the same value in every area; with fixed goalposts its value is kept",
+        column=code)
+
+
+def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | None = None) -> NormalisedFrame:
+    """Normalise a treated table (n × m), each indicator with its own normalisation (its
+    ``normalisation`` if set, else ``method``, else ``[index] normalisation``), the direction
+    applied first.
+
+    A **constant** indicator (all present values equal, or fewer than two values) carries no
+    information under a normalisation relative to the data (every one but goalposts: its
+    min–max span, standard deviation or ranks are degenerate).  It is *dropped* for the run: its
+    normalised values are NaN (COINr's ``n_minmax`` gives NaN too) and the aggregation leaves it
+    out, renormalising the weights of the other indicators of its dimension (COINr ``a_amean``
+    skips NaN).  Under goalposts its value on the fixed scale is kept.  Either way a finding
+    names it.
 
     Parameters
     ----------
     treated : DataFrame, index code, columns indicator codes
     config : StudyConfig
     method : str | None
-        Override of ``config.index.normalisation`` (used by the Monte Carlo runs).
+        Replaces ``[index] normalisation`` for the indicators without their own (a Monte Carlo
+        alternative).
 
     Returns
     -------
-    values : ndarray (n, m)
-    findings : list[Finding]
-        A warning per constant indicator (set to the midpoint of the range, or the mean for
-        z-scores, instead of COINr's silent NaN).
-    params : dict
-        Parameters recorded in the step log.
+    NormalisedFrame(values (n, m), findings, params, dropped (m,))
 
     Raises
     ------
     ConfigError
-        Goalposts/target missing for an indicator, reference area unknown or without data.
+        Goalposts/target missing for an indicator, reference area unknown or without data, a
+        target not beyond the least prone value.
     """
     ix = config.index
-    method = method or ix.normalisation
     lo, hi = ix.range
     codes = list(treated.columns)
+    specs = [config.indicator(c) for c in codes]
+    methods = [config.normalisation_of(c, method) for c in codes]
     d = direction_vector(config, codes)
-    findings: list[Finding] = []
+    x = treated.to_numpy(float)
+    out = np.empty_like(x)
     params: dict = {"range": [lo, hi]}
-    if method == "minmax":  # fused: direction and scaling in one pass
-        out, const = nz.minmax_directed(treated.to_numpy(float), d, lo, hi)
-        x = None
-    else:
-        x = nz.apply_direction(treated.to_numpy(float), d)
-        const = nz.constant_columns(x)
-    if method in ("minmax", "zscore", "percentile", "rank"):
-        for c in np.asarray(codes)[const]:
-            if method == "minmax":
-                value = (lo + hi) / 2
-            elif method == "zscore":
-                value = 0.0
-            elif method == "percentile":
-                value = (lo + hi) / 2 if int(treated[c].notna().sum()) <= 1 else lo
-            else:
-                value = 1.0
-            findings.append(Finding(
-                "warning", "constant_indicator",
-                f"indikator '{c}' bernilai sama di semua wilayah: tidak membedakan wilayah; nilai ternormalisasi = "
-                f"{value:g} untuk semua",
-                message_en=f"indicator '{c}' has the same value in every area: it does not discriminate; normalised "
-                           f"value = {value:g} for all", column=c,
-                expected="indikator yang nilainya berbeda antarwilayah (atau hapus dari [[indicators]])",
-                expected_en="an indicator that varies between areas (or remove it from [[indicators]])"))
-    if method == "minmax":
-        pass  # computed above
-    elif method == "zscore":
-        out = nz.zscore(x)
-        params = {"mean": 0.0, "sd": 1.0}
-    elif method == "rank":
-        out = nz.rank(x)
-        params = {"ties": "min"}
-    elif method == "percentile":
-        out = nz.percentile(x, lo, hi)
-        params["ties"] = "min"
-    elif method in ("goalposts", "target"):
-        specs = [config.indicator(c) for c in codes]
-        if method == "goalposts":
-            missing = [s.code for s in specs if s.goalposts is None]
+    overrides = {c: m for c, m, s in zip(codes, methods, specs) if s.normalisation}
+    if overrides:
+        params["per_indicator"] = overrides
+    const = nz.constant_columns(x)
+    ref_row = None
+    for m in dict.fromkeys(methods):
+        cols = np.array([k for k, mk in enumerate(methods) if mk == m])
+        sub = [specs[k] for k in cols]
+        gp = tg = None
+        if m == "goalposts":
+            missing = [s.code for s in sub if s.goalposts is None]
             if missing:
-                raise ConfigError(f"index.normalisation = 'goalposts' needs goalposts = [low, high] for indicator(s) {missing}")
-            # goalposts in the indicator's own units; convert to direction-applied units
-            low = np.array([min(s.direction * s.goalposts[0], s.direction * s.goalposts[1]) for s in specs])
-            high = np.array([max(s.direction * s.goalposts[0], s.direction * s.goalposts[1]) for s in specs])
-            out = nz.goalposts(x, low, high, lo, hi)
-            params["goalposts"] = {s.code: list(s.goalposts) for s in specs}
-        else:
-            missing = [s.code for s in specs if s.target is None]
+                raise ConfigError(f"normalisation 'goalposts' needs goalposts = [low, high] for indicator(s) {missing}")
+            gp = np.array([s.goalposts for s in sub], float)
+            params["goalposts"] = {s.code: list(s.goalposts) for s in sub}
+        elif m == "target":
+            missing = [s.code for s in sub if s.target is None]
             if missing:
-                raise ConfigError(f"index.normalisation = 'target' needs target = <value> for indicator(s) {missing}")
-            tgt = np.array([s.direction * s.target for s in specs])
-            mn = nz._colmin(x)
-            bad = [c for c, t, m in zip(codes, tgt, mn) if not t > m]
+                raise ConfigError(f"normalisation 'target' needs target = <value> for indicator(s) {missing}")
+            tg = np.array([s.target for s in sub], float)
+            xd = nz.apply_direction(x[:, cols], d[cols])
+            bad = [s.code for s, t, mn in zip(sub, d[cols] * tg, nz._colmin(xd)) if not t > mn]
             if bad:
-                raise ConfigError(f"index.normalisation = 'target': the target of indicator(s) {bad} is not beyond the "
-                                  f"least prone value in the data; set a target that marks 'fully prone'")
-            out = nz.target(x, tgt, lo, hi)
-            params["target"] = {s.code: s.target for s in specs}
-    elif method == "reference":
-        ref = ix.reference_area
-        if ref not in treated.index:
-            raise ConfigError(f"index.reference_area = '{ref}' is not an area code of the study")
-        row = int(np.flatnonzero(treated.index == ref)[0])
-        nan_cols = [c for c, v in zip(codes, x[row]) if np.isnan(v)]
-        if nan_cols:
-            raise ConfigError(f"index.reference_area = '{ref}' has no value for indicator(s) {nan_cols}")
-        out = nz.reference(x, row, lo, hi)
-        params["reference_area"] = ref
-    else:  # pragma: no cover - pydantic restricts the values
-        raise ConfigError(f"index.normalisation: unknown method {method!r}")
-    return out, findings, params
+                raise ConfigError(f"normalisation 'target': the target of indicator(s) {bad} is not beyond the least "
+                                  f"prone value in the data; set a target that marks 'fully prone'")
+            params["target"] = {s.code: s.target for s in sub}
+        elif m == "reference":
+            ref = ix.reference_area
+            if ref not in treated.index:
+                raise ConfigError(f"index.reference_area = '{ref}' is not an area code of the study")
+            ref_row = int(np.flatnonzero(treated.index == ref)[0])
+            nan_cols = [s.code for s, v in zip(sub, x[ref_row, cols]) if np.isnan(v)]
+            if nan_cols:
+                raise ConfigError(f"index.reference_area = '{ref}' has no value for indicator(s) {nan_cols}")
+            params["reference_area"] = ref
+        spec = NormSpec(lo, hi, goalposts=gp, target=tg, reference_row=ref_row)
+        out[:, cols] = NORMALISERS[m].apply(x[:, cols], d[cols], spec)
+    relative = np.array([NORMALISERS[m].data_relative for m in methods])
+    dropped = const & relative
+    out[:, dropped] = np.nan
+    findings = [_constant_finding(c, s.dimension, bool(dr)) for c, s, k, dr in zip(codes, specs, const, dropped) if k]
+    if dropped.any():
+        params["dropped_constant"] = [c for c, dr in zip(codes, dropped) if dr]
+    return NormalisedFrame(out, findings, params, dropped)
+
+
+def nominal_weights(config: StudyConfig, normalised: pd.DataFrame | None = None, *,
+                    dropped: np.ndarray | None = None) -> tuple[dict[str, float], dict[str, float], list[dict]]:
+    """Indicator weights (within their dimension) and dimension weights (within their parent or
+    the index), each group summing to 1, by the methods of ``[index.weighting]`` (registry
+    :data:`petarawan.index.weights.WEIGHTINGS`).
+
+    Parameters
+    ----------
+    config : StudyConfig
+    normalised : DataFrame | None
+        Normalised indicators (data-driven weightings such as PCA read them).
+    dropped : bool ndarray (m,) | None
+        Indicators left out of the run: weight 0, the others of their dimension renormalised; a
+        dimension with nothing left gets 0 and its siblings are renormalised.
+
+    Returns
+    -------
+    ind_w : dict indicator → weight within its dimension
+    dim_w : dict dimension → weight within its parent (or the index)
+    steps : list of {"step", "method", "params"} records
+
+    Raises
+    ------
+    ConfigError
+        AHP matrix inconsistent (CR > 0.10) or not matching the framework; budget allocation
+        naming unknown items; weights of a group summing to 0.
+    """
+    ws = config.index.weighting
+    fw = config.framework
+    codes = list(fw.indicators)
+    off = set() if dropped is None else {c for c, dr in zip(codes, dropped) if dr}
+    active_dim = dict(zip(fw.dimensions, fw.active_dimensions(None if dropped is None else ~np.asarray(dropped))))
+    manual_i = {i.code: i.weight for i in config.indicators}
+    manual_d = {x.code: x.weight for x in config.dimensions}
+    ind_w: dict[str, float] = {}
+    steps: list[dict] = []
+
+    def weigh(items: list[str], live: list[str], method: str, key: str, manual: dict, level: str) -> dict[str, float]:
+        m = WEIGHTINGS[method]
+        data = None
+        if m.data_driven:
+            if normalised is None:
+                raise ConfigError(f"index.weighting.indicators = '{method}' needs the normalised data")
+            data = normalised
+        inputs = WeightInputs(key=key, where="index.weighting", manual=manual, ahp=ws.ahp, budget=ws.budget, data=data)
+        w, params = m.apply(live if m.data_driven else items, inputs)
+        w = {c: (float(w.get(c, 0.0)) if c in live else 0.0) for c in items}
+        if sum(w.values()) <= 0:
+            if not live:
+                return w
+            raise ConfigError(f"{level} '{key}': weights sum to 0")
+        w = rescale(w)
+        rec = {"level": level, **({"dimension": key} if level == "indicator" else {}), "weights": w, **params}
+        if len(live) < len(items):
+            rec["dropped"] = [c for c in items if c not in live]
+        steps.append({"step": "weighting", "method": method, "params": rec})
+        return w
+
+    for k in fw.leaves:
+        dim = fw.dimensions[k]
+        items = [codes[i] for i in fw.members(k)]
+        ind_w.update(weigh(items, [c for c in items if c not in off], ws.indicators, dim, manual_i, "indicator"))
+    dim_w: dict[str, float] = {}
+    for parent, children in fw.siblings().items():
+        items = [fw.dimensions[j] for j in children]
+        key = "dimensions" if parent < 0 else fw.dimensions[parent]
+        dim_w.update(weigh(items, [c for c in items if active_dim[c]], ws.dimensions, key, manual_d, "dimension"))
+    return ind_w, dim_w, steps
+
+
+def weights_table(config: StudyConfig, ind_w: dict[str, float], dim_w: dict[str, float]) -> pd.DataFrame:
+    """One row per indicator: ``indicator``, ``dimension``, ``weight`` (within its dimension),
+    ``dimension_weight`` (of its dimension within the parent), ``overall_weight`` (product of the
+    weights up to the index; sums to 1)."""
+    path = config.framework.path_weight(dim_w)
+    rows = [{"indicator": ind.code, "dimension": ind.dimension, "weight": ind_w[ind.code],
+             "dimension_weight": dim_w[ind.dimension], "overall_weight": ind_w[ind.code] * path[ind.dimension]}
+            for ind in config.indicators]
+    return pd.DataFrame(rows)
 
 
 def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | None = None) -> IndexResult:
@@ -243,25 +344,36 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
     if ix.outliers:
         treated, treatment, out_findings = treat_outliers(
             treated, max_winsorise=ix.outlier_max_winsorise, skew_threshold=ix.skew_threshold,
-            kurtosis_threshold=ix.kurtosis_threshold, directions=dict(zip(codes, direction_vector(config, codes))))
+            kurtosis_threshold=ix.kurtosis_threshold, method=ix.outlier_treatment)
         findings += out_findings
-    steps.append({"step": "outliers", "method": "coinr_winsorise_log" if ix.outliers else "none",
+    steps.append({"step": "outliers", "method": ix.outlier_treatment,
                   "params": {"max_winsorise": ix.outlier_max_winsorise, "skew_threshold": ix.skew_threshold,
                              "kurtosis_threshold": ix.kurtosis_threshold} if ix.outliers else {}})
-    # 4. normalisation (direction applied first)
-    norm, nf, nparams = normalise_frame(treated, config)
+    # 4. normalisation (direction applied first); constant indicators dropped for the run
+    norm, nf, nparams, dropped = normalise_frame(treated, config)
     findings += nf
     steps.append({"step": "normalisation", "method": ix.normalisation,
                   "params": {"direction_first": True, **nparams,
                              "directions": {c: int(config.indicator(c).direction) for c in codes}}})
     normalised = pd.DataFrame(norm, index=raw.index, columns=codes, copy=False)
     # 5. weighting
-    ind_w, dim_w, wsteps = nominal_weights(config, normalised)
+    ind_w, dim_w, wsteps = nominal_weights(config, normalised, dropped=dropped)
     steps += wsteps
     # 6. aggregation
     fw = config.framework
+    active_dim = fw.active_dimensions(~dropped)
+    for k in np.flatnonzero(~active_dim):
+        code = fw.dimensions[k]
+        findings.append(Finding(
+            "warning", "dimension_dropped",
+            f"dimensi '{code}' tidak punya indikator yang membedakan wilayah: tidak dipakai pada perhitungan ini; "
+            f"bobot dimensi lain dibagi ulang",
+            message_en=f"dimension '{code}' has no indicator that tells areas apart: it is left out of this run; the "
+                       f"weights of the other dimensions are renormalised",
+            expected="indikator yang nilainya berbeda antarwilayah", expected_en="indicators that vary between areas"))
     dims, score, records = aggregate_framework(norm, fw, np.array([ind_w[c] for c in codes]),
-                                               np.array([dim_w[d] for d in fw.dimensions]), ix.aggregation_spec())
+                                               np.array([dim_w[d] for d in fw.dimensions]), ix.aggregation_spec(),
+                                               active=~dropped)
     for rec in records:
         if np.any(rec["shift"]):
             findings.append(Finding("info", "aggregation_shift",
@@ -285,7 +397,7 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
         if raw.loc[code].isna().all():
             reasons[code] = ("tidak ada data indikator", "no indicator data")
         else:
-            empty = [d for d in dim_codes if np.isnan(dimensions.at[code, d])]
+            empty = [d for d, a in zip(dim_codes, active_dim) if a and np.isnan(dimensions.at[code, d])]
             reasons[code] = (f"tidak ada data untuk dimensi {', '.join(empty)}", f"no data for dimension(s) {', '.join(empty)}")
     order = raw.index[:0]
     if reasons:
@@ -309,4 +421,6 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
     wt = weights_table(config, ind_w, dim_w)
     wt["effective_weight"] = wt["indicator"].map(effective_weights(normalised, score_s))
     return IndexResult(raw=raw, treated=treated, normalised=normalised, dimensions=dimensions, score=score_s,
-                       excluded=excluded, weights=wt, steps=steps, findings=findings, treatment=treatment)
+                       excluded=excluded, weights=wt, steps=steps, findings=findings, treatment=treatment,
+                       dropped=tuple(c for c, dr in zip(codes, dropped) if dr),
+                       dimension_weights=pd.Series(dim_w, name="weight", dtype=float).reindex(dim_codes))

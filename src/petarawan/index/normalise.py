@@ -12,11 +12,15 @@ COINr ``R/normalise.R`` (``n_minmax``, ``n_zscore``, ``n_rank``, ``n_prank``, ``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.stats import rankdata
 
-__all__ = ["apply_direction", "minmax", "minmax_directed", "zscore", "rank", "percentile", "goalposts", "target",
-           "reference", "constant_columns"]
+from ..methods import MethodRegistry
+
+__all__ = ["NORMALISERS", "NormSpec", "apply_direction", "minmax", "minmax_directed", "zscore", "rank", "percentile",
+           "goalposts", "target", "reference", "constant_columns"]
 
 
 def apply_direction(x: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -54,9 +58,9 @@ def minmax(x: np.ndarray, lo: float = 0.0, hi: float = 100.0, *, bounds: tuple |
     With the direction applied first, an indicator of direction −1 becomes
     ``lo + (hi − lo)(max − x)/(max − min)``.
 
-    A *constant* column (all non-missing values equal) has no spread to scale.  COINr returns
-    NaN for it silently; petarawan sets it to the midpoint ``(lo + hi)/2`` — neutral for every
-    area — and :func:`petarawan.index.composite.build_index` reports a warning naming it.
+    A *constant* column (all non-missing values equal) has no spread to scale: it gets the
+    midpoint ``(lo + hi)/2`` here; :func:`petarawan.index.composite.build_index` drops such an
+    indicator from its dimension for the run (COINr: NaN) and reports it.
 
     Parameters
     ----------
@@ -212,3 +216,76 @@ def reference(x: np.ndarray, ref_row: int, lo: float = 0.0, hi: float = 100.0) -
     if bad.any():
         out[:, bad] = np.where(np.isnan(x[:, bad]), np.nan, (lo + hi) / 2)
     return out
+
+
+# ---------------------------------------------------------------------------------------- registry
+
+@dataclass(frozen=True)
+class NormSpec:
+    """Parameters of one normalisation call (COINr's ``global_specs`` + ``indiv_specs``).
+
+    Attributes
+    ----------
+    lo, hi : float
+        Output range (``index.range``).
+    goalposts : ndarray (k, 2) | None
+        Per column, ``[least prone, most prone]`` in the indicator's own units.
+    target : ndarray (k,) | None
+        Per column, the value at which an area counts as fully prone (own units).
+    reference_row : int | None
+        Row of the reference area.
+    """
+
+    lo: float = 0.0
+    hi: float = 100.0
+    goalposts: np.ndarray | None = None
+    target: np.ndarray | None = None
+    reference_row: int | None = None
+
+
+def _with_direction(f):
+    def apply(x, d, spec):
+        return f(apply_direction(x, d), spec)
+    return apply
+
+
+def _apply_goalposts(x, d, spec):
+    g = np.asarray(spec.goalposts, float)
+    a, b = d * g[:, 0], d * g[:, 1]  # direction-applied units
+    return goalposts(apply_direction(x, d), np.minimum(a, b), np.maximum(a, b), spec.lo, spec.hi)
+
+
+NORMALISERS: MethodRegistry = MethodRegistry("normalisation", "norm")
+"""Normalisations.  Each :class:`~petarawan.methods.Method` has ``func`` (the pure function on
+direction-applied values) and ``apply(x, direction, spec: NormSpec)`` (values as treated, before
+the direction), and the properties ``on_range`` (scores on ``[lo, hi]``, so score bands apply),
+``data_relative`` (the value depends on the spread of the data, so a constant indicator carries
+no information and is dropped) and ``needs`` (per-indicator or study settings it requires)."""
+
+NORMALISERS.add("minmax", minmax, apply=lambda x, d, s: minmax_directed(x, d, s.lo, s.hi)[0],
+                on_range=True, data_relative=True, needs=(),
+                label_id="min–maks ke rentang {lo:g}–{hi:g}", label_en="min–max to {lo:g}–{hi:g}",
+                source="Handbook §5 (Table 3); COINr n_minmax")
+NORMALISERS.add("zscore", zscore, apply=_with_direction(lambda x, s: zscore(x)),
+                on_range=False, data_relative=True, needs=(),
+                label_id="skor-z", label_en="z-score", source="Handbook §5; COINr n_zscore")
+NORMALISERS.add("rank", rank, apply=_with_direction(lambda x, s: rank(x)),
+                on_range=False, data_relative=True, needs=(),
+                label_id="peringkat", label_en="rank", source="COINr n_rank")
+NORMALISERS.add("percentile", percentile, apply=_with_direction(lambda x, s: percentile(x, s.lo, s.hi)),
+                on_range=True, data_relative=True, needs=(),
+                label_id="peringkat persentil (CDC SVI)", label_en="percentile rank (CDC SVI)",
+                source="CDC/ATSDR SVI documentation; COINr n_prank")
+NORMALISERS.add("goalposts", goalposts, apply=_apply_goalposts,
+                on_range=True, data_relative=False, needs=("goalposts",),
+                label_id="tiang gawang (goalposts)", label_en="goalposts",
+                source="Handbook §5; COINr n_goalposts")
+NORMALISERS.add("target", target, apply=lambda x, d, s: target(apply_direction(x, d), d * np.asarray(s.target, float),
+                                                                 s.lo, s.hi),
+                on_range=True, data_relative=True, needs=("target",),
+                label_id="jarak ke target", label_en="distance to target", source="COINr n_dist2targ")
+NORMALISERS.add("reference", reference,
+                apply=_with_direction(lambda x, s: reference(x, s.reference_row, s.lo, s.hi)),
+                on_range=True, data_relative=True, needs=("reference_area",),
+                label_id="jarak ke wilayah rujukan", label_en="distance to a reference area",
+                source="Handbook §5; COINr n_dist2ref")

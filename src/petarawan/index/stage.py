@@ -129,7 +129,8 @@ def run_index(ctx: StudyContext) -> IndexStageResult:
         result[f"dim_{dim}"] = index.dimensions[dim].reindex(result.index)
     if ctx.reference is not None:
         result["reference"] = ctx.reference
-    return IndexStageResult(name="index", findings=list(index.findings) + classification_findings(result, cfg),
+    findings = list(index.findings) + list(cls.attrs.get("findings", [])) + classification_findings(result, cfg)
+    return IndexStageResult(name="index", findings=findings,
                             index=index, table=result, data=data)
 
 

@@ -2,17 +2,22 @@
 
 Sources: Handbook §3 (imputation: unconditional mean/median substitution; outliers);
 COINr ``R/impute.R`` (``i_mean``, ``i_median``, ``i_mean_grp``, ``i_median_grp``) and
-``R/treat.R`` (``check_SkewKurt``, ``skew``, ``kurt``, ``winsorise``, ``log_CT``).
+``R/treat.R`` (``check_SkewKurt``, ``skew``, ``kurt``, ``winsorise``, ``log_CT``; read at COINr
+b968203).  Skewness and kurtosis are scipy.stats' bias-corrected estimators, which are COINr's
+definitions (e1071 type 2).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..errors import Finding
+from ..methods import MethodRegistry
 
-__all__ = ["availability", "impute", "skew", "kurt", "passes", "treat_column", "treat_outliers"]
+__all__ = ["IMPUTERS", "TREATMENTS", "availability", "impute", "skew", "kurt", "passes", "treat_column",
+           "treat_outliers"]
 
 
 def availability(raw: pd.DataFrame) -> pd.Series:
@@ -21,8 +26,50 @@ def availability(raw: pd.DataFrame) -> pd.Series:
     return pd.Series((~np.isnan(raw.to_numpy(float))).mean(axis=1), index=raw.index)
 
 
+def _fill_stat(stat):
+    def fill(x: np.ndarray, groups: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        miss = np.isnan(x)
+        out = np.where(miss, stat(x) if (~miss).any() else np.nan, x)
+        return out, np.zeros(len(x), bool)
+    return fill
+
+
+def _fill_group(stat):
+    def fill(x: np.ndarray, groups: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        s = pd.Series(x)
+        g = pd.Series(groups)
+        by_group = s.groupby(g).transform(stat).to_numpy(float)
+        miss = np.isnan(x)
+        overall = getattr(s, stat)()
+        fallback = miss & np.isnan(by_group)
+        return np.where(miss, np.where(np.isnan(by_group), overall, by_group), x), fallback
+    return fill
+
+
+def _no_fill(x: np.ndarray, groups: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    return x, np.zeros(len(x), bool)
+
+
+IMPUTERS: MethodRegistry = MethodRegistry("imputation", "imp")
+"""Imputations.  ``func(x (n,), groups (n,) | None) -> (filled (n,), fallback (n,) bool)`` —
+``fallback`` marks cells filled with the overall statistic because their group had no value.
+Property ``needs_groups``."""
+
+IMPUTERS.add("none", _no_fill, needs_groups=False,
+             label_id="tidak ada (indikator kosong diabaikan, bobot dibagi ulang)",
+             label_en="none (missing indicators are skipped, weights renormalised)")
+IMPUTERS.add("mean", _fill_stat(np.nanmean), needs_groups=False, label_id="rata-rata", label_en="mean",
+             source="Handbook §3.1 (unconditional mean substitution); COINr i_mean")
+IMPUTERS.add("median", _fill_stat(np.nanmedian), needs_groups=False, label_id="median", label_en="median",
+             source="Handbook §3.1; COINr i_median")
+IMPUTERS.add("group_mean", _fill_group("mean"), needs_groups=True, label_id="rata-rata kelompok", label_en="group mean",
+             source="COINr i_mean_grp")
+IMPUTERS.add("group_median", _fill_group("median"), needs_groups=True, label_id="median kelompok",
+             label_en="group median", source="COINr i_median_grp")
+
+
 def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -> tuple[pd.DataFrame, list[Finding], dict]:
-    """Fill missing values of each indicator.
+    """Fill missing values of each indicator with the imputer ``method`` of :data:`IMPUTERS`.
 
     ``mean``/``median``: the indicator's mean/median over all areas with a value (Handbook §3,
     unconditional substitution; COINr ``i_mean``/``i_median``).  ``group_mean``/``group_median``:
@@ -36,32 +83,32 @@ def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -
     treated : DataFrame (same shape)
     findings : list[Finding] — one ``info`` per indicator with imputed areas (named)
     params : dict — counts imputed per indicator and the method
+
+    Raises
+    ------
+    ConfigError
+        A group imputation without groups (``areas.group_column``).
     """
+    imputer = IMPUTERS[method]
     if method == "none":
         return raw.copy(deep=False), [], {}  # copy-on-write: a later change cannot reach ``raw``
-    if method.startswith("group_") and groups is None:
+    if imputer.needs_groups and groups is None:
         from ..errors import ConfigError
         raise ConfigError(f"index.imputation = '{method}' needs areas.group_column (e.g. the kecamatan column)")
-    stat = "mean" if method.endswith("mean") else "median"
     out = raw.copy()
     findings: list[Finding] = []
     counts: dict[str, int] = {}
     fallbacks: dict[str, list[str]] = {}
-    g = groups.reindex(raw.index) if groups is not None else None
+    g = groups.reindex(raw.index).to_numpy(object) if groups is not None else None
     for col in raw.columns:
-        miss = raw[col].isna()
+        x = raw[col].to_numpy(float)
+        miss = np.isnan(x)
         if not miss.any():
             continue
-        overall = getattr(raw[col], stat)()
-        if method.startswith("group_"):
-            fill = raw[col].groupby(g).transform(stat)
-            fb = miss & fill.isna()
-            fill = fill.fillna(overall)
-            if fb.any():
-                fallbacks[col] = list(raw.index[fb])
-        else:
-            fill = pd.Series(overall, index=raw.index)
-        out.loc[miss, col] = fill[miss]
+        filled, fb = imputer.func(x, g)
+        out[col] = filled
+        if fb.any():
+            fallbacks[col] = list(raw.index[fb])
         counts[col] = int(miss.sum())
         areas = list(raw.index[miss])
         shown = ", ".join(areas[:10]) + (" …" if len(areas) > 10 else "")
@@ -72,42 +119,38 @@ def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -
     return out, findings, {"imputed": counts, "group_fallback_to_overall": fallbacks}
 
 
-def skew(x: np.ndarray) -> float:
-    r"""Sample skewness as COINr ``skew`` (= e1071 type 2 = Excel ``SKEW``):
-
-    .. math:: g = \frac{\sqrt n \sum (x-\bar x)^3}{(\sum (x-\bar x)^2)^{3/2}} \cdot \frac{\sqrt{n(n-1)}}{n-2}
-
-    NaN ignored; NaN when fewer than 3 values or zero variance."""
+def _present(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n < 3:
+    return x[~np.isnan(x)]
+
+
+def skew(x: np.ndarray) -> float:
+    r"""Sample skewness as COINr ``skew`` (``R/treat.R``: "the same definition of skewness as the
+    skewness() function in the e1071 package where type == 2, which is equivalent to ... Excel"),
+    i.e. the bias-corrected :math:`G_1 = g_1 \sqrt{n(n-1)}/(n-2)` — computed by
+    ``scipy.stats.skew(x, bias=False)``:
+
+    .. math:: G_1 = \frac{\sqrt n \sum (x-\bar x)^3}{(\sum (x-\bar x)^2)^{3/2}} \cdot \frac{\sqrt{n(n-1)}}{n-2}
+
+    NaN ignored; NaN when fewer than 3 values (as COINr) or zero variance."""
+    v = _present(x)
+    if len(v) < 3 or not np.ptp(v) > 0:
         return float("nan")
-    d = x - x.mean()
-    s2 = np.sum(d**2)
-    if s2 <= 0:
-        return float("nan")
-    return float(np.sqrt(n) * np.sum(d**3) / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+    return float(stats.skew(v, bias=False))
 
 
 def kurt(x: np.ndarray) -> float:
-    r"""Sample excess kurtosis as COINr ``kurt`` (= e1071 type 2 = Excel ``KURT``):
+    r"""Sample excess kurtosis as COINr ``kurt`` (e1071 type 2 = Excel ``KURT``), i.e. the
+    bias-corrected :math:`G_2` — computed by ``scipy.stats.kurtosis(x, fisher=True, bias=False)``:
 
     .. math:: r = \frac{n \sum (x-\bar x)^4}{(\sum (x-\bar x)^2)^2},\quad
-              k = \frac{((n+1)(r-3)+6)(n-1)}{(n-2)(n-3)}
+              G_2 = \frac{((n+1)(r-3)+6)(n-1)}{(n-2)(n-3)}
 
-    NaN ignored; NaN when fewer than 4 values or zero variance."""
-    x = np.asarray(x, float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n < 4:
+    NaN ignored; NaN when fewer than 4 values (as COINr) or zero variance."""
+    v = _present(x)
+    if len(v) < 4 or not np.ptp(v) > 0:
         return float("nan")
-    d = x - x.mean()
-    s2 = np.sum(d**2)
-    if s2 <= 0:
-        return float("nan")
-    r = n * np.sum(d**4) / s2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return float(stats.kurtosis(v, fisher=True, bias=False))
 
 
 def passes(x: np.ndarray, skew_threshold: float = 2.0, kurtosis_threshold: float = 3.5) -> bool:
@@ -181,10 +224,30 @@ def treat_column(x: np.ndarray, max_winsorise: int = 5, skew_threshold: float = 
     return x, info
 
 
+def _untreated(x: np.ndarray, max_winsorise: int = 5, skew_threshold: float = 2.0,
+               kurtosis_threshold: float = 3.5) -> tuple[np.ndarray, dict]:
+    s, k = skew(x), kurt(x)
+    return np.asarray(x, float).copy(), {"action": "none", "winsorised": [], "skew_before": s, "kurt_before": k,
+                                         "skew_after": s, "kurt_after": k,
+                                         "passes_after": passes(x, skew_threshold, kurtosis_threshold)}
+
+
+TREATMENTS: MethodRegistry = MethodRegistry("outlier treatment", "out")
+"""Outlier treatments: ``func(x (n,), max_winsorise, skew_threshold, kurtosis_threshold) ->
+(treated (n,), info)`` as :func:`treat_column`.  Property ``active`` (False for ``none``)."""
+
+TREATMENTS.add("none", _untreated, active=False, label_id="tidak", label_en="none")
+TREATMENTS.add("coinr_winsorise_log", treat_column, active=True,
+               label_id="aturan COINr (winsorisasi lalu transformasi log)",
+               label_en="COINr rule (winsorise, then log-transform)",
+               source="COINr Treat (check_SkewKurt, winsorise, log_CT)")
+
+
 def treat_outliers(data: pd.DataFrame, *, max_winsorise: int = 5, skew_threshold: float = 2.0,
-                   kurtosis_threshold: float = 3.5, directions: dict | None = None
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
-    """Apply :func:`treat_column` to every indicator.
+                   kurtosis_threshold: float = 3.5, directions: dict | None = None,
+                   method: str = "coinr_winsorise_log") -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
+    """Apply the treatment ``method`` of :data:`TREATMENTS` (default :func:`treat_column`) to
+    every indicator.
 
     Returns
     -------
@@ -198,7 +261,7 @@ def treat_outliers(data: pd.DataFrame, *, max_winsorise: int = 5, skew_threshold
     rows = []
     findings: list[Finding] = []
     for col in data.columns:
-        x, info = treat_column(data[col].to_numpy(float), max_winsorise, skew_threshold, kurtosis_threshold)
+        x, info = TREATMENTS[method].func(data[col].to_numpy(float), max_winsorise, skew_threshold, kurtosis_threshold)
         out[col] = x
         areas = [str(data.index[i]) for i in info["winsorised"]]
         if info["action"] == "log":

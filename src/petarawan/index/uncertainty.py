@@ -35,9 +35,8 @@ import pandas as pd
 from ..classify import class_from_score, classify
 from ..config import CLASSES, StudyConfig
 from .aggregate import aggregate_framework
-from .composite import direction_vector, normalise_frame
+from .composite import nominal_weights, normalise_frame
 from .treat import availability, impute, treat_outliers
-from .weights import nominal_weights
 
 __all__ = ["Design", "sample_design", "design_from_unit", "evaluate", "summarise", "rank_desc_min", "run_config",
            "sobol_indices", "factors"]
@@ -187,10 +186,8 @@ def _treated(raw, config, imputation, outliers, groups):
     ix = config.index
     t, _, _ = impute(raw, imputation, groups=groups)
     if outliers:
-        codes = list(raw.columns)
         t, _, _ = treat_outliers(t, max_winsorise=ix.outlier_max_winsorise, skew_threshold=ix.skew_threshold,
-                                 kurtosis_threshold=ix.kurtosis_threshold,
-                                 directions=dict(zip(codes, direction_vector(config, codes))))
+                                 kurtosis_threshold=ix.kurtosis_threshold, method=ix.outlier_method)
     return t
 
 
@@ -241,8 +238,8 @@ def evaluate(raw: pd.DataFrame, config: StudyConfig, design: Design, *, groups: 
     for (imp, out), g1 in keys.groupby(["imp", "out"], sort=False):
         treated = _treated(raw, config, imp, bool(out), groups)
         for norm_m, g2 in g1.groupby("norm", sort=False):
-            norm, _, _ = normalise_frame(treated, config, norm_m)
-            iw, dw, _ = nominal_weights(config, pd.DataFrame(norm, index=raw.index, columns=codes))
+            norm, _, _, dropped = normalise_frame(treated, config, norm_m)
+            iw, dw, _ = nominal_weights(config, pd.DataFrame(norm, index=raw.index, columns=codes), dropped=dropped)
             iw_v = np.array([iw[c] for c in codes])
             dw_v = np.array([dw[x.code] for x in config.dimensions])
             cache: dict = {}
@@ -253,7 +250,7 @@ def evaluate(raw: pd.DataFrame, config: StudyConfig, design: Design, *, groups: 
                     runs = idx[s:s + chunk]
                     IW = iw_v[:, None] * design.w_mult[runs].T
                     DW = dw_v[:, None] * design.d_mult[runs].T
-                    _, score, _ = aggregate_framework(norm, fw, IW, DW, spec, cache=cache)
+                    _, score, _ = aggregate_framework(norm, fw, IW, DW, spec, active=~dropped, cache=cache)
                     score[excl] = np.nan
                     ranks[:, runs] = rank_desc_min(score)
                     if count_rule:
@@ -296,8 +293,8 @@ def run_config(config: StudyConfig, design: Design, r: int, data: pd.DataFrame,
     a_dim, a_idx = design.aggregation[r].split("|")
     codes = [i.code for i in config.indicators]
     treated = _treated(data[codes].astype(float), config, design.imputation[r], bool(design.outliers[r]), groups)
-    norm, _, _ = normalise_frame(treated, config, design.normalisation[r])
-    iw, dw, _ = nominal_weights(config, pd.DataFrame(norm, index=treated.index, columns=codes))
+    norm, _, _, dropped = normalise_frame(treated, config, design.normalisation[r])
+    iw, dw, _ = nominal_weights(config, pd.DataFrame(norm, index=treated.index, columns=codes), dropped=dropped)
     inds = [i.model_copy(update={"weight": iw[i.code] * design.w_mult[r, k]}) for k, i in enumerate(config.indicators)]
     dims = [x.model_copy(update={"weight": dw[x.code] * design.d_mult[r, k]}) for k, x in enumerate(config.dimensions)]
     new_ix = ix.model_copy(update={"normalisation": design.normalisation[r], "aggregation": a_dim,
@@ -310,12 +307,17 @@ def run_config(config: StudyConfig, design: Design, r: int, data: pd.DataFrame,
 def sobol_indices(y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Sobol S1 and ST of many outputs at once from a Saltelli design without second order.
 
-    ``y`` (n_outputs, N(k + 2)) in SALib's row order (A, AB_1 … AB_k, B per base sample).  Each
-    output is standardised over all runs, then (Saltelli et al. 2010, Table 2 (b) and (f), as
-    SALib ``analyze.sobol``):  S1_i = mean(B (AB_i − A)) / var([A; B]),
-    ST_i = ½ mean((A − AB_i)²) / var([A; B]).  Outputs with no variance get 0.
-    Returns two arrays (n_outputs, k).
+    ``y`` (n_outputs, N(k + 2)) in SALib's row order (A, AB_1 … AB_k, B per base sample).  The
+    estimators are SALib's own (``SALib.analyze.sobol.first_order`` / ``total_order``, Saltelli
+    et al. 2010, Table 2 (b) and (f)): S1_i = mean(B (AB_i − A)) / var([A; B]),
+    ST_i = ½ mean((A − AB_i)²) / var([A; B]) — applied to all outputs in one call (they work
+    column-wise), each output standardised first as ``analyze.sobol`` does.  Outputs with no
+    variance get 0.  Returns two arrays (n_outputs, k).
     """
+    import warnings
+
+    from SALib.analyze.sobol import first_order, total_order
+
     if len(y) > 4096:  # bound the memory: float64 work arrays per block of outputs
         parts = [sobol_indices(y[i:i + 4096], k) for i in range(0, len(y), 4096)]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
@@ -323,14 +325,14 @@ def sobol_indices(y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     step = k + 2
     mu = y.mean(axis=1, keepdims=True)
     sd = y.std(axis=1, keepdims=True)
-    z = np.divide(y - mu, sd, out=np.zeros_like(y), where=sd > 0)
-    A, B = z[:, 0::step], z[:, step - 1::step]
-    var = np.var(np.concatenate([A, B], axis=1), axis=1)
+    z = np.divide(y - mu, sd, out=np.zeros_like(y), where=sd > 0).T  # (runs, outputs)
+    A, B = z[0::step], z[step - 1::step]
     s1 = np.zeros((y.shape[0], k))
     st = np.zeros((y.shape[0], k))
-    ok = var > np.finfo(float).eps
-    for i in range(k):
-        AB = z[:, i + 1::step]
-        s1[ok, i] = np.mean(B * (AB - A), axis=1)[ok] / var[ok]
-        st[ok, i] = 0.5 * np.mean((A - AB) ** 2, axis=1)[ok] / var[ok]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Constant values encountered": every output constant → 0
+        for i in range(k):
+            AB = z[i + 1::step]
+            s1[:, i] = first_order(A, AB, B)
+            st[:, i] = total_order(A, AB, B)
     return s1, st

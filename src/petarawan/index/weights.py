@@ -1,23 +1,25 @@
-"""Weighting: nominal weights per level, AHP, PCA, budget allocation and effective weights.
+"""Weighting: AHP, PCA (Handbook and first component), budget allocation, effective weights.
 
 Weights are *relative*: within each dimension the indicator weights are rescaled to sum to 1,
 and the dimension weights likewise; an indicator's overall weight is the product
-(OECD/JRC Handbook 2008, §6.1).
+(OECD/JRC Handbook 2008, §6.1).  The pure functions are here with their registry
+:data:`WEIGHTINGS`; :func:`petarawan.index.composite.nominal_weights` applies them to a study's
+framework.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from ..config import StudyConfig
 from ..errors import ConfigError
+from ..methods import MethodRegistry
 from .aggregate import one_blas_thread
 
-
-
-__all__ = ["nominal_weights", "weights_table", "ahp", "ahp_for", "budget", "budget_for", "pca_weights",
-           "effective_weights", "SAATY_RI"]
+__all__ = ["WEIGHTINGS", "WeightInputs", "ahp", "ahp_for", "budget", "budget_for", "pca_handbook",
+           "pca_first_component", "varimax", "retained_factors", "rescale", "effective_weights", "SAATY_RI"]
 
 
 def _rescale(w: dict[str, float]) -> dict[str, float]:
@@ -117,19 +119,26 @@ def budget_for(allocs: dict, key: str, items: list[str], where: str) -> tuple[di
     return dict(zip(items, map(float, w))), {"experts": len(allocs[key])}
 
 
-def pca_weights(x: pd.DataFrame) -> tuple[dict[str, float], dict]:
-    r"""PCA weights (OECD/JRC Handbook 2008, §6.1.2; Nicoletti et al. 2000): the squared loadings
-    of the first principal component of the indicators' correlation matrix (complete cases),
-    which sum to 1 because the eigenvector has unit length: :math:`w_k = v_{1k}^2`.
+def _complete_standardisable(x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Complete cases of ``x`` and the mask of columns with positive variance on them."""
+    v = x.dropna().to_numpy(float)
+    sd = v.std(axis=0, ddof=1) if len(v) > 1 else np.zeros(x.shape[1])
+    return v, sd > 0
 
-    A single indicator gets weight 1.  Constant indicators (zero variance) get weight 0.
+
+def pca_first_component(x: pd.DataFrame) -> tuple[dict[str, float], dict]:
+    r"""Weights from the first principal component only: the squared loadings of the first
+    eigenvector of the indicators' correlation matrix (complete cases), which sum to 1 because
+    the eigenvector has unit length: :math:`w_k = v_{1k}^2` (Nicoletti, Scarpetta & Boylaud 2000
+    with one factor; COINr ``get_PCA``/``weights_from_PCA`` style).  This was petarawan's
+    ``pca`` weighting before 0.2; it equals :func:`pca_handbook` when one factor is retained.
+
+    A single indicator gets weight 1; constant indicators (zero variance) get 0.
     """
     cols = list(x.columns)
     if len(cols) == 1:
         return {cols[0]: 1.0}, {"variance_explained": 1.0}
-    v = x.dropna().to_numpy(float)
-    sd = v.std(axis=0, ddof=1) if len(v) > 1 else np.zeros(len(cols))
-    ok = sd > 0
+    v, ok = _complete_standardisable(x)
     w = np.zeros(len(cols))
     share = float("nan")
     if ok.sum() == 1:
@@ -145,88 +154,187 @@ def pca_weights(x: pd.DataFrame) -> tuple[dict[str, float], dict]:
     return dict(zip(cols, map(float, w))), {"variance_explained": share}
 
 
-def nominal_weights(config: StudyConfig, normalised: pd.DataFrame | None = None) -> tuple[dict[str, float], dict[str, float], list[dict]]:
-    """Indicator weights (within dimension, sum 1 per dimension) and dimension weights (sum 1).
+def varimax(loadings: np.ndarray, *, normalize: bool = True, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarray:
+    r"""Varimax rotation of a loading matrix (Kaiser 1958, "The varimax criterion for analytic
+    rotation in factor analysis", *Psychometrika* 23:187–200), the algorithm of R's
+    ``stats::varimax`` (SVD update of the rotation, Kaiser row normalisation, stop when the
+    criterion grows by less than ``eps`` relative).
 
     Parameters
     ----------
-    config : StudyConfig
-        ``index.weighting`` chooses the method per level.
-    normalised : DataFrame | None
-        Normalised indicators (needed by PCA weighting).
+    loadings : ndarray (m, k)
+    normalize : Kaiser normalisation (rows scaled to unit length before, back after)
 
     Returns
     -------
-    ind_w : dict indicator → weight within its dimension
-    dim_w : dict dimension → weight
-    steps : list of {"step", "method", "params"} records
-
-    Raises
-    ------
-    ConfigError
-        AHP matrix inconsistent (CR > 0.10) or not matching the framework; budget allocation
-        naming unknown items.
+    ndarray (m, k): rotated loadings (columns' signs and order as the algorithm leaves them).
     """
-    ws = config.index.weighting
-    ind_w: dict[str, float] = {}
-    steps: list[dict] = []
-    for dim in config.dimensions:
-        inds = [i for i in config.indicators if i.dimension == dim.code]
-        codes = [i.code for i in inds]
-        method = ws.indicators
-        if method == "manual":
-            w = {i.code: float(i.weight) for i in inds}
-            params: dict = {}
-        elif method == "equal":
-            w = {c: 1.0 for c in codes}
-            params = {}
-        elif method == "ahp":
-            w, params = ahp_for(ws.ahp, dim.code, codes, f"index.weighting.ahp.{dim.code}")
-        elif method == "budget":
-            w, params = budget_for(ws.budget, dim.code, codes, f"index.weighting.budget.{dim.code}")
-        elif method == "pca":
-            if normalised is None:
-                raise ConfigError("index.weighting.indicators = 'pca' needs the normalised data")
-            w, params = pca_weights(normalised[codes])
-        else:  # pragma: no cover - pydantic restricts the values
-            raise ConfigError(f"index.weighting.indicators: unknown method {method!r}")
-        if sum(w.values()) <= 0:
-            raise ConfigError(f"dimension '{dim.code}': indicator weights sum to 0")
-        for c, v in _rescale(w).items():
-            ind_w[c] = v
-        steps.append({"step": "weighting", "method": method, "params": {"level": "indicator", "dimension": dim.code,
-                                                                           "weights": _rescale(w), **params}})
-    dcodes = [d.code for d in config.dimensions]
-    method = ws.dimensions
-    if method == "manual":
-        dw = {d.code: float(d.weight) for d in config.dimensions}
-        params = {}
-    elif method == "equal":
-        dw = {c: 1.0 for c in dcodes}
-        params = {}
-    elif method == "ahp":
-        dw, params = ahp_for(ws.ahp, "dimensions", dcodes, "index.weighting.ahp.dimensions")
-    elif method == "budget":
-        dw, params = budget_for(ws.budget, "dimensions", dcodes, "index.weighting.budget.dimensions")
-    else:  # pragma: no cover
-        raise ConfigError(f"index.weighting.dimensions: unknown method {method!r}")
-    if sum(dw.values()) <= 0:
-        raise ConfigError("dimension weights sum to 0")
-    dw = _rescale(dw)
-    steps.append({"step": "weighting", "method": method, "params": {"level": "dimension", "weights": dw, **params}})
-    return ind_w, dw, steps
+    L = np.asarray(loadings, float)
+    m, k = L.shape
+    if k < 2:
+        return L.copy()
+    h = np.sqrt((L ** 2).sum(axis=1)) if normalize else np.ones(m)
+    h = np.where(h > 0, h, 1.0)
+    A = L / h[:, None]
+    T = np.eye(k)
+    d = 0.0
+    for _ in range(max_iter):
+        z = A @ T
+        B = A.T @ (z ** 3 - z * ((z ** 2).sum(axis=0) / m))
+        u, sv, vt = np.linalg.svd(B)
+        T = u @ vt
+        d_old, d = d, sv.sum()
+        if d < d_old * (1 + eps):
+            break
+    return (A @ T) * h[:, None]
 
 
-def weights_table(config: StudyConfig, ind_w: dict[str, float], dim_w: dict[str, float]) -> pd.DataFrame:
-    """One row per indicator: ``indicator``, ``dimension``, ``weight`` (within dimension),
-    ``dimension_weight``, ``overall_weight`` (product; sums to 1)."""
-    rows = []
-    for ind in config.indicators:
-        w = ind_w[ind.code]
-        d = dim_w[ind.dimension]
-        rows.append({"indicator": ind.code, "dimension": ind.dimension, "weight": w,
-                     "dimension_weight": d, "overall_weight": w * d})
-    return pd.DataFrame(rows)
+def retained_factors(eigenvalues: np.ndarray, *, min_eigenvalue: float = 1.0, min_cumulative: float = 0.6) -> int:
+    """Number of factors the Handbook's rule keeps: those with eigenvalue > ``min_eigenvalue``
+    (Kaiser criterion), extended in order until they explain more than ``min_cumulative`` of the
+    total variance (Handbook 2008, §6.1 / Step 4: "(i) have associated eigenvalues larger than
+    one; … (iii) contribute cumulatively to the explanation of the overall variance by more than
+    60%"); at least one.  ``eigenvalues`` in decreasing order."""
+    ev = np.asarray(eigenvalues, float)
+    k = max(1, int(np.sum(ev > min_eigenvalue)))
+    share = np.cumsum(ev) / ev.sum()
+    while k < len(ev) and share[k - 1] <= min_cumulative:
+        k += 1
+    return k
+
+
+def pca_handbook(x: pd.DataFrame, *, n_factors: int | None = None) -> tuple[dict[str, float], dict]:
+    r"""Weights from principal components with varimax rotation, the OECD/JRC Handbook procedure
+    (Handbook 2008, §6.1 "Weights based on principal components analysis or factor analysis",
+    worked on the Technology Achievement Index; Nicoletti, Scarpetta & Boylaud 2000):
+
+    1. correlation matrix of the indicators (complete cases); eigenvalues
+       :math:`\lambda_1 \ge \dots \ge \lambda_m`;
+    2. keep ``K`` factors (:func:`retained_factors`: eigenvalue > 1, extended until the
+       cumulative variance exceeds 60 %; or ``n_factors``); loadings
+       :math:`L_{ik} = v_{ik}\sqrt{\lambda_k}`;
+    3. rotate them with varimax (:func:`varimax`, Kaiser normalisation);
+    4. per factor, the explained variance :math:`E_k = \sum_i L_{ik}^2` and the squared loadings
+       scaled to unity sum :math:`s_{ik} = L_{ik}^2 / E_k`;
+    5. each indicator belongs to the factor with its largest scaled squared loading
+       :math:`k^*(i) = rg\max_k s_{ik}` (the "intermediate composite" it joins) and gets
+       :math:`w_i = s_{i k^*} \cdot E_{k^*} / \sum_k E_k`;
+    6. the weights are normalised to sum to 1.
+
+    With one retained factor this is :func:`pca_first_component`.  A single indicator gets 1;
+    constant indicators get 0.
+
+    Returns
+    -------
+    weights : dict indicator → weight (sum 1)
+    params : dict with ``eigenvalues``, ``factors`` (K), ``explained_variance`` (E_k / Σ λ),
+        ``factor_share`` (E_k / Σ E), ``factor_of`` (indicator → factor number, 1-based),
+        ``variance_explained`` (Σ E_k / Σ λ).
+    """
+    cols = list(x.columns)
+    if len(cols) == 1:
+        return {cols[0]: 1.0}, {"factors": 1, "variance_explained": 1.0}
+    v, ok = _complete_standardisable(x)
+    w = np.zeros(len(cols))
+    if ok.sum() <= 1:
+        w[ok] = 1.0
+        if not ok.any():
+            w[:] = 1.0
+        return dict(zip(cols, map(float, w / w.sum()))), {"factors": 1, "variance_explained": 1.0}
+    c = np.corrcoef(v[:, ok], rowvar=False)
+    vals, vecs = np.linalg.eigh(c)
+    order = np.argsort(vals)[::-1]
+    vals, vecs = np.clip(vals[order], 0.0, None), vecs[:, order]
+    K = min(n_factors, len(vals)) if n_factors else retained_factors(vals)
+    L = varimax(vecs[:, :K] * np.sqrt(vals[:K]))
+    sq = L ** 2
+    E = sq.sum(axis=0)
+    scaled = sq / np.where(E > 0, E, 1.0)
+    best = np.argmax(scaled, axis=1)
+    raw = scaled[np.arange(len(best)), best] * E[best] / E.sum()
+    w[ok] = raw / raw.sum()
+    okcols = [c for c, o in zip(cols, ok) if o]
+    params = {"eigenvalues": [float(e) for e in vals], "factors": int(K),
+              "explained_variance": [float(e / vals.sum()) for e in E],
+              "factor_share": [float(e / E.sum()) for e in E],
+              "factor_of": {c: int(b) + 1 for c, b in zip(okcols, best)},
+              "variance_explained": float(E.sum() / vals.sum())}
+    return dict(zip(cols, map(float, w))), params
+
+
+@dataclass(frozen=True)
+class WeightInputs:
+    """What a weighting may read for one group of items (COINr's per-level specs).
+
+    Attributes
+    ----------
+    key : str
+        The group: a dimension code (its indicators or child dimensions) or ``"dimensions"``
+        (the dimensions that feed the index); the key of ``ahp`` and ``budget``.
+    where : str
+        The configuration key named in errors (``index.weighting.ahp.pasokan``).
+    manual : dict item → weight from ``[[indicators]]``/``[[dimensions]]``
+    ahp : dict key → pairwise-comparison matrix (``items``, ``values()``)
+    budget : dict key → list of point allocations, one per expert
+    data : DataFrame | None — normalised values of the items (data-driven weights)
+    """
+
+    key: str
+    where: str
+    manual: dict
+    ahp: dict
+    budget: dict
+    data: pd.DataFrame | None = None
+
+
+def _manual(items, inp):
+    return {c: float(inp.manual[c]) for c in items}, {}
+
+
+def _equal(items, inp):
+    return {c: 1.0 for c in items}, {}
+
+
+def _ahp(items, inp):
+    return ahp_for(inp.ahp, inp.key, items, f"{inp.where}.ahp.{inp.key}")
+
+
+def _budget(items, inp):
+    return budget_for(inp.budget, inp.key, items, f"{inp.where}.budget.{inp.key}")
+
+
+def _data_driven(f):
+    def apply(items, inp):
+        if inp.data is None:
+            raise ConfigError(f"{inp.where}: a data-driven weighting needs the normalised data")
+        return f(inp.data[list(items)])
+    return apply
+
+
+WEIGHTINGS: MethodRegistry = MethodRegistry("weighting", "wt")
+"""Weightings.  ``apply(items, inputs: WeightInputs) -> (weights dict, params)``; properties
+``indicator``/``dimension`` (levels where it may be used) and ``data_driven``."""
+
+WEIGHTINGS.add("manual", _manual, apply=_manual, indicator=True, dimension=True, data_driven=False,
+               label_id="ditetapkan di konfigurasi", label_en="set in the configuration")
+WEIGHTINGS.add("equal", _equal, apply=_equal, indicator=True, dimension=True, data_driven=False,
+               label_id="sama rata", label_en="equal", source="Handbook §6.1.1")
+WEIGHTINGS.add("ahp", ahp, apply=_ahp, indicator=True, dimension=True, data_driven=False,
+               label_id="AHP (perbandingan berpasangan)", label_en="AHP (pairwise comparison)", source="Saaty 1980")
+WEIGHTINGS.add("pca", pca_handbook, apply=_data_driven(pca_handbook), indicator=True, dimension=False,
+               data_driven=True, label_id="PCA dengan rotasi varimax (Buku Panduan OECD/JRC)",
+               label_en="PCA with varimax rotation (OECD/JRC Handbook)", source="Handbook 2008 §6.1; Nicoletti et al. 2000")
+WEIGHTINGS.add("pca_first_component", pca_first_component, apply=_data_driven(pca_first_component), indicator=True,
+               dimension=False, data_driven=True, label_id="komponen utama pertama (PCA)",
+               label_en="first principal component (PCA)")
+WEIGHTINGS.add("budget", budget, apply=_budget, indicator=True, dimension=True, data_driven=False,
+               label_id="alokasi anggaran poin oleh pakar", label_en="expert budget allocation",
+               source="Handbook §6.1.5")
+
+
+def rescale(w: dict[str, float]) -> dict[str, float]:
+    """Weights divided by their sum (they sum to 1)."""
+    return _rescale(w)
 
 
 EFFECTIVE_MAX_AREAS = 10_000

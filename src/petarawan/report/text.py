@@ -58,7 +58,7 @@ def method_text(res: "RunResult") -> str:
     return t("rep.method.text", lang, norm=t(f"norm.{ix.normalisation}", lang, lo=ix.range[0], hi=ix.range[1]),
              agg_dim=agg("dimension"), agg_idx=agg("index"), w_ind=t(f"wt.{ix.weighting.indicators}", lang),
              w_dim=t(f"wt.{ix.weighting.dimensions}", lang), imp=t(f"imp.{ix.imputation}", lang),
-             out=t("out.on" if ix.outliers else "out.off", lang))
+             out=t(f"out.{ix.outlier_treatment}", lang))
 
 
 def method_summary(res: "RunResult") -> str:

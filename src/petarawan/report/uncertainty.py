@@ -140,7 +140,8 @@ _KIND = {"normalisation": "norm", "aggregation": "agg", "imputation": "imp"}
 
 def label(factor: str, value: object, lang: str, cfg) -> str:
     if factor == "outliers":
-        return t("out.on" if value in (True, "on", "true") else "out.off", lang)
+        on = value in (True, "on", "true")
+        return t(f"out.{cfg.index.outlier_method if on else 'none'}", lang)
     kind = _KIND.get(factor)
     lo, hi = cfg.index.range
     return method_label(kind, str(value), lang, lo=lo, hi=hi, p=cfg.index.power) if kind else str(value)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, field_validator
 
-from ..config import Strict
+from ..config import Aggregation, Imputation, Normalisation, Strict
 
 
 class UncertaintySection(Strict):
@@ -19,11 +17,11 @@ class UncertaintySection(Strict):
 
     runs: int = Field(1000, ge=10, description="Monte Carlo runs N")
     weights: float = Field(0.25, ge=0, lt=1, description="Weights perturbed by up to ± this fraction (0.25 = ±25 %)")
-    normalisation: list[Literal["minmax", "zscore", "rank", "percentile", "goalposts", "target", "reference"]] = Field(
+    normalisation: list[Normalisation] = Field(  # type: ignore[valid-type]
         default_factory=list, description="Alternative normalisations")
-    aggregation: list[Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"]] = Field(
+    aggregation: list[Aggregation] = Field(  # type: ignore[valid-type]
         default_factory=list, description="Alternative aggregations (applied at both levels)")
-    imputation: list[Literal["none", "mean", "median", "group_mean", "group_median"]] = Field(
+    imputation: list[Imputation] = Field(  # type: ignore[valid-type]
         default_factory=list, description="Alternative imputations")
     outliers: bool = Field(False, description="Also try the outlier treatment switched the other way")
     sobol: bool = Field(True, description="Variance-based sensitivity (Sobol) of the ranks to each uncertain choice")
