@@ -70,11 +70,22 @@ def test_audit_stage_sheets_and_section():
     res = build_index(DATA, cfg)
     areas = gpd.GeoDataFrame({"name": list(DATA.index)}, geometry=[Point(i, 0) for i in range(6)], index=DATA.index, crs="EPSG:4326")
     out = run_audit(StudyContext(cfg, Path("."), "id", areas, DATA, index=res, result=pd.DataFrame({"score": res.score})))
-    assert "Audit dimensi" in out.sheets and "Bobot efektif" in out.sheets
-    assert "x3" in out.sections[0].html
-    assert out.manifest["flags"]
+    # By hand (min–max to 0–100): x1n = 0, 20, …, 100 and x3n = 100 − x1n, so x1n + x2n + x3n = x2n + 100.
+    # var(x1n) = var(x3n) = 400 · var(0..5) = 400 · 3.5 = 1400; var(x2n) = (100/6)² · var(x2) = (10000/36)(14/3)
+    # = 1296.30; Cronbach's alpha of A = 3/2 · (1 − (2800 + V)/V) = −4200/V = −3.24.  B has one indicator: none.
+    dims = out.sheets["Audit dimensi"].set_index("Dimensi")
+    assert dims.loc["A", "Jumlah indikator"] == 3 and dims.loc["A", "Alfa Cronbach"] == pytest.approx(-3.24)
+    assert np.isnan(dims.loc["B", "Alfa Cronbach"])
+    assert out.manifest["cronbach_alpha"]["A"] == pytest.approx(-3.24)
+    # r(x1, x2) = cov 4 / √(3.5 · 4.6667) = 0.9897; dimension A moves with x2n, so r(x3, A) = −r(x1, x2)
+    html = out.sections[0].html
+    assert "x3 (r = -0.99)" in html                       # negative with its own dimension
+    assert "x1–x2 (r = 0.99)" in html and "x1–x3 (r = -1.00)" in html  # nearly collinear pairs
+    assert "A (-3.24)" in html                            # the low-alpha paragraph names the dimension
+    assert sorted(f["item"] for f in out.manifest["flags"] if f["kind"] == "negative_with_own_dimension") == ["x3"]
     off = make_config(IND, DIM, audit={"enabled": False})
-    assert run_audit(StudyContext(off, Path("."), "id", areas, DATA, index=res)).sheets == {}
+    disabled = run_audit(StudyContext(off, Path("."), "id", areas, DATA, index=res))
+    assert disabled.sheets == {} and disabled.sections == [] and disabled.manifest == {"enabled": False}
 
 
 def test_audit_reports_reference_agreement_and_outliers():

@@ -68,12 +68,31 @@ def test_rejected_input_leaves_earlier_results_intact(study, tmp_path):
 
 
 def test_successful_rerun_replaces_its_own_results(study, tmp_path):
+    """A second run into the same folder leaves exactly the second run's files: its input hash,
+    its scores and the hashes of every file it lists."""
+    import hashlib
+
+    from studyfix import CODES, TABLE
+
     out = tmp_path / "out"
     run(study, out)
-    first = json.loads((out / "run.json").read_text())["created"]
+    # Alfa's x1 goes from 0 to 20 (ties Delta for the maximum).  By hand (min–max, direction −1
+    # for x2, weights x1:x2 = 1:3 in dimension s, dimensions s:d = 3:1): x1 norm = (20 − 5)/15 = 1
+    # → 100, x2 norm = (4 − 4)/4 = 0, x3 norm = (1 − 1)/4 = 0; s = (100·1 + 0·3)/4 = 25, d = 0;
+    # score = (25·3 + 0·1)/4 = 18.75 (it was 0).
+    x1 = [20] + TABLE["x1"][1:]
+    write_csv(study / "data.csv", ["kode", "x1", "x2", "x3"],
+              [[c, x1[i], TABLE["x2"][i], TABLE["x3"][i]] for i, c in enumerate(CODES)])
     run(study, out)
     assert sorted(p.name for p in out.iterdir()) == ["map.png", "petarawan.gpkg", "petarawan.xlsx", "report.html", "run.json"]
-    assert json.loads((out / "run.json").read_text())["created"] >= first
+    man = json.loads((out / "run.json").read_text())
+    assert man["inputs"]["data.csv"] == hashlib.sha256((study / "data.csv").read_bytes()).hexdigest()
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir() if p.name != "run.json"}
+    assert man["outputs"] == files  # every file is this run's (run.json lists the others)
+    ws = openpyxl.load_workbook(out / "petarawan.xlsx")["Peringkat"]
+    head = [c.value for c in ws[1]]
+    score = {r[head.index("Kelurahan/Desa")]: r[head.index("Skor kerawanan (0–100)")] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert score["Alfa"] == pytest.approx(18.75)
 
 
 def test_refuses_to_write_into_the_study_folder_or_its_parent(study):

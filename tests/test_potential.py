@@ -221,9 +221,29 @@ def test_zero_usable_responses_is_an_error_at_validate(tmp_path):
 
 
 def test_potential_score_is_a_public_column():
+    """The published potential score is hidden exactly where an area has 1..4 respondents,
+    counted here straight from the survey export (consent 'ya', codes without dots joined to the
+    boundary codes, the first of each repeated _uuid), and shows the score rounded to 0.1 elsewhere."""
+    import geopandas as gpd
+
     study, out, res = full_run()
     st = res.stages["potential"]
     assert st.public_columns == {"potensi": ("Skor potensi", "Potential score")}
-    pub = st.published["potensi"]
-    # published as in Potensi: hidden (NaN) where an area has 1..4 respondents
-    assert st.area_columns["potensi"].equals(pub)
+    raw = pd.read_csv(study / "survei_potensi_ILUSTRATIF.csv", sep=";", dtype=str)
+    raw = raw[(raw["persetujuan"] == "ya") & ~raw["_uuid"].duplicated(keep="first")]
+    areas = gpd.read_file(study / "kelurahan.geojson")
+    digits = {k.replace(".", ""): k for k in areas["kode"]}
+    codes = raw["wilayah/kode_wilayah"].str.replace(".", "", regex=False).map(digits).dropna()
+    n = codes.value_counts().reindex(res.result.index, fill_value=0)
+    small = n[(n >= 1) & (n <= 4)].index
+    assert len(small) >= 1 and (n >= 5).sum() >= 1  # the example has both kinds
+    assert list(st.scores.table["n"].reindex(n.index)) == list(n)
+    published = res.result["potensi"]
+    assert published[small].isna().all()
+    big = n[n >= 5].index
+    assert (published[big] == st.scores.table["score"][big].round(1)).all()
+    # the report's ranking (published columns only) shows no score for those areas
+    from petarawan.report.tables import ranking_table
+
+    shown = ranking_table(res, published=True).set_index("Kode wilayah")["Skor potensi"]
+    assert shown[small].isna().all() and (shown[big] == published[big]).all()

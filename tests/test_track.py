@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -114,9 +116,18 @@ def test_cli_track_and_report_round_trip(tmp_path):
     assert r.exit_code == 0 and "42" in r.output
     with TrackStore(store_path(study), read_only=True) as s:
         planned, snaps = s.planned(), s.snapshots()
-    assert len(planned) > 0 and set(planned["activity"]) <= {"pemetaan", "rapat_kerja", "bimtek", "life_skill",
-                                                              "entrepreneurship", "monev"}
+    # adopted: exactly the plan rows of the run's manifest (one per scheduled activity)
+    rows = json.loads((out / "run.json").read_text(encoding="utf-8"))["stages"]["plan"]["plan_rows"]
+    assert len(planned) == len(rows) and len(rows) > 0
+    key = lambda r: (r["area"], r["activity"], r["programme"] if isinstance(r["programme"], str) else "",  # noqa: E731
+                     str(r["start"]))
+    assert sorted(key(r) for r in planned.to_dict("records")) == sorted(key(r) for r in rows)
+    # snapshot: every area's score and class as the run's GeoPackage holds them
+    layer = gpd.read_file(out / "petarawan.gpkg", layer="areas").set_index("code")
     assert len(snaps) == 42 and set(snaps["year"]) == {2024}
+    snap = snaps.set_index("area")
+    assert snap["score"].round(6).to_dict() == layer["score"].round(6).to_dict()
+    assert snap["class"].to_dict() == layer["class"].to_dict()
     # a new run shows plan vs actual and recovery (2024 snapshot vs this run, data year 2025)
     res = run(study, tmp_path / "out2")
     sheets = pd.read_excel(tmp_path / "out2" / "petarawan.xlsx", sheet_name=None)
