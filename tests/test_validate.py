@@ -183,8 +183,8 @@ def test_ambiguous_thousands_in_a_rate_column_is_an_error(study):
     # x3 is not a count: "5.309" may be 5309 or 5.309 and nothing else in the column settles it
     _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, '"5.309"'], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
     (f,) = errors_of(study)
-    assert (f.code, f.row, f.column, f.value) == ("not_numeric", 2, "x3", "5.309")
-    assert "5309" in f.expected
+    assert (f.code, f.row, f.column, f.value) == ("ambiguous_number_column", 2, "x3", "5.309")
+    assert '[data] decimal = ","' in f.expected and '[data] decimal = ","' in f.expected_en  # names the setting
 
 
 def test_column_style_settles_ambiguity(study):
@@ -208,8 +208,9 @@ def test_count_must_be_whole(study):
 
 def test_mixed_number_styles_in_a_column(study):
     _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, '"1,5"'], [CODES[1], 5, 2, "2.5"], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
-    (f,) = errors_of(study)
-    assert (f.code, f.column) == ("mixed_number_style", "x3")
+    (f,) = errors_of(study)  # one cell each way: the first settles the column, the other is named
+    assert (f.code, f.row, f.column, f.value) == ("mixed_number_style", 3, "x3", "2.5")
+    assert "row 2: '1,5'" in f.message_en
 
 
 def test_missing_tokens_are_reported(study):

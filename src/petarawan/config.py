@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .classify import CLASSES, CLASSIFIERS
 from .errors import ConfigError
 from .index.aggregate import AGGREGATORS, AggregationSpec
+from .io.spec import TableFormat
 from .index.framework import Framework
 from .index.normalise import NORMALISERS
 from .index.treat import IMPUTERS, TREATMENTS
@@ -49,7 +50,7 @@ class AreasSection(Strict):
     group_column: str | None = Field(None, description="Area attribute used for grouping, e.g. kecamatan")
 
 
-class DataSection(Strict):
+class DataSection(Strict, TableFormat):
     file: str = Field(description="Indicator table: CSV or XLSX, one row per area code")
     sheet: str | None = None
     code_column: str = "kode"

@@ -36,7 +36,8 @@ import shapely
 from .codes import normalise_code
 from .config import StudyConfig
 from .errors import Finding, Findings, InputError
-from .io.readers import NumberError, Table, number_style, parse_number, read_boundaries, read_sheet, resolve, sha256
+from .io.numbers import NumberError, parse_columns, parse_number
+from .io.readers import Table, read_boundaries, read_sheet, resolve, sha256
 from .registry import load_config
 from .io.tables import match_columns
 
@@ -167,79 +168,109 @@ def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Find
     return out
 
 
-def formula_findings(formulas: dict[tuple[int, str], str], rows: list[int], col: str, label: str) -> list[Finding]:
-    """One error per cell of ``col`` (in ``rows``) that holds a formula without a stored result."""
-    return [Finding("error", "formula_without_value", "sel berisi rumus tanpa hasil tersimpan; nilainya tidak diketahui",
-                    message_en="the cell holds a formula without a stored result; its value is unknown", file=label,
-                    row=int(r), column=col, value=formulas[r, col],
-                    expected="buka berkas di Excel atau LibreOffice lalu simpan (hasil rumus ikut tersimpan), atau "
-                             "ganti rumus dengan nilainya (Tempel Spesial › Nilai)",
-                    expected_en="open the file in Excel or LibreOffice and save it (the results are stored with the "
-                                "formulas), or replace the formulas by their values (Paste Special › Values)")
-            for r in rows if (r, col) in formulas]
-
-
-def _column_values(df: pd.DataFrame, rows: list[int], col: str, label: str, found: Findings, *, whole: bool,
-                   percent: frozenset, formulas: dict[tuple[int, str], str] | None = None,
-                   report_empty: bool = True) -> np.ndarray:
-    """Parse one column's cells with one number style; report every bad cell."""
-    cells = [df.at[r, col] for r in rows]
-    formulas = formulas or {}
-    found.extend(formula_findings(formulas, rows, col, label))
-    if rows and all(c is None for c in cells) and not any((r, col) in formulas for r in rows):
-        if not report_empty:
-            return np.full(len(rows), np.nan)
-        found.add("error", "empty_column", f"kolom '{col}' tidak berisi data di baris mana pun ({len(rows)} baris kosong)",
-                  file=label, column=col, message_en=f"column '{col}' holds no data in any row ({len(rows)} empty rows)",
-                  expected="isi kolom ini, atau hapus pemakaiannya (indikator, penyebut) dari petarawan.toml",
-                  expected_en="fill this column, or remove what uses it (indicator, denominator) from petarawan.toml")
-        return np.full(len(rows), np.nan)
-    style = number_style(cells)
-    out = np.full(len(rows), np.nan)
-    if style == "mixed":
-        found.add("error", "mixed_number_style", "kolom mencampur koma desimal (1,5) dan titik desimal (1.5)", file=label,
-                  column=col, message_en="the column mixes decimal commas (1,5) and decimal points (1.5)",
-                  expected="satu gaya angka per kolom", expected_en="one number style per column")
-        return out
-    tokens: list[int] = []
-    pct: list[int] = []
-    for j, (row, cell) in enumerate(zip(rows, cells)):
-        try:
-            x = parse_number(cell, style=style, whole=whole)
-        except NumberError as err:
-            kind, msg, msg_en = (("not_whole", "jumlah harus bilangan bulat", "a count must be a whole number")
-                                 if err.hint_en.startswith("a whole number") else
-                                 ("not_numeric", "nilai bukan angka yang sah", "value is not a valid number"))
-            found.add("error", kind, msg, file=label, row=int(row), column=col, value=cell, message_en=msg_en,
-                      expected=err.hint_id, expected_en=err.hint_en)
-            continue
-        if np.isnan(x) and cell is not None:
-            tokens.append(int(row))
-        if (int(row), col) in percent and not np.isnan(x):
-            x *= 100
-            pct.append(int(row))
-        out[j] = x
-    if tokens:
-        found.add("warning", "missing_token", f"{len(tokens)} sel berisi tanda kosong (-, NA, n/a) dibaca sebagai data kosong, "
-                  f"bukan 0 (baris {_rows(tokens)})", file=label, column=col,
-                  message_en=f"{len(tokens)} cells with a missing-value mark (-, NA, n/a) read as missing, not 0 (rows {_rows(tokens)})",
-                  expected="isi 0 bila memang nol", expected_en="write 0 where the value is zero")
-    if pct:
-        found.add("info", "percent_cells", f"{len(pct)} sel berformat persen di Excel dikalikan 100 (0,0981 → 9,81) (baris {_rows(pct)})",
-                  file=label, column=col,
-                  message_en=f"{len(pct)} Excel cells formatted as percent multiplied by 100 (0.0981 → 9.81) (rows {_rows(pct)})")
-    return out
-
-
 def _rows(rows: list[int], k: int = 8) -> str:
     s = ", ".join(str(r) for r in rows[:k])
     return s + (f", … (+{len(rows) - k})" if len(rows) > k else "")
 
 
+YEAR_NAMES = ("tahun", "year")
+FIRST_YEAR = 1900
+"""Earliest plausible data year; the latest is next year (data are dated when collected)."""
+
+
+def latest_plausible_year() -> int:
+    import datetime
+
+    return datetime.date.today().year + 1
+
+
+def _years(df: pd.DataFrame, col: str, label: str, found: Findings) -> pd.Series | None:
+    """The year of each row (index = spreadsheet row); every empty, non-whole or implausible year
+    is an error naming its row (None when there is any)."""
+    hi = latest_plausible_year()
+    years, bad = {}, False
+    for r, v in df[col].items():
+        try:
+            y = parse_number(v, whole=True)
+        except NumberError:
+            y = float("nan") if v is None else -1.0
+        if v is None or y != y:
+            found.add("error", "empty_year", "tahun kosong; baris ini tidak dapat dipilih", file=label, row=int(r), column=col,
+                      message_en="empty year; this row cannot be selected",
+                      expected=f"tahun {FIRST_YEAR}–{hi} di setiap baris", expected_en=f"a year {FIRST_YEAR}–{hi} on every row")
+            bad = True
+        elif not FIRST_YEAR <= y <= hi:
+            found.add("error", "implausible_year", "tahun tidak masuk akal (salah ketik?)", file=label, row=int(r), column=col,
+                      value=v, message_en="implausible year (a typo?)",
+                      expected=f"tahun {FIRST_YEAR}–{hi}", expected_en=f"a year {FIRST_YEAR}–{hi}")
+            bad = True
+        else:
+            years[r] = int(y)
+    return None if bad else pd.Series(years, dtype=int)
+
+
+def _select_year(df: pd.DataFrame, cfg: StudyConfig, label: str, found: Findings
+                 ) -> tuple[pd.DataFrame | None, pd.DataFrame, str | None]:
+    """The rows of the analysed year, the rows of other years, and the year column.
+
+    No year column: every row.  ``data.year`` set: its rows (an error listing the years present
+    when it has none).  Otherwise the latest year, with a note."""
+    d = cfg.data
+    year_cols = [c for c in df.columns if " ".join(str(c).split()).lower() in YEAR_NAMES]
+    if len(year_cols) > 1:
+        found.add("error", "ambiguous_column", f"beberapa kolom tahun: {year_cols}", file=label, column=year_cols[0],
+                  message_en=f"several year columns: {year_cols}",
+                  expected="satu kolom 'tahun' atau 'year'", expected_en="one 'tahun' or 'year' column")
+        return None, df.iloc[:0], None
+    if not year_cols:
+        if d.year is not None:
+            found.add("error", "no_year_column", f"data.year = {d.year} tetapi tabel tidak punya kolom tahun/year", file=label,
+                      message_en=f"data.year = {d.year} but the table has no tahun/year column",
+                      expected="kolom 'tahun' atau hapus data.year", expected_en="a 'tahun' column, or remove data.year")
+            return None, df.iloc[:0], None
+        return df, df.iloc[:0], None
+    col = year_cols[0]
+    years = _years(df, col, label, found)
+    if years is None:
+        return None, df.iloc[:0], col
+    present = sorted(set(years))
+    counts = ", ".join(f"{y} ({int((years == y).sum())} baris)" for y in present)
+    counts_en = ", ".join(f"{y} ({int((years == y).sum())} rows)" for y in present)
+    if d.year is not None:
+        if d.year not in present:
+            found.add("error", "no_rows_for_year", f"tidak ada baris untuk tahun {d.year}", file=label, column=col,
+                      value=d.year, message_en=f"no rows for year {d.year}",
+                      expected=f"data.year salah satu tahun di tabel: {counts}",
+                      expected_en=f"data.year one of the years in the table: {counts_en}")
+            return None, df.iloc[:0], col
+        chosen = d.year
+    else:
+        chosen = present[-1]
+        if len(present) > 1:
+            found.add("info", "latest_year", f"tabel berisi beberapa tahun ({counts}); dipakai tahun terbaru {chosen}",
+                      file=label, column=col, value=chosen,
+                      message_en=f"the table holds several years ({counts_en}); using the latest, {chosen}",
+                      expected="tetapkan data.year di petarawan.toml untuk memilih", expected_en="set data.year in petarawan.toml to choose")
+    mask = (years == chosen).reindex(df.index).to_numpy()
+    return df[mask], df[~mask], col
+
+
+def _other_year_rows(other: pd.DataFrame, code_col: str, year_col: str | None) -> dict[str, tuple[int, object]]:
+    """Canonical code → (row, year) of its first row among the rows of other years."""
+    out: dict[str, tuple[int, object]] = {}
+    for r in other.index:
+        code = normalise_code(other.at[r, code_col])
+        if code is not None and code not in out:
+            out[code] = (int(r), other.at[r, year_col] if year_col else None)
+    return out
+
+
 def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, label: str,
-                found: Findings) -> tuple[pd.DataFrame | None, pd.Series | None, pd.DataFrame, dict[str, int]]:
+                found: Findings) -> tuple[pd.DataFrame | None, pd.Series | None, pd.DataFrame, dict[str, int],
+                                          dict[str, tuple[int, object]]]:
     """Check the indicator table; return numeric data, the reference label and the
-    denominators, all indexed by code, and each code's spreadsheet row."""
+    denominators, all indexed by code, each code's spreadsheet row, and — for codes that have
+    rows of other years only — the first such row and its year."""
     df = table.cells
     d = cfg.data
     if table.header_row > 1:
@@ -252,38 +283,20 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
     needed = [d.code_column] + wanted + denominators + ([d.reference_column] if d.reference_column else [])
     colmap, problems = match_columns(cols, needed, label, table.header_row)
     found.extend(problems)
+    nothing = (None, None, pd.DataFrame(), {}, {})
     if d.code_column not in colmap:
         if table.sheets and len(table.sheets) > 1:
             found.add("info", "sheets", f"berkas ini punya lembar {list(table.sheets)}; pilih dengan [data] sheet = \"...\"",
                       file=label, message_en=f"this file has sheets {list(table.sheets)}; choose one with [data] sheet = \"...\"")
-        return None, None, pd.DataFrame(), {}
+        return nothing
     blank = [int(r) for r in df.index if all(v is None for v in df.loc[r])]
     if blank:
         found.add("info", "blank_rows", f"{len(blank)} baris kosong diabaikan (baris {_rows(blank)})", file=label,
                   message_en=f"{len(blank)} blank rows ignored (rows {_rows(blank)})")
         df = df.drop(index=blank)
-    year_col = next((c for c in cols if str(c).strip().lower() in ("year", "tahun")), None)
-    if year_col is None and d.year is not None:
-        found.add("error", "no_year_column", f"data.year = {d.year} tetapi tabel tidak punya kolom tahun/year", file=label,
-                  message_en=f"data.year = {d.year} but the table has no tahun/year column",
-                  expected="kolom 'tahun' atau hapus data.year", expected_en="a 'tahun' column, or remove data.year")
-        return None, None, pd.DataFrame(), {}
-    if year_col is not None:
-        years = pd.Series([_safe_number(v) for v in df[year_col]], index=df.index)
-        if d.year is not None:
-            df = df[years == d.year]
-            if df.empty:
-                found.add("error", "no_rows_for_year", f"tidak ada baris untuk tahun {d.year}", file=label, column=year_col,
-                          value=d.year, message_en=f"no rows for year {d.year}",
-                          expected=f"tahun yang ada: {sorted(set(years.dropna().astype(int)))}",
-                          expected_en=f"years present: {sorted(set(years.dropna().astype(int)))}")
-                return None, None, pd.DataFrame(), {}, {}
-        elif years.nunique() > 1:
-            latest = int(years.max())
-            found.add("info", "latest_year", f"tabel berisi beberapa tahun; dipakai tahun terbaru {latest}", file=label,
-                      column=year_col, value=latest, message_en=f"the table holds several years; using the latest, {latest}",
-                      expected="tetapkan data.year di petarawan.toml untuk memilih", expected_en="set data.year in petarawan.toml to choose")
-            df = df[years == latest]
+    df, other, year_col = _select_year(df, cfg, label, found)
+    if df is None:
+        return nothing
     code_col = colmap[d.code_column]
     known = None if areas is None else areas.index
     # a list, not Series.map: pandas turns a returned None into NaN, and NaN is not "empty"
@@ -311,34 +324,24 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
             rows_by_code[code] = int(row)
             keep.append(row)
     if unknown:
-        by_name = {} if areas is None else {str(n).strip().lower(): c for c, n in areas["name"].items()}
-        named = sum(1 for _, v in unknown if str(v).strip().lower() in by_name)
-        hint_id, hint_en = "", ""
-        if named >= max(1, len(unknown) // 2):
-            hint_id = " — kolom ini tampaknya berisi NAMA wilayah, bukan kode"
-            hint_en = " — this column seems to hold area NAMES, not codes"
-        elif len(unknown) == len(codes.dropna()) and len(unknown) > 2:
-            hint_id = " — tidak satu pun kode cocok; apakah ini kode BPS (10 digit) dan bukan kode Kemendagri?"
-            hint_en = " — no code matches; are these BPS codes (10 digits) rather than Kemendagri codes?"
-        for row, v in unknown:
-            is_total = isinstance(v, str) and v.strip().lower() in ("jumlah", "total", "kota", "kabupaten")
-            found.add("error", "unknown_code", f"kode wilayah tidak ada di berkas batas wilayah"
-                      f"{' — baris total? hapus baris ini' if is_total else ''}{hint_id}", file=label,
-                      row=row, column=code_col, value=v,
-                      message_en=f"area code not in the boundary file{' — a total row? delete this row' if is_total else ''}{hint_en}",
-                      expected=f"salah satu dari {len(known)} kode di berkas batas wilayah (mis. {known[0]})",
-                      expected_en=f"one of the {len(known)} codes of the boundary file (e.g. {known[0]})")
+        _unknown_codes(unknown, codes, areas, code_col, label, found)
     index = pd.Index([codes[r] for r in keep], name="code")
-    values = pd.DataFrame(index=index)
-    used = [colmap[s.code] for s in cfg.indicators if s.stage is None and s.code in colmap]
+    numeric = {colmap[s.code]: s.count for s in cfg.indicators if s.stage is None and s.code in colmap}
+    for name in denominators:
+        if name in colmap:
+            numeric[colmap[name]] = True
     # a table with no value at all (a fresh template) is one problem, reported when no area can be scored
-    some_data = any(df.at[r, c] is not None or (r, c) in table.formula_cells for c in used for r in keep)
+    some_data = any(df.at[r, c] is not None or (r, c) in table.formula_cells for c in numeric for r in keep)
+    parsed = parse_columns(df, numeric, rows=keep, label=label, style=d.number_style(), setting="[data] decimal",
+                           percent=table.percent_cells, formulas=table.formula_cells, empty_is_error=some_data)
+    for p in parsed.values():
+        found.extend(p.findings)
+    values = pd.DataFrame(index=index)
     for spec in cfg.indicators:
         if spec.stage is not None or spec.code not in colmap:
             continue
         col = colmap[spec.code]
-        x = _column_values(df, keep, col, label, found, whole=spec.count, percent=table.percent_cells,
-                           formulas=table.formula_cells, report_empty=some_data)
+        x = parsed[col].values
         nonneg = spec.count or spec.nonnegative
         neg = [(r, df.at[r, col]) for r, v in zip(keep, x) if nonneg and v < 0]
         for r, cell in neg:
@@ -351,8 +354,7 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
         if name not in colmap:
             continue
         col = colmap[name]
-        x = _column_values(df, keep, col, label, found, whole=True, percent=frozenset(), formulas=table.formula_cells,
-                           report_empty=some_data)
+        x = parsed[col].values
         for r, v in zip(keep, x):
             if not np.isnan(v) and v <= 0:
                 found.add("error", "bad_denominator", "penyebut harus > 0", file=label, row=int(r), column=col,
@@ -372,24 +374,50 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
                                      f"({denoms.at[code, spec.denominator]:g}); check the thousands separators")
     reference = None
     if d.reference_column and d.reference_column in colmap:
-        col = colmap[d.reference_column]
-        ref = []
-        for row in keep:
-            cell = df.at[row, col]
-            key = None if cell is None else str(cell).strip().lower().removesuffix(".0")
-            if key is None or key == "":
-                ref.append(np.nan)
-            elif key in YES:
-                ref.append(1.0)
-            elif key in NO:
-                ref.append(0.0)
-            else:
-                found.add("error", "not_binary", "label rujukan harus 0/1 (atau ya/tidak)", file=label, row=int(row),
-                          column=col, value=cell, message_en="the reference label must be 0/1 (or yes/no)",
-                          expected="1 / ya, 0 / tidak, atau kosong", expected_en="1 / yes, 0 / no, or empty")
-                ref.append(np.nan)
-        reference = pd.Series(ref, index=index, name=d.reference_column)
-    return values, reference, denoms, rows_by_code
+        reference = _reference(df, keep, colmap[d.reference_column], index, label, found)
+    others = {c: v for c, v in _other_year_rows(other, code_col, year_col).items() if c not in rows_by_code}
+    return values, reference, denoms, rows_by_code, others
+
+
+def _unknown_codes(unknown: list[tuple[int, object]], codes: pd.Series, areas, code_col: str, label: str,
+                   found: Findings) -> None:
+    known = areas.index
+    by_name = {str(n).strip().lower(): c for c, n in areas["name"].items()}
+    named = sum(1 for _, v in unknown if str(v).strip().lower() in by_name)
+    hint_id, hint_en = "", ""
+    if named >= max(1, len(unknown) // 2):
+        hint_id = " — kolom ini tampaknya berisi NAMA wilayah, bukan kode"
+        hint_en = " — this column seems to hold area NAMES, not codes"
+    elif len(unknown) == len(codes.dropna()) and len(unknown) > 2:
+        hint_id = " — tidak satu pun kode cocok; apakah ini kode BPS (10 digit) dan bukan kode Kemendagri?"
+        hint_en = " — no code matches; are these BPS codes (10 digits) rather than Kemendagri codes?"
+    for row, v in unknown:
+        is_total = isinstance(v, str) and v.strip().lower() in ("jumlah", "total", "kota", "kabupaten")
+        found.add("error", "unknown_code", f"kode wilayah tidak ada di berkas batas wilayah"
+                  f"{' — baris total? hapus baris ini' if is_total else ''}{hint_id}", file=label,
+                  row=row, column=code_col, value=v,
+                  message_en=f"area code not in the boundary file{' — a total row? delete this row' if is_total else ''}{hint_en}",
+                  expected=f"salah satu dari {len(known)} kode di berkas batas wilayah (mis. {known[0]})",
+                  expected_en=f"one of the {len(known)} codes of the boundary file (e.g. {known[0]})")
+
+
+def _reference(df: pd.DataFrame, keep: list[int], col: str, index: pd.Index, label: str, found: Findings) -> pd.Series:
+    ref = []
+    for row in keep:
+        cell = df.at[row, col]
+        key = None if cell is None else str(cell).strip().lower().removesuffix(".0")
+        if key is None or key == "":
+            ref.append(np.nan)
+        elif key in YES:
+            ref.append(1.0)
+        elif key in NO:
+            ref.append(0.0)
+        else:
+            found.add("error", "not_binary", "label rujukan harus 0/1 (atau ya/tidak)", file=label, row=int(row),
+                      column=col, value=cell, message_en="the reference label must be 0/1 (or yes/no)",
+                      expected="1 / ya, 0 / tidak, atau kosong", expected_en="1 / yes, 0 / no, or empty")
+            ref.append(np.nan)
+    return pd.Series(ref, index=index, name=col)
 
 
 def extra_columns(cfg: StudyConfig) -> set[str]:
@@ -398,13 +426,6 @@ def extra_columns(cfg: StudyConfig) -> set[str]:
     plan = getattr(cfg, "plan", None)
     column = getattr(plan, "population_column", None) if plan is not None else None
     return {column} if column else set()
-
-
-def _safe_number(v: object) -> float:
-    try:
-        return parse_number(v)
-    except NumberError:
-        return float("nan")
 
 
 def coverage_findings(data: pd.DataFrame, label: str, rows: dict[str, int] | None = None,
@@ -476,18 +497,28 @@ def load_study(study_dir: Path | str, *, config: StudyConfig | None = None) -> S
     try:
         tpath = resolve(study_dir, cfg.data.file, "indikator", "indicator")
         hashes[cfg.data.file] = sha256(tpath)
-        table = read_sheet(tpath, sheet=cfg.data.sheet, label=cfg.data.file, header_hint=cfg.data.code_column)
+        table = read_sheet(tpath, sheet=cfg.data.sheet, label=cfg.data.file, header_hint=cfg.data.code_column,
+                           encoding=cfg.data.encoding)
         found.extend(table.findings)
     except InputError as err:
         found.extend(err.findings)
     data = reference = None
     denoms = pd.DataFrame()
     table_rows: dict[str, int] = {}
+    others: dict[str, tuple[int, object]] = {}
     if table is not None:
-        data, reference, denoms, table_rows = check_table(table, cfg, areas, cfg.data.file, found)
+        data, reference, denoms, table_rows, others = check_table(table, cfg, areas, cfg.data.file, found)
     found.raise_if_errors()
     assert areas is not None and data is not None
     for code in areas.index.difference(data.index, sort=False):
+        if code in others:
+            row, year = others[code]
+            found.add("warning", "no_row_for_year", f"wilayah hanya punya baris tahun lain ({year}, baris {row}); tidak diberi "
+                      "skor", file=cfg.data.file, row=row, value=code,
+                      message_en=f"the area only has a row of another year ({year}, row {row}); no score",
+                      expected="satu baris untuk tahun yang dianalisis, atau tetapkan data.year",
+                      expected_en="a row for the analysed year, or set data.year")
+            continue
         found.add("warning", "no_data", "wilayah tanpa baris di tabel indikator; tidak diberi skor", file=cfg.data.file,
                   value=code, message_en="area has no row in the indicator table; no score",
                   expected="satu baris untuk kode wilayah ini", expected_en="a row for this area code")

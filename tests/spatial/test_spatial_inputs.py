@@ -79,7 +79,7 @@ def test_long_counts_every_row_problem(tmp_path):
         run_hotspots(ctx)
     got = {(f.code, f.row, f.column) for f in err.value.findings}
     assert got == {("duplicate_code", 20, "kode"), ("unknown_code", 21, "kode"), ("empty_period", 22, "tahun"),
-                   ("not_numeric", 23, "jumlah"), ("duplicate_code", 23, "kode")}
+                   ("not_whole", 23, "jumlah"), ("duplicate_code", 23, "kode")}
 
 
 def test_population_unknown_code_is_a_warning_and_blank_leaves_the_area_out(tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Finding, InputError
 from .geometry import BOUNDARY_SUFFIXES, read_boundaries  # noqa: F401
-from .numbers import MISSING_TOKENS, NumberError, number_style, parse_number  # noqa: F401
+from .numbers import MISSING_TOKENS, NumberError, parse_column, parse_columns, parse_number  # noqa: F401
 from .tables import TABLE_SUFFIXES, Table, read_sheet, read_table  # noqa: F401
 
 

@@ -30,6 +30,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..io.spec import TableFormat
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -56,7 +58,7 @@ class WeightsSpec(_Strict):
         return self
 
 
-class CountsSpec(_Strict):
+class CountsSpec(_Strict, TableFormat):
     """Counts per area and period from a table."""
 
     file: str
@@ -68,7 +70,7 @@ class CountsSpec(_Strict):
     count_column: str = Field("jumlah", description="long layout: the count column")
 
 
-class IncidentsSpec(_Strict):
+class IncidentsSpec(_Strict, TableFormat):
     """Incident points from a table."""
 
     file: str
@@ -82,7 +84,7 @@ class IncidentsSpec(_Strict):
     period: Literal["year", "quarter", "month"] = "year"
 
 
-class PopulationSpec(_Strict):
+class PopulationSpec(_Strict, TableFormat):
     file: str
     sheet: str | None = None
     code_column: str = "kode"

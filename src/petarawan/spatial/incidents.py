@@ -16,7 +16,6 @@ Periods: ``year`` → ``"2021"``, ``quarter`` → ``"2021Q3"``, ``month`` → ``
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -26,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding, InputError
-from ..io.readers import number_style, parse_number, read_table
+from ..io.numbers import EN, ID, STYLES, NumberStyle, classify, infer_style, parse_number
+from ..io.tables import read_table
 from .checks import cap_rows, swapped_columns
 
 Period = Literal["year", "quarter", "month"]
@@ -67,34 +67,36 @@ def _parse_date(value) -> pd.Timestamp | None:
         return None
 
 
-_ONE_SEPARATOR = re.compile(r"^[+-]?\d+[.,]\d+$")
+def parse_coordinate(cell, column_style: NumberStyle | str | None) -> float:
+    """One coordinate cell as a number, by the io number parser.
 
-
-def parse_coordinate(cell, column_style: str | None) -> float:
-    """One coordinate cell as a number.
-
-    A single separator (``-1.996``, ``106,125``) is a decimal separator unless the column's style
-    (:func:`petarawan.io.readers.number_style`) uses it for thousands (``"id"`` columns: ``600.500``
-    = 600500; ``"en"`` columns: ``600,500`` = 600500).  Anything else is read by
-    :func:`petarawan.io.readers.parse_number` with the column's style.
+    The column's style (explicit, or :func:`petarawan.io.numbers.infer_style` of its cells)
+    decides as for any number (``"id"`` columns: ``600.500`` = 600500; ``"en"``: ``600,500`` =
+    600500).  Where the column settles nothing, a lone separator is a decimal separator: a
+    coordinate is never written with thousands separators alone (``-1.996`` = −1.996°).
 
     Raises
     ------
     ValueError
-        Not a number.
+        Not a number (:class:`petarawan.io.numbers.NumberError`).
     """
-    s = None if cell is None or isinstance(cell, (int, float, np.number)) else str(cell).strip()
-    if s is not None and _ONE_SEPARATOR.match(s):
-        sep = "." if "." in s else ","
-        thousands = (column_style == "id" and sep == ".") or (column_style == "en" and sep == ",")
-        if not (thousands and len(s.split(sep)[1]) == 3):
-            return float(s.replace(",", "."))
-    return parse_number(cell, style=column_style if column_style in ("id", "en") else None)
+    style = STYLES.get(column_style) if isinstance(column_style, str) else column_style
+    if style is None and isinstance(cell, str) and classify(cell.strip()) == "amb":
+        style = ID if "," in cell else EN
+    return parse_number(cell, style=style)
+
+
+def _coordinate_style(cells: list) -> NumberStyle | None:
+    """The column's style, or None when its cells disagree: a coordinate cell that settles a style
+    (``106,1``, ``-2.25``) reads the same in its own style, so a mixed column is read cell by cell."""
+    votes = infer_style(cells)
+    return None if votes.votes["id"] and votes.votes["en"] else votes.style
 
 
 def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs: str, date_column: str | None = None,
                          type_column: str | None = None, label: str = "incidents",
-                         study_bounds: tuple[float, float, float, float] | None = None) -> Incidents:
+                         study_bounds: tuple[float, float, float, float] | None = None,
+                         style: NumberStyle | None = None) -> Incidents:
     """Validate a table of incidents (all cells as text, index = spreadsheet row) into points.
 
     Parameters
@@ -110,6 +112,8 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
     study_bounds : (minx, miny, maxx, maxy), optional
         The study area's bounds in ``crs``.  When given, swapped x/y columns are detected
         (:func:`petarawan.spatial.checks.swapped_columns`) and reported as one error.
+    style : NumberStyle, optional
+        The table's explicit number style (``[hotspots.incidents] decimal``); default: per column.
 
     Returns
     -------
@@ -131,7 +135,7 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
     geographic = crs.upper() in ("EPSG:4326", "WGS84", "OGC:CRS84")
     xs, ys, dates, types, rows = [], [], [], [], []
     raw_x, raw_y = [], []  # as read, out-of-range values kept (for the swapped-columns check)
-    styles = {c: number_style([df.at[r, c] for r in df.index]) for c in (x_column, y_column)}
+    styles = {c: style or _coordinate_style([df.at[r, c] for r in df.index]) for c in (x_column, y_column)}
     for row in df.index:
         vals = []
         for c, lim, raw in ((x_column, 180, raw_x), (y_column, 90, raw_y)):
@@ -176,12 +180,13 @@ def missing_column(label: str, column: str, columns) -> Finding:
 
 def read_incidents(path: Path, *, x_column: str, y_column: str, crs: str, date_column: str | None = None,
                    type_column: str | None = None, sheet: str | None = None, label: str | None = None,
-                   study_bounds: tuple[float, float, float, float] | None = None) -> Incidents:
-    """Read a CSV / XLSX of incidents (see :func:`incidents_from_table`)."""
+                   study_bounds: tuple[float, float, float, float] | None = None, style: NumberStyle | None = None,
+                   encoding: str | None = None) -> Incidents:
+    """Read a CSV / XLSX of incidents (see :func:`incidents_from_table`) with the io table reader."""
     label = label or Path(path).name
-    df = read_table(Path(path), sheet=sheet, label=label)
+    df = read_table(Path(path), sheet=sheet, label=label, encoding=encoding)
     return incidents_from_table(df, x_column=x_column, y_column=y_column, crs=crs, date_column=date_column,
-                                type_column=type_column, label=label, study_bounds=study_bounds)
+                                type_column=type_column, label=label, study_bounds=study_bounds, style=style)
 
 
 @dataclass(frozen=True)

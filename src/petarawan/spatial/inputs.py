@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..codes import normalise_code
 from ..errors import Finding, InputError
-from ..io.readers import NumberError, parse_number, read_table, resolve
+from ..io.numbers import parse_column, parse_columns
+from ..io.readers import read_table, resolve
 from ..stages import StudyContext
 from .checks import cap_rows
 from .config import HotspotConfig
@@ -29,19 +30,22 @@ def _unknown_code(label: str, row: int, column: str, code: str, n_known: int) ->
                    expected_en=f"one of the {n_known} codes of the boundary file")
 
 
-def _count_cell(cell, label: str, row: int, column: str) -> tuple[float, Finding | None]:
-    """One count cell → (value, None) or (nan, error).  Empty cells and missing-value tokens
+def _count_columns(df: pd.DataFrame, columns: list[str], spec, label: str) -> tuple[dict[str, np.ndarray], list[Finding]]:
+    """Count columns read by the io number parser (one style per column; ``5.309`` = 5309), with
+    every cell that is not a whole number ≥ 0 as an error.  Empty cells and missing-value marks
     are NaN (the area is then left out of the analysis, with a warning)."""
-    try:
-        x = parse_number(cell, whole=True)
-    except NumberError as err:
-        return float("nan"), Finding("error", "not_numeric", "bukan jumlah (bilangan bulat)", message_en="not a count (a whole number)",
-                                     file=label, row=row, column=column, value=cell, expected=f"jumlah ≥ 0: {err.hint_id}",
-                                     expected_en=f"a count ≥ 0: {err.hint_en}")
-    if x < 0:
-        return float("nan"), Finding("error", "negative_count", "jumlah negatif", message_en="negative count", file=label,
-                                     row=row, column=column, value=cell, expected="jumlah ≥ 0", expected_en="a count ≥ 0")
-    return x, None
+    parsed = parse_columns(df, dict.fromkeys(columns, True), rows=list(df.index), label=label,
+                           style=spec.number_style(), setting="[hotspots.counts] decimal")
+    errors = [f for p in parsed.values() for f in p.findings if f.level == "error"]
+    values = {}
+    for c, p in parsed.items():
+        x = p.values.copy()
+        for r in df.index[x < 0]:
+            errors.append(Finding("error", "negative_count", "jumlah negatif", message_en="negative count", file=label,
+                                  row=int(r), column=c, value=df.at[r, c], expected="jumlah ≥ 0", expected_en="a count ≥ 0"))
+        x[x < 0] = np.nan
+        values[c] = x
+    return values, errors
 
 
 def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None = None
@@ -77,11 +81,13 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
         if errors:
             return None, errors
         rows, seen = [], {}
-        for row in df.index:
+        counts, bad_cells = _count_columns(df, [spec.count_column], spec, label)
+        errors += bad_cells
+        for i, row in enumerate(df.index):
             r = int(row)
             code = normalise_code(df.at[row, spec.code_column])
             per = df.at[row, spec.period_column]
-            x, bad = _count_cell(df.at[row, spec.count_column], label, r, spec.count_column)
+            x = counts[spec.count_column][i]
             if code is None:
                 errors.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code",
                                       file=label, row=r, column=spec.code_column, expected="kode wilayah",
@@ -93,8 +99,6 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
                                       row=r, column=spec.period_column, expected="periode seperti 2021, 2021Q3 atau 2021-07",
                                       expected_en="a period such as 2021, 2021Q3 or 2021-07"))
                 per = None
-            if bad is not None:
-                errors.append(bad)
             if code is None or per is None:
                 continue
             per = str(per).strip().removesuffix(".0")
@@ -119,7 +123,9 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
                               expected_en=f"period columns such as 2021 (columns found: {list(df.columns)})"))
     if errors:
         return None, errors
-    values = np.full((len(df), len(periods)), np.nan)
+    counts, bad_cells = _count_columns(df, list(periods), spec, label)  # every cell is checked, whatever the code
+    errors += bad_cells
+    values = np.column_stack([counts[p] for p in periods])
     seen: dict[str, int] = {}
     keep = np.zeros(len(df), dtype=bool)
     codes = []
@@ -141,10 +147,6 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
             keep[i] = True
             if known is not None and code not in known:
                 errors.append(_unknown_code(label, r, spec.code_column, code, len(known)))
-        for j, p in enumerate(periods):  # every cell is checked, whatever the code
-            values[i, j], bad = _count_cell(df.at[row, p], label, r, p)
-            if bad is not None:
-                errors.append(bad)
     out = pd.DataFrame(values[keep], index=pd.Index([c for c, k in zip(codes, keep) if k], name="code"),
                        columns=list(periods))
     return out, cap_rows(errors)
@@ -180,7 +182,7 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
     incidents = None
     if cfg.counts is not None:
         path = resolve(ctx.study_dir, cfg.counts.file, "jumlah kasus / counts")
-        counts, errors = counts_from_table(read_table(path, sheet=cfg.counts.sheet, label=cfg.counts.file), cfg.counts,
+        counts, errors = counts_from_table(read_table(path, sheet=cfg.counts.sheet, label=cfg.counts.file, encoding=cfg.counts.encoding), cfg.counts,
                                            cfg.counts.file, known=ctx.areas.index)
         if errors:
             raise InputError(errors)
@@ -189,7 +191,8 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
         path = resolve(ctx.study_dir, spec.file, "kejadian / incidents")
         incidents = read_incidents(path, x_column=spec.x_column, y_column=spec.y_column, crs=spec.crs,
                                    date_column=spec.date_column, type_column=spec.type_column, sheet=spec.sheet,
-                                   label=spec.file, study_bounds=_study_bounds(ctx.areas, spec.crs))
+                                   label=spec.file, study_bounds=_study_bounds(ctx.areas, spec.crs),
+                                   style=spec.number_style(), encoding=spec.encoding)
         pts = incidents.points
         if spec.types is not None:
             pts = pts[pts["type"].isin(spec.types)]
@@ -238,7 +241,10 @@ def population_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | 
         return None, found
     out: dict[str, float] = {}
     seen: dict[str, int] = {}
-    for row in df.index:
+    parsed = parse_column([df.at[r, spec.column] for r in df.index], list(df.index), label=label, column=spec.column,
+                          style=spec.number_style(), setting="[hotspots.population] decimal")
+    found += parsed.findings
+    for row, x in zip(df.index, parsed.values):
         r = int(row)
         cell = df.at[row, spec.column]
         code = normalise_code(df.at[row, spec.code_column])
@@ -260,14 +266,7 @@ def population_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | 
                                      expected=f"salah satu dari {len(known)} kode di berkas batas wilayah",
                                      expected_en=f"one of the {len(known)} codes of the boundary file"))
                 code = None
-        try:
-            x = parse_number(cell)
-        except NumberError as err:
-            found.append(Finding("error", "not_numeric", "penduduk bukan angka", message_en="population is not a number",
-                                 file=label, row=r, column=spec.column, value=cell,
-                                 expected=f"penduduk > 0: {err.hint_id}", expected_en=f"a population > 0: {err.hint_en}"))
-            continue
-        if x != x:  # empty: the analysis reports the area as without population
+        if x != x:  # empty, or not a number (an error above): the analysis reports the area as without population
             continue
         if not x > 0:
             found.append(Finding("error", "population_not_positive", "penduduk harus > 0",
@@ -298,7 +297,7 @@ def load_population(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.Series | 
     if spec is None:
         return None, []
     path = resolve(ctx.study_dir, spec.file, "penduduk / population")
-    pop, found = population_from_table(read_table(path, sheet=spec.sheet, label=spec.file), spec, spec.file,
+    pop, found = population_from_table(read_table(path, sheet=spec.sheet, label=spec.file, encoding=spec.encoding), spec, spec.file,
                                        known=ctx.areas.index)
     errors = [f for f in found if f.level == "error"]
     if errors:
