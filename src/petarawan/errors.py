@@ -124,6 +124,11 @@ class ConfigError(PetarawanError, ValueError):
     """The study configuration (``petarawan.toml``) is invalid; the message names the key."""
 
 
+class ReplayError(PetarawanError):
+    """A run cannot be replayed from its ``run.json`` (not a petarawan manifest, no table hashes,
+    no study folder, or the replay would overwrite the run it replays)."""
+
+
 @dataclass
 class Findings:
     """An accumulator of findings, shared by every validation step of a run."""

@@ -21,16 +21,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .errors import Finding, InputError, PetarawanError
+from .errors import Finding, InputError, ReplayError
 from .io.readers import sha256
 
 STATUS = ("identical", "different", "missing", "new")
 """How a table of the replay compares with the recorded run: the same hash, another hash, not
 written by the replay, not in the recorded run."""
-
-
-class ReplayError(PetarawanError):
-    """The manifest cannot be replayed (not a petarawan ``run.json``, no table hashes, no study folder)."""
 
 
 @dataclass(frozen=True)
