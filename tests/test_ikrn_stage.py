@@ -74,3 +74,35 @@ def test_layer_sheet_report_and_manifest(ran):
     assert "Bravo" in html and "&lt;5/4" in html
     codes = [f["code"] for f in man["findings"]]
     assert "ikrn_no_survey_score" in codes and "ikrn_duplicate" in codes
+
+
+def test_class_probabilities_combine_survey_sampling(tmp_path):
+    """Count rule with the survey score as a BNN main indicator (present at ≥ 50).  Area A: the
+    officers' stratum (25 and 100, n = 2) draws one officer per replicate; residents 83.3, 0, 75
+    draw two.  Present iff (m1* + 37.5 + o*) / 3 ≥ 50: with o* = 100 unless both residents are the
+    0 (prob 1/9), never with o* = 25 — so P(Siaga) = ½ · 8/9 = 4/9.  Area B has no survey score:
+    its class is certain."""
+    from studyfix import CODES, CONFIG, TABLE, boundary_geojson, write_csv
+
+    d = tmp_path / "s"
+    d.mkdir()
+    cfg = CONFIG.replace('[data]\nfile = "data.csv"', '[data]\nfile = "data.csv"\n\n[classification]\nmethod = "count_rule"\n'
+                         'count_rule = [{ class = "Siaga", main = 1 }]\n\n[uncertainty]\nruns = 2000\nweights = 0.0\nsobol = false')
+    (d / "petarawan.toml").write_text(cfg + INDICATOR + 'bnn = "main"\npresent_at = 50\n', encoding="utf-8")
+    (d / "areas.geojson").write_text(json.dumps(boundary_geojson()), encoding="utf-8")
+    write_csv(d / "data.csv", ["kode", "x1", "x2", "x3"],
+              [[c, TABLE["x1"][i], TABLE["x2"][i], TABLE["x3"][i]] for i, c in enumerate(CODES)])
+    make_round_study(d)
+    text = (d / "petarawan.toml").read_text(encoding="utf-8").replace("bootstrap = 50", "bootstrap = 4000")
+    (d / "petarawan.toml").write_text(text, encoding="utf-8")
+    from petarawan.pipeline import analyse
+    from petarawan.validate import load_study
+
+    res = analyse(load_study(d), lang="en")
+    r = res.result
+    assert r.loc[A, "class"] == "Siaga"                     # the estimate 50.9 ≥ 50
+    assert r.loc[A, "p_siaga"] == pytest.approx(4 / 9, abs=0.04)
+    assert r.loc[A, "p_aman"] == pytest.approx(1 - r.loc[A, "p_siaga"])
+    assert r.loc[B, ["p_siaga", "p_aman"]].max() == 1.0    # no survey score: nothing to sample
+    man = res.stages["uncertainty"].manifest
+    assert man["survey_draws"]["indicators"] == ["survei_ikrn"]

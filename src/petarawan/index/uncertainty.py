@@ -27,7 +27,7 @@ normalised matrix, and their weight sets are aggregated together as one matrix p
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,7 @@ from .aggregate import aggregate_framework
 from .composite import nominal_weights, normalise_frame
 from .treat import availability, impute, treat_outliers
 
-__all__ = ["Design", "sample_design", "design_from_unit", "evaluate", "summarise", "rank_desc_min", "run_config",
+__all__ = ["Design", "sample_design", "design_from_unit", "evaluate", "evaluate_with_draws", "summarise", "rank_desc_min", "run_config",
            "sobol_indices", "factors"]
 
 WEIGHT_SETS = 256
@@ -67,6 +67,10 @@ class Design:
 
     def __len__(self) -> int:
         return len(self.imputation)
+
+    def take(self, runs: np.ndarray) -> "Design":
+        """The design of the runs ``runs`` only (same order)."""
+        return Design(*(getattr(self, f.name)[runs] for f in fields(self)))
 
 
 def _alternatives(base, extra) -> list:
@@ -261,6 +265,34 @@ def evaluate(raw: pd.DataFrame, config: StudyConfig, design: Design, *, groups: 
                     classes[:, runs] = c
                     if progress:
                         progress(len(runs))
+    return ranks, classes
+
+
+def evaluate_with_draws(raw: pd.DataFrame, config: StudyConfig, design: Design, draws: np.ndarray, replicate, *,
+                        groups: pd.Series | None = None, progress=None,
+                        presence: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`evaluate` where run r also takes survey draw ``draws[r]``: the columns of
+    ``replicate(draws[r])`` (index code; e.g. a bootstrap replicate of the IKRN survey scores,
+    :attr:`petarawan.ikrn.stage.IkrnStageResult.replicates`) replace those columns of ``raw`` and
+    of ``presence`` for that run, so class probabilities combine sampling and method uncertainty.
+    A draw of −1 keeps the estimate.  Same returns as :func:`evaluate`.
+    """
+    n, R = len(raw), len(design)
+    ranks = np.empty((n, R), np.float32)
+    classes = np.empty((n, R), np.int8)
+    for b in np.unique(draws):
+        runs = np.flatnonzero(draws == b)
+        r_raw, r_pres = raw, presence
+        if b >= 0:
+            rep = replicate(int(b))
+            cols = [c for c in rep.columns if c in raw.columns]
+            r_raw = raw.copy()
+            r_raw[cols] = rep[cols].reindex(raw.index)
+            if presence is not None:
+                r_pres = presence.copy()
+                r_pres[cols] = rep[cols].reindex(presence.index)
+        ranks[:, runs], classes[:, runs] = evaluate(r_raw, config, design.take(runs), groups=groups, progress=progress,
+                                                    presence=r_pres)
     return ranks, classes
 
 

@@ -46,6 +46,19 @@ register({
         "en": ("Note: classes follow BNN's count rule, which uses the raw data only; the choices above change the ranks but not "
                "the classes."),
     },
+    "unc.survey": {
+        "id": ("Setiap perhitungan juga memakai satu ulangan bootstrap skor survei IKRN ({cols}): wilayah dengan sedikit "
+               "responden atau jawaban yang beragam mendapat peluang kelas yang lebih rendah, karena ketidakpastian sampel "
+               "survei ikut dihitung."),
+        "en": ("Each run also takes one bootstrap replicate of the IKRN survey scores ({cols}): areas with few respondents "
+               "or divided answers get lower class probabilities, because survey sampling uncertainty is included."),
+    },
+    "unc.count_rule_survey": {
+        "id": ("Catatan: kelas ditentukan dengan aturan hitungan BNN; pilihan metode mengubah peringkat, dan kelas hanya "
+               "berubah bila skor survei IKRN (indikator BNN) melewati batas 'ada' dalam suatu ulangan bootstrap."),
+        "en": ("Note: classes follow BNN's count rule; method choices change the ranks, and a class changes only when the "
+               "IKRN survey score (a BNN indicator) crosses its 'present' threshold in a bootstrap replicate."),
+    },
     "unc.sobol": {
         "id": ("Analisis sensitivitas (indeks Sobol, {runs} perhitungan) menunjukkan pilihan mana yang paling memengaruhi "
                "peringkat. Indeks orde pertama (S1) adalah bagian keragaman peringkat yang disebabkan oleh pilihan itu "
@@ -166,13 +179,14 @@ def choices_text(factors: dict, lang: str, cfg) -> str:
 
 
 def section(ctx: StudyContext, summary: pd.DataFrame, uncertain: pd.Series, scored: pd.Series, band: pd.Series,
-            factors: dict, sobol: pd.DataFrame | None, sobol_runs: int) -> ReportSection:
+            factors: dict, sobol: pd.DataFrame | None, sobol_runs: int, survey: list[str] | None = None) -> ReportSection:
     """How stable the ranks and classes are, in plain words, the least certain areas and, with
     Sobol, which choice matters most.
 
     ``summary`` as :func:`petarawan.index.uncertainty.summarise`; ``uncertain``/``scored`` boolean
     per area; ``band`` the 5–95 % rank band width of the scored areas; ``sobol`` the indices
-    (``factor, S1, S1_conf, ST, ST_conf``) or ``None``."""
+    (``factor, S1, S1_conf, ST, ST_conf``) or ``None``; ``survey`` the IKRN survey indicators
+    whose bootstrap replicates the runs drew (empty: none)."""
     cfg, lang = ctx.config, ctx.lang
     u = cfg.uncertainty
     names = ctx.areas["name"] if "name" in ctx.areas.columns else pd.Series(summary.index, index=summary.index)
@@ -197,6 +211,8 @@ def section(ctx: StudyContext, summary: pd.DataFrame, uncertain: pd.Series, scor
                   read=markup("unc.read", lang),
                   result=markup("unc.result", lang, n_unc=int(uncertain.sum()), n=int(scored.sum()),
                                 thr=f"{u.uncertain_below * 100:g}", band=f"{band.mean():.1f}" if len(band) else "—"),
-                  count_rule=t("unc.count_rule", lang) if cfg.classification.method == "count_rule" else "",
+                  survey=t("unc.survey", lang, cols=", ".join(survey)) if survey else "",
+                  count_rule=(t("unc.count_rule_survey" if survey else "unc.count_rule", lang)
+                              if cfg.classification.method == "count_rule" else ""),
                   top=top, sobol=sens)
     return ReportSection(t("unc.title", lang), body, figure="sensitivity.png" if sobol is not None else None)

@@ -15,7 +15,7 @@ import pandas as pd
 from ..config import StudyConfig
 from ..errors import ConfigError, Finding
 from ..i18n import register, t
-from ..index.uncertainty import design_from_unit, evaluate, factors, rank_desc_min, sample_design, sobol_indices, summarise
+from ..index.uncertainty import design_from_unit, evaluate, evaluate_with_draws, factors, rank_desc_min, sample_design, sobol_indices, summarise
 from ..report import uncertainty as view
 from ..stages import Stage, StageResult, StudyContext
 from .config import UncertaintySection
@@ -57,11 +57,31 @@ def _progress_bar(total: int, label: str):
     return prog
 
 
-def _run_with_progress(raw, config, design, groups, label, presence=None):
+def _run_with_progress(raw, config, design, groups, label, presence=None, draws=None, replicate=None):
     prog = _progress_bar(len(design), label)
     with prog:
         task = prog.add_task(label, total=len(design))
+        if draws is not None:
+            return evaluate_with_draws(raw, config, design, draws, replicate, groups=groups,
+                                       progress=lambda k: prog.advance(task, k), presence=presence)
         return evaluate(raw, config, design, groups=groups, progress=lambda k: prog.advance(task, k), presence=presence)
+
+
+def survey_draws(ctx: StudyContext, codes: list[str], runs: int, seed: int):
+    """Survey sampling in the Monte Carlo: when the ``ikrn`` stage ran with a bootstrap and the
+    index uses its indicators, each run takes one bootstrap replicate of them (drawn uniformly,
+    stream ``[seed, 3]``).  Returns (draws (R,), replicate(b) → DataFrame, columns) or
+    (None, None, [])."""
+    from ..ikrn.stage import IkrnStageResult
+
+    if "ikrn" not in ctx.stage_results:
+        return None, None, []
+    ik = ctx.need("ikrn", IkrnStageResult)
+    cols = [c for c in ik.indicator_names if c in codes]
+    if ik.replicates is None or not cols:
+        return None, None, []
+    draws = np.random.default_rng([seed, 3]).integers(0, ik.replicates.shape[0], runs)
+    return draws, (lambda b: ik.replicate_frame(b)[cols]), cols
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,7 +130,8 @@ def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
     seed = cfg.study.seed
     rng = np.random.default_rng([seed, 1])
     design = sample_design(cfg, u.runs, rng)
-    ranks, classes = _run_with_progress(raw, cfg, design, groups, "Monte Carlo", presence)
+    draws, replicate, survey_cols = survey_draws(ctx, codes, u.runs, seed)
+    ranks, classes = _run_with_progress(raw, cfg, design, groups, "Monte Carlo", presence, draws, replicate)
     summary = summarise(ranks, classes, raw.index)
     pcols = ["p_bahaya", "p_waspada", "p_siaga", "p_aman"]
     ptop = summary[pcols].max(axis=1)
@@ -134,6 +155,9 @@ def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
                       "weights_perturbation": u.weights, "uncertain_below": u.uncertain_below,
                       "n_uncertain": int(uncertain.sum()), "mean_rank_band": float(band.mean()) if len(band) else None,
                       "method": "Monte Carlo, every step of the base run recomputed in every run"}
+    if survey_cols:
+        manifest["survey_draws"] = {"indicators": survey_cols, "seed": [seed, 3],
+                                    "method": "each run takes one bootstrap replicate of the IKRN survey indicators"}
     sheets = {}
     names = ctx.areas["name"] if "name" in ctx.areas.columns else pd.Series(raw.index, index=raw.index)
     area_sheet = summary.copy()
@@ -180,10 +204,11 @@ def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
                                 f"{u.uncertain_below:g})",
                                 message_en=f"{int(uncertain.sum())} areas with an uncertain class (top class "
                                            f"probability < {u.uncertain_below:g})"))
-    section = view.section(ctx, summary, uncertain, scored, band, f, table, sobol_runs)
+    section = view.section(ctx, summary, uncertain, scored, band, f, table, sobol_runs, survey=survey_cols)
     return UncertaintyStageResult(name="uncertainty", area_columns=summary,
                                   public_columns=view.public_columns(summary.columns), sheets=sheets, manifest=manifest,
                                   findings=findings, figures=figures, sections=[section], summary=summary)
 
 
-STAGE = Stage(name="uncertainty", run=run_uncertainty, section=UncertaintySection, requires=("index", "classes"))
+STAGE = Stage(name="uncertainty", run=run_uncertainty, section=UncertaintySection, requires=("index", "classes"),
+              uses=("ikrn",))
