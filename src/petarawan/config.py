@@ -102,7 +102,9 @@ class DimensionSpec(Strict):
     code: str
     label_id: str
     label_en: str = ""
-    weight: float = Field(1.0, ge=0)
+    weight: float = Field(1.0, ge=0, description="Weight within its parent dimension (or within the index)")
+    parent: str | None = Field(
+        None, description="Code of the dimension this one belongs to (a sub-dimension); none = feeds the index")
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" and self.label_en else self.label_id
@@ -289,25 +291,16 @@ class StudyConfig(Strict):
 
     @model_validator(mode="after")
     def _framework(self) -> "StudyConfig":
-        dims = [d.code for d in self.dimensions]
-        dup = sorted({c for c in dims if dims.count(c) > 1})
-        if dup:
-            raise ValueError(f"duplicate dimension code(s) {dup}")
-        codes = [i.code for i in self.indicators]
-        dup = sorted({c for c in codes if codes.count(c) > 1})
-        if dup:
-            raise ValueError(f"duplicate indicator code(s) {dup}")
-        for ind in self.indicators:
-            if ind.dimension not in dims:
-                raise ValueError(f"indicator '{ind.code}': dimension '{ind.dimension}' is not declared in [[dimensions]] {dims}")
-        empty = [d for d in dims if not any(i.dimension == d for i in self.indicators)]
-        if empty:
-            raise ValueError(f"dimension(s) {empty} have no indicator")
-        for d in self.dimensions:
-            if sum(i.weight for i in self.indicators if i.dimension == d.code) <= 0:
-                raise ValueError(f"dimension '{d.code}': indicator weights sum to 0")
-        if sum(d.weight for d in self.dimensions) <= 0:
-            raise ValueError("dimension weights sum to 0")
+        fw = self.framework  # validates codes, parents, cycles, empty dimensions (ValueError)
+        for k in fw.leaves:
+            d = fw.dimensions[k]
+            if sum(i.weight for i in self.indicators if i.dimension == d) <= 0:
+                raise ValueError(f"dimension '{d}': indicator weights sum to 0")
+        weight = {d.code: d.weight for d in self.dimensions}
+        for parent, children in fw.siblings().items():
+            if sum(weight[fw.dimensions[j]] for j in children) <= 0:
+                where = "dimension weights" if parent < 0 else f"dimension '{fw.dimensions[parent]}': sub-dimension weights"
+                raise ValueError(f"{where} sum to 0")
         return self
 
     def indicator(self, code: str) -> IndicatorSpec:
@@ -324,9 +317,10 @@ class StudyConfig(Strict):
 
     @property
     def framework(self) -> Framework:
-        """The hierarchy indicators → dimensions → index as a :class:`~petarawan.index.framework.Framework`."""
+        """The hierarchy indicators → dimensions (any depth, via ``parent``) → index as a
+        :class:`~petarawan.index.framework.Framework`."""
         return Framework.build([(i.code, i.dimension) for i in self.indicators],
-                               [(d.code, None) for d in self.dimensions])
+                               [(d.code, d.parent) for d in self.dimensions])
 
     def resolved(self) -> dict[str, Any]:
         """Every setting with defaults filled in, for ``run.json`` and the method sheet."""

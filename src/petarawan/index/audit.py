@@ -209,12 +209,14 @@ def audit_tables(normalised: pd.DataFrame, dimensions: pd.DataFrame, score: pd.S
     PC1 share), ``flags``, ``pca`` (variance share per component)."""
     corr = correlations(normalised, dimensions, score)
     rows = []
-    for d in config.dimensions:
-        cols = [i.code for i in config.indicators if i.dimension == d.code]
+    fw = config.framework
+    for k, d in enumerate(config.dimensions):
+        # every indicator below the dimension (any depth), except those left out of the run
+        cols = [c for c in fw.indicators_under(k) if normalised[c].notna().any()]
         pv = pca_variance(normalised[cols])
         rows.append({"dimension": d.code, "n_indicators": len(cols), "cronbach_alpha": cronbach_alpha(normalised[cols]),
                      "pc1_share": float(pv[0]) if len(pv) else float("nan")})
-    pv = pca_variance(normalised)
+    pv = pca_variance(normalised.loc[:, normalised.notna().any()])
     pca = pd.DataFrame({"component": [f"PC{i + 1}" for i in range(len(pv))], "variance_share": pv,
                         "cumulative": np.cumsum(pv)})
     return {"correlations": corr, "dimensions": pd.DataFrame(rows), "flags": flags(corr, config, collinear_above), "pca": pca}

@@ -224,7 +224,7 @@ def method_table(res: "RunResult") -> pd.DataFrame:
     for key in resolved:
         if key not in ("indicators", "dimensions"):
             flat(key, resolved[key])
-    used = res.index.weights.drop_duplicates("dimension").set_index("dimension")["dimension_weight"]
+    used = res.index.dimension_weights  # weight of each dimension within its parent, as used
     wmethod = cfg.index.weighting.dimensions
     for d in cfg.dimensions:
         note = (f"{t('col.weight.configured', lang)}: {d.weight:g}" if wmethod == "manual"
