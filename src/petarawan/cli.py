@@ -250,6 +250,9 @@ from .ikrn.cli import ikrn_app  # noqa: E402  (issue 10: petarawan ikrn form | s
 app.command("form")(form_command)
 app.add_typer(track_app, name="track")
 app.add_typer(ikrn_app, name="ikrn")
+from .server.cli import server_app  # noqa: E402  (issue 11: petarawan server)
+
+app.add_typer(server_app, name="server")
 
 
 @app.command()

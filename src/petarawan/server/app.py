@@ -1,0 +1,708 @@
+"""The office server's web application (FastAPI).
+
+``create_app(url, data_dir)`` builds the application over a migrated database.  Every route
+under ``/api/`` except ``/api/login`` needs a session; every state-changing request needs the
+session's CSRF token; what each role may do is checked per route (:data:`CAN`).  The page
+(``/``) is our own HTML, CSS and JavaScript with an SVG map drawn from GeoJSON — no CDN, no
+tiles, no inline script (the Content-Security-Policy forbids it).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from contextlib import asynccontextmanager
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import Finding, InputError
+from . import auth
+from .db import ROLES, Audit, Round, Run, SessionRow, Study, Upload, User, database_url, get_setting, make_engine, now, sessions
+from .files import KINDS, MAX_UPLOAD_BYTES, Incoming, Layout, copy_version, place, validate_folder
+from .runs import Worker
+from .views import RunCache, compare, profile, rollup
+
+STATIC = Path(__file__).with_name("static")
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+PUBLIC_PATHS = {"/api/login", "/healthz"}
+MAX_BODY = 1024 * 1024
+"""Largest body of a request that is not an upload."""
+ANALYSTS = ("admin", "analyst")
+ANALYSTS_FILES = (".gpkg", ".xlsx")
+"""Analysts' working files (per-area values): downloadable by analysts and admins only."""
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class Guard:
+    """Pure ASGI middleware: security headers, body-size limit, and 401 for ``/api/`` requests
+    without a session cookie (before any routing, so unknown routes answer 401 too)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        headers = dict(scope.get("headers") or [])
+        if path.startswith("/api/") and path not in PUBLIC_PATHS:
+            cookie = headers.get(b"cookie", b"").decode("latin-1")
+            if f"{auth.COOKIE}=" not in cookie:
+                return await _json(send, 401, {"detail": "login required / perlu masuk"})
+        limit = MAX_UPLOAD_BYTES + 1024 * 1024 if path.endswith("/uploads") else MAX_BODY
+        try:
+            declared = int(headers.get(b"content-length", b"0") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            return await _json(send, 413, {"detail": "request too large / permintaan terlalu besar"})
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge()
+            return msg
+
+        async def with_headers(msg):
+            if msg["type"] == "http.response.start":
+                h = list(msg.get("headers", []))
+                h += [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                      (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                      (b"cache-control", b"no-store")]
+                msg = {**msg, "headers": h}
+            await send(msg)
+
+        try:
+            await self.app(scope, limited_receive, with_headers)
+        except _TooLarge:
+            await _json(send, 413, {"detail": "request too large / permintaan terlalu besar"})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _json(send, status: int, body: dict) -> None:
+    data = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()),
+                            (b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff")]})
+    await send({"type": "http.response.body", "body": data})
+
+
+@dataclass
+class Ctx:
+    """The signed-in user of a request and a database session."""
+
+    user: User
+    session: SessionRow
+    db: Session
+    ip: str
+
+    @property
+    def full(self) -> bool:
+        """May see every value (analysts' view)?"""
+        return self.user.role in ANALYSTS
+
+
+class LoginIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class StudyIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    region: str | None = Field(default=None, max_length=32, pattern=r"^[0-9]{2}(\.[0-9]{2})?$")
+
+
+class RoundIn(BaseModel):
+    year: int = Field(ge=2000, le=2100)
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    password: str = Field(min_length=auth.MIN_PASSWORD, max_length=1024)
+    role: str
+    scopes: list[str] = Field(default_factory=list)
+
+
+class UserPatch(BaseModel):
+    role: str | None = None
+    scopes: list[str] | None = None
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=auth.MIN_PASSWORD, max_length=1024)
+
+
+class EntryIn(BaseModel):
+    values: dict[str, str | float | int | None]
+
+
+SCOPE_PATTERN = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}(\.[0-9]{4})?$"
+
+
+def create_app(url: str | None = None, *, data_dir: Path | str | None = None, worker_mode: str = "process",
+               allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The application over a migrated database.
+
+    Parameters
+    ----------
+    url : str, optional
+        Database URL (default: ``PETARAWAN_DATABASE_URL`` or an SQLite file).
+    data_dir : path, optional
+        Folder of study versions and run outputs; default: the one recorded by ``server init``.
+    worker_mode : {"process", "thread"}
+        Where runs execute (a child process per run, or a thread — tests).
+    allowed_hosts : list of str, optional
+        Host headers to answer (DNS-rebinding guard); None answers any.
+    """
+    url = database_url(url)
+    engine = make_engine(url)
+    Session_ = sessions(engine)
+    with Session_() as db:
+        root = data_dir or get_setting(db, "data_dir")
+    if root is None:
+        raise RuntimeError("database not initialised: run `petarawan server init` first")
+    layout = Layout(Path(root))
+    worker = Worker(engine, layout, url, worker_mode)
+    cache = RunCache()
+    @asynccontextmanager
+    async def lifespan(_app):
+        worker.recover()
+        yield
+        worker.shutdown()
+
+    app = FastAPI(title="petarawan server", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.add_middleware(Guard)
+    if allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=[h.strip("[]") for h in allowed_hosts])
+    app.state.engine, app.state.layout, app.state.worker, app.state.cache = engine, layout, worker, cache
+
+    # ------------------------------------------------------------------ dependencies
+    def get_db():
+        with Session_() as db:
+            yield db
+
+    def ctx(request: Request, db: Session = Depends(get_db)) -> Ctx:
+        found = auth.session_user(db, request.cookies.get(auth.COOKIE))
+        if found is None:
+            raise HTTPException(401, "login required / perlu masuk")
+        user, row = found
+        if request.method not in SAFE_METHODS and not auth.csrf_ok(row, request.headers.get(auth.CSRF_HEADER)):
+            raise HTTPException(403, "missing or wrong CSRF token / token CSRF tidak ada atau salah")
+        return Ctx(user, row, db, request.client.host if request.client else "")
+
+    def role(*allowed: str):
+        def check(c: Ctx = Depends(ctx)) -> Ctx:
+            if c.user.role not in allowed:
+                raise HTTPException(403, "not allowed for your role / tidak diizinkan untuk peran Anda")
+            return c
+        return check
+
+    analyst = role(*ANALYSTS)
+    admin = role("admin")
+
+    def study_or_404(db: Session, sid: int) -> Study:
+        s = db.get(Study, sid)
+        if s is None:
+            raise HTTPException(404, "unknown study / studi tidak dikenal")
+        return s
+
+    def round_or_404(db: Session, sid: int, year: int) -> Round:
+        r = db.execute(select(Round).where(Round.study_id == sid, Round.year == year)).scalar_one_or_none()
+        if r is None:
+            raise HTTPException(404, "unknown round / putaran tidak dikenal")
+        return r
+
+    def published(db: Session, rnd: Round, run_id: int | None, c: Ctx) -> Run:
+        """The round's published run, or (analysts) another succeeded run of the round."""
+        rid = run_id if run_id is not None and c.full else rnd.published_run_id
+        run = db.get(Run, rid) if rid is not None else None
+        if run is None or run.round_id != rnd.id or run.status != "succeeded":
+            raise HTTPException(404, "no published run yet / belum ada hasil yang diterbitkan")
+        return run
+
+    def loaded(run: Run):
+        try:
+            return cache.get(layout.run(run.id))
+        except InputError:
+            raise HTTPException(410, "run outputs missing / keluaran hasil tidak ada") from None
+
+    # ------------------------------------------------------------------ public
+    @app.get("/healthz")
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> FileResponse:
+        files = {p.name: p for p in STATIC.iterdir() if p.is_file()}
+        if name not in files:
+            raise HTTPException(404)
+        return FileResponse(files[name])
+
+    @app.post("/api/login")
+    def do_login(body: LoginIn, request: Request, db: Session = Depends(get_db)) -> JSONResponse:
+        ip = request.client.host if request.client else ""
+        if auth.rate_limited(db, body.username, ip):
+            auth.audit(db, body.username, "login_blocked", ip=ip)
+            db.commit()
+            return JSONResponse({"detail": "too many failed logins, wait 15 minutes / terlalu banyak gagal masuk, tunggu 15 menit"},
+                                status_code=429, headers={"Retry-After": str(int(auth.WINDOW.total_seconds()))})
+        got = auth.login(db, body.username, body.password, ip, request.cookies.get(auth.COOKIE))
+        if got is None:
+            auth.audit(db, body.username[:64], "login_failed", ip=ip)
+            db.commit()
+            return JSONResponse({"detail": "wrong user name or password / nama pengguna atau kata sandi salah"},
+                                status_code=401)
+        user, token, csrf = got
+        auth.audit(db, user.username, "login", ip=ip)
+        db.commit()
+        resp = JSONResponse({"username": user.username, "role": user.role, "scopes": user.scopes, "csrf": csrf})
+        resp.set_cookie(auth.COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
+                        max_age=int(auth.SESSION_LIFETIME.total_seconds()), path="/")
+        return resp
+
+    @app.post("/api/logout")
+    def do_logout(request: Request, c: Ctx = Depends(ctx)) -> JSONResponse:
+        auth.logout(c.db, request.cookies.get(auth.COOKIE, ""))
+        auth.audit(c.db, c.user.username, "logout", ip=c.ip)
+        c.db.commit()
+        resp = JSONResponse({"ok": True})
+        resp.delete_cookie(auth.COOKIE, path="/")
+        return resp
+
+    @app.get("/api/me")
+    def me(c: Ctx = Depends(ctx)) -> dict:
+        return {"username": c.user.username, "role": c.user.role, "scopes": c.user.scopes, "csrf": c.session.csrf}
+
+    # ------------------------------------------------------------------ people (admin)
+    @app.get("/api/users")
+    def users(c: Ctx = Depends(admin)) -> list[dict]:
+        return [{"id": u.id, "username": u.username, "role": u.role, "scopes": u.scopes, "active": u.active}
+                for u in c.db.execute(select(User).order_by(User.username)).scalars()]
+
+    def _check_role(role_: str, scopes: list[str]) -> None:
+        import re
+
+        if role_ not in ROLES:
+            raise HTTPException(422, f"role must be one of {ROLES} / peran harus salah satu dari {ROLES}")
+        bad = [s for s in scopes if not re.match(SCOPE_PATTERN, s)]
+        if bad or (role_ == "entry" and not scopes):
+            raise HTTPException(422, "data-entry users need kecamatan (19.71.01) or kelurahan (19.71.01.1008) codes / "
+                                     "petugas entri perlu kode kecamatan atau kelurahan")
+
+    @app.post("/api/users", status_code=201)
+    def add_user(body: UserIn, c: Ctx = Depends(admin)) -> dict:
+        _check_role(body.role, body.scopes)
+        if c.db.execute(select(User).where(User.username == body.username)).scalar_one_or_none():
+            raise HTTPException(409, "user name taken / nama pengguna sudah dipakai")
+        u = auth.create_user(c.db, body.username, body.password, body.role, body.scopes)
+        auth.audit(c.db, c.user.username, "user_create", target=u.username, ip=c.ip, role=u.role, scopes=u.scopes)
+        c.db.commit()
+        return {"id": u.id, "username": u.username, "role": u.role, "scopes": u.scopes}
+
+    @app.patch("/api/users/{uid}")
+    def change_user(uid: int, body: UserPatch, c: Ctx = Depends(admin)) -> dict:
+        u = c.db.get(User, uid)
+        if u is None:
+            raise HTTPException(404, "unknown user / pengguna tidak dikenal")
+        new_role = body.role or u.role
+        new_scopes = body.scopes if body.scopes is not None else list(u.scopes or [])
+        _check_role(new_role, new_scopes if new_role == "entry" else [s for s in new_scopes])
+        losing_admin = u.role == "admin" and (new_role != "admin" or body.active is False)
+        if losing_admin and auth.count_admins(c.db) <= 1:
+            raise HTTPException(409, "the last admin cannot be removed / admin terakhir tidak dapat dihapus")
+        before = {"role": u.role, "scopes": u.scopes, "active": u.active}
+        u.role, u.scopes = new_role, new_scopes
+        if body.active is not None:
+            u.active = body.active
+        if body.password:
+            u.password_hash = auth.hash_password(body.password)
+        auth.end_sessions(c.db, u.id) if u.id != c.user.id else None
+        auth.audit(c.db, c.user.username, "role_change", target=u.username, ip=c.ip, before=before,
+                   after={"role": u.role, "scopes": u.scopes, "active": u.active}, password_changed=bool(body.password))
+        c.db.commit()
+        return {"id": u.id, "username": u.username, "role": u.role, "scopes": u.scopes, "active": u.active}
+
+    @app.get("/api/audit")
+    def audit_log(limit: int = 200, action: str | None = None, c: Ctx = Depends(admin)) -> list[dict]:
+        q = select(Audit).order_by(Audit.id.desc()).limit(max(1, min(limit, 2000)))
+        if action:
+            q = q.where(Audit.action == action)
+        return [{"id": a.id, "at": a.at.isoformat(), "username": a.username, "action": a.action, "target": a.target,
+                 "detail": a.detail, "ip": a.ip} for a in c.db.execute(q).scalars()]
+
+    # ------------------------------------------------------------------ studies and rounds
+    def round_info(db: Session, r: Round, c: Ctx) -> dict:
+        runs = db.execute(select(Run).where(Run.round_id == r.id).order_by(Run.id.desc())).scalars().all()
+        pub = db.get(Run, r.published_run_id) if r.published_run_id else None
+        info = {"year": r.year, "version": r.version, "published_run": r.published_run_id,
+                "class_counts": pub.class_counts if pub else None}
+        if c.full:
+            info["runs"] = [run_info(x) for x in runs[:20]]
+            info["uploads"] = [upload_info(u, brief=True) for u in db.execute(
+                select(Upload).where(Upload.round_id == r.id).order_by(Upload.id.desc()).limit(20)).scalars()]
+        return info
+
+    @app.get("/api/studies")
+    def list_studies(c: Ctx = Depends(ctx)) -> list[dict]:
+        out = []
+        for s in c.db.execute(select(Study).order_by(Study.name)).scalars():
+            rounds = c.db.execute(select(Round).where(Round.study_id == s.id).order_by(Round.year)).scalars().all()
+            out.append({"id": s.id, "name": s.name, "region": s.region,
+                        "rounds": [{"year": r.year, "published_run": r.published_run_id} for r in rounds]})
+        return out
+
+    @app.post("/api/studies", status_code=201)
+    def add_study(body: StudyIn, c: Ctx = Depends(analyst)) -> dict:
+        s = Study(name=body.name.strip(), region=body.region)
+        c.db.add(s)
+        c.db.flush()
+        auth.audit(c.db, c.user.username, "study_create", target=f"study:{s.id}", ip=c.ip, name=s.name)
+        c.db.commit()
+        return {"id": s.id, "name": s.name, "region": s.region}
+
+    @app.get("/api/studies/{sid}")
+    def get_study(sid: int, c: Ctx = Depends(ctx)) -> dict:
+        s = study_or_404(c.db, sid)
+        rounds = c.db.execute(select(Round).where(Round.study_id == sid).order_by(Round.year)).scalars().all()
+        return {"id": s.id, "name": s.name, "region": s.region, "rounds": [round_info(c.db, r, c) for r in rounds]}
+
+    @app.post("/api/studies/{sid}/rounds", status_code=201)
+    def add_round(sid: int, body: RoundIn, c: Ctx = Depends(analyst)) -> dict:
+        study_or_404(c.db, sid)
+        if c.db.execute(select(Round).where(Round.study_id == sid, Round.year == body.year)).scalar_one_or_none():
+            raise HTTPException(409, "round exists / putaran sudah ada")
+        prev = c.db.execute(select(Round).where(Round.study_id == sid, Round.version > 0, Round.year < body.year)
+                            .order_by(Round.year.desc())).scalars().first()
+        r = Round(study_id=sid, year=body.year, version=0)
+        if prev is not None:  # the new year starts from last year's framework, boundaries and table
+            copy_version(layout.version(sid, prev.year, prev.version), layout.version(sid, body.year, 1))
+            r.version = 1
+        c.db.add(r)
+        auth.audit(c.db, c.user.username, "round_create", target=f"study:{sid}/{body.year}", ip=c.ip,
+                   copied_from=prev.year if prev else None)
+        c.db.commit()
+        return {"year": r.year, "version": r.version}
+
+    # ------------------------------------------------------------------ uploads
+    def upload_info(u: Upload, brief: bool = False) -> dict:
+        d = {"id": u.id, "kind": u.kind, "files": u.filenames, "status": u.status, "n_errors": u.n_errors,
+             "n_warnings": u.n_warnings, "username": u.username, "created": u.created.isoformat(),
+             "base_version": u.base_version}
+        if not brief:
+            d["findings"] = u.findings
+        return d
+
+    @app.post("/api/studies/{sid}/rounds/{year}/uploads", status_code=201)
+    async def upload(sid: int, year: int, request: Request, c: Ctx = Depends(analyst)) -> dict:
+        # parsed by hand so that the size limit and file count are enforced while reading
+        form = await request.form(max_files=12, max_fields=4)
+        kind = str(form.get("kind") or "")
+        files = [f for f in form.getlist("file") if hasattr(f, "filename")]
+        tmp = Path(tempfile.mkdtemp(prefix="petarawan-upload-"))
+        try:
+            incoming, total = [], 0
+            for i, f in enumerate(files):
+                dst = tmp / f"{i}"
+                with dst.open("wb") as out:
+                    while chunk := await f.read(1024 * 1024):
+                        total += len(chunk)
+                        if total > MAX_UPLOAD_BYTES:
+                            raise HTTPException(413, "upload too large / unggahan terlalu besar")
+                        out.write(chunk)
+                incoming.append(Incoming(f.filename or "", dst))
+            from starlette.concurrency import run_in_threadpool
+
+            return await run_in_threadpool(_stage_upload, c, request.query_params.get("lang", "id"), sid, year, kind,
+                                           incoming)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _stage_upload(c: Ctx, lang: str, sid: int, year: int, kind: str, incoming: list[Incoming]) -> dict:
+        db = c.db
+        rnd = round_or_404(db, sid, year)
+        if kind not in KINDS:
+            raise HTTPException(422, f"kind must be one of {KINDS} / jenis harus salah satu dari {KINDS}")
+        u = Upload(round_id=rnd.id, kind=kind, filenames=[], base_version=rnd.version, status="pending",
+                   username=c.user.username, findings=[])
+        db.add(u)
+        db.flush()
+        staged = layout.staging(sid, year, u.id)
+        copy_version(layout.version(sid, year, rnd.version) if rnd.version else None, staged)
+        try:
+            u.filenames = place(staged, kind, incoming)
+            findings = validate_folder(staged, lang)
+        except InputError as err:
+            u.filenames = [i.name[:200] for i in incoming]
+            findings = list(err.findings)
+        _record_findings(u, findings)
+        if u.n_errors:
+            shutil.rmtree(staged, ignore_errors=True)  # a failing upload changes nothing
+            u.status = "failed"
+        auth.audit(db, c.user.username, "upload", target=f"study:{sid}/{year}/upload:{u.id}", ip=c.ip,
+                   kind=kind, files=u.filenames, errors=u.n_errors, warnings=u.n_warnings)
+        db.commit()
+        return upload_info(u)
+
+    def _record_findings(u: Upload, findings: list[Finding]) -> None:
+        u.findings = [f.to_dict() for f in findings]
+        u.n_errors = sum(f.level == "error" for f in findings)
+        u.n_warnings = sum(f.level == "warning" for f in findings)
+
+    def upload_or_404(db: Session, sid: int, year: int, uid: int) -> tuple[Round, Upload]:
+        rnd = round_or_404(db, sid, year)
+        u = db.get(Upload, uid)
+        if u is None or u.round_id != rnd.id:
+            raise HTTPException(404, "unknown upload / unggahan tidak dikenal")
+        return rnd, u
+
+    @app.get("/api/studies/{sid}/rounds/{year}/uploads/{uid}")
+    def get_upload(sid: int, year: int, uid: int, c: Ctx = Depends(analyst)) -> dict:
+        return upload_info(upload_or_404(c.db, sid, year, uid)[1])
+
+    @app.post("/api/studies/{sid}/rounds/{year}/uploads/{uid}/accept")
+    def accept(sid: int, year: int, uid: int, c: Ctx = Depends(analyst)) -> dict:
+        rnd, u = upload_or_404(c.db, sid, year, uid)
+        if u.status != "pending":
+            raise HTTPException(409, f"upload is {u.status} / unggahan sudah {u.status}")
+        if u.n_errors:
+            raise HTTPException(409, "an upload with errors cannot be accepted / unggahan dengan kesalahan tidak dapat diterima")
+        if rnd.version != u.base_version:
+            raise HTTPException(409, "the round changed since this upload; upload again / putaran berubah sejak unggahan ini; unggah ulang")
+        new = _commit_version(c.db, rnd, layout.staging(sid, year, u.id))
+        u.status = "accepted"
+        auth.audit(c.db, c.user.username, "upload_accept", target=f"study:{sid}/{year}/upload:{u.id}", ip=c.ip, version=new)
+        c.db.commit()
+        return {**upload_info(u), "version": new}
+
+    def _commit_version(db: Session, rnd: Round, staged: Path) -> int:
+        """Rename ``staged`` to the next version folder and record it as current (the caller
+        commits).  The folder is renamed first: if the commit then fails the new folder is
+        unreferenced and the round keeps its version."""
+        new = rnd.version + 1
+        target = layout.version(rnd.study_id, rnd.year, new)
+        if target.exists():  # left by an earlier failed commit: never referenced
+            shutil.rmtree(target)
+        staged.rename(target)
+        rnd.version = new
+        return new
+
+    @app.post("/api/studies/{sid}/rounds/{year}/uploads/{uid}/discard")
+    def discard(sid: int, year: int, uid: int, c: Ctx = Depends(analyst)) -> dict:
+        _, u = upload_or_404(c.db, sid, year, uid)
+        if u.status != "pending":
+            raise HTTPException(409, f"upload is {u.status} / unggahan sudah {u.status}")
+        shutil.rmtree(layout.staging(sid, year, u.id), ignore_errors=True)
+        u.status = "discarded"
+        auth.audit(c.db, c.user.username, "upload_discard", target=f"study:{sid}/{year}/upload:{u.id}", ip=c.ip)
+        c.db.commit()
+        return upload_info(u)
+
+    # ------------------------------------------------------------------ runs
+    def run_info(r: Run) -> dict:
+        return {"id": r.id, "status": r.status, "version": r.version, "progress": r.progress, "findings": r.findings,
+                "class_counts": r.class_counts, "username": r.username, "created": r.created.isoformat(),
+                "started": r.started.isoformat() if r.started else None,
+                "finished": r.finished.isoformat() if r.finished else None}
+
+    @app.post("/api/studies/{sid}/rounds/{year}/runs", status_code=202)
+    def start_run(sid: int, year: int, c: Ctx = Depends(analyst)) -> dict:
+        rnd = round_or_404(c.db, sid, year)
+        if rnd.version == 0:
+            raise HTTPException(409, "nothing accepted in this round yet / belum ada data yang diterima")
+        r = Run(round_id=rnd.id, version=rnd.version, status="queued", username=c.user.username, progress=[],
+                findings=[], class_counts={})
+        c.db.add(r)
+        c.db.flush()
+        auth.audit(c.db, c.user.username, "run", target=f"study:{sid}/{year}/run:{r.id}", ip=c.ip, version=rnd.version)
+        c.db.commit()
+        worker.submit(r.id)
+        return run_info(r)
+
+    def run_or_404(db: Session, sid: int, rid: int) -> tuple[Round, Run]:
+        r = db.get(Run, rid)
+        rnd = db.get(Round, r.round_id) if r else None
+        if r is None or rnd is None or rnd.study_id != sid:
+            raise HTTPException(404, "unknown run / proses tidak dikenal")
+        return rnd, r
+
+    @app.get("/api/studies/{sid}/runs/{rid}")
+    def get_run(sid: int, rid: int, c: Ctx = Depends(analyst)) -> dict:
+        return run_info(run_or_404(c.db, sid, rid)[1])
+
+    @app.get("/api/studies/{sid}/runs/{rid}/files/{name}")
+    def download(sid: int, rid: int, name: str, c: Ctx = Depends(ctx)) -> FileResponse:
+        rnd, r = run_or_404(c.db, sid, rid)
+        if r.status != "succeeded" or (not c.full and r.id != rnd.published_run_id):
+            raise HTTPException(404, "no such output / keluaran tidak ada")
+        run = loaded(r)
+        outputs = set(run.manifest.get("outputs", {})) | {"run.json"}
+        if name not in outputs or "/" in name or "\\" in name:
+            raise HTTPException(404, "no such output / keluaran tidak ada")
+        if (name.endswith(ANALYSTS_FILES) or name == "run.json") and not c.full:
+            raise HTTPException(403, "analysts' files: analysts and admins only / berkas analis: hanya analis dan admin")
+        auth.audit(c.db, c.user.username, "download", target=f"study:{sid}/run:{rid}/{name}", ip=c.ip)
+        c.db.commit()
+        return FileResponse(layout.run(r.id) / name, filename=name)
+
+    # ------------------------------------------------------------------ results
+    @app.get("/api/studies/{sid}/rounds/{year}/summary")
+    def summary(sid: int, year: int, run: int | None = None, c: Ctx = Depends(ctx)) -> dict:
+        rnd = round_or_404(c.db, sid, year)
+        r = published(c.db, rnd, run, c)
+        m = loaded(r).manifest
+        cfg = m.get("config", {})
+        files = sorted(n for n in m.get("outputs", {}) if c.full or n.endswith((".png", ".html")))
+        return {"run": r.id, "study": m.get("study"), "year": year, "illustrative": m.get("illustrative", False),
+                "data_date": cfg.get("study", {}).get("data_date", ""), "created": m.get("created"),
+                "class_counts": m.get("class_counts", {}), "n_areas": m.get("n_areas"), "n_scored": m.get("n_scored"),
+                "classification": cfg.get("classification", {}).get("method"), "files": files,
+                "public_columns": m.get("public_columns", {})}
+
+    @app.get("/api/studies/{sid}/rounds/{year}/map")
+    def area_map(sid: int, year: int, run: int | None = None, c: Ctx = Depends(ctx)) -> Response:
+        rnd = round_or_404(c.db, sid, year)
+        r = published(c.db, rnd, run, c)
+        return Response(loaded(r).geojson_bytes, media_type="application/json")
+
+    @app.get("/api/studies/{sid}/rounds/{year}/areas/{code}")
+    def area_profile(sid: int, year: int, code: str, run: int | None = None, lang: str = "id",
+                     c: Ctx = Depends(ctx)) -> dict:
+        rnd = round_or_404(c.db, sid, year)
+        r = published(c.db, rnd, run, c)
+        full = c.full or (c.user.role == "entry" and auth.in_scope(c.user, code))
+        prof = profile(loaded(r), code, full=full, lang="en" if lang == "en" else "id")
+        if prof is None:
+            raise HTTPException(404, "unknown area code / kode wilayah tidak dikenal")
+        if not c.full and prof.get("plan"):
+            prof["plan"] = {k: prof["plan"].get(k) for k in ("chosen", "priority")}
+        history = []
+        for other in c.db.execute(select(Round).where(Round.study_id == sid, Round.published_run_id.is_not(None))
+                                  .order_by(Round.year)).scalars():
+            o = loaded(c.db.get(Run, other.published_run_id))
+            if code in o.areas.index:
+                row = o.areas.loc[code]
+                history.append({"year": other.year, "class": row.get("class"), "rank": _int(row.get("rank")),
+                                "score": _float(row.get("score"))})
+        prof["history"] = history
+        prof["run"], prof["year"] = r.id, year
+        return prof
+
+    @app.get("/api/studies/{sid}/compare")
+    def compare_years(sid: int, old: int, new: int, c: Ctx = Depends(ctx)) -> dict:
+        a = published(c.db, round_or_404(c.db, sid, old), None, c)
+        b = published(c.db, round_or_404(c.db, sid, new), None, c)
+        return {"old": old, "new": new, **compare(loaded(a), loaded(b))}
+
+    def latest_runs(db: Session) -> list[tuple[dict, Any]]:
+        out = []
+        for s in db.execute(select(Study)).scalars():
+            rnd = db.execute(select(Round).where(Round.study_id == s.id, Round.published_run_id.is_not(None))
+                             .order_by(Round.year.desc())).scalars().first()
+            if rnd is not None:
+                out.append(({"id": s.id, "name": s.name, "year": rnd.year}, loaded(db.get(Run, rnd.published_run_id))))
+        return out
+
+    @app.get("/api/rollup")
+    def rollup_table(level: int = 2, c: Ctx = Depends(ctx)) -> dict:
+        runs = latest_runs(c.db)
+        out = rollup(runs, level=1 if level == 1 else 2)
+        out["studies"] = [s for s, _ in runs]
+        out["sections"] = [section(c.db, runs) for section in ROLLUP_SECTIONS]
+        return out
+
+    @app.get("/api/rollup/map")
+    def rollup_map(c: Ctx = Depends(ctx)) -> Response:
+        feats = []
+        for _, run in latest_runs(c.db):
+            feats.extend(run.geojson["features"])
+        body = json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, separators=(",", ":"))
+        return Response(body, media_type="application/json")
+
+    # ------------------------------------------------------------------ data entry
+    @app.get("/api/studies/{sid}/rounds/{year}/entry")
+    def entry_sheet(sid: int, year: int, c: Ctx = Depends(role("admin", "analyst", "entry"))) -> dict:
+        from .entry import read_entry_table
+
+        rnd = round_or_404(c.db, sid, year)
+        if rnd.version == 0:
+            raise HTTPException(409, "nothing accepted in this round yet / belum ada data yang diterima")
+        sheet = read_entry_table(layout.version(sid, year, rnd.version))
+        sheet["areas"] = [a for a in sheet["areas"] if auth.in_scope(c.user, a["code"])]
+        sheet["version"] = rnd.version
+        return sheet
+
+    @app.put("/api/studies/{sid}/rounds/{year}/entry/{code}")
+    def entry_save(sid: int, year: int, code: str, body: EntryIn, lang: str = "id",
+                   c: Ctx = Depends(role("admin", "analyst", "entry"))) -> JSONResponse:
+        from .entry import write_entry
+
+        if not auth.in_scope(c.user, code):
+            raise HTTPException(403, "not your area / bukan wilayah Anda")
+        rnd = round_or_404(c.db, sid, year)
+        if rnd.version == 0:
+            raise HTTPException(409, "nothing accepted in this round yet / belum ada data yang diterima")
+        u = Upload(round_id=rnd.id, kind="entry", filenames=[], base_version=rnd.version, status="pending",
+                   username=c.user.username, findings=[])
+        c.db.add(u)
+        c.db.flush()
+        staged = layout.staging(sid, year, u.id)
+        copy_version(layout.version(sid, year, rnd.version), staged)
+        try:
+            u.filenames = [write_entry(staged, code, body.values)]
+            findings = validate_folder(staged, lang)
+        except InputError as err:
+            findings = list(err.findings)
+        _record_findings(u, findings)
+        ok = u.n_errors == 0
+        if ok:
+            new = _commit_version(c.db, rnd, staged)
+            u.status = "accepted"
+        else:
+            shutil.rmtree(staged, ignore_errors=True)
+            u.status = "discarded"
+        auth.audit(c.db, c.user.username, "entry", target=f"study:{sid}/{year}/area:{code}", ip=c.ip,
+                   accepted=ok, errors=u.n_errors, fields=sorted(body.values))
+        c.db.commit()
+        return JSONResponse({**upload_info(u), "version": rnd.version}, status_code=200 if ok else 422)
+
+    return app
+
+
+ROLLUP_SECTIONS: list = []
+"""Extra sections of the roll-up page: callables ``(db, runs) -> {"title_id", "title_en",
+"columns": [...], "rows": [...]}`` appended to ``/api/rollup`` ``sections`` and drawn as tables.
+The IKRN survey rounds' completeness (reporting rate per kabupaten/kota) belongs here."""
+
+
+def _int(v) -> int | None:
+    try:
+        return None if v is None or v != v else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(v) -> float | None:
+    try:
+        return None if v is None or v != v else round(float(v), 6)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,236 @@
+"""The study folders on disk: immutable versions per yearly round, and staged uploads.
+
+Layout under the data folder::
+
+    studies/<study>/<year>/v<N>/          the round's study folder, version N (never changed)
+    studies/<study>/<year>/staging/u<id>/ an upload being previewed (a copy of the current
+                                          version with the uploaded files put in place)
+    runs/<run>/                           a run's outputs (written by ``petarawan.pipeline.run``)
+
+An upload is validated by petarawan's own validation (:func:`petarawan.validate.load_study` and
+the index/classes check of ``petarawan validate``) on the staged copy.  Accepting it renames the
+staged folder to ``v<N+1>`` and the database then records N+1 as current in one transaction;
+discarding it deletes the staged folder.  Unchanged files are hard links to the previous version
+(versions are never written in place), so a new version costs only the changed files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError, Finding, InputError
+
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+"""Largest accepted upload (all files together)."""
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+"""Largest declared uncompressed size of a zip container (.xlsx, .zip) — a guard against
+decompression bombs before any reader opens the file."""
+MAX_ZIP_RATIO = 200
+"""Largest declared compression ratio of a zip container."""
+ALLOWED_SUFFIXES = {".toml", ".csv", ".xlsx", ".geojson", ".json", ".gpkg", ".shp", ".shx", ".dbf", ".prj", ".cpg",
+                    ".zip"}
+KINDS = ("config", "boundary", "table", "survey")
+"""What an upload replaces: the configuration (with any input files beside it), the boundary
+file, the indicator table, or a survey export of ``[potential]``."""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One uploaded file: the name the browser sent and the temporary path it was saved to."""
+
+    name: str
+    path: Path
+
+
+def finding(code: str, id_: str, en: str, *, file: str | None = None, expected: str | None = None,
+            expected_en: str | None = None) -> Finding:
+    return Finding("error", code, id_, file=file, message_en=en, expected=expected, expected_en=expected_en)
+
+
+def safe_name(name: str) -> str:
+    """A plain file name from what a browser sent: the last path part, no leading dot, only
+    letters, digits, ``. _ -`` and spaces.
+
+    Raises
+    ------
+    InputError
+        Empty, ``.``/``..``, or a suffix petarawan does not read.
+    """
+    base = re.split(r"[\\/]", name or "")[-1].strip()
+    base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).lstrip(".")
+    suffix = Path(base).suffix.lower()
+    if not base or base in (".", "..") or suffix not in ALLOWED_SUFFIXES:
+        raise InputError(finding("bad_file_name", "nama atau jenis berkas tidak diterima", "file name or type not accepted",
+                                 file=base or None, expected=f"berkas {', '.join(sorted(ALLOWED_SUFFIXES))}",
+                                 expected_en=f"a {', '.join(sorted(ALLOWED_SUFFIXES))} file"))
+    return base
+
+
+def check_container(path: Path, label: str) -> None:
+    """Refuse a zip container (``.xlsx``, ``.zip``) that declares more than
+    :data:`MAX_UNZIPPED_BYTES` or a compression ratio above :data:`MAX_ZIP_RATIO`."""
+    if path.suffix.lower() not in (".xlsx", ".zip"):
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(finding("bad_container", "berkas rusak atau bukan berkas Excel/zip", "damaged file, or not an "
+                                 "Excel/zip file", file=label)) from None
+    size = max(path.stat().st_size, 1)
+    if total > MAX_UNZIPPED_BYTES or total / size > MAX_ZIP_RATIO:
+        raise InputError(finding("zip_bomb", f"isi berkas terkompresi terlalu besar ({total // 2**20} MB setelah "
+                                 "dibuka)", f"compressed content too large ({total // 2**20} MB unpacked)", file=label,
+                                 expected=f"≤ {MAX_UNZIPPED_BYTES // 2**20} MB setelah dibuka",
+                                 expected_en=f"≤ {MAX_UNZIPPED_BYTES // 2**20} MB unpacked"))
+
+
+class Layout:
+    """Paths under the data folder."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root).absolute()
+
+    def round_dir(self, study: int, year: int) -> Path:
+        return self.root / "studies" / str(int(study)) / str(int(year))
+
+    def version(self, study: int, year: int, v: int) -> Path:
+        return self.round_dir(study, year) / f"v{int(v)}"
+
+    def staging(self, study: int, year: int, upload: int) -> Path:
+        return self.round_dir(study, year) / "staging" / f"u{int(upload)}"
+
+    def run(self, run: int) -> Path:
+        return self.root / "runs" / str(int(run))
+
+
+def copy_version(src: Path | None, dst: Path) -> None:
+    """Make ``dst`` a copy of version folder ``src`` (hard links where the file system allows;
+    an empty folder when ``src`` is None)."""
+    if dst.exists():
+        shutil.rmtree(dst)
+    if src is None or not src.is_dir():
+        dst.mkdir(parents=True)
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+
+    def link(s: str, d: str) -> None:
+        try:
+            os.link(s, d)
+        except OSError:
+            shutil.copy2(s, d)
+
+    shutil.copytree(src, dst, copy_function=link)
+
+
+def put_file(src: Path, dst: Path) -> None:
+    """Place ``src`` at ``dst`` by writing a new file and renaming it over ``dst`` — a hard link
+    to an earlier version is replaced, never written through."""
+    fd, tmp = tempfile.mkstemp(prefix=".put-", dir=dst.parent)
+    os.close(fd)
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def _config(staged: Path):
+    from ..config import load_config
+
+    try:
+        return load_config(staged)
+    except (ConfigError, InputError, OSError):
+        return None
+
+
+def place(staged: Path, kind: str, files: list[Incoming]) -> list[str]:
+    """Put uploaded ``files`` into the staged study folder where the configuration expects them.
+
+    - ``config``: every file by its own (sanitised) name; one must be ``petarawan.toml``;
+    - ``boundary``, ``table``: one file (a Shapefile with its sidecars) saved under the name the
+      configuration gives (``[areas] file`` / ``[data] file``); the suffix must match;
+    - ``survey``: each export under the configured ``[potential] survey`` name with the same
+      name, or the only configured one with the same suffix.
+
+    Returns the names written.  Raises :class:`InputError` with every problem found.
+    """
+    if kind not in KINDS:
+        raise InputError(finding("bad_kind", "jenis unggahan tidak dikenal", "unknown upload kind", expected=", ".join(KINDS)))
+    names = [safe_name(f.name) for f in files]
+    if not files:
+        raise InputError(finding("no_file", "tidak ada berkas", "no file"))
+    for f, n in zip(files, names):
+        check_container(f.path, n)
+    if kind == "config":
+        if "petarawan.toml" not in names:
+            raise InputError(finding("no_config", "unggahan konfigurasi harus berisi petarawan.toml",
+                                     "a configuration upload must include petarawan.toml", expected="petarawan.toml"))
+        for f, n in zip(files, names):
+            put_file(f.path, staged / n)
+        return names
+    cfg = _config(staged)
+    if cfg is None:
+        raise InputError(finding("no_config_yet", "studi ini belum punya petarawan.toml yang sah; unggah konfigurasi "
+                                 "lebih dulu", "this study has no valid petarawan.toml yet; upload the configuration first",
+                                 expected="unggahan jenis 'config'", expected_en="an upload of kind 'config'"))
+    if kind == "survey":
+        potential = getattr(cfg, "potential", None)
+        targets = list(potential.survey) if potential is not None else []
+        if not targets:
+            raise InputError(finding("no_survey_section", "konfigurasi tidak punya [potential] survey",
+                                     "the configuration has no [potential] survey", file="petarawan.toml"))
+    else:
+        targets = [cfg.areas.file if kind == "boundary" else cfg.data.file]
+    written = []
+    problems = []
+    main = Path(targets[0])
+    for f, n in zip(files, names):
+        suffix = Path(n).suffix.lower()
+        if kind == "boundary" and main.suffix.lower() == ".shp" and suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+            target = main.with_suffix(suffix).as_posix()
+        elif n in targets:
+            target = n
+        else:
+            same = [t for t in targets if Path(t).suffix.lower() == suffix]
+            target = same[0] if len(same) == 1 else None
+        if target is None:
+            problems.append(finding("wrong_suffix", f"berkas '{n}' tidak cocok dengan berkas yang dinyatakan konfigurasi",
+                                    f"file '{n}' does not match the file the configuration names", file=n,
+                                    expected=f"berkas {', '.join(targets)} (ubah petarawan.toml untuk jenis lain)",
+                                    expected_en=f"a file {', '.join(targets)} (change petarawan.toml for another type)"))
+            continue
+        dst = (staged / target).resolve()
+        if staged.resolve() not in dst.parents:
+            problems.append(finding("outside", "nama berkas di konfigurasi menunjuk ke luar folder studi",
+                                    "the configured file name points outside the study folder", file=target))
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        put_file(f.path, dst)
+        written.append(target)
+    if problems:
+        raise InputError(problems)
+    return written
+
+
+def validate_folder(study_dir: Path, lang: str = "id") -> list[Finding]:
+    """Every finding of ``petarawan validate`` on ``study_dir``: :func:`load_study` then the
+    index and classes (``analyse(post=False)``).  Never raises for bad input: a configuration
+    error becomes one finding naming ``petarawan.toml``."""
+    from ..pipeline import analyse
+    from ..validate import load_study
+
+    try:
+        study = load_study(study_dir)
+        res = analyse(study, lang=lang, post=False)
+    except InputError as err:
+        return list(err.findings)
+    except ConfigError as err:
+        return [Finding("error", "config", str(err), file="petarawan.toml",
+                        message_en=str(err))]
+    except FileNotFoundError as err:
+        return [finding("file_missing", "berkas tidak ada", "file not found", file=Path(err.filename or "").name or None)]
+    return [f for f in res.findings]

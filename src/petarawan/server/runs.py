@@ -1,0 +1,145 @@
+"""The background worker: runs the pipeline on a round's current version, one run at a time.
+
+A run executes in a child process (``python -m petarawan.server.runs``) so that a long
+computation does not slow the web process; the child writes its progress, findings and outcome
+into the ``run`` row.  ``petarawan.pipeline.run`` writes the outputs atomically into
+``runs/<id>/``; only a run that succeeds becomes the round's published run, so a failed run leaves
+the last good one published.  Every run's folder is kept (``run.json`` is its manifest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..errors import ConfigError, Finding, InputError
+from .db import Round, Run, make_engine, now, sessions
+from .files import Layout
+
+
+def execute(engine, layout: Layout, run_id: int, study_id: int | None = None) -> str:
+    """Run ``run_id`` to its end and record the outcome; returns the final status."""
+    from ..pipeline import run as run_pipeline
+
+    Session = sessions(engine)
+    with Session() as db:
+        run = db.get(Run, run_id)
+        rnd = db.get(Round, run.round_id)
+        study_dir = layout.version(rnd.study_id, rnd.year, run.version)
+        run.status, run.started, run.progress = "running", now(), []
+        db.commit()
+
+    def progress(msg: str) -> None:
+        with Session() as db:
+            row = db.get(Run, run_id)
+            row.progress = [*row.progress, msg]
+            db.commit()
+
+    status, findings, counts = "failed", [], {}
+    try:
+        res = run_pipeline(study_dir, layout.run(run_id), progress=progress)
+        status, counts = "succeeded", res.class_counts()
+        findings = [f.to_dict() for f in res.findings if f.level != "info"]
+    except InputError as err:
+        findings = [f.to_dict() for f in err.findings]
+    except ConfigError as err:
+        findings = [Finding("error", "config", str(err), file="petarawan.toml", message_en=str(err)).to_dict()]
+    except Exception as err:  # noqa: BLE001 - a run must end with a recorded status, never a hang
+        findings = [Finding("error", "internal", f"kesalahan internal ({type(err).__name__})",
+                            message_en=f"internal error ({type(err).__name__})").to_dict()]
+    with Session() as db:
+        row = db.get(Run, run_id)
+        row.status, row.findings, row.class_counts, row.finished = status, findings, counts, now()
+        if status == "succeeded":
+            rnd = db.get(Round, row.round_id)
+            if rnd.published_run_id is None or rnd.published_run_id < row.id:
+                rnd.published_run_id = row.id
+        db.commit()
+    return status
+
+
+class Worker:
+    """Runs queued runs one at a time, in a child process (``mode="process"``) or in a thread of
+    this process (``mode="thread"``, used by tests)."""
+
+    def __init__(self, engine, layout: Layout, url: str, mode: str = "process"):
+        self.engine, self.layout, self.url, self.mode = engine, layout, url, mode
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="petarawan-run")
+        self.idle = threading.Event()
+        self.idle.set()
+        self._pending = 0
+        self._lock = threading.Lock()
+
+    def recover(self) -> None:
+        """After a restart: a run left ``running`` failed with the server; queued ones go on."""
+        Session = sessions(self.engine)
+        with Session() as db:
+            for row in db.execute(select(Run).where(Run.status.in_(("running", "queued")))).scalars():
+                if row.status == "running":
+                    row.status, row.finished = "failed", now()
+                    row.findings = [Finding("error", "interrupted", "dihentikan karena server dimulai ulang",
+                                            message_en="stopped by a server restart").to_dict()]
+                else:
+                    self.submit(row.id)
+            db.commit()
+
+    def submit(self, run_id: int) -> None:
+        with self._lock:
+            self._pending += 1
+            self.idle.clear()
+        self.pool.submit(self._one, run_id)
+
+    def _one(self, run_id: int) -> None:
+        try:
+            if self.mode == "thread":
+                execute(self.engine, self.layout, run_id)
+            else:
+                proc = subprocess.run([sys.executable, "-m", "petarawan.server.runs", "--db", self.url,
+                                       "--data", str(self.layout.root), str(run_id)],
+                                      stdin=subprocess.DEVNULL, capture_output=True, text=True)
+                if proc.returncode != 0:
+                    self._mark_crashed(run_id)
+        except Exception:  # noqa: BLE001
+            self._mark_crashed(run_id)
+        finally:
+            with self._lock:
+                self._pending -= 1
+                if self._pending == 0:
+                    self.idle.set()
+
+    def _mark_crashed(self, run_id: int) -> None:
+        with sessions(self.engine)() as db:
+            row = db.get(Run, run_id)
+            if row is not None and row.status in ("queued", "running"):
+                row.status, row.finished = "failed", now()
+                row.findings = [Finding("error", "worker_crashed", "proses analisis berhenti tanpa hasil",
+                                        message_en="the analysis process stopped without a result").to_dict()]
+                db.commit()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self.idle.wait(timeout)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m petarawan.server.runs", description="run one queued petarawan run")
+    p.add_argument("--db", required=True)
+    p.add_argument("--data", required=True)
+    p.add_argument("run_id", type=int)
+    a = p.parse_args(argv)
+    engine = make_engine(a.db)
+    status = execute(engine, Layout(Path(a.data)), a.run_id)
+    engine.dispose()
+    return 0 if status in ("succeeded", "failed") else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

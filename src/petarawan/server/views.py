@@ -1,0 +1,252 @@
+"""Read models over a run's outputs (``run.json`` and the ``areas`` layer of the GeoPackage).
+
+What a viewer sees is decided here, by the same rules as the read-only dashboard
+(:mod:`petarawan.dashboard.app`): result columns, dimension scores and the columns the stages
+declare public (``run.json`` ``public_columns``); counts through
+:func:`petarawan.privacy.suppress_count`; no normalised value or contribution of a count or a
+rate (a hidden count could be solved back from it).  Analysts and admins see every value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from ..config import CLASSES
+from ..dashboard.app import _clean, area_detail, areas_geojson, load_output, public_keys
+from ..privacy import suppress_count
+
+CLASS_ORDER = {c: i for i, c in enumerate(CLASSES)}  # 0 = Bahaya (worst) … 3 = Aman
+
+
+class RunCache:
+    """Loaded runs by output folder (runs never change once written), least recently used out."""
+
+    def __init__(self, size: int = 16):
+        self.size, self._d, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, out_dir: Path) -> "LoadedRun":
+        key = str(out_dir)
+        with self._lock:
+            if key in self._d:
+                self._d.move_to_end(key)
+                return self._d[key]
+        loaded = LoadedRun(out_dir)
+        with self._lock:
+            self._d[key] = loaded
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+        return loaded
+
+
+class LoadedRun:
+    """One run's manifest and areas, with its public GeoJSON serialised once."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.manifest, self.areas = load_output(self.out_dir)
+        self.areas = self.areas.set_index("code", drop=False)
+        self.geojson = areas_geojson(self.areas.reset_index(drop=True), self.manifest)
+        self.geojson_bytes = json.dumps(self.geojson, ensure_ascii=False, separators=(",", ":")).encode()
+        self.plan = _plan_layer(self.out_dir)
+
+    @property
+    def min_count(self) -> int:
+        return int(self.manifest.get("config", {}).get("privacy", {}).get("min_count", 5))
+
+    def classes(self) -> dict[str, str | None]:
+        return {c: (None if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+                for c, v in self.areas["class"].items()}
+
+
+def _plan_layer(out_dir: Path) -> dict[str, dict]:
+    """Per area the planned programmes, classes, participants, cost and dates (``plan`` layer)."""
+    import pyogrio
+
+    gpkg = out_dir / "petarawan.gpkg"
+    try:
+        if "plan" not in {name for name, _ in pyogrio.list_layers(gpkg)}:
+            return {}
+        df = pyogrio.read_dataframe(gpkg, layer="plan", read_geometry=False)
+    except Exception:  # noqa: BLE001 - an unreadable optional layer means "no plan"
+        return {}
+    keep = [c for c in ("chosen", "priority", "programmes", "classes", "participants", "cost", "start", "end")
+            if c in df.columns]
+    return {str(r["code"]): {k: _clean(r[k]) for k in keep} for _, r in df.iterrows()}
+
+
+def weights_used(manifest: dict) -> tuple[dict[str, dict[str, float]], dict[str, float]] | None:
+    """Indicator weights per dimension and dimension weights actually used (``method_steps``);
+    None unless both aggregation levels are arithmetic means (only then do contributions add up
+    to the score)."""
+    steps = manifest.get("method_steps", [])
+    aggs = [s for s in steps if s.get("step") == "aggregation"]
+    if not aggs or any(s.get("method") != "arithmetic" for s in aggs):
+        return None
+    ind: dict[str, dict[str, float]] = {}
+    dim: dict[str, float] = {}
+    for s in steps:
+        p = s.get("params", {})
+        if s.get("step") == "weighting" and p.get("level") == "indicator":
+            ind[p.get("dimension")] = dict(p.get("weights", {}))
+        elif s.get("step") == "weighting" and p.get("level") == "dimension":
+            dim = dict(p.get("weights", {}))
+    return (ind, dim) if ind and dim else None
+
+
+def contributions(row, manifest: dict) -> dict[str, float] | None:
+    r"""Each indicator's share of an area's score under arithmetic aggregation:
+
+    .. math:: c_i = \frac{W_d}{\sum_{d' \text{ present}} W_{d'}}\,\frac{w_i}{\sum_{j \in d \text{ present}} w_j}\,x_i
+
+    with :math:`x_i` the normalised value, :math:`w_i` the indicator weight within its dimension
+    :math:`d` and :math:`W_d` the dimension weight (missing values skipped and weights
+    renormalised as in :func:`petarawan.index.aggregate.arithmetic`).  The :math:`c_i` add up to
+    the score.  None when the aggregation is not arithmetic or the area has no score."""
+    used = weights_used(manifest)
+    if used is None or _num(row.get("score")) is None:
+        return None
+    ind_w, dim_w = used
+    out: dict[str, float] = {}
+    dim_share: dict[str, float] = {}
+    per_dim: dict[str, dict[str, float]] = {}
+    for d, ws in ind_w.items():
+        vals = {c: _num(row.get(f"{c}_norm")) for c in ws}
+        present = {c: v for c, v in vals.items() if v is not None}
+        tot = sum(ws[c] for c in present)
+        if present and tot > 0:
+            per_dim[d] = {c: ws[c] / tot * v for c, v in present.items()}
+            dim_share[d] = dim_w.get(d, 0.0)
+    total = sum(dim_share.values())
+    if total <= 0:
+        return None
+    for d, parts in per_dim.items():
+        for c, v in parts.items():
+            out[c] = dim_share[d] / total * v
+    return out
+
+
+def _num(v: Any) -> float | None:
+    v = _clean(v)
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def profile(run: LoadedRun, code: str, *, full: bool, lang: str = "id") -> dict | None:
+    """Why an area has its class.
+
+    Returns ``{"area": public result columns, "indicators": [...], "dimensions": [...],
+    "uncertainty": {...} | None, "potential": ..., "plan": {...}, "aggregation": str}`` or None
+    for an unknown code.  Each indicator: code, label, unit, dimension, ``bnn`` role (main /
+    supporting / None), ``present_at``, ``present`` (as the count rule saw it), ``value`` (text,
+    small counts suppressed unless ``full``), ``normalised`` and ``contribution`` (hidden for
+    counts and rates unless ``full``)."""
+    if code not in run.areas.index:
+        return None
+    row = run.areas.loc[code]
+    cfg = run.manifest.get("config", {})
+    shown = area_detail(run.areas.reset_index(drop=True), run.manifest, code, lang)
+    contrib = contributions(row, run.manifest) or {}
+    by_code = {i["code"]: i for i in shown["indicators"]}
+    indicators = []
+    for spec in cfg.get("indicators", []):
+        c = spec["code"]
+        item = dict(by_code.get(c, {"code": c}))
+        raw = _num(row.get(c)) if c in row.index else None
+        hidden = bool(spec.get("count") or spec.get("denominator")) and not full
+        if full:
+            item["value"] = None if raw is None else f"{raw:.6g}"
+            item["normalised"] = _num(row.get(f"{c}_norm"))
+        item["contribution"] = None if hidden or c not in contrib else round(contrib[c], 6)
+        item["bnn"] = spec.get("bnn")
+        item["present_at"] = spec.get("present_at")
+        item["direction"] = spec.get("direction", 1)
+        present = None
+        if spec.get("bnn") and spec.get("present_at") is not None and raw is not None:
+            present = raw >= spec["present_at"] if spec.get("direction", 1) >= 0 else raw <= spec["present_at"]
+        item["present"] = present
+        indicators.append(item)
+    dims = []
+    used = weights_used(run.manifest)
+    for d in cfg.get("dimensions", []):
+        dims.append({"code": d["code"], "label": (d.get("label_en") if lang == "en" and d.get("label_en") else d.get("label_id")),
+                     "score": _num(row.get(f"dim_{d['code']}")),
+                     "weight": (used[1].get(d["code"]) if used else d.get("weight"))})
+    unc = None
+    if "rank_p05" in row.index and "p_bahaya" in row.index:
+        unc = {"rank_median": _num(row.get("rank_median")), "rank_p05": _num(row.get("rank_p05")),
+               "rank_p95": _num(row.get("rank_p95")),
+               "probabilities": {k: _num(row.get(f"p_{k.lower()}")) for k in CLASSES}}
+    plan = run.plan.get(code) if run.plan else None
+    rule = cfg.get("classification", {})
+    return {"area": shown["area"], "indicators": indicators, "dimensions": dims, "uncertainty": unc,
+            "potential": _num(row.get("potensi")) if "potensi" in row.index else None, "plan": plan,
+            "classification": {"method": rule.get("method"), "bands": rule.get("bands"),
+                               "count_rule": rule.get("count_rule")},
+            "aggregation": "arithmetic" if used else "other", "min_count": run.min_count}
+
+
+def compare(old: LoadedRun, new: LoadedRun) -> dict:
+    """Class changes between two runs (*keterpulihan*): per area the old and new class and
+    ``better`` / ``worse`` / ``same`` / ``new`` / ``gone``; a transition table
+    ``counts[old][new]``; and the number of areas per direction."""
+    a, b = old.classes(), new.classes()
+    names = {**{c: _clean(v) for c, v in old.areas["name"].items()}, **{c: _clean(v) for c, v in new.areas["name"].items()}}
+    rows = []
+    table: dict[str, dict[str, int]] = {}
+    summary = {"better": 0, "worse": 0, "same": 0, "new": 0, "gone": 0}
+    for code in sorted(set(a) | set(b)):
+        ca, cb = a.get(code), b.get(code)
+        if ca is None and cb is None:
+            change = "same"
+        elif ca is None:
+            change = "new"
+        elif cb is None:
+            change = "gone"
+        else:
+            change = "same" if ca == cb else ("better" if CLASS_ORDER[cb] > CLASS_ORDER[ca] else "worse")
+        summary[change] += 1
+        table.setdefault(ca or "none", {}).setdefault(cb or "none", 0)
+        table[ca or "none"][cb or "none"] += 1
+        rows.append({"code": code, "name": names.get(code), "old": ca, "new": cb, "change": change})
+    return {"areas": rows, "counts": table, "summary": summary}
+
+
+def region_of(code: str, level: int) -> str:
+    """Kemendagri prefix: level 1 province (``19``), 2 kabupaten/kota (``19.71``)."""
+    return ".".join(str(code).split(".")[:level])
+
+
+def rollup(runs: list[tuple[dict, LoadedRun]], *, level: int = 2) -> dict:
+    """Counts per class per region over the latest runs of many studies, as BNN publishes them.
+
+    ``runs``: (study description, loaded run).  Returns ``{"rows": [{"region", "study", "Bahaya",
+    …, "Aman", "none", "total"}], "total": {...}}``; an area appearing in two studies is counted
+    once (the newer run wins)."""
+    seen: dict[str, tuple[str, str | None, str]] = {}
+    for study, run in sorted(runs, key=lambda sr: sr[1].manifest.get("created", "")):
+        for code, cls in run.classes().items():
+            seen[code] = (region_of(code, level), cls, study["name"])
+    rows: dict[str, dict] = {}
+    for code, (region, cls, study_name) in seen.items():
+        r = rows.setdefault(region, {"region": region, "studies": set(), **{c: 0 for c in CLASSES}, "none": 0, "total": 0})
+        r["studies"].add(study_name)
+        r[cls or "none"] += 1
+        r["total"] += 1
+    out = []
+    for region in sorted(rows):
+        r = rows[region]
+        r["studies"] = sorted(r["studies"])
+        out.append(r)
+    total = {c: sum(r[c] for r in out) for c in (*CLASSES, "none", "total")}
+    return {"level": level, "rows": out, "total": total}
+
+
+def suppressed(value, min_count: int) -> str:
+    return suppress_count(value, min_count)
+
+
+__all__ = ["LoadedRun", "RunCache", "compare", "contributions", "profile", "public_keys", "rollup"]
