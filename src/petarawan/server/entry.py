@@ -68,7 +68,7 @@ def write_entry(study_dir: Path, code: str, values: dict) -> str:
     InputError
         An indicator that is not entered from the table, or a table that cannot be edited.
     """
-    from ..config import load_config
+    from ..registry import load_config
 
     cfg = load_config(study_dir)
     allowed = {i.code for i in _entry_indicators(cfg)}

@@ -139,7 +139,7 @@ def put_file(src: Path, dst: Path) -> None:
 
 
 def _config(staged: Path):
-    from ..config import load_config
+    from ..registry import load_config
 
     try:
         return load_config(staged)
