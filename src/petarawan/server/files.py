@@ -73,9 +73,9 @@ def safe_name(name: str) -> str:
 
 
 def check_container(path: Path, label: str) -> None:
-    """Refuse a zip container (``.xlsx``, ``.zip``) that declares more than
+    """Refuse a zip container (``label`` ends in ``.xlsx`` or ``.zip``) that declares more than
     :data:`MAX_UNZIPPED_BYTES` or a compression ratio above :data:`MAX_ZIP_RATIO`."""
-    if path.suffix.lower() not in (".xlsx", ".zip"):
+    if Path(label).suffix.lower() not in (".xlsx", ".zip"):
         return
     try:
         with zipfile.ZipFile(path) as zf:
