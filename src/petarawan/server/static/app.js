@@ -76,6 +76,7 @@
       if (v === null || v === undefined || v === false) continue;
       if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
       else if (k === "class") el.className = v;
+      else if (k === "style") el.style.cssText = v;  // CSSOM: allowed under the CSP, unlike a style attribute
       else el.setAttribute(k, v === true ? "" : String(v));
     }
     for (const kid of kids.flat()) {
@@ -209,7 +210,7 @@
   }
   function legend(counts) {
     return h("div", { class: "legend" }, [...CLASSES, "none"].filter((c) => c !== "none" || (counts && counts.none))
-      .map((c) => h("span", {}, h("i", { style: `background:${COLOURS[c]}` }), (c === "none" ? t("notScored") : c) + (counts ? ` (${counts[c] || 0})` : ""))));
+      .map((c) => h("span", {}, h("i", { class: "c-" + c }), (c === "none" ? t("notScored") : c) + (counts ? ` (${counts[c] || 0})` : ""))));
   }
 
   // ---------------------------------------------------------------- findings table
@@ -350,7 +351,7 @@
     ];
     if (P.uncertainty) out.push(h("section", { class: "card" }, h("h2", {}, t("uncertainty")),
       h("p", {}, `${t("rankBand")}: ${fmt(P.uncertainty.rank_p05, 0)}–${fmt(P.uncertainty.rank_p95, 0)} (median ${fmt(P.uncertainty.rank_median, 0)})`),
-      h("div", { class: "legend" }, CLASSES.map((c) => h("span", {}, h("i", { style: `background:${COLOURS[c]}` }), `${t("probability")} ${c}: ${fmt(100 * (P.uncertainty.probabilities[c] || 0), 0)}%`)))));
+      h("div", { class: "legend" }, CLASSES.map((c) => h("span", {}, h("i", { class: "c-" + c }), `${t("probability")} ${c}: ${fmt(100 * (P.uncertainty.probabilities[c] || 0), 0)}%`)))));
     if (P.potential !== null && P.potential !== undefined) out.push(h("section", { class: "card" }, h("h2", {}, t("potential")), h("p", {}, fmt(P.potential))));
     if (P.plan) out.push(h("section", { class: "card" }, h("h2", {}, t("plan")), h("ul", {}, Object.entries(P.plan).map(([k, v]) => h("li", {}, `${k === "chosen" ? t("inPlan") : k === "priority" ? t("priority") : k}: ${k === "chosen" ? (v ? t("yes") : t("no")) : v ?? t("none")}`)))));
     out.push(h("section", { class: "card" }, h("h2", {}, t("history")), h("div", { class: "table-wrap" }, h("table", {},
