@@ -78,6 +78,26 @@ def test_upload_kinds_and_names(server):
     up = a.post(f"/api/studies/{sid2}/rounds/2024/uploads", data={"kind": "table"},
                 files=[("file", ("data.xlsx", b"PK", "application/octet-stream"))]).json()
     assert up["n_errors"] == 1
+    # a survey export for a study without [potential]
+    up = a.post(f"/api/studies/{sid2}/rounds/2024/uploads", data={"kind": "survey"},
+                files=[("file", ("survei.csv", b"a;b\n", "text/csv"))]).json()
+    assert [f["code"] for f in up["findings"]] == ["no_survey_section"]
+    # new boundaries: a renamed area is accepted; a point instead of a polygon is an error naming the feature
+    import json as _json
+
+    from studyfix import boundary_geojson
+
+    renamed = boundary_geojson(names=["Alfa Baru", "Bravo", "Charlie", "Delta"])
+    up = a.post(f"/api/studies/{sid2}/rounds/2024/uploads", data={"kind": "boundary"},
+                files=[("file", ("batas.geojson", _json.dumps(renamed).encode()))]).json()
+    assert up["n_errors"] == 0 and up["files"] == ["areas.geojson"]
+    assert a.post(f"/api/studies/{sid2}/rounds/2024/uploads/{up['id']}/accept").json()["version"] == 2
+    pointy = boundary_geojson()
+    pointy["features"][2]["geometry"] = {"type": "Point", "coordinates": [106.1, -2.1]}
+    up = a.post(f"/api/studies/{sid2}/rounds/2024/uploads", data={"kind": "boundary"},
+                files=[("file", ("areas.geojson", _json.dumps(pointy).encode()))]).json()
+    errs = [f for f in up["findings"] if f["level"] == "error"]
+    assert [(f["code"], f["row"]) for f in errs] == [("not_polygon", 3)]
     assert a.post(f"/api/studies/{sid}/rounds/{Y}/uploads", data={"kind": "nonsense"},
                   files=[("file", ("data.csv", b"x", "text/csv"))]).status_code == 422
 
@@ -238,3 +258,44 @@ def test_logout_ends_session(server):
     assert c.post("/api/logout").status_code == 200
     c.cookies.clear()
     assert c.get("/api/studies").status_code == 401
+
+
+def test_restart_marks_interrupted_run_failed_and_requeues_queued(server):
+    from petarawan.server.db import Round, Run, sessions
+
+    a = server.client("analyst")
+    sid = make_study(a)
+    with sessions(server.app.state.engine)() as db:
+        rnd = db.query(Round).filter_by(study_id=sid).one()
+        db.add_all([Run(round_id=rnd.id, version=1, status="running", username="analyst", progress=[], findings=[],
+                        class_counts={}),
+                    Run(round_id=rnd.id, version=1, status="queued", username="analyst", progress=[], findings=[],
+                        class_counts={})])
+        db.commit()
+    server.app.state.worker.recover()
+    server.wait()
+    runs = {r["status"] for r in a.get(f"/api/studies/{sid}").json()["rounds"][0]["runs"]}
+    interrupted = [r for r in a.get(f"/api/studies/{sid}").json()["rounds"][0]["runs"] if r["status"] == "failed"]
+    assert runs == {"failed", "succeeded"} and interrupted[0]["findings"][0]["code"] == "interrupted"
+
+
+def test_profile_lists_completed_activities_from_the_track_store(server, tmp_path):
+    from petarawan.track import TrackStore
+
+    store = tmp_path / "petarawan.sqlite"
+    with TrackStore(store) as t:
+        t.add_activity(CODES[1], "rapat_kerja", "2025-03-04", exposed=2, not_exposed=1, facilitators=0, spend=150000)
+        t.add_activity(CODES[1], "monev", "2025-06-01", not_exposed=12)
+        t.add_activity(CODES[2], "monev", "2025-06-02", not_exposed=7)
+    a = server.client("analyst")
+    sid = make_study(a, files=study_files() + [("file", ("petarawan.sqlite", store.read_bytes()))])
+    run_and_wait(server, a, sid)
+    got = a.get(f"/api/studies/{sid}/rounds/{Y}/areas/{CODES[1]}").json()["activities"]
+    assert [(x["date"], x["activity"], x["participants"], x["spend"]) for x in got] == [
+        ("2025-03-04", "rapat_kerja", "3", 150000.0), ("2025-06-01", "monev", "12", 0.0)]
+    seen = server.client("viewer").get(f"/api/studies/{sid}/rounds/{Y}/areas/{CODES[1]}").json()["activities"]
+    assert [x["participants"] for x in seen] == ["<5", "12"] and "spend" not in seen[0]
+    # any other .sqlite name is refused
+    up = a.post(f"/api/studies/{sid}/rounds/{Y}/uploads", data={"kind": "config"},
+                files=study_files() + [("file", ("server.sqlite", b"x"))])
+    assert up.json()["n_errors"] == 1 and up.json()["findings"][0]["code"] == "bad_file_name"

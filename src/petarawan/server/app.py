@@ -24,11 +24,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import Finding, InputError
+from ..io.atomic import os_error_finding
 from . import auth
 from .db import ROLES, Audit, Round, Run, SessionRow, Study, Upload, User, database_url, get_setting, make_engine, now, sessions
 from .files import KINDS, MAX_UPLOAD_BYTES, Incoming, Layout, copy_version, place, validate_folder
 from .runs import Worker
-from .views import RunCache, compare, profile, rollup
+from .views import RunCache, activities, compare, profile, rollup
 
 STATIC = Path(__file__).with_name("static")
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -447,13 +448,16 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         db.add(u)
         db.flush()
         staged = layout.staging(sid, year, u.id)
-        copy_version(layout.version(sid, year, rnd.version) if rnd.version else None, staged)
         try:
+            copy_version(layout.version(sid, year, rnd.version) if rnd.version else None, staged)
             u.filenames = place(staged, kind, incoming)
             findings = validate_folder(staged, lang)
         except InputError as err:
             u.filenames = [i.name[:200] for i in incoming]
             findings = list(err.findings)
+        except OSError as err:  # full disk, permissions: a finding, never a traceback
+            u.filenames = [i.name[:200] for i in incoming]
+            findings = [os_error_finding(err, file=str(staged))]
         _record_findings(u, findings)
         if u.n_errors:
             shutil.rmtree(staged, ignore_errors=True)  # a failing upload changes nothing
@@ -488,7 +492,11 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
             raise HTTPException(409, "an upload with errors cannot be accepted / unggahan dengan kesalahan tidak dapat diterima")
         if rnd.version != u.base_version:
             raise HTTPException(409, "the round changed since this upload; upload again / putaran berubah sejak unggahan ini; unggah ulang")
-        new = _commit_version(c.db, rnd, layout.staging(sid, year, u.id))
+        try:
+            new = _commit_version(c.db, rnd, layout.staging(sid, year, u.id))
+        except OSError as err:
+            f = os_error_finding(err, file=f"v{rnd.version + 1}")
+            raise HTTPException(409, f"{f.message} / {f.message_en}") from None
         u.status = "accepted"
         auth.audit(c.db, c.user.username, "upload_accept", target=f"study:{sid}/{year}/upload:{u.id}", ip=c.ip, version=new)
         c.db.commit()
@@ -604,6 +612,8 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
                 history.append({"year": other.year, "class": row.get("class"), "rank": _int(row.get("rank")),
                                 "score": _float(row.get("score"))})
         prof["history"] = history
+        prof["activities"] = activities(layout.version(sid, year, rnd.version), code, full=full,
+                                        min_count=loaded(r).min_count) if rnd.version else []
         prof["run"], prof["year"] = r.id, year
         return prof
 
@@ -666,12 +676,14 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         c.db.add(u)
         c.db.flush()
         staged = layout.staging(sid, year, u.id)
-        copy_version(layout.version(sid, year, rnd.version), staged)
         try:
+            copy_version(layout.version(sid, year, rnd.version), staged)
             u.filenames = [write_entry(staged, code, body.values)]
             findings = validate_folder(staged, lang)
         except InputError as err:
             findings = list(err.findings)
+        except OSError as err:
+            findings = [os_error_finding(err, file=str(staged))]
         _record_findings(u, findings)
         ok = u.n_errors == 0
         if ok:

@@ -34,7 +34,9 @@ decompression bombs before any reader opens the file."""
 MAX_ZIP_RATIO = 200
 """Largest declared compression ratio of a zip container."""
 ALLOWED_SUFFIXES = {".toml", ".csv", ".xlsx", ".geojson", ".json", ".gpkg", ".shp", ".shx", ".dbf", ".prj", ".cpg",
-                    ".zip"}
+                    ".zip", ".sqlite"}
+TRACK_STORE = "petarawan.sqlite"
+"""The study's monitoring store (``petarawan track``): the only ``.sqlite`` file accepted."""
 KINDS = ("config", "boundary", "table", "survey")
 """What an upload replaces: the configuration (with any input files beside it), the boundary
 file, the indicator table, or a survey export of ``[potential]``."""
@@ -65,7 +67,7 @@ def safe_name(name: str) -> str:
     base = re.split(r"[\\/]", name or "")[-1].strip()
     base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).lstrip(".")
     suffix = Path(base).suffix.lower()
-    if not base or base in (".", "..") or suffix not in ALLOWED_SUFFIXES:
+    if not base or base in (".", "..") or suffix not in ALLOWED_SUFFIXES or (suffix == ".sqlite" and base != TRACK_STORE):
         raise InputError(finding("bad_file_name", "nama atau jenis berkas tidak diterima", "file name or type not accepted",
                                  file=base or None, expected=f"berkas {', '.join(sorted(ALLOWED_SUFFIXES))}",
                                  expected_en=f"a {', '.join(sorted(ALLOWED_SUFFIXES))} file"))

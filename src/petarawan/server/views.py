@@ -49,8 +49,9 @@ class LoadedRun:
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
         self.manifest, self.areas = load_output(self.out_dir)
+        self.flat = self.areas.reset_index(drop=True)
         self.areas = self.areas.set_index("code", drop=False)
-        self.geojson = areas_geojson(self.areas.reset_index(drop=True), self.manifest)
+        self.geojson = areas_geojson(self.flat, self.manifest)
         self.geojson_bytes = json.dumps(self.geojson, ensure_ascii=False, separators=(",", ":")).encode()
         self.plan = _plan_layer(self.out_dir)
 
@@ -148,7 +149,7 @@ def profile(run: LoadedRun, code: str, *, full: bool, lang: str = "id") -> dict 
         return None
     row = run.areas.loc[code]
     cfg = run.manifest.get("config", {})
-    shown = area_detail(run.areas.reset_index(drop=True), run.manifest, code, lang)
+    shown = area_detail(run.flat, run.manifest, code, lang)
     contrib = contributions(row, run.manifest) or {}
     by_code = {i["code"]: i for i in shown["indicators"]}
     indicators = []
@@ -187,6 +188,33 @@ def profile(run: LoadedRun, code: str, *, full: bool, lang: str = "id") -> dict 
             "classification": {"method": rule.get("method"), "bands": rule.get("bands"),
                                "count_rule": rule.get("count_rule")},
             "aggregation": "arithmetic" if used else "other", "min_count": run.min_count}
+
+
+def activities(study_dir: Path, code: str, *, full: bool, min_count: int) -> list[dict]:
+    """Completed activities for area ``code`` from the study's monitoring store
+    (``petarawan.sqlite`` of ``petarawan track``, uploaded with the configuration): date, activity,
+    programme and participants (small counts suppressed unless ``full``; spend only when
+    ``full``).  An absent or unreadable store gives no activities."""
+    from ..errors import PetarawanError
+    from ..track import TrackStore
+
+    path = study_dir / "petarawan.sqlite"
+    if not path.is_file():
+        return []
+    try:
+        with TrackStore(path, read_only=True) as store:
+            df = store.activities()
+    except (PetarawanError, Exception):  # noqa: BLE001 - a damaged store must not break the profile
+        return []
+    out = []
+    for _, r in df[df["area"] == code].iterrows():
+        n = int(r["exposed"] or 0) + int(r["not_exposed"] or 0) + int(r["facilitators"] or 0)
+        item = {"date": str(r["date"]), "activity": r["activity"], "programme": r["programme"],
+                "participants": str(n) if full else suppress_count(n, min_count)}
+        if full:
+            item["spend"] = float(r["spend"] or 0.0)
+        out.append(item)
+    return out
 
 
 def compare(old: LoadedRun, new: LoadedRun) -> dict:

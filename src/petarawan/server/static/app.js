@@ -21,7 +21,7 @@
       indicator: "Indikator", role: "Peran", main: "pokok", supporting: "pendukung", presentAt: "Ada bila", present: "Ada",
       contribution: "Sumbangan ke skor", dimensions: "Dimensi", weight: "Bobot", uncertainty: "Ketidakpastian",
       rankBand: "Rentang peringkat (5–95%)", probability: "Peluang kelas", potential: "Potensi masyarakat",
-      plan: "Rencana kegiatan", inPlan: "Masuk rencana", priority: "Prioritas", history: "Riwayat", print: "Cetak",
+      plan: "Rencana kegiatan", done: "Kegiatan terlaksana", participants: "Peserta", inPlan: "Masuk rencana", priority: "Prioritas", history: "Riwayat", print: "Cetak",
       back: "Kembali", entry: "Entri data", save: "Simpan", saved: "Tersimpan sebagai versi", notSaved: "Tidak tersimpan:",
       users: "Pengguna", audit: "Log audit", when: "Waktu", who: "Siapa", action: "Tindakan", target: "Sasaran",
       roles: { admin: "admin", analyst: "analis", entry: "entri data", viewer: "pembaca" }, scopes: "Wilayah (kode, pisahkan koma)",
@@ -50,7 +50,7 @@
       indicator: "Indicator", role: "Role", main: "main", supporting: "supporting", presentAt: "Present when", present: "Present",
       contribution: "Contribution to the score", dimensions: "Dimensions", weight: "Weight", uncertainty: "Uncertainty",
       rankBand: "Rank band (5–95%)", probability: "Class probability", potential: "Community potential",
-      plan: "Planned activities", inPlan: "In the plan", priority: "Priority", history: "History", print: "Print",
+      plan: "Planned activities", done: "Completed activities", participants: "Participants", inPlan: "In the plan", priority: "Priority", history: "History", print: "Print",
       back: "Back", entry: "Data entry", save: "Save", saved: "Saved as version", notSaved: "Not saved:",
       users: "People", audit: "Audit log", when: "When", who: "Who", action: "Action", target: "Target",
       roles: { admin: "admin", analyst: "analyst", entry: "data entry", viewer: "viewer" }, scopes: "Areas (codes, comma-separated)",
@@ -354,6 +354,9 @@
       h("div", { class: "legend" }, CLASSES.map((c) => h("span", {}, h("i", { class: "c-" + c }), `${t("probability")} ${c}: ${fmt(100 * (P.uncertainty.probabilities[c] || 0), 0)}%`)))));
     if (P.potential !== null && P.potential !== undefined) out.push(h("section", { class: "card" }, h("h2", {}, t("potential")), h("p", {}, fmt(P.potential))));
     if (P.plan) out.push(h("section", { class: "card" }, h("h2", {}, t("plan")), h("ul", {}, Object.entries(P.plan).map(([k, v]) => h("li", {}, `${k === "chosen" ? t("inPlan") : k === "priority" ? t("priority") : k}: ${k === "chosen" ? (v ? t("yes") : t("no")) : v ?? t("none")}`)))));
+    if (P.activities && P.activities.length) out.push(h("section", { class: "card" }, h("h2", {}, t("done")), h("div", { class: "table-wrap" }, h("table", {},
+      h("thead", {}, h("tr", {}, [t("when"), t("action"), t("participants")].map((x) => h("th", {}, x)))),
+      h("tbody", {}, P.activities.map((x) => h("tr", {}, h("td", {}, x.date), h("td", {}, [x.activity, x.programme].filter(Boolean).join(" · ")), h("td", { class: "num" }, x.participants))))))));
     out.push(h("section", { class: "card" }, h("h2", {}, t("history")), h("div", { class: "table-wrap" }, h("table", {},
       h("thead", {}, h("tr", {}, h("th", {}, t("year")), h("th", {}, t("cls")), h("th", { class: "num" }, t("score")), h("th", { class: "num" }, t("rank")))),
       h("tbody", {}, P.history.map((x) => h("tr", {}, h("td", {}, x.year), h("td", {}, badge(x.class)), h("td", { class: "num" }, fmt(x.score)), h("td", { class: "num" }, x.rank ?? "–"))))))),
