@@ -86,21 +86,25 @@ class Server:
     def wait(self) -> None:
         assert self.app.state.worker.wait(120)
 
+    def close(self) -> None:
+        self.app.state.worker.shutdown()
+        self.app.state.engine.dispose()
+
 
 @pytest.fixture
 def server(db_url: str, tmp_path: Path) -> Server:
+    """On SQLite, and on PostgreSQL when reachable."""
     s = Server(db_url, tmp_path / "files")
     yield s
-    s.app.state.worker.shutdown()
-    s.app.state.engine.dispose()
+    s.close()
 
 
 @pytest.fixture
 def sqlite_server(sqlite_url: str, tmp_path: Path) -> Server:
+    """On SQLite only (tests whose subject is not the database)."""
     s = Server(sqlite_url, tmp_path / "files")
     yield s
-    s.app.state.worker.shutdown()
-    s.app.state.engine.dispose()
+    s.close()
 
 
 def table_csv(rows: dict | None = None, codes=CODES) -> bytes:
