@@ -34,7 +34,7 @@ def test_the_command_list_is_the_documented_one():
     assert sorted(_commands()) == sorted([
         ("run",), ("validate",), ("init",), ("form",), ("serve",), ("replay",),
         ("track", "add"), ("track", "list"), ("track", "adopt"), ("track", "snapshot"),
-        ("ikrn", "form"), ("ikrn", "status"),
+        ("ikrn", "form"), ("ikrn", "status"), ("server", "init"), ("server", "run"),
     ])
 
 
@@ -47,7 +47,7 @@ def test_every_command_has_help_with_example(path):
     assert example[1:2 + len(path)] == ["petarawan", *path]
 
 
-@pytest.mark.parametrize("group", ["track", "ikrn"])
+@pytest.mark.parametrize("group", ["track", "ikrn", "server"])
 def test_command_groups_list_their_commands(group):
     res = invoke(group, "--help")
     assert res.exit_code == 0

@@ -39,7 +39,7 @@ def init(db: str = typer.Option(None, "--db", help=DB_HELP),
     """Buat skema basis data dan admin pertama; kata sandi dibaca dari stdin / create the schema and the
     first admin; the password is read from standard input (no default password exists).
 
-    Example: printf '%s\\n' "$ADMIN_PASSWORD" | petarawan server init --db sqlite:///kantor.sqlite --admin rina
+    Example: petarawan server init --db sqlite:///kantor.sqlite --admin rina < kata-sandi.txt
     """
     from sqlalchemy import select
 
