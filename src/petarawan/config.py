@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .classify import CLASSES, CLASSIFIERS
 from .errors import ConfigError
 from .index.aggregate import AGGREGATORS, AggregationSpec
-from .io.spec import TableFormat
+from .io.spec import TableFormat, TextEncoding
 from .index.framework import Framework
 from .index.normalise import NORMALISERS
 from .index.treat import IMPUTERS, TREATMENTS
@@ -42,12 +42,16 @@ class StudySection(Strict):
     seed: int = Field(20211, description="Seed for every random step (permutations, Monte Carlo)")
 
 
-class AreasSection(Strict):
+class AreasSection(Strict, TextEncoding):
     file: str = Field(description="Boundary file: GeoJSON, GeoPackage or Shapefile")
     layer: str | None = None
     code_column: str = "kode"
     name_column: str = "nama"
     group_column: str | None = Field(None, description="Area attribute used for grouping, e.g. kecamatan")
+    code_scheme: Literal["as_entered", "kemendagri"] = Field(
+        "as_entered", description="'as_entered': codes are shown as the boundary file writes them; 'kemendagri': they "
+                                  "are Kemendagri codes, shown dotted (19.71.01.1008). Tables join either way, with or "
+                                  "without dots")
 
 
 class DataSection(Strict, TableFormat):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .codes import normalise_code
+from .codes import clean_code
 from .config import CONFIG_NAME
 from .errors import Finding, InputError
 from .io.readers import read_boundaries
@@ -54,7 +54,7 @@ def write_template(study_dir: Path | str, *, areas: Path | None = None, code_col
             if col not in gdf.columns:
                 raise InputError(Finding("error", "missing_column", "kolom tidak ada / column missing", file=str(areas),
                                          column=col, expected=f"one of {[c for c in gdf.columns if c != 'geometry']}"))
-        rows = [(normalise_code(c) or "", str(n)) for c, n in zip(gdf[code_column], gdf[name_column])]
+        rows = [(clean_code(c) or "", str(n)) for c, n in zip(gdf[code_column], gdf[name_column])]
     study_dir.mkdir(parents=True, exist_ok=True)
     if gdf is not None:
         gdf.to_file(area_path, driver="GPKG", engine="pyogrio")

@@ -105,6 +105,8 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
         f"file = {_q(areas_file)}",
         f"code_column = {_q(code_column)}   # kode wilayah Kemendagri, mis. 19.71.01.1008",
         f"name_column = {_q(name_column)}",
+        '# code_scheme = "kemendagri"  # kode Kemendagri, ditampilkan bertitik; bawaan "as_entered": seperti tertulis',
+        '# encoding = "cp1252"        # pengodean teks Shapefile (.dbf) bila tidak ada .cpg; bawaan: dideteksi',
     ]
     if group_column:
         out.append(f"group_column = {_q(group_column)}  # mis. kecamatan")
@@ -114,6 +116,7 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
         f"file = {_q(data_file)}",
         f"code_column = {_q(code_column)}   # kode dengan atau tanpa titik (1971011008) sama-sama diterima",
         "# year = 2025            # bila tabel punya kolom year/tahun",
+        '# decimal = ","           # pemisah desimal tabel (1.234,5); bawaan: ditentukan per kolom dari isinya',
     ]
     if reference_column:
         out.append(f"reference_column = {_q(reference_column)}  # label 0/1 yang dipublikasikan, untuk pembanding")

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .codes import normalise_code
+from .codes import area_code, code_matcher, looks_like
 from .config import StudyConfig
 from .errors import Finding, Findings, InputError
 from .io.numbers import NumberError, parse_columns, parse_number
@@ -78,6 +78,37 @@ class Study:
     denominators: pd.DataFrame = field(default_factory=pd.DataFrame)
     findings: list[Finding] = field(default_factory=list)
     input_hashes: dict[str, str] = field(default_factory=dict)
+
+
+def scheme_findings(entered: list, codes: list[str | None], scheme: str, label: str, column: str) -> list[Finding]:
+    """Say how codes are shown when they look like another scheme than the study declares.
+
+    ``kemendagri``: a warning per code that cannot be a Kemendagri code (a BPS ``1971020008`` would
+    be shown as another village's ``19.71.02.0008``).  ``as_entered``: one note when every code is
+    an undotted Kemendagri code, naming the setting that shows them dotted."""
+    from .errors import cap_rows
+
+    out: list[Finding] = []
+    if scheme == "kemendagri":
+        for i, (v, c) in enumerate(zip(entered, codes), start=1):
+            if c is not None and looks_like(str(v)) != "kemendagri":
+                out.append(Finding(
+                    "warning", "code_not_kemendagri", f"kode tidak berbentuk kode Kemendagri (kode BPS?); ditampilkan "
+                    f"sebagai {c}", file=label, row=i, column=column, value=str(v),
+                    message_en=f"the code does not look like a Kemendagri code (a BPS code?); shown as {c}",
+                    expected='kode Kemendagri PP.KK.CC.DDDD (desa 2xxx, kelurahan 1xxx), atau [areas] code_scheme = '
+                             '"as_entered" agar kode ditampilkan seperti tertulis',
+                    expected_en='a Kemendagri code PP.KK.CC.DDDD (desa 2xxx, kelurahan 1xxx), or [areas] code_scheme = '
+                                '"as_entered" to show codes as entered'))
+        return cap_rows(out)
+    shown = [str(v).strip() for v, c in zip(entered, codes) if c is not None]
+    if shown and all("." not in s and looks_like(s) == "kemendagri" for s in shown):
+        out.append(Finding(
+            "info", "codes_as_entered", f"kode ditampilkan seperti tertulis (mis. {shown[0]}); bila ini kode Kemendagri, "
+            f"tetapkan [areas] code_scheme = \"kemendagri\" agar tampil {area_code(shown[0], 'kemendagri')}", file=label,
+            column=column, message_en=f"codes are shown as entered (e.g. {shown[0]}); if they are Kemendagri codes, set "
+            f"[areas] code_scheme = \"kemendagri\" to show them as {area_code(shown[0], 'kemendagri')}"))
+    return out
 
 
 def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Findings) -> gpd.GeoDataFrame | None:
@@ -126,7 +157,8 @@ def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Find
                       expected_en="longitude −180…180 and latitude −90…90; if the coordinates are metres (e.g. UTM 48S), "
                                   "declare the right CRS (EPSG:32748) in the file; if latitude/longitude are swapped, fix the order")
             ok = False
-    codes = [normalise_code(v) for v in gdf[names["code"]]]
+    codes = [area_code(v, a.code_scheme) for v in gdf[names["code"]]]
+    found.extend(scheme_findings(list(gdf[names["code"]]), codes, a.code_scheme, label, names["code"]))
     seen: dict[str, int] = {}
     for i, code in enumerate(codes, start=1):
         if code is None:
@@ -255,11 +287,12 @@ def _select_year(df: pd.DataFrame, cfg: StudyConfig, label: str, found: Findings
     return df[mask], df[~mask], col
 
 
-def _other_year_rows(other: pd.DataFrame, code_col: str, year_col: str | None) -> dict[str, tuple[int, object]]:
-    """Canonical code → (row, year) of its first row among the rows of other years."""
+def _other_year_rows(other: pd.DataFrame, code_col: str, year_col: str | None, to_code
+                     ) -> dict[str, tuple[int, object]]:
+    """Area code → (row, year) of its first row among the rows of other years."""
     out: dict[str, tuple[int, object]] = {}
     for r in other.index:
-        code = normalise_code(other.at[r, code_col])
+        code = to_code(other.at[r, code_col])
         if code is not None and code not in out:
             out[code] = (int(r), other.at[r, year_col] if year_col else None)
     return out
@@ -300,7 +333,8 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
     code_col = colmap[d.code_column]
     known = None if areas is None else areas.index
     # a list, not Series.map: pandas turns a returned None into NaN, and NaN is not "empty"
-    codes = pd.Series([normalise_code(v) for v in df[code_col]], index=df.index, dtype=object)
+    to_code = code_matcher(known)
+    codes = pd.Series([to_code(v) for v in df[code_col]], index=df.index, dtype=object)
     rows_by_code: dict[str, int] = {}
     keep: list[int] = []
     unknown: list[tuple[int, object]] = []
@@ -375,7 +409,7 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
     reference = None
     if d.reference_column and d.reference_column in colmap:
         reference = _reference(df, keep, colmap[d.reference_column], index, label, found)
-    others = {c: v for c, v in _other_year_rows(other, code_col, year_col).items() if c not in rows_by_code}
+    others = {c: v for c, v in _other_year_rows(other, code_col, year_col, to_code).items() if c not in rows_by_code}
     return values, reference, denoms, rows_by_code, others
 
 

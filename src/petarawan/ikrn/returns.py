@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..codes import normalise_code
+from ..codes import code_key
 from ..errors import Finding, InputError
 from ..i18n import register, t
 from .bank import DK_COUNT, DONT_KNOW, INSTRUMENTS, NO, YES, Bank
@@ -409,7 +409,7 @@ def decode_returns(tables: list[tuple[str, ExportTable]], bank: Bank, area_codes
         An export lacks a column the analysis cannot do without (area, role or an item of its
         instrument); the finding names the column names expected.
     """
-    codes_ix = {c: i for i, c in enumerate(area_codes)}
+    codes_ix = {code_key(c): i for i, c in enumerate(area_codes)}  # written with or without dots
     role_ix = {r.code: i for i, r in enumerate(bank.roles)}
     ins_ix = {c: i for i, c in enumerate(INSTRUMENTS)}
     findings: list[Finding] = []
@@ -464,7 +464,7 @@ def decode_returns(tables: list[tuple[str, ExportTable]], bank: Bank, area_codes
             parts["inst_text"].append(vals[np.where(c < 0, len(v), c)])
 
         def area_of(v: str) -> int:
-            code = normalise_code(v)
+            code = code_key(v)
             return -1 if code is None else codes_ix.get(code, -2)
 
         parts["area"].append(_lookup(tb, need["kode_wilayah"], area_of, np.int32, -1))

@@ -206,7 +206,7 @@ def form_command(
 
     Example: petarawan form examples/pangkalpinang --out potensi_masyarakat.xlsx
     """
-    from ..codes import normalise_code
+    from ..codes import area_code
     from ..registry import load_config
     from ..errors import PetarawanError
     from ..io.readers import read_boundaries, resolve
@@ -214,8 +214,9 @@ def form_command(
     try:
         cfg = load_config(study_dir)
         g = read_boundaries(resolve(study_dir, cfg.areas.file, "boundary"), layer=cfg.areas.layer)
-        areas = sorted({(normalise_code(c), str(n)) for c, n in zip(g[cfg.areas.code_column], g[cfg.areas.name_column])
-                        if normalise_code(c) is not None})
+        scheme = cfg.areas.code_scheme
+        areas = sorted({(area_code(c, scheme), str(n)) for c, n in zip(g[cfg.areas.code_column], g[cfg.areas.name_column])
+                        if area_code(c, scheme) is not None})
     except PetarawanError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1)

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..codes import normalise_code
+from ..codes import clean_code, code_matcher
 from ..errors import Finding, InputError
 
 KEPT_TYPES = {"select_one", "select_multiple", "select_one_from_file", "select_multiple_from_file",
@@ -472,7 +472,9 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
         ok = (responses[consent_question] == consent_yes).fillna(False).astype(bool)
         counts["no_consent"] = int((~ok).sum())
         responses = responses[ok.to_numpy()]
-    # area codes (positional: instance IDs may repeat)
+    # area codes (positional: instance IDs may repeat), written with or without dots
+    to_code = code_matcher(known_codes)
+    responses["code"] = pd.array([to_code(v) for v in responses["_raw_code"]], dtype=object)
     codes = responses["code"]
     bad = codes.isna().to_numpy()
     unknown = np.zeros(len(responses), bool)
@@ -584,7 +586,7 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
                                      expected_en="a column such as "
                                                  f"'{'/'.join(form.questions[area_question].path + (area_question,))}'"))
         out["_raw_code"] = df[col].values
-        out["code"] = [normalise_code(v) for v in df[col]]
+        out["code"] = [clean_code(v) for v in df[col]]
     for qname, col in seen_q.items():
         q = form.questions[qname]
         values = df[col]

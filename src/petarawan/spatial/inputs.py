@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..codes import normalise_code
+from ..codes import code_matcher
 from ..errors import Finding, InputError
 from ..io.numbers import parse_column, parse_columns
 from ..io.readers import read_table, resolve
@@ -73,6 +73,7 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
         numbers, negative counts.  Repeated kinds are capped (:func:`.checks.cap_rows`).
     """
     errors: list[Finding] = []
+    to_code = code_matcher(known)  # the study's code for a code written with or without dots
     if spec.code_column not in df.columns:
         errors.append(missing_column(label, spec.code_column, df.columns))
     if spec.layout == "long":
@@ -85,7 +86,7 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
         errors += bad_cells
         for i, row in enumerate(df.index):
             r = int(row)
-            code = normalise_code(df.at[row, spec.code_column])
+            code = to_code(df.at[row, spec.code_column])
             per = df.at[row, spec.period_column]
             x = counts[spec.count_column][i]
             if code is None:
@@ -131,7 +132,7 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
     codes = []
     for i, row in enumerate(df.index):
         r = int(row)
-        code = normalise_code(df.at[row, spec.code_column])
+        code = to_code(df.at[row, spec.code_column])
         codes.append(code)
         if code is None:
             errors.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code",
@@ -241,13 +242,14 @@ def population_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | 
         return None, found
     out: dict[str, float] = {}
     seen: dict[str, int] = {}
+    to_code = code_matcher(known)  # the study's code for a code written with or without dots
     parsed = parse_column([df.at[r, spec.column] for r in df.index], list(df.index), label=label, column=spec.column,
                           style=spec.number_style(), setting="[hotspots.population] decimal")
     found += parsed.findings
     for row, x in zip(df.index, parsed.values):
         r = int(row)
         cell = df.at[row, spec.column]
-        code = normalise_code(df.at[row, spec.code_column])
+        code = to_code(df.at[row, spec.code_column])
         if code is None:
             found.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code", file=label,
                                  row=r, column=spec.code_column, expected="kode wilayah", expected_en="an area code"))
