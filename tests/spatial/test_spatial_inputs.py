@@ -94,7 +94,11 @@ def test_population_unknown_code_is_a_warning_and_blank_leaves_the_area_out(tmp_
     res = run_hotspots(ctx)
     unknown = [f for f in res.findings if f.code == "unknown_code"]
     assert [(f.level, f.row, f.value) for f in unknown] == [("warning", 11, "x9")]
-    assert [f.value for f in res.findings if f.code == "no_population"] == ["i"]
+    no_pop = [f for f in res.findings if f.code == "no_population"]
+    # one warning naming the area, the file and its real column; with a rate measure the area is not analysed
+    assert [(f.value, f.file, f.column) for f in no_pop] == [(1, "penduduk.csv", "penduduk")]
+    assert no_pop[0].text("en").endswith("not analysed for hot spots: i")
+    assert "i" not in res.area_columns.dropna(subset=["rate_kasus"]).index
     # area e: 4 cases / 1000 residents × 10,000 = 40 per 10,000
     assert res.area_columns.at["e", "rate_kasus"] == pytest.approx(40.0)
 

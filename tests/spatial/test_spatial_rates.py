@@ -66,3 +66,55 @@ def test_bad_population_is_an_error_naming_the_area():
         compute_rates(E, B.where(B.index != "b", 0.0))
     with pytest.raises(InputError, match="≥ 0"):
         compute_rates(E.where(E.index != "a", -1.0), B)
+
+
+def _between(x, lo_hi_a, lo_hi_b, tol=1e-12):
+    lo, hi = np.minimum(lo_hi_a, lo_hi_b), np.maximum(lo_hi_a, lo_hi_b)
+    return np.all((x >= lo - tol) & (x <= hi + tol))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_every_eb_rate_lies_between_the_raw_rate_and_its_mean(seed):
+    """Bound property of empirical Bayes with the variance truncated at 0 (Marshall 1991): θ_i
+    lies between r_i and the reference mean — the global m, or for spatial EB the neighbourhood
+    mean m_i = (e_i + Σ_j e_j)/(b_i + Σ_j b_j) over the area and its rook neighbours.  Half of
+    the draws are near-Poisson (negative moment estimate s², the case that broke esda's global EB)."""
+    rng = np.random.default_rng(seed)
+    g = lattice(4, 5)
+    b = pd.Series(rng.integers(300, 5000, 20).astype(float), index=g.index)
+    lam = 0.002 if seed % 2 else rng.uniform(0.0005, 0.01, 20)  # constant risk → s² < 0 most of the time
+    e = pd.Series(rng.poisson(lam * b).astype(float), index=g.index)
+    graph = build_weights(g, "rook").graph
+    res = compute_rates(e, b, graph=graph)
+    r = (e / b).to_numpy() * 10_000
+    assert _between(res.eb_global.to_numpy(), r, res.mean)
+    adj = graph.transform("b").sparse.toarray() + np.eye(20)
+    m_local = adj @ e.to_numpy() / (adj @ b.to_numpy()) * 10_000
+    assert _between(res.eb_spatial.to_numpy(), r, m_local)
+    if res.truncated:
+        np.testing.assert_allclose(res.eb_global.to_numpy(), res.mean, rtol=1e-12)
+
+
+def test_global_eb_equals_esda_when_the_variance_is_positive():
+    from esda.smoothing import Empirical_Bayes
+
+    res = compute_rates(E, B)
+    assert res.prior_variance > 0 and not res.truncated
+    np.testing.assert_allclose(res.eb_global.to_numpy(), Empirical_Bayes(E.to_numpy(), B.to_numpy()).r.ravel() * 10_000,
+                               rtol=1e-12)
+
+
+def test_no_event_at_all_gives_zero_rates_not_missing_ones():
+    # m = 0 and s² = 0: esda divides 0 by 0 (NaN, later reported as "missing or infinite")
+    zero = E * 0
+    g = lattice(2, 2, ids=list("abcd"))
+    res = compute_rates(zero, B, graph=build_weights(g, "rook").graph)
+    assert res.eb_global.tolist() == [0.0] * 4 and res.eb_spatial.tolist() == [0.0] * 4 and res.mean == 0.0
+
+
+def test_local_eb_truncates_a_negative_neighbourhood_variance_to_its_mean():
+    """Area a of the 1 × 3 strip (test_spatial_eb_by_hand): s²_a < 0 → θ_a = m_a exactly, between r_a and m_a."""
+    g = build_weights(lattice(1, 3), "rook").graph
+    e = pd.Series([1.0, 2.0, 10.0], index=list("abc"))
+    b = pd.Series([100.0, 400.0, 1000.0], index=list("abc"))
+    assert compute_rates(e, b, graph=g).eb_spatial["a"] == 3 / 500 * 10_000

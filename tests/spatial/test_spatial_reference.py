@@ -79,11 +79,17 @@ def test_bad_input_names_the_problem(columbus):
     w = build_weights(columbus, "queen")
     y = columbus["CRIME"].copy()
     y.iloc[3] = np.nan
-    with pytest.raises(InputError, match="missing or infinite"):
+    with pytest.raises(InputError, match=r"'Crime rate' is missing for 1 area\(s\): \['4'\]"):
+        global_moran(y, w.graph, label=("Tingkat kejahatan", "Crime rate"))
+    y.iloc[3] = np.inf
+    with pytest.raises(InputError, match="is infinite for 1 area"):
         global_moran(y, w.graph)
-    with pytest.raises(InputError, match="constant"):
-        gi_star(np.ones(49), w.graph)
-    with pytest.raises(InputError, match="≥ 0"):
+    with pytest.raises(InputError, match=r"'Kasus' sama untuk semua 49 wilayah \(semua nilai 1\)"):
+        gi_star(np.ones(49), w.graph, label=("Kasus", "Cases"))
+    # all-zero counts are no "missing or infinite" values: the message says what they are
+    with pytest.raises(InputError, match=r"'Cases' is the same in all 49 areas \(every value is 0 \(no event at all\)\)"):
+        local_moran(np.zeros(49), w.graph, label=("Kasus", "Cases"))
+    with pytest.raises(InputError, match=r"'y' is negative in areas \['1', '2'"):
         gi_star(columbus["CRIME"] - 100, w.graph)
     with pytest.raises(InputError, match="missing for areas"):
         global_moran(columbus["CRIME"].iloc[:40], w.graph)

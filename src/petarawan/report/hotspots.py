@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import register, t
-from ..spatial.analysis import HotspotAnalysis
+from ..spatial.analysis import HotspotAnalysis, variable_labels
 from ..spatial.config import HotspotConfig
 from ..spatial.density import DensityResult
 from ..spatial.emerging import PATTERNS
@@ -216,8 +216,7 @@ def _subtitle(ctx: StudyContext, a: HotspotAnalysis) -> str:
 
 def _vlabel(ctx: StudyContext, v: str) -> str:
     """The analysed variable as a reader knows it: the indicator's label when it is one."""
-    spec = next((i for i in ctx.config.indicators if i.code == v), None)
-    return spec.label(ctx.lang) if spec is not None else v
+    return variable_labels(ctx.config.indicators, v)[ctx.lang == "en"]
 
 
 def _note(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig) -> str:

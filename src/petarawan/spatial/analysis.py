@@ -101,9 +101,59 @@ def _choose_period(counts: pd.DataFrame, period: str | None) -> tuple[pd.Series,
     return counts[period], period
 
 
+MEASURES: dict[str, tuple[str, str]] = {"count": ("jumlah", "count"), "rate": ("laju", "rate"),
+                                        "eb_global": ("laju EB global", "global EB rate"),
+                                        "eb_spatial": ("laju EB spasial", "spatial EB rate")}
+"""Names of the analysed measures in messages (Bahasa Indonesia, English)."""
+
+
+def variable_labels(indicators, v: str) -> tuple[str, str]:
+    """(Bahasa Indonesia, English) label of the analysed variable ``v`` as a reader knows it: the
+    label of the indicator coded ``v``, else of the stage indicator built from it (``count_v``,
+    ``rate_v``, ``eb_rate_v``), else ``v`` itself."""
+    by_code = {i.code: i for i in indicators}
+    for code in (v, f"count_{v}", f"rate_{v}", f"eb_rate_{v}"):
+        if code in by_code:
+            return by_code[code].label("id"), by_code[code].label("en")
+    return v, v
+
+
+def _constant_error(value: pd.Series, raw: pd.Series, rates: RateResult | None, measure: str, period: str,
+                    label: tuple[str, str]) -> InputError:
+    """The error for an analysed value that is the same in every area, with its true cause: no
+    event at all, global EB rates all equal to the overall rate (between-area variance truncated
+    at 0), or simply equal values."""
+    n = len(value)
+    x = float(value.iloc[0])
+    per = rates is not None and measure != "count"
+    shown_en = f"{x:.6g}" + (f" per {rates.per:,}" if per else "")
+    shown_id = f"{x:.6g}".replace(".", ",") + (f" per {rates.per:,}".replace(",", ".") if per else "")
+    what_id, what_en = MEASURES[measure]
+    if (raw.fillna(0) == 0).all():
+        cause_id = f"tidak ada satu pun kejadian di {n} wilayah pada periode {period} (semua jumlah 0)"
+        cause_en = f"there is no event at all in the {n} areas in period {period} (every count is 0)"
+    elif measure == "eb_global" and rates is not None and rates.truncated:
+        cause_id = ("varians antarwilayah negatif diset 0 (Marshall 1991), sehingga setiap laju EB global sama dengan "
+                    "laju keseluruhan m: laju mentah tidak bervariasi lebih dari derau Poisson")
+        cause_en = ("the negative between-area variance is set to 0 (Marshall 1991), so every global EB rate equals "
+                    "the overall rate m: the raw rates vary no more than Poisson noise")
+    else:
+        cause_id = f"semua {n} wilayah bernilai {shown_id} pada periode {period}"
+        cause_en = f"all {n} areas have the value {shown_en} in period {period}"
+    return InputError(Finding(
+        "error", "hotspot_constant",
+        f"'{label[0]}' ({what_id}) sama di semua wilayah ({shown_id}) — tidak ada yang bisa dipetakan sebagai hot spot: "
+        f"{cause_id}",
+        message_en=f"'{label[1]}' ({what_en}) is the same in every area ({shown_en}) — nothing to map as hot spots: "
+                   f"{cause_en}", value=x,
+        expected="ukuran (measure) atau periode lain yang nilainya berbeda antarwilayah, atau hapus bagian [hotspots]",
+        expected_en="another measure or period whose values differ between areas, or remove the [hotspots] section"))
+
+
 def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: HotspotConfig, *,
                      population: pd.Series | None = None,
-                     seed: int | np.random.Generator = 0) -> HotspotAnalysis:
+                     seed: int | np.random.Generator = 0,
+                     label: tuple[str, str] | None = None) -> HotspotAnalysis:
     """The whole hot-spot analysis on in-memory data (no files read or written).
 
     Parameters
@@ -115,9 +165,14 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
         Areas absent from ``counts`` or with a missing value are excluded (warning).
     cfg : HotspotConfig
     population : Series, optional
-        Population by code (needed for rates).
+        Population by code (needed for rates).  An area without population is left out of the
+        rates only when ``measure = "count"`` (its count is still analysed), and out of the whole
+        analysis for a rate measure; either way a ``no_population`` warning names the area and
+        the population file's column (``docs/method_spatial.md`` §1).
     seed : int | Generator
         Master seed; each random step gets its own seed drawn from ``np.random.default_rng(seed)``.
+    label : (str, str), optional
+        The variable's label in Bahasa Indonesia and English for messages (default: ``cfg.variable``).
 
     Returns
     -------
@@ -126,28 +181,41 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
     Raises
     ------
     InputError
-        Too few areas with data, constant values, population missing for an analysed area.
+        Too few areas with data; an analysed value that is the same in every area
+        (``hotspot_constant``, naming the variable by its label and the cause).
     """
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     findings: list[Finding] = []
     counts = counts.reindex(columns=counts.columns)  # copy
     complete = counts.index[counts.notna().all(axis=1)]
+    label = label or (cfg.variable, cfg.variable)
     use = areas.index[areas.index.isin(complete)]
-    if population is not None and cfg.measure != "count":
-        use = use[use.isin(population.index)]
-        no_pop = areas.index[areas.index.isin(complete) & ~areas.index.isin(population.index)]
-        for code in no_pop[:50]:
-            findings.append(Finding("warning", "no_population", "wilayah tanpa data penduduk; tidak dianalisis",
-                                    message_en="area without population; not analysed", value=code,
-                                    expected="baris penduduk untuk kode ini",
-                                    expected_en="a population row for this code"))
+    if population is not None:
+        no_pop = [str(c) for c in areas.index[areas.index.isin(complete) & ~areas.index.isin(population.index)]]
+        if cfg.measure != "count":
+            use = use[use.isin(population.index)]
+        if no_pop:
+            spec = cfg.population
+            shown = ", ".join(no_pop[:20]) + (" …" if len(no_pop) > 20 else "")
+            left_id, left_en = (("tidak masuk perhitungan laju (jumlahnya tetap dianalisis)",
+                                 "left out of the rates (its count is still analysed)") if cfg.measure == "count" else
+                                ("tidak dianalisis hot spot", "not analysed for hot spots"))
+            findings.append(Finding("warning", "no_population",
+                                    f"{len(no_pop)} wilayah tanpa data penduduk (sel kosong atau tanpa baris): {left_id}: "
+                                    f"{shown}",
+                                    message_en=f"{len(no_pop)} area(s) without population (empty cell or no row): "
+                                               f"{left_en}: {shown}", value=len(no_pop),
+                                    file=spec.file if spec is not None else None,
+                                    column=spec.column if spec is not None else None,
+                                    expected="penduduk > 0 untuk setiap wilayah",
+                                    expected_en="a population > 0 for every area"))
     excluded = tuple(str(c) for c in areas.index.difference(use, sort=False))
     if excluded:
         shown = ", ".join(excluded[:20]) + (" …" if len(excluded) > 20 else "")
         findings.append(Finding("warning", "hotspot_no_data",
-                                f"{len(excluded)} wilayah tanpa data {cfg.variable}, tidak dianalisis hot spot: "
+                                f"{len(excluded)} wilayah tanpa data '{label[0]}', tidak dianalisis hot spot: "
                                 f"{shown}",
-                                message_en=f"{len(excluded)} area(s) without {cfg.variable} data, left out of the "
+                                message_en=f"{len(excluded)} area(s) without '{label[1]}' data, left out of the "
                                            f"hot-spot analysis: {shown}", value=len(excluded),
                                 expected="nilai untuk setiap periode", expected_en="a value for every period"))
     if len(use) < 3:
@@ -165,19 +233,23 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
     rates = None
     value = raw.astype(float)
     if population is not None:
-        rates = compute_rates(raw.astype(float), population.reindex(use).astype(float),
+        # rates over the areas with a population (all of ``use`` unless measure = "count")
+        with_pop = use[use.isin(population.index)]
+        rates = compute_rates(raw.reindex(with_pop).astype(float), population.reindex(with_pop).astype(float),
                               graph=weights.graph if cfg.measure == "eb_spatial" else None)
         findings.extend(rates.findings)
         value = {"count": raw.astype(float), "rate": rates.rate, "eb_global": rates.eb_global,
                  "eb_spatial": rates.eb_spatial}[cfg.measure]
+    if value.nunique() == 1:
+        raise _constant_error(value, raw, rates, cfg.measure, period, label)
     seeds = {k: int(rng.integers(0, 2**31 - 1)) for k in ("moran", "lisa", "gi", "emerging")}
     moran = global_moran(value, weights.graph, transformation=ws.transformation, permutations=cfg.permutations,
-                         seed=seeds["moran"])
+                         seed=seeds["moran"], label=label)
     findings.extend(resolution_findings(len(use), cfg.permutations, cfg.alpha, cfg.fdr, cfg.inference))
     lisa = local_moran(value, weights.graph, transformation=ws.transformation, permutations=cfg.permutations,
-                       seed=seeds["lisa"], alpha=cfg.alpha, fdr=cfg.fdr, inference=cfg.inference)
+                       seed=seeds["lisa"], alpha=cfg.alpha, fdr=cfg.fdr, inference=cfg.inference, label=label)
     gi = gi_star(value, weights.graph, permutations=cfg.permutations, seed=seeds["gi"], fdr=cfg.fdr,
-                 inference=cfg.inference)
+                 inference=cfg.inference, label=label)
     emerging = None
     n_periods = 0 if list(counts.columns) == ["all"] else counts.shape[1]
     if cfg.emerging and n_periods >= 4:
@@ -185,7 +257,8 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
         if population is not None and cfg.measure != "count":
             series = counts.div(population.reindex(use), axis=0) * 10_000
         emerging = emerging_hotspots(series, weights.graph, permutations=cfg.permutations, seed=seeds["emerging"],
-                                     alpha=cfg.alpha, trend_alpha=cfg.trend_alpha, fdr=cfg.fdr, inference=cfg.inference)
+                                     alpha=cfg.alpha, trend_alpha=cfg.trend_alpha, fdr=cfg.fdr, inference=cfg.inference,
+                                     label=label)
         findings.extend(emerging.findings)
     elif cfg.emerging and n_periods > 1:
         findings.append(Finding("info", "emerging_skipped", f"hanya {n_periods} periode; hot spot berkembang butuh ≥ 4",

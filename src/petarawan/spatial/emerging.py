@@ -53,7 +53,7 @@ import pymannkendall as mk
 from libpysal.graph import Graph
 
 from ..errors import Finding, InputError
-from .hotspots import Inference, gi_star, islands_of, seed_from, significance_cutoff
+from .hotspots import Inference, Label, gi_star, islands_of, seed_from, significance_cutoff
 
 PATTERNS: tuple[str, ...] = (
     "new_hot", "consecutive_hot", "intensifying_hot", "persistent_hot", "diminishing_hot",
@@ -168,7 +168,7 @@ class EmergingResult:
 
 def emerging_hotspots(counts: pd.DataFrame, graph: Graph, *, permutations: int = 999,
                       seed: int | np.random.Generator = 0, alpha: float = 0.05, trend_alpha: float = 0.05,
-                      fdr: bool = True, inference: Inference = "permutation") -> EmergingResult:
+                      fdr: bool = True, inference: Inference = "permutation", label: Label = "y") -> EmergingResult:
     """Emerging hot spot analysis.
 
     Parameters
@@ -184,6 +184,8 @@ def emerging_hotspots(counts: pd.DataFrame, graph: Graph, *, permutations: int =
         Significance level of a hot / cold spot in one period.
     trend_alpha : float
         Significance level of the Mann–Kendall trend.
+    label : str | (str, str)
+        The values' name in messages (the indicator's label; Bahasa Indonesia, English).
 
     Returns
     -------
@@ -228,7 +230,7 @@ def emerging_hotspots(counts: pd.DataFrame, graph: Graph, *, permutations: int =
             continue
         # analytical inference needs no permutations: skip them (the z-scores are the same)
         g = gi_star(y, graph, permutations=0 if inference == "analytical" else permutations, seed=s, fdr=fdr,
-                    inference=inference)
+                    inference=inference, label=label)
         cut = significance_cutoff(g.p, alpha, fdr, tested=~islands)
         cutoffs.append(cut)
         sig = g.p <= cut

@@ -82,36 +82,60 @@ def _seeded_legacy_rng(seed: int):
         np.random.set_state(state)
 
 
-def _aligned(y, graph: Graph, what: str = "y") -> np.ndarray:
-    """``y`` as a float array in the order of ``graph.unique_ids``; errors name missing ids."""
+Label = str | tuple[str, str]
+"""How messages name the analysed values: one text, or (Bahasa Indonesia, English) — the
+indicator's label, never an internal name."""
+
+
+def _labels(label: Label) -> tuple[str, str]:
+    return (label, label) if isinstance(label, str) else (label[0], label[1])
+
+
+def _aligned(y, graph: Graph, label: Label = "y") -> np.ndarray:
+    """``y`` as a float array in the order of ``graph.unique_ids``.
+
+    Raises
+    ------
+    InputError
+        Naming the values by ``label`` and the areas: ids missing from a Series, a length that
+        differs from the weights, missing (NaN) or infinite values (each said as what it is), or
+        values that are the same in every area (all 0: "no event at all").
+    """
+    lid, len_ = _labels(label)
     ids = list(graph.unique_ids)
     if isinstance(y, pd.Series):
         missing = [i for i in ids if i not in y.index]
         if missing:
             raise InputError(Finding("error", "spatial_missing_value",
-                                     f"nilai '{what}' tidak ada untuk wilayah {missing[:10]}",
-                                     message_en=f"'{what}' missing for areas {missing[:10]}", value=len(missing),
+                                     f"nilai '{lid}' tidak ada untuk wilayah {missing[:10]}",
+                                     message_en=f"'{len_}' missing for areas {missing[:10]}", value=len(missing),
                                      expected="nilai untuk setiap wilayah dalam bobot",
                                      expected_en="a value for every area in the weights"))
         y = y.reindex(ids)
     arr = np.asarray(y, dtype=float).ravel()
     if arr.shape[0] != len(ids):
-        raise InputError(Finding("error", "spatial_shape", f"panjang '{what}' tidak sama dengan jumlah wilayah",
-                                 message_en=f"length of '{what}' differs from the number of areas", value=arr.shape[0],
+        raise InputError(Finding("error", "spatial_shape", f"panjang '{lid}' tidak sama dengan jumlah wilayah",
+                                 message_en=f"length of '{len_}' differs from the number of areas", value=arr.shape[0],
                                  expected=f"{len(ids)} nilai", expected_en=f"{len(ids)} values"))
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        raise InputError(Finding("error", "spatial_missing_value",
-                                 f"nilai '{what}' kosong atau tak hingga untuk wilayah "
-                                 f"{[ids[i] for i in np.flatnonzero(bad)[:10]]}",
-                                 message_en=f"'{what}' is missing or infinite for areas "
-                                            f"{[ids[i] for i in np.flatnonzero(bad)[:10]]}", value=int(bad.sum()),
-                                 expected="angka berhingga (keluarkan dulu wilayah tanpa data)",
-                                 expected_en="finite numbers (exclude areas without data first)"))
+    for bad, what_id, what_en in ((np.isnan(arr), "kosong", "missing"), (np.isinf(arr), "tak hingga", "infinite")):
+        if bad.any():
+            where = [ids[i] for i in np.flatnonzero(bad)[:10]]
+            raise InputError(Finding("error", "spatial_missing_value",
+                                     f"nilai '{lid}' {what_id} untuk {int(bad.sum())} wilayah: {where}",
+                                     message_en=f"'{len_}' is {what_en} for {int(bad.sum())} area(s): {where}",
+                                     value=int(bad.sum()),
+                                     expected="angka berhingga (keluarkan dulu wilayah tanpa data)",
+                                     expected_en="finite numbers (exclude areas without data first)"))
     if np.all(arr == arr[0]):
+        if arr[0] == 0:
+            why_id, why_en = "semua nilai 0 (tidak ada kejadian sama sekali)", "every value is 0 (no event at all)"
+        else:
+            why_id, why_en = f"semua nilai {arr[0]:.6g}", f"every value is {arr[0]:.6g}"
         raise InputError(Finding("error", "spatial_constant",
-                                 f"nilai '{what}' sama untuk semua wilayah; autokorelasi spasial tidak terdefinisi",
-                                 message_en=f"'{what}' is constant; spatial autocorrelation is undefined",
+                                 f"'{lid}' sama untuk semua {len(arr)} wilayah ({why_id}); autokorelasi spasial tidak "
+                                 "terdefinisi — tidak ada yang bisa dipetakan",
+                                 message_en=f"'{len_}' is the same in all {len(arr)} areas ({why_en}); spatial "
+                                            "autocorrelation is undefined — nothing to map",
                                  value=float(arr[0]), expected="nilai yang berbeda antarwilayah",
                                  expected_en="values that vary between areas"))
     return arr
@@ -304,7 +328,7 @@ class GlobalMoranResult:
 
 
 def global_moran(y, graph: Graph, *, transformation: str = "r", permutations: int = 999,
-                 seed: int | np.random.Generator = 0) -> GlobalMoranResult:
+                 seed: int | np.random.Generator = 0, label: Label = "y") -> GlobalMoranResult:
     """Global Moran's I with analytical and permutation inference.
 
     Parameters
@@ -317,6 +341,8 @@ def global_moran(y, graph: Graph, *, transformation: str = "r", permutations: in
     permutations : int
         Random permutations for ``p_sim`` (0 for none).
     seed : int | Generator
+    label : str | (str, str)
+        The values' name in messages (the indicator's label; Bahasa Indonesia, English).
 
     Returns
     -------
@@ -327,7 +353,7 @@ def global_moran(y, graph: Graph, *, transformation: str = "r", permutations: in
     InputError
         Missing, infinite or constant values, or a length that does not match the weights.
     """
-    arr = _aligned(y, graph)
+    arr = _aligned(y, graph, label)
     s = seed_from(seed)
     g = graph.transform(transformation)
     with _seeded_legacy_rng(s):
@@ -392,7 +418,7 @@ def lisa_labels(q: np.ndarray, p: np.ndarray, cutoff: float, islands: np.ndarray
 
 def local_moran(y, graph: Graph, *, transformation: str = "r", permutations: int = 999,
                 seed: int | np.random.Generator = 0, alpha: float = 0.05, fdr: bool = True,
-                inference: Inference = "permutation") -> LocalMoranResult:
+                inference: Inference = "permutation", label: Label = "y") -> LocalMoranResult:
     """Local Moran's I with conditional permutation inference and cluster labels.
 
     Parameters
@@ -411,6 +437,8 @@ def local_moran(y, graph: Graph, *, transformation: str = "r", permutations: int
         normal approximation of the permutation distribution, 2·``p_z_sim`` (esda's documented
         two-sided use).  The latter is continuous, so FDR over thousands of areas is not limited
         by the 1/(R+1) resolution of ``p_sim``.
+    label : str | (str, str)
+        The values' name in messages (:func:`global_moran`).
 
     Returns
     -------
@@ -426,7 +454,7 @@ def local_moran(y, graph: Graph, *, transformation: str = "r", permutations: int
                                  message_en="Local Moran needs permutations", value=permutations,
                                  expected="permutations ≥ 1 (dianjurkan 999)",
                                  expected_en="permutations ≥ 1 (999 recommended)"))
-    arr = _aligned(y, graph)
+    arr = _aligned(y, graph, label)
     s = seed_from(seed)
     g = graph.transform(transformation)
     with _seeded_legacy_rng(s):
@@ -527,7 +555,7 @@ def gi_bins(z: np.ndarray, p: np.ndarray, *, fdr: bool = True, tested: np.ndarra
 
 
 def gi_star(y, graph: Graph, *, permutations: int = 999, seed: int | np.random.Generator = 0,
-            fdr: bool = True, inference: Inference = "permutation") -> GiStarResult:
+            fdr: bool = True, inference: Inference = "permutation", label: Label = "y") -> GiStarResult:
     """Getis–Ord Gi* hot and cold spots with ArcGIS-style bins.
 
     Parameters
@@ -543,6 +571,8 @@ def gi_star(y, graph: Graph, *, permutations: int = 999, seed: int | np.random.G
     inference : {"permutation", "analytical"}
         Which p-value decides the bins: permutation ``p_sim`` (PySAL/GeoDa) or the normal
         two-sided ``p_norm`` of the z-score (ArcGIS).
+    label : str | (str, str)
+        The values' name in messages (:func:`global_moran`).
 
     Returns
     -------
@@ -562,9 +592,12 @@ def gi_star(y, graph: Graph, *, permutations: int = 999, seed: int | np.random.G
                                  message_en="permutation inference needs permutations", value=permutations,
                                  expected="permutations ≥ 1 (dianjurkan 999)",
                                  expected_en="permutations ≥ 1 (999 recommended)"))
-    arr = _aligned(y, graph)
+    arr = _aligned(y, graph, label)
     if (arr < 0).any():
-        raise InputError(Finding("error", "gi_negative", "Gi* butuh nilai ≥ 0", message_en="Gi* needs values ≥ 0",
+        lid, len_ = _labels(label)
+        where = [graph.unique_ids[i] for i in np.flatnonzero(arr < 0)[:10]]
+        raise InputError(Finding("error", "gi_negative", f"Gi* butuh nilai ≥ 0; '{lid}' negatif di wilayah {where}",
+                                 message_en=f"Gi* needs values ≥ 0; '{len_}' is negative in areas {where}",
                                  value=float(arr.min()), expected="jumlah atau laju ≥ 0",
                                  expected_en="counts or rates ≥ 0"))
     s = seed_from(seed)

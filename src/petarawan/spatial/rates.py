@@ -9,12 +9,19 @@ Sources
 - Raw rate r_i = e_i / b_i × 10,000 (e = events, b = population at risk).
 - Global EB: Marshall, R. J. (1991), "Mapping disease and mortality rates using empirical Bayes
   estimators", *Applied Statistics* 40(2), 283–294; Anselin, Lozano & Koschinsky (2006),
-  "Rate transformations and smoothing", GeoDa Center.  With global mean m = Σe / Σb and prior
-  variance s² = Σ b_i (r_i − m)² / Σb − m / b̄, the smoothed rate is
-  θ_i = w_i r_i + (1 − w_i) m with w_i = s² / (s² + m / b_i).
-  Implementation: ``esda.smoothing.Empirical_Bayes``.
-- Spatial EB: the same with m and s² computed over each area's neighbourhood (the area and its
-  neighbours), negative prior variances set to 0.  Implementation:
+  "Rate transformations and smoothing", GeoDa Center.  With global mean m = Σe / Σb and the
+  moment estimate of the between-area variance s² = Σ b_i (r_i − m)² / Σb − m / b̄, the smoothed
+  rate is θ_i = w_i r_i + (1 − w_i) m with w_i = s² / (s² + m / b_i) (Marshall 1991,
+  pp. 284–285; Bailey & Gatrell 1995, *Interactive Spatial Data Analysis*, pp. 303–306).  **A
+  negative s² is set to 0**, the conventional truncation of the moment estimator (GeoDa's
+  ``empiricalBayes``: "if σ² is negative, sets it to 0"; esda and GeoDa truncate the spatial
+  version the same way): the raw rates then vary no more than Poisson noise would make them, there
+  is no between-area variation to keep, w_i = 0 and every θ_i = m.  With s² ≥ 0 each w_i lies in [0, 1], so θ_i lies between r_i and m.
+  ``esda.smoothing.Empirical_Bayes`` computes the same without the truncation (a negative s²
+  gives weights outside [0, 1] and rates beyond the raw rate, even negative ones), so the
+  estimator is written out here (:func:`global_eb`); it equals esda's whenever s² ≥ 0 (tested).
+- Spatial EB: the same with m_i and s²_i computed over each area's neighbourhood (the area and its
+  neighbours), negative prior variances set to 0 — the same truncation.  Implementation:
   ``esda.smoothing.Spatial_Empirical_Bayes``; a neighbourhood without events (mean 0, variance
   0, which esda returns as 0/0) gets the smoothed rate 0.
 """
@@ -25,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from esda.smoothing import Empirical_Bayes, Spatial_Empirical_Bayes
+from esda.smoothing import Spatial_Empirical_Bayes
 from libpysal.graph import Graph
 
 from ..errors import Finding, InputError
@@ -52,8 +59,11 @@ class RateResult:
         Spatial empirical Bayes rate per ``per`` residents (n,), when weights were given.
     per : int
     prior_variance : float
-        The global prior variance s² (per resident²); negative means the raw rates vary less
-        than Poisson noise alone would make them, and global EB then shrinks unreliably.
+        The moment estimate of the global between-area variance s² (per resident²) before
+        truncation; negative means the raw rates vary less than Poisson noise alone would make
+        them, and the global EB rates then all equal the overall rate ``mean``.
+    mean : float
+        The overall rate m = Σe / Σb per ``per`` residents.
     findings : list[Finding]
     """
 
@@ -65,6 +75,44 @@ class RateResult:
     per: int
     prior_variance: float
     findings: list[Finding]
+    mean: float = float("nan")
+
+    @property
+    def truncated(self) -> bool:
+        """The global between-area variance was negative and set to 0 (every global EB rate = m)."""
+        return bool(self.prior_variance < 0)
+
+
+def global_eb(e: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Global empirical Bayes rates (Marshall 1991) with the between-area variance truncated at 0.
+
+    Parameters
+    ----------
+    e : ndarray (n,)
+        Events ≥ 0.
+    b : ndarray (n,)
+        Population at risk > 0.
+
+    Returns
+    -------
+    theta : ndarray (n,)
+        Smoothed rates per resident: θ_i = w_i r_i + (1 − w_i) m, w_i = s²₊ / (s²₊ + m / b_i),
+        s²₊ = max(s², 0); θ_i lies between r_i and m.  With no event at all (m = 0) θ_i = 0.
+    m : float
+        Overall rate Σe / Σb per resident.
+    s2 : float
+        Moment estimate s² = Σ b_i (r_i − m)² / Σb − m / b̄ before truncation.
+    """
+    e = np.asarray(e, dtype=float)
+    b = np.asarray(b, dtype=float)
+    m = e.sum() / b.sum()
+    r = e / b
+    s2 = float((b * (r - m) ** 2).sum() / b.sum() - m / b.mean())
+    s2_plus = max(s2, 0.0)
+    if s2_plus == 0.0:  # no between-area variation (or no event): every area gets the overall rate
+        return np.full(len(e), m), float(m), s2
+    w = s2_plus / (s2_plus + m / b)
+    return w * r + (1.0 - w) * m, float(m), s2
 
 
 def _check(count: pd.Series, population: pd.Series) -> None:
@@ -76,14 +124,15 @@ def _check(count: pd.Series, population: pd.Series) -> None:
                                  expected_en="the same codes in the same order"))
     for code, v in count.items():
         if not np.isfinite(v) or v < 0:
-            bad.append(Finding("error", "negative_count", "jumlah kasus harus ≥ 0", message_en="count must be ≥ 0",
-                               value=code, column="count", expected="jumlah ≥ 0", expected_en="a count ≥ 0"))
+            bad.append(Finding("error", "negative_count", f"jumlah kasus harus ≥ 0 (wilayah {code})",
+                               message_en=f"count must be ≥ 0 (area {code})", value=v, expected="jumlah ≥ 0",
+                               expected_en="a count ≥ 0"))
     for code, v in population.items():
         if not np.isfinite(v) or v <= 0:
             bad.append(Finding("error", "population_not_positive",
                                f"penduduk harus > 0 untuk menghitung laju (wilayah {code})",
                                message_en=f"population must be > 0 to compute a rate (area {code})", value=v,
-                               column="population", expected="penduduk > 0", expected_en="a population > 0"))
+                               expected="penduduk > 0", expected_en="a population > 0"))
     if bad:
         raise InputError(bad)
 
@@ -118,20 +167,22 @@ def compute_rates(count: pd.Series, population: pd.Series, *, graph: Graph | Non
     _check(count, population)
     e, b = count.to_numpy(), population.to_numpy()
     rate = pd.Series(e / b * per, index=count.index, name="rate")
-    eb = Empirical_Bayes(e, b)
-    eb_global = pd.Series(eb.r.ravel() * per, index=count.index, name="eb_global")
-    # the prior variance esda uses (Marshall 1991, eq. for s²), reported so users can judge the shrinkage
-    m = e.sum() / b.sum()
-    s2 = float((b * (e / b - m) ** 2).sum() / b.sum() - m / b.mean())
+    theta, m, s2 = global_eb(e, b)
+    eb_global = pd.Series(theta * per, index=count.index, name="eb_global")
     findings: list[Finding] = []
     if s2 < 0:
+        mean = f"{m * per:.6g}"
+        per_id = f"{per:,}".replace(",", ".")
         findings.append(Finding("warning", "eb_negative_variance",
-                                "varians prior EB global negatif: laju mentah lebih seragam daripada derau Poisson; "
-                                "laju EB global kurang andal",
-                                message_en="global EB prior variance is negative: raw rates vary less than Poisson "
-                                           "noise; global EB rates are unreliable", value=s2,
-                                expected="sebaiknya eb_spatial atau jumlah mentah",
-                                expected_en="prefer eb_spatial or raw counts"))
+                                f"varians antarwilayah EB global negatif (s² = {s2:.3g}), diset 0 (Marshall 1991): laju "
+                                f"mentah tidak bervariasi lebih dari derau Poisson, jadi setiap laju EB global sama "
+                                f"dengan laju keseluruhan {mean.replace('.', ',')} per {per_id}",
+                                message_en=f"the global EB between-area variance is negative (s² = {s2:.3g}) and set to 0 "
+                                           f"(Marshall 1991): the raw rates vary no more than Poisson noise, so every "
+                                           f"global EB rate equals the overall rate {mean} per {per:,}", value=s2,
+                                expected="measure = 'eb_spatial', 'rate' atau 'count' bila perbedaan antarwilayah "
+                                         "ingin dipetakan",
+                                expected_en="measure = 'eb_spatial', 'rate' or 'count' to map differences between areas"))
     eb_spatial = None
     if graph is not None:
         w = graph.transform("b").to_W()
@@ -143,4 +194,4 @@ def compute_rates(count: pd.Series, population: pd.Series, *, graph: Graph | Non
         # 0/0 = NaN; its smoothed rate is that neighbourhood mean, 0 (the area's own rate is 0 too).
         r = np.where(np.isnan(r) & (e == 0), 0.0, r)
         eb_spatial = pd.Series(r * per, index=count.index, name="eb_spatial")
-    return RateResult(count, population, rate, eb_global, eb_spatial, per, s2, findings)
+    return RateResult(count, population, rate, eb_global, eb_spatial, per, s2, findings, m * per)

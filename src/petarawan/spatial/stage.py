@@ -23,7 +23,7 @@ from ..i18n import register
 from ..io.readers import resolve, sha256
 from ..report import hotspots as view
 from ..stages import Stage, StageResult, StudyContext
-from .analysis import HotspotAnalysis, analyse_hotspots
+from .analysis import HotspotAnalysis, analyse_hotspots, variable_labels
 from .config import HotspotConfig
 from .density import DensityResult, kernel_density
 from .inputs import load_counts, load_population
@@ -46,8 +46,12 @@ def _manifest(a: HotspotAnalysis, cfg: HotspotConfig, density: DensityResult | N
                       "weights": "binary with self-weight 1 (Ord & Getis 1995)", "method": "esda.G_Local(star=True, transform='B')"}
     if a.rates is not None:
         man["rates"] = {"per": a.rates.per, "eb_prior_variance": a.rates.prior_variance,
-                        "method": {"rate": "e/b", "eb_global": "esda.smoothing.Empirical_Bayes (Marshall 1991)",
-                                   "eb_spatial": "esda.smoothing.Spatial_Empirical_Bayes"}[a.measure]
+                        "eb_variance_truncated": a.rates.truncated, "overall_rate": a.rates.mean,
+                        "n_areas": int(len(a.rates.rate)),
+                        "method": {"rate": "e/b", "eb_global": "Marshall (1991) global EB, between-area variance "
+                                   "truncated at 0 (spatial/rates.py::global_eb)",
+                                   "eb_spatial": "esda.smoothing.Spatial_Empirical_Bayes (local variance truncated at 0)"
+                                   }[a.measure]
                         if a.measure != "count" else "count analysed; rates reported"}
     if a.emerging is not None:
         man["emerging"] = dict(a.emerging.params, counts=a.emerging.counts())
@@ -109,7 +113,8 @@ def run_hotspots(ctx: StudyContext) -> HotspotsStageResult:
     if errors:
         raise InputError(errors)
     inputs = _input_hashes(ctx, cfg)
-    a = analyse_hotspots(ctx.areas, counts, cfg, population=population, seed=ctx.config.study.seed)
+    a = analyse_hotspots(ctx.areas, counts, cfg, population=population, seed=ctx.config.study.seed,
+                         label=variable_labels(ctx.config.indicators, cfg.variable))
     findings = findings + a.findings
     density = None
     if cfg.density is not None and incidents is not None:
