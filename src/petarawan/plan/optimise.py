@@ -26,15 +26,54 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
-
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
+from ..i18n import register, t
 from .config import Programme
+
+register({
+    "plan.status.optimal": {"id": "optimal", "en": "optimal"},
+    "plan.status.time_limit": {
+        "id": "batas waktu {limit} detik tercapai sebelum optimal terbukti: rencana terbaik yang ditemukan; rencana "
+              "terbaik yang mungkin menjangkau paling banyak {gap} % lebih",
+        "en": "time limit of {limit} s reached before optimality was proven: the best plan found is shown; the best "
+              "possible plan reaches at most {gap} % more"},
+    "plan.status.time_limit_no_plan": {
+        "id": "batas waktu {limit} detik tercapai sebelum satu pun rencana ditemukan: tidak ada rencana",
+        "en": "time limit of {limit} s reached before any plan was found: no plan"},
+    "plan.status.limit": {
+        "id": "solver berhenti pada batasnya ({detail}) sebelum optimal terbukti: rencana terbaik yang ditemukan; "
+              "rencana terbaik yang mungkin menjangkau paling banyak {gap} % lebih",
+        "en": "the solver stopped at a limit ({detail}) before optimality was proven: the best plan found is shown; "
+              "the best possible plan reaches at most {gap} % more"},
+    "plan.status.limit_no_plan": {
+        "id": "solver berhenti pada batasnya ({detail}) sebelum satu pun rencana ditemukan: tidak ada rencana",
+        "en": "the solver stopped at a limit ({detail}) before any plan was found: no plan"},
+    "plan.status.infeasible": {
+        "id": "tidak layak: tidak ada rencana yang memenuhi semua batasan (anggaran, jumlah wilayah, per kecamatan)",
+        "en": "infeasible: no plan meets every constraint (budget, number of areas, per district)"},
+    "plan.status.unbounded": {
+        "id": "tak terbatas: model tidak punya optimum berhingga (kesalahan model; tidak ada rencana)",
+        "en": "unbounded: the model has no finite optimum (a modelling error; no plan)"},
+    "plan.status.infeasible_or_unbounded": {
+        "id": "tidak layak atau tak terbatas (solver tidak membedakan): tidak ada rencana",
+        "en": "infeasible or unbounded (the solver did not tell which): no plan"},
+    "plan.status.error": {"id": "galat solver ({detail}): tidak ada rencana",
+                          "en": "solver error ({detail}): no plan"},
+})
+
+STATUSES: tuple[str, ...] = ("optimal", "time_limit", "time_limit_no_plan", "limit", "limit_no_plan", "infeasible",
+                             "unbounded", "infeasible_or_unbounded", "error")
+"""Every outcome of a solve, as :func:`solver_outcome` names it."""
+WITH_PLAN: frozenset[str] = frozenset({"optimal", "time_limit", "limit"})
+"""Statuses that come with a feasible plan."""
+_HIGHS_STATUS = re.compile(r"HiGHS Status (\d+)")
 
 
 @dataclass
@@ -44,9 +83,12 @@ class PlanSolution:
     Attributes
     ----------
     status : str
-        ``optimal``, ``time_limit`` (best found, ``gap`` > 0), ``infeasible`` or ``error``.
+        One of :data:`STATUSES` (:func:`solver_outcome`): ``optimal``; ``time_limit`` / ``limit``
+        (stopped before optimality was proven, the best plan found kept, ``gap`` its relative
+        distance to the bound); ``time_limit_no_plan`` / ``limit_no_plan`` (stopped before any
+        plan was found); ``infeasible``; ``unbounded``; ``infeasible_or_unbounded``; ``error``.
     objective : float
-        Σ v_a w_j x_aj of the plan found (0 when infeasible).
+        Σ v_a w_j x_aj of the plan found (0 without a plan).
     chosen : ndarray of bool, shape (A,)
     classes, participants : ndarray of int, shape (A, J)
     cost : float
@@ -64,6 +106,80 @@ class PlanSolution:
     gap: float = 0.0
     message: str = ""
     params: dict = field(default_factory=dict)
+    highs_status: int | None = None
+
+    @property
+    def has_plan(self) -> bool:
+        """The solver returned a feasible plan (possibly an empty one, when nothing can be held)."""
+        return self.status in WITH_PLAN
+
+    def status_text(self, lang: str) -> str:
+        """The status in words, in ``lang`` — every placeholder filled (time limit, gap, detail)."""
+        return t(f"plan.status.{self.status}", lang, gap=f"{100 * self.gap:.2g}",
+                 limit=f"{self.params.get('time_limit', float('nan')):g}", detail=self.message or "?")
+
+
+@dataclass(frozen=True)
+class SolverOutcome:
+    """How a solve ended, read from a ``scipy.optimize.milp`` result.
+
+    Attributes
+    ----------
+    status : str
+        One of :data:`STATUSES`.
+    gap : float
+        Relative MIP gap (|bound − objective| / |objective|) of the plan found; 0 without one.
+    highs_status : int | None
+        HiGHS's model status (``HighsModelStatus``: 7 optimal, 8 infeasible, 9 infeasible or
+        unbounded, 10 unbounded, 13 time limit, 14 iteration limit, 16 solution / node limit, …).
+    detail : str
+        SciPy's message (names HiGHS's status).
+    """
+
+    status: str
+    gap: float
+    highs_status: int | None
+    detail: str
+
+
+def solver_outcome(res, *, bounded: bool = False) -> SolverOutcome:
+    """Name the outcome of ``scipy.optimize.milp`` honestly.
+
+    SciPy folds HiGHS's model statuses into five codes (0 optimal, 1 iteration or time limit,
+    2 infeasible, 3 unbounded, 4 other); the HiGHS status in its message tells them apart.  A
+    limit is a plan only when a feasible solution came back (``res.x``); "infeasible or
+    unbounded" (HiGHS 9) is "infeasible" when every variable is ``bounded``.
+
+    Parameters
+    ----------
+    res : scipy.optimize.OptimizeResult
+    bounded : bool
+        Every variable has finite bounds (the model cannot be unbounded).
+
+    Returns
+    -------
+    SolverOutcome
+    """
+    m = _HIGHS_STATUS.search(str(getattr(res, "message", "")))
+    hs = int(m.group(1)) if m else None
+    found = getattr(res, "x", None) is not None
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if found else 0.0
+    code = int(res.status)
+    if hs == 7 or (hs is None and code == 0):
+        status = "optimal"
+    elif hs == 13:
+        status = "time_limit" if found else "time_limit_no_plan"
+    elif hs in (14, 16) or (hs is None and code == 1):
+        status = "limit" if found else "limit_no_plan"
+    elif hs == 8 or (hs is None and code == 2):
+        status = "infeasible"
+    elif hs == 10 or (hs is None and code == 3):
+        status = "unbounded"
+    elif hs == 9:
+        status = "infeasible" if bounded else "infeasible_or_unbounded"
+    else:
+        status = "error"
+    return SolverOutcome(status, gap, hs, str(getattr(res, "message", "")))
 
 
 @contextlib.contextmanager
@@ -237,10 +353,11 @@ def solve_plan(demand: np.ndarray, vulnerability: np.ndarray, programmes: list[P
         res = milp(c, constraints=LinearConstraint(M.tocsr(), lo, hi), integrality=np.ones(nv),
                    bounds=Bounds(lb, ub), options={"time_limit": time_limit, "mip_rel_gap": mip_rel_gap, "disp": False})
     params = {"variables": nv, "constraints": len(rows), "pairs": P, "time_limit": time_limit, "mip_rel_gap": mip_rel_gap}
-    if res.x is None:
-        status = "infeasible" if res.status == 2 else ("time_limit" if res.status == 1 else "error")
-        return PlanSolution(status, 0.0, np.zeros(A, bool), np.zeros((A, J), int), np.zeros((A, J), int), 0.0,
-                            message=str(res.message), params=params)
+    out = solver_outcome(res, bounded=True)  # every variable has finite bounds
+    params["highs_status"] = out.highs_status
+    if out.status not in WITH_PLAN:
+        return PlanSolution(out.status, 0.0, np.zeros(A, bool), np.zeros((A, J), int), np.zeros((A, J), int), 0.0,
+                            message=out.detail, params=params, highs_status=out.highs_status)
     x = np.round(res.x).astype(int)
     chosen = np.zeros(A, bool)
     classes = np.zeros((A, J), int)
@@ -254,6 +371,4 @@ def solve_plan(demand: np.ndarray, vulnerability: np.ndarray, programmes: list[P
                      + pair_costs(programmes[j], int(S[a, j]))[1] * classes[a, j] for a, j in pairs)
                  + area_cost * chosen.sum())
     obj = float(sum(v[a] * programmes[j].weight * parts[a, j] for a, j in pairs))
-    gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
-    status = "optimal" if res.status == 0 else "time_limit"
-    return PlanSolution(status, obj, chosen, classes, parts, cost, gap, str(res.message), params)
+    return PlanSolution(out.status, obj, chosen, classes, parts, cost, out.gap, out.detail, params, out.highs_status)

@@ -180,9 +180,15 @@ def make_plan(scores: PotentialResult, mask: pd.DataFrame, threshold: int, score
         warn("plan_group_infeasible", "plan.group_infeasible")
         per_group = False
         sol = solve(cfg.budget, cfg.max_areas, False)
-    if sol.status in ("infeasible", "error"):
+    if sol.status == "infeasible":
         findings.append(Finding("warning", "plan_infeasible", t("plan.infeasible", "id"),
                                 message_en=t("plan.infeasible", "en"), value=sol.message))
+    elif sol.status != "optimal":  # every other HiGHS outcome, said as it is (plan/optimise.py::solver_outcome)
+        limit = "time_limit" in sol.status
+        findings.append(Finding("warning", f"plan_{sol.status}", sol.status_text("id"), message_en=sol.status_text("en"),
+                                column="plan.time_limit" if limit else None, value=sol.message,
+                                expected="plan.time_limit lebih besar (detik)" if limit else None,
+                                expected_en="a larger plan.time_limit (seconds)" if limit else None))
     more = solve(cfg.budget * 1.1, cfg.max_areas, per_group)
     k_more = solve(cfg.budget, cfg.max_areas + 1, per_group) if cfg.max_areas is not None else None
     no_group = solve(cfg.budget, cfg.max_areas, False) if per_group else None

@@ -55,14 +55,10 @@ register({
     "plan.suppressed": {"id": "disembunyikan", "en": "suppressed"},
     "plan.r.empty": {"id": "solver tidak memilih wilayah (status: {status}).", "en": "the solver chose no area (status: {status})."},
     "plan.empty": {"id": "Rencana kosong:", "en": "Empty plan:"},
+    "plan.r.no_plan": {"id": "solver tidak menghasilkan rencana: {status}.", "en": "the solver produced no plan: {status}."},
     "plan.b.group_dropped": {"id": "Minimal satu wilayah per kecamatan: tidak diterapkan (lihat peringatan)",
                              "en": "At least one area per district: not applied (see warnings)"},
     "plan.b.cheapest": {"id": "Biaya wilayah termurah yang layak: Rp {c}.", "en": "Cheapest feasible area: Rp {c}."},
-    "plan.status.optimal": {"id": "optimal", "en": "optimal"},
-    "plan.status.time_limit": {"id": "batas waktu tercapai, solusi terbaik yang ditemukan (selisih {gap} %)",
-                               "en": "time limit reached, best plan found (gap {gap} %)"},
-    "plan.status.infeasible": {"id": "tidak layak", "en": "infeasible"},
-    "plan.status.error": {"id": "galat solver", "en": "solver error"},
     "plan.people": {"id": "{n} peserta", "en": "{n} participants"},
     "plan.people_hidden": {"id": "{n} peserta ditambah peserta {k} kelas yang jumlahnya disembunyikan",
                            "en": "{n} participants plus those of {k} classes whose numbers are hidden"},
@@ -283,14 +279,15 @@ def section(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, threshold: int
     pct = round(100 * sol.cost / cfg.budget) if cfg.budget else 0
     ctx_: dict = {"empty": not sol.chosen.any()}
     if ctx_["empty"]:
-        key, kw = reason if reason else ("plan.r.empty", {"status": t(f"plan.status.{sol.status}", lang)})
+        key, kw = reason if reason else (("plan.r.empty", {"status": sol.status_text(lang)}) if sol.has_plan
+                                         else ("plan.r.no_plan", {"status": sol.status_text(lang)}))
         ctx_.update(empty_title=t("plan.empty", lang), empty_text=t(key, lang, **kw), summary="", hidden_note="")
     else:
         hidden = plan_df["participants_hidden"].astype(bool)
         shown = int(plan_df.loc[~hidden, "participants"].sum())
         people = (t("plan.people", lang, n=shown) if not hidden.any()
                   else t("plan.people_hidden", lang, n=shown, k=int(hidden.sum())))
-        status = t(f"plan.status.{sol.status}", lang, gap=f"{100 * sol.gap:.2g}")
+        status = sol.status_text(lang)
         ctx_.update(summary=t("plan.summary", lang, budget=_rp(cfg.budget), cost=_rp(sol.cost), pct=pct,
                               areas=int(sol.chosen.sum()), classes=int(sol.classes.sum()), people=people,
                               obj=f"{sol.objective:.1f}", status=status),
