@@ -55,6 +55,7 @@ def simulate_round(bank: Bank, codes: np.ndarray, groups: np.ndarray, latent: np
         cols["peran"] = roles[rng.integers(0, len(roles), n)] if len(roles) > 1 else np.full(n, roles[0], dtype=object)
         if points is not None:
             lat, lon = points(area)
+            lat, lon = np.round(lat, 6), np.round(lon, 6)
             cols["lokasi"] = np.char.add(np.char.add(np.round(lat, 6).astype(str), " "), np.round(lon, 6).astype(str)).astype(object)
             cols["_lat"], cols["_lon"] = lat, lon
         for it in bank.items_of(ins.code):
@@ -137,6 +138,7 @@ def write_export(cols: dict[str, np.ndarray], path: Path, style: str, *, form_id
         import pyarrow.csv as pacsv
 
         tb = pa.Table.from_pandas(df.astype({c: object for c in df.columns if df[c].dtype == object}), preserve_index=False)
+        # ODK Central quotes only what needs it; simulated cells never contain a separator or quote
         pacsv.write_csv(tb, str(path), write_options=pacsv.WriteOptions(delimiter=";" if style == "kobo" else ",",
-                                                                        quoting_style="needed"))
+                                                                        quoting_style="none" if style == "odk" else "needed"))
     return path

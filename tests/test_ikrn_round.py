@@ -311,3 +311,14 @@ def test_missing_export_file_named(round_study):
     (round_study / "ikrn3.zip").unlink()
     res = runner.invoke(app, ["ikrn", "status", str(round_study), "--lang", "en"])
     assert res.exit_code == 1 and "ikrn3.zip" in res.output and "export file not found" in res.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252"])
+def test_export_encodings(tmp_path, encoding):
+    p = write_kobo_csv(tmp_path / "x.csv", "ikrn1")
+    text = p.read_text(encoding="utf-8").replace(";satu;", ";Pangkal Balam – Désa;")   # a non-ASCII cell
+    p.write_bytes(text.encode(encoding))
+    sub = decode_returns([("ikrn1", read_export(p))], bank(), [A, B])
+    assert sub.row.tolist() == list(range(2, 13))
+    np.testing.assert_array_equal(sub.answers["ikrn1"][0], [5, 0, 2])
+    assert sub.area.tolist()[:2] == [0, 0]

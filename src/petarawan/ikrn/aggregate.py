@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .bank import INSTRUMENTS, Bank, item_points
-from .returns import DK, Submissions
+from .bank import INSTRUMENTS, Bank, points_matrix
+from .returns import Submissions
 
 __all__ = ["RespondentScores", "respondent_scores", "AreaScores", "area_scores", "indicator_names"]
 
@@ -73,19 +73,15 @@ def respondent_scores(sub: Submissions, kept: np.ndarray, bank: Bank, *, min_ite
         items = bank.items_of(ins)
         rows = sub.members[ins]
         take = kept[rows] & (sub.area[rows] >= 0)
-        A = sub.answers[ins][take].astype(np.float64)
-        A[A == DK] = np.nan
-        P = np.empty_like(A)
-        for j, it in enumerate(items):
-            P[:, j] = item_points(it, A[:, j])
+        P = points_matrix(items, sub.answers[ins][take])
         has = np.isfinite(P)
         cnt = has.sum(axis=1)
         ok = cnt >= min_item_share * len(items)
         unscored[INSTRUMENTS.index(ins)] += int((~ok).sum())
         with np.errstate(invalid="ignore", divide="ignore"):
             V = np.empty((int(ok.sum()), len(cols)))
-            Pz = np.where(has, P, 0.0)[ok]
-            V[:, 0] = Pz.sum(axis=1) / cnt[ok]
+            Pz = np.where(has, P, np.float32(0))[ok]
+            V[:, 0] = Pz.sum(axis=1, dtype=np.float64) / cnt[ok]
             if dimension_indicators:
                 for d_i, d in enumerate(dims):
                     js = [j for j, it in enumerate(items) if it.dimension == d]
@@ -93,7 +89,7 @@ def respondent_scores(sub: Submissions, kept: np.ndarray, bank: Bank, *, min_ite
                         V[:, 1 + d_i] = np.nan
                         continue
                     c = has[ok][:, js].sum(axis=1)
-                    V[:, 1 + d_i] = np.where(c > 0, Pz[:, js].sum(axis=1) / np.maximum(c, 1), np.nan)
+                    V[:, 1 + d_i] = np.where(c > 0, Pz[:, js].sum(axis=1, dtype=np.float64) / np.maximum(c, 1), np.nan)
         areas.append(sub.area[rows][take][ok])
         insts.append(np.full(int(ok.sum()), INSTRUMENTS.index(ins), np.int8))
         vals.append(V)

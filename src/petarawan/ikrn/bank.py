@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..errors import ConfigError
 
 __all__ = ["Bank", "Item", "Instrument", "Role", "Dimension", "load_bank", "default_bank", "SCALES", "DONT_KNOW",
-           "YES", "NO", "DK_COUNT", "item_points", "INSTRUMENTS"]
+           "YES", "NO", "DK_COUNT", "item_points", "item_coefficients", "points_matrix", "INSTRUMENTS"]
 
 INSTRUMENTS: tuple[str, ...] = ("ikrn1", "ikrn2", "ikrn3")
 """Instrument codes: IKRN 1 residents, IKRN 2 village head, IKRN 3 village police/army officers."""
@@ -221,6 +221,33 @@ def default_bank() -> Bank:
     return parse_bank(tomllib.loads(text), "bank_ilustratif.toml")
 
 
+def item_coefficients(item: Item) -> tuple[float, float, float, bool]:
+    """(cap, mult, add, flip) with p = min(x, cap) · mult + add, then 100 − p when ``flip``:
+    the formulas of the module docstring as numbers, so a whole answer matrix is scored at once."""
+    if item.response == "likert":
+        cap, mult, add = 5.0, 25.0, -25.0
+    elif item.response == "yesno":
+        cap, mult, add = 1.0, 100.0, 0.0
+    else:
+        cap, mult, add = float(item.max), 100.0 / float(item.max), 0.0
+    return cap, mult, add, item.direction == -1
+
+
+def points_matrix(items: list[Item], answers: np.ndarray) -> np.ndarray:
+    """0–100 proneness of an answer matrix (rows respondents, columns ``items``): float32, NaN
+    where ``answers`` is NaN or −1 (don't know).  Same values as :func:`item_points` per column."""
+    co = np.array([item_coefficients(it) for it in items], dtype=np.float32).reshape(-1, 4)
+    p = np.array(answers, dtype=np.float32)          # a copy, worked on in place
+    p[p == -1] = np.nan
+    np.minimum(p, co[:, 0], out=p)
+    p *= co[:, 1]
+    p += co[:, 2]
+    flip = np.flatnonzero(co[:, 3] > 0)
+    if len(flip):
+        p[:, flip] = np.float32(100) - p[:, flip]
+    return p
+
+
 def item_points(item: Item, values: np.ndarray) -> np.ndarray:
     """0–100 proneness of answers to one item (formulas in the module docstring).
 
@@ -234,11 +261,6 @@ def item_points(item: Item, values: np.ndarray) -> np.ndarray:
     -------
     float array of the same shape, NaN where ``values`` is NaN.
     """
-    v = np.asarray(values, dtype=float)
-    if item.response == "likert":
-        p = (v - 1.0) / 4.0 * 100.0
-    elif item.response == "yesno":
-        p = v * 100.0
-    else:
-        p = np.minimum(v, float(item.max)) / float(item.max) * 100.0
-    return 100.0 - p if item.direction == -1 else p
+    cap, mult, add, flip = item_coefficients(item)
+    p = np.minimum(np.asarray(values, dtype=float), cap) * mult + add
+    return 100.0 - p if flip else p

@@ -44,6 +44,9 @@ register({
     "ikrn.cli.all_areas": {"id": "Semua wilayah", "en": "All areas"},
     "ikrn.cli.more": {"id": "… dan {n} wilayah lain (pakai --limit 0 untuk semua)", "en": "… and {n} more areas (use --limit 0 for all)"},
     "ikrn.cli.total": {"id": "Total", "en": "Total"},
+    "ikrn.cli.pulled": {"id": "{ins}: {name} ditulis", "en": "{ins}: {name} written"},
+    "ikrn.cli.pulled_n": {"id": "{ins}: {n} kiriman → {name}", "en": "{ins}: {n} submissions → {name}"},
+    "ikrn.cli.pull_hint": {"id": "Lalu: petarawan ikrn status {study}", "en": "Then: petarawan ikrn status {study}"},
 })
 
 
@@ -233,3 +236,36 @@ def status_command(
     console.print(ar)
     if len(shown) < len(rows):
         console.print(t("ikrn.cli.more", lg, n=len(rows) - len(shown)))
+
+
+@ikrn_app.command("pull")
+def pull_command(
+        study_dir: Annotated[Path, typer.Argument(help="Folder studi / study folder")],
+        lang: Annotated[Optional[str], typer.Option(help="id | en")] = None,
+) -> None:
+    """Unduh kiriman dari ODK Central/KoboToolbox / download submissions from ODK Central or KoboToolbox.
+
+    Needs ``[ikrn.server]`` (kind, url, project, forms, token_env) and the token in the named
+    environment variable; writes each instrument's export to its first ``[ikrn.returns]`` file.
+
+    Example: PETARAWAN_ODK_TOKEN=... petarawan ikrn pull studi-saya
+    """
+    from ..errors import ConfigError
+    from ..registry import load_config
+    from .pull import pull_round
+    from .round import study_bank
+
+    lg = lang or "id"
+    try:
+        cfg = load_config(study_dir)
+        lg = _lang(lang, cfg)
+        if cfg.ikrn is None:
+            raise ConfigError(t("ikrn.cli.no_section", lg))
+        bank_instruments = [i.code for i in study_bank(study_dir, cfg.ikrn).instruments]
+        done = pull_round(study_dir, cfg.ikrn, bank_instruments)
+    except Exception as err:  # noqa: BLE001
+        _fail(err, lg)
+        return
+    for ins, (name, n) in done.items():
+        typer.echo(t("ikrn.cli.pulled_n" if name.endswith(".csv") else "ikrn.cli.pulled", lg, ins=ins, name=name, n=n))
+    typer.echo(t("ikrn.cli.pull_hint", lg, study=study_dir))

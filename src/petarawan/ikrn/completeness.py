@@ -85,28 +85,26 @@ def completeness_summary(table: pd.DataFrame, by: str | None = "group") -> pd.Da
     """
     ret = [f"returned_{k}" for k in INSTRUMENTS]
     exp = [f"expected_{k}" for k in INSTRUMENTS]
-    capped = np.minimum(table[ret].to_numpy(), table[exp].to_numpy())
-    work = table[ret + exp].copy()
-    work["_capped"] = capped.sum(axis=1)
-    work["_complete"] = ~table["below_quota"].to_numpy()
-    work["_none"] = table[ret].sum(axis=1).to_numpy() == 0
+    work = table[ret + exp].astype(np.int64)
+    work.insert(0, "areas", 1)
+    work["areas_complete"] = (~table["below_quota"].to_numpy()).astype(np.int64)
+    work["areas_without_returns"] = (table[ret].sum(axis=1).to_numpy() == 0).astype(np.int64)
+    work["_capped"] = np.minimum(table[ret].to_numpy(), table[exp].to_numpy()).sum(axis=1)
+    order = ["areas", "areas_complete", "areas_without_returns"] + ret + exp
 
-    def agg(df: pd.DataFrame) -> dict:
-        e = df[exp].to_numpy().sum()
-        row = {"areas": len(df), "areas_complete": int(df["_complete"].sum()), "areas_without_returns": int(df["_none"].sum())}
-        row.update({c: int(df[c].sum()) for c in ret + exp})
-        row["reporting_rate"] = df["_capped"].sum() / e if e > 0 else np.nan
-        return row
+    def finish(sums: pd.DataFrame) -> pd.DataFrame:
+        e = sums[exp].sum(axis=1).to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(e > 0, sums["_capped"].to_numpy() / np.where(e > 0, e, 1), np.nan)
+        out = sums[order].copy()
+        out["reporting_rate"] = rate
+        return out
 
-    rows = {}
-    if by is not None and by in table.columns:
-        for g, df in work.groupby(table[by].astype(str), sort=True):
-            rows[g] = agg(df)
-    out = pd.DataFrame.from_dict(rows, orient="index") if rows else pd.DataFrame(columns=list(agg(work.iloc[:0]).keys()))
-    if len(out):
-        out = out.sort_values(["reporting_rate"], kind="stable")
-    total = pd.DataFrame([agg(work)], index=["(total)"])
-    return pd.concat([out, total]) if len(out) else total
+    total = finish(work.sum().to_frame("(total)").T)
+    if by is None or by not in table.columns or not len(table):
+        return total
+    groups = finish(work.groupby(table[by].astype(str).to_numpy(), sort=True).sum())
+    return pd.concat([groups.sort_values("reporting_rate", kind="stable"), total])
 
 
 def below_quota(table: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,9 +77,56 @@ register({
 # reading (thin; moves to petarawan.io)
 
 
+class Column:
+    """One export column of text cells: an Arrow string array, dictionary-encoded on first use.
+
+    ``codes`` (int32, −1 = empty cell) and ``values`` (object array of stripped distinct texts)
+    give cell i as ``values[codes[i]]``; ``arrow`` is the column itself (nulls for empty cells).
+    """
+
+    def __init__(self, arrow=None, codes: np.ndarray | None = None, values: np.ndarray | None = None):
+        self._arrow, self._codes, self._values = arrow, codes, values
+
+    @property
+    def arrow(self):
+        """The cells as an Arrow string array (nulls for empty cells)."""
+        import pyarrow as pa
+
+        if self._arrow is None:
+            vals = np.append(self._values, None)
+            self._arrow = pa.array(vals[np.where(self._codes < 0, len(self._values), self._codes)], pa.string())
+        elif pa.types.is_dictionary(self._arrow.type):
+            return self._arrow.cast(pa.string())
+        return self._arrow
+
+    def _encode(self) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        enc = self._arrow if pa.types.is_dictionary(self._arrow.type) else pc.dictionary_encode(self._arrow)
+        values = np.asarray([None if v is None else v.strip() for v in enc.dictionary.to_pylist()], dtype=object)
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+        empty = values == ""
+        if empty.any():
+            codes = np.where((codes >= 0) & empty[np.maximum(codes, 0)], -1, codes).astype(np.int32)
+        self._codes, self._values = codes, values
+
+    @property
+    def codes(self) -> np.ndarray:
+        if self._codes is None:
+            self._encode()
+        return self._codes
+
+    @property
+    def values(self) -> np.ndarray:
+        if self._values is None:
+            self._encode()
+        return self._values
+
+
 @dataclass(frozen=True)
 class ExportTable:
-    """One export as read: every column dictionary-encoded.
+    """One export as read.
 
     Attributes
     ----------
@@ -86,16 +134,15 @@ class ExportTable:
         File name shown in findings.
     rows : int64 array (n,)
         Spreadsheet row number of each record (header = 1).
-    columns : dict[str, tuple[int32 array (n,), object array (k,)]]
-        Column → (codes, distinct values): record i holds ``values[codes[i]]``; code −1 = empty.
-        Values are stripped text.
+    columns : dict[str, Column]
+        Column name → its cells (:class:`Column`).
     findings : list[Finding]
         Rows refused while reading (wrong number of fields), never with their text.
     """
 
     label: str
     rows: np.ndarray
-    columns: dict[str, tuple[np.ndarray, np.ndarray]]
+    columns: dict[str, Column]
     findings: list[Finding] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -136,7 +183,7 @@ def table_from_frame(df: pd.DataFrame, label: str, rows: np.ndarray | None = Non
     for c in df.columns:
         texts = [_text_cell(v) for v in df[c].tolist()]
         codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
-        cols[str(c)] = (codes.astype(np.int32), np.asarray(uniques, dtype=object))
+        cols[str(c)] = Column(codes=codes.astype(np.int32), values=np.asarray(uniques, dtype=object))
     rows = np.asarray(df.index if rows is None else rows, dtype=np.int64)
     return ExportTable(label, rows, cols)
 
@@ -154,12 +201,36 @@ def _decode_bytes(raw: bytes) -> bytes:
         return raw.decode("cp1252", errors="replace").encode("utf-8")
 
 
-def _csv_table(raw: bytes, label: str) -> ExportTable:
+def _csv_table(source: bytes | Path, label: str) -> ExportTable:
+    """Parse a CSV export (a file, streamed; or bytes, e.g. from a zip).  UTF-8 is read as it is;
+    UTF-16 or Windows-1252 text is converted first."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    raw = _decode_bytes(raw)
-    first = raw[: raw.find(b"\n") if b"\n" in raw else len(raw)].decode("utf-8", errors="replace").rstrip("\r")
+    if isinstance(source, Path):
+        with open(source, "rb") as f:
+            head = f.read(1 << 16)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return _csv_table(source.read_bytes(), label)
+        try:
+            return _csv_parse(source, head, label)
+        except _NotUtf8:
+            return _csv_table(source.read_bytes(), label)
+    raw = _decode_bytes(source)
+    return _csv_parse(raw, raw[: 1 << 16], label)
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+def _csv_parse(source, head: bytes, label: str) -> ExportTable:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    first = head[: head.find(b"\n") if b"\n" in head else len(head)].decode("utf-8", errors="replace").rstrip("\r")
     sep = max([",", ";", "\t"], key=first.count)
     header = next(csv.reader([first], delimiter=sep), [])
     header = [h.strip() for h in header]
@@ -175,38 +246,41 @@ def _csv_table(raw: bytes, label: str) -> ExportTable:
     def read(threads: bool):
         bad.clear()
         return pacsv.read_csv(
-            pa.BufferReader(raw),
-            read_options=pacsv.ReadOptions(use_threads=threads, column_names=header, skip_rows=1,
-                                           block_size=1 << 24),
+            pa.BufferReader(source) if isinstance(source, bytes) else str(source),
+            read_options=pacsv.ReadOptions(use_threads=threads, column_names=header, skip_rows=1, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=sep, invalid_row_handler=on_bad, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(column_types={h: pa.dictionary(pa.int32(), pa.string()) for h in header},
-                                                 strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True))
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
+                                                 null_values=[""], quoted_strings_can_be_null=True))
+
+    # answers, codes and roles have few distinct values: dictionary-encoded while parsing (in
+    # parallel); IDs, times and coordinates, one value per row, stay plain text
+    types = {h: pa.string() if _unique_per_row(h) else pa.dictionary(pa.int32(), pa.string()) for h in header}
 
     try:
         tb = read(True)
         if bad and any(n is None for n, _ in bad):
             tb = read(False)  # physical line numbers are only known single-threaded
     except (pa.ArrowInvalid, pa.ArrowException, ValueError) as err:
+        if isinstance(source, Path) and "UTF8" in str(err).upper().replace("-", ""):
+            raise _NotUtf8 from None
         raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=type(err).__name__)) from None
     findings = [_err("export_row_length", "ikrn.f.row_length", label, row=int(n), level="warning", got=k, want=len(header))
                 for n, k in bad]
     bad_lines = np.array(sorted(int(n) for n, _ in bad), dtype=np.int64)
     lines = np.arange(2, 2 + tb.num_rows + len(bad_lines), dtype=np.int64)
     rows = lines[~np.isin(lines, bad_lines)] if len(bad_lines) else lines
-    tb = tb.unify_dictionaries()
-    cols = {}
-    for name, col in zip(tb.column_names, tb.columns):
-        arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-        if not isinstance(arr.type, pa.DictionaryType):  # an empty table
-            cols[name] = (np.full(len(arr), -1, np.int32), np.array([], dtype=object))
-            continue
-        idx = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-        values = np.array([None if v is None else v.strip() for v in arr.dictionary.to_pylist()], dtype=object)
-        empty = np.array([v in (None, "") for v in values], dtype=bool)
-        if empty.any():
-            idx = np.where((idx >= 0) & empty[np.maximum(idx, 0)], -1, idx).astype(np.int32)
-        cols[name] = (idx, values)
+    cols = {name: Column(arrow=col.combine_chunks()) for name, col in zip(tb.column_names, tb.columns)}
     return ExportTable(label, rows, cols, findings)
+
+
+_ROW_UNIQUE = re.compile(r"(^|[/_-])(instanceID|KEY|PARENT_KEY|_?uuid|_id|_index|start|end|SubmissionDate|_submission_time|"
+                         r"rootUuid|deprecatedID|lokasi|Latitude|Longitude|Altitude|Accuracy|latitude|longitude|altitude|"
+                         r"precision|_geolocation)$")
+
+
+def _unique_per_row(header: str) -> bool:
+    """Columns holding (nearly) one value per row: read as plain text, not dictionary-encoded."""
+    return bool(_ROW_UNIQUE.search(header))
 
 
 def read_export(path: Path, label: str | None = None) -> ExportTable:
@@ -224,6 +298,11 @@ def read_export(path: Path, label: str | None = None) -> ExportTable:
         from ..io.readers import read_sheet
 
         return table_from_frame(read_sheet(path, label=label).cells, label)
+    if suffix in (".csv", ".txt"):
+        try:
+            return _csv_table(path, label)
+        except OSError as err:
+            raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=err.strerror or type(err).__name__)) from None
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -238,9 +317,7 @@ def read_export(path: Path, label: str | None = None) -> ExportTable:
                 return _csv_table(z.read(sorted(main, key=len)[0]), f"{label}:{sorted(main, key=len)[0]}")
         except zipfile.BadZipFile:
             raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err="BadZipFile")) from None
-    if suffix not in (".csv", ".txt"):
-        raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=f"format {suffix or '?'}"))
-    return _csv_table(raw, label)
+    raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=f"format {suffix or '?'}"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -310,37 +387,53 @@ def _find(table: ExportTable, *candidates: str) -> str | None:
 def _lookup(table: ExportTable, col: str, mapping, dtype, default) -> np.ndarray:
     """Vectorised decode: ``mapping(value)`` once per distinct value, then gathered by code;
     ``default`` for empty cells."""
-    codes, values = table.columns[col]
+    c = table.columns[col]
+    codes, values = c.codes, c.values
     lut = np.array([mapping(v) for v in values] + [default], dtype=dtype)
     return lut[np.where(codes < 0, len(values), codes)]
 
 
-def _numbers(values: np.ndarray) -> np.ndarray:
-    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+def _numbers(column: Column) -> np.ndarray:
+    """Float cells of a column (NaN for empty or non-numeric)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.cast(pc.utf8_trim_whitespace(column.arrow), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        codes, values = column.codes, column.values
+        nums = pd.to_numeric(pd.Series(values, dtype=object).str.replace(",", ".", regex=False),
+                             errors="coerce").to_numpy(dtype=float)
+        return np.append(nums, np.nan)[np.where(codes < 0, len(values), codes)]
 
 
 def _times(table: ExportTable, col: str) -> np.ndarray:
-    codes, values = table.columns[col]
-    ts = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce")
-    secs = (ts - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds().to_numpy(dtype=float)
-    lut = np.append(secs, np.nan)
-    return lut[np.where(codes < 0, len(values), codes)]
+    """Seconds since 1970 (UTC) of ISO 8601 timestamps with their offset; NaN when unreadable."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = table.columns[col]
+    try:  # Arrow parses ISO 8601 with offsets in C; one bad cell fails the whole cast
+        ms = pc.cast(pc.utf8_trim_whitespace(column.arrow), pa.timestamp("ms", tz="UTC"))
+        secs = ms.cast(pa.int64()).to_numpy(zero_copy_only=False).astype(float) / 1000.0
+        secs[np.asarray(ms.is_null())] = np.nan
+        return secs
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        codes, values = column.codes, column.values
+        ts = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce")
+        secs = (ts - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds().to_numpy(dtype=float)
+        return np.append(secs, np.nan)[np.where(codes < 0, len(values), codes)]
 
 
 def _geopoint(table: ExportTable, base: str = "lokasi") -> tuple[np.ndarray, np.ndarray]:
     n = len(table)
     for lat_c, lon_c in ((f"{base}-Latitude", f"{base}-Longitude"), (f"_{base}_latitude", f"_{base}_longitude")):
         if lat_c in table.columns and lon_c in table.columns:
-            out = []
-            for c in (lat_c, lon_c):
-                codes, values = table.columns[c]
-                lut = np.append(_numbers(values), np.nan)
-                out.append(lut[np.where(codes < 0, len(values), codes)])
-            return out[0], out[1]
+            return _numbers(table.columns[lat_c]), _numbers(table.columns[lon_c])
     col = _find(table, base, *(c for c in table.columns if c.endswith((f"/{base}", f"-{base}"))))
     if col is None:
         return np.full(n, np.nan), np.full(n, np.nan)
-    codes, values = table.columns[col]
+    codes, values = table.columns[col].codes, table.columns[col].values
     parts = pd.Series(values, dtype=object).astype("string").str.split(expand=True)
     if parts.shape[1] < 2:
         return np.full(n, np.nan), np.full(n, np.nan)
@@ -350,8 +443,13 @@ def _geopoint(table: ExportTable, base: str = "lokasi") -> tuple[np.ndarray, np.
     return lat[idx], lon[idx]
 
 
-def _instance_text(v: str) -> str:
-    return v[5:] if v.startswith("uuid:") else v
+def _instance_ids(column: Column):
+    """Instance IDs without the ``uuid:`` prefix (Kobo's ``_uuid`` lacks it, ``meta/instanceID``
+    has it), empty → null; an Arrow string array."""
+    import pyarrow.compute as pc
+
+    ids = pc.replace_substring_regex(pc.utf8_trim_whitespace(column.arrow), "^uuid:", "")
+    return pc.if_else(pc.equal(ids, ""), None, ids)
 
 
 def _item_decoder(item):
@@ -409,6 +507,9 @@ def decode_returns(tables: list[tuple[str, ExportTable]], bank: Bank, area_codes
         An export lacks a column the analysis cannot do without (area, role or an item of its
         instrument); the finding names the column names expected.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     codes_ix = {code_key(c): i for i, c in enumerate(area_codes)}  # written with or without dots
     role_ix = {r.code: i for i, r in enumerate(bank.roles)}
     ins_ix = {c: i for i, c in enumerate(INSTRUMENTS)}
@@ -457,11 +558,9 @@ def decode_returns(tables: list[tuple[str, ExportTable]], bank: Bank, area_codes
         if icol is None:
             findings.append(_err("ikrn_no_instance_id", "ikrn.f.no_instance", tb.label, level="warning",
                                  exp="ikrn.f.meta.exp", cols=", ".join(INSTANCE_COLUMNS)))
-            parts["inst_text"].append(np.full(n, None, dtype=object))
+            parts["inst_text"].append(pa.nulls(n, pa.string()))
         else:
-            c, v = tb.columns[icol]
-            vals = np.array([_instance_text(x) for x in v] + [None], dtype=object)
-            parts["inst_text"].append(vals[np.where(c < 0, len(v), c)])
+            parts["inst_text"].append(_instance_ids(tb.columns[icol]))
 
         def area_of(v: str) -> int:
             code = code_key(v)
@@ -488,7 +587,7 @@ def decode_returns(tables: list[tuple[str, ExportTable]], bank: Bank, area_codes
         parts["lon"].append(lon)
         mat = np.empty((n, len(items)), np.float32)
         for j, it in enumerate(items):
-            codes, values = tb.columns[need[it.code]]
+            codes, values = tb.columns[need[it.code]].codes, tb.columns[need[it.code]].values
             dec = _item_decoder(it)
             pairs = [dec(v) for v in values]
             lut = np.array([p[0] for p in pairs] + [np.nan], dtype=np.float32)
@@ -510,8 +609,8 @@ def decode_returns(tables: list[tuple[str, ExportTable]], bank: Bank, area_codes
     def cat(key, dtype):
         return np.concatenate(parts[key]).astype(dtype, copy=False) if parts[key] else np.empty(0, dtype)
 
-    inst_text = np.concatenate(parts["inst_text"]) if parts["inst_text"] else np.empty(0, object)
-    inst_codes, _ = pd.factorize(pd.Series(inst_text, dtype=object), use_na_sentinel=True)
+    inst_codes = (pc.dictionary_encode(pa.concat_arrays(parts["inst_text"])).indices.fill_null(-1)
+                  .to_numpy(zero_copy_only=False) if parts["inst_text"] else np.empty(0, np.int64))
     return Submissions(
         files=files, file=cat("file", np.int16), row=cat("row", np.int64), instrument=cat("instrument", np.int8),
         declared=cat("declared", np.int8), instance=inst_codes.astype(np.int64), area=cat("area", np.int32),
