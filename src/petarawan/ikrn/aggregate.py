@@ -78,18 +78,19 @@ def respondent_scores(sub: Submissions, kept: np.ndarray, bank: Bank, *, min_ite
         cnt = has.sum(axis=1)
         ok = cnt >= min_item_share * len(items)
         unscored[INSTRUMENTS.index(ins)] += int((~ok).sum())
+        np.nan_to_num(P, copy=False, nan=0.0)            # in place: sums over the values only
         with np.errstate(invalid="ignore", divide="ignore"):
             V = np.empty((int(ok.sum()), len(cols)))
-            Pz = np.where(has, P, np.float32(0))[ok]
-            V[:, 0] = Pz.sum(axis=1, dtype=np.float64) / cnt[ok]
+            V[:, 0] = (P.sum(axis=1, dtype=np.float64) / cnt)[ok]
             if dimension_indicators:
                 for d_i, d in enumerate(dims):
                     js = [j for j, it in enumerate(items) if it.dimension == d]
                     if not js:
                         V[:, 1 + d_i] = np.nan
                         continue
-                    c = has[ok][:, js].sum(axis=1)
-                    V[:, 1 + d_i] = np.where(c > 0, Pz[:, js].sum(axis=1, dtype=np.float64) / np.maximum(c, 1), np.nan)
+                    c = has[:, js].sum(axis=1)
+                    V[:, 1 + d_i] = np.where(c > 0, P[:, js].sum(axis=1, dtype=np.float64) / np.maximum(c, 1), np.nan)[ok]
+        del P, has
         areas.append(sub.area[rows][take][ok])
         insts.append(np.full(int(ok.sum()), INSTRUMENTS.index(ins), np.int8))
         vals.append(V)

@@ -72,6 +72,19 @@ def load_areas(study_dir: Path, cfg):
     return areas
 
 
+def _round_config(study_dir: Path, lang: str | None):
+    """(config with an [ikrn] section, its bank, language) or ConfigError naming the section."""
+    from ..errors import ConfigError
+    from ..registry import load_config
+    from .round import study_bank
+
+    cfg = load_config(study_dir)
+    lg = _lang(lang, cfg)
+    if cfg.ikrn is None:
+        raise ConfigError(t("ikrn.cli.no_section", lg))
+    return cfg, study_bank(study_dir, cfg.ikrn), lg
+
+
 def _fail(err: BaseException, lang: str) -> None:
     """Print a user error (every finding of an InputError) and exit 1; anything else exits 2
     without a traceback (``PETARAWAN_DEBUG=1`` re-raises), as the main CLI does."""
@@ -162,19 +175,13 @@ def status_command(
     from rich.console import Console
     from rich.table import Table
 
-    from ..registry import load_config
-    from ..errors import ConfigError
     from .completeness import below_quota, completeness_summary
-    from .round import assess_round, read_round, study_bank
+    from .round import assess_round, read_round
 
     console = Console()
     lg = lang or "id"
     try:
-        cfg = load_config(study_dir)
-        lg = _lang(lang, cfg)
-        if cfg.ikrn is None:
-            raise ConfigError(t("ikrn.cli.no_section", lg))
-        bank = study_bank(study_dir, cfg.ikrn)
+        cfg, bank, lg = _round_config(study_dir, lang)
         areas = load_areas(study_dir, cfg)
         data = read_round(study_dir, cfg.ikrn, bank)
         assessed = assess_round(data, bank, cfg.ikrn, areas)
@@ -250,19 +257,12 @@ def pull_command(
 
     Example: PETARAWAN_ODK_TOKEN=... petarawan ikrn pull studi-saya
     """
-    from ..errors import ConfigError
-    from ..registry import load_config
     from .pull import pull_round
-    from .round import study_bank
 
     lg = lang or "id"
     try:
-        cfg = load_config(study_dir)
-        lg = _lang(lang, cfg)
-        if cfg.ikrn is None:
-            raise ConfigError(t("ikrn.cli.no_section", lg))
-        bank_instruments = [i.code for i in study_bank(study_dir, cfg.ikrn).instruments]
-        done = pull_round(study_dir, cfg.ikrn, bank_instruments)
+        cfg, bank, lg = _round_config(study_dir, lang)
+        done = pull_round(study_dir, cfg.ikrn, [i.code for i in bank.instruments])
     except Exception as err:  # noqa: BLE001
         _fail(err, lg)
         return

@@ -213,12 +213,12 @@ def build_forms(bank: Bank, areas: Iterable[tuple[str, str, str | None]], out_di
             wb.save(tmp)
             check_xlsform(tmp, ins.code)
 
-        _replace_file(path, write)
+        replace_file(path, write)
         written.append(path)
     return written
 
 
-def _replace_file(path: Path, write) -> None:
+def replace_file(path: Path, write) -> None:
     """Call ``write(tmp)`` on a temporary sibling of ``path``, then rename it over ``path`` (an
     earlier file survives any failure)."""
     import os

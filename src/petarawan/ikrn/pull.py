@@ -28,6 +28,7 @@ from urllib.parse import urlparse
 from ..errors import ConfigError, Finding, InputError
 from ..i18n import register, t
 from .config import IkrnConfig
+from .form import replace_file
 
 __all__ = ["pull_round", "make_client"]
 
@@ -95,19 +96,6 @@ def _kobo_csv(results: list[dict]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, environ=None, client=None) -> dict[str, tuple[str, int]]:
     """Download each instrument's submissions into its first ``[ikrn.returns]`` file.
 
@@ -166,6 +154,6 @@ def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, envi
                 data, n = _kobo_csv(results), len(results)
             path = Path(study_dir) / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(path, data)
+            replace_file(path, lambda tmp, data=data: tmp.write_bytes(data))
             out[ins] = (name, n)
     return out

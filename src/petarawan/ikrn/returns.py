@@ -117,6 +117,17 @@ class Column:
             self._encode()
         return self._codes
 
+    def transient(self) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, values) without keeping the codes (answer columns are read once: caching them
+        would hold an extra int32 copy of every answer)."""
+        if self._codes is not None:
+            return self._codes, self._values
+        self._encode()
+        out = self._codes, self._values
+        if self._arrow is not None:
+            self._codes, self._values = None, None
+        return out
+
     @property
     def values(self) -> np.ndarray:
         if self._values is None:
@@ -201,7 +212,14 @@ def _decode_bytes(raw: bytes) -> bytes:
         return raw.decode("cp1252", errors="replace").encode("utf-8")
 
 
-def _csv_table(source: bytes | Path, label: str) -> ExportTable:
+def _kept(header: list[str], keep) -> list[str]:
+    """Columns to parse: those ``keep`` accepts (all when None), with one instance-ID column."""
+    cols = [h for h in header if keep is None or keep(h)]
+    inst = next((c for c in INSTANCE_COLUMNS if c in cols), None)
+    return [c for c in cols if c not in INSTANCE_COLUMNS or c == inst] if keep is not None else cols
+
+
+def _csv_table(source: bytes | Path, label: str, keep=None) -> ExportTable:
     """Parse a CSV export (a file, streamed; or bytes, e.g. from a zip).  UTF-8 is read as it is;
     UTF-16 or Windows-1252 text is converted first."""
     import pyarrow as pa
@@ -211,20 +229,20 @@ def _csv_table(source: bytes | Path, label: str) -> ExportTable:
         with open(source, "rb") as f:
             head = f.read(1 << 16)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return _csv_table(source.read_bytes(), label)
+            return _csv_table(source.read_bytes(), label, keep)
         try:
-            return _csv_parse(source, head, label)
+            return _csv_parse(source, head, label, keep)
         except _NotUtf8:
-            return _csv_table(source.read_bytes(), label)
+            return _csv_table(source.read_bytes(), label, keep)
     raw = _decode_bytes(source)
-    return _csv_parse(raw, raw[: 1 << 16], label)
+    return _csv_parse(raw, raw[: 1 << 16], label, keep)
 
 
 class _NotUtf8(Exception):
     pass
 
 
-def _csv_parse(source, head: bytes, label: str) -> ExportTable:
+def _csv_parse(source, head: bytes, label: str, keep=None) -> ExportTable:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -249,12 +267,13 @@ def _csv_parse(source, head: bytes, label: str) -> ExportTable:
             pa.BufferReader(source) if isinstance(source, bytes) else str(source),
             read_options=pacsv.ReadOptions(use_threads=threads, column_names=header, skip_rows=1, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=sep, invalid_row_handler=on_bad, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True, include_columns=wanted,
                                                  null_values=[""], quoted_strings_can_be_null=True))
 
     # answers, codes and roles have few distinct values: dictionary-encoded while parsing (in
     # parallel); IDs, times and coordinates, one value per row, stay plain text
-    types = {h: pa.string() if _unique_per_row(h) else pa.dictionary(pa.int32(), pa.string()) for h in header}
+    wanted = _kept(header, keep)
+    types = {h: pa.string() if _unique_per_row(h) else pa.dictionary(pa.int32(), pa.string()) for h in wanted}
 
     try:
         tb = read(True)
@@ -283,8 +302,27 @@ def _unique_per_row(header: str) -> bool:
     return bool(_ROW_UNIQUE.search(header))
 
 
-def read_export(path: Path, label: str | None = None) -> ExportTable:
+def export_columns(bank: Bank, instrument: str):
+    """Predicate on an export's column names: the columns :func:`decode_returns` reads for
+    ``instrument`` (form fields, items, instance ID, geopoint).  Passed to :func:`read_export`,
+    it keeps every other column (device ids, submitter names, free text…) from being parsed at all."""
+    from .form import FORM_FIELDS
+
+    wanted = set(FORM_FIELDS) | {it.code for it in bank.items_of(instrument)} | {"instanceID", "uuid"}
+
+    def keep(name: str) -> bool:
+        last = re.split(r"[/-]", name)[-1]
+        return (name in INSTANCE_COLUMNS or last in wanted or last.lstrip("_") in wanted
+                or name.startswith(("lokasi-", "_lokasi_")))
+
+    return keep
+
+
+def read_export(path: Path, label: str | None = None, keep=None) -> ExportTable:
     """Read one export file (CSV, XLSX, or ODK Central zip).
+
+    ``keep``: an optional predicate on column names (:func:`export_columns`); other columns are
+    not parsed.  Of several instance-ID columns only the one decoding uses is kept.
 
     Raises
     ------
@@ -297,10 +335,11 @@ def read_export(path: Path, label: str | None = None) -> ExportTable:
     if suffix in (".xlsx", ".xlsm"):
         from ..io.readers import read_sheet
 
-        return table_from_frame(read_sheet(path, label=label).cells, label)
+        cells = read_sheet(path, label=label).cells
+        return table_from_frame(cells[[c for c in _kept(list(cells.columns), keep)]], label)
     if suffix in (".csv", ".txt"):
         try:
-            return _csv_table(path, label)
+            return _csv_table(path, label, keep)
         except OSError as err:
             raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=err.strerror or type(err).__name__)) from None
     try:
@@ -314,7 +353,7 @@ def read_export(path: Path, label: str | None = None) -> ExportTable:
                 main = [n for n in names if b"PARENT_KEY" not in z.read(n)[:4096]]
                 if not main:
                     raise InputError(_err("export_zip_no_csv", "ikrn.f.zip_no_csv", label, exp="ikrn.f.unreadable.exp"))
-                return _csv_table(z.read(sorted(main, key=len)[0]), f"{label}:{sorted(main, key=len)[0]}")
+                return _csv_table(z.read(sorted(main, key=len)[0]), f"{label}:{sorted(main, key=len)[0]}", keep)
         except zipfile.BadZipFile:
             raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err="BadZipFile")) from None
     raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=f"format {suffix or '?'}"))
@@ -484,14 +523,15 @@ def _item_decoder(item):
     return decode
 
 
-def decode_returns(tables: list[tuple[str, ExportTable]], bank: Bank, area_codes: list[str] | tuple[str, ...], *,
+def decode_returns(tables, bank: Bank, area_codes: list[str] | tuple[str, ...], *,
                    area_question: str = "kode_wilayah") -> Submissions:
     """Decode the exports of a round.
 
     Parameters
     ----------
-    tables : list of (instrument, ExportTable)
-        Each export with the instrument it was collected with (``ikrn1`` … ``ikrn3``).
+    tables : iterable of (instrument, ExportTable)
+        Each export with the instrument it was collected with (``ikrn1`` … ``ikrn3``); consumed
+        once, so a generator that reads one file at a time keeps only one export in memory.
     area_codes : sequence of str
         The study's canonical area codes; ``Submissions.area`` indexes it.
 
@@ -587,7 +627,7 @@ def decode_returns(tables: list[tuple[str, ExportTable]], bank: Bank, area_codes
         parts["lon"].append(lon)
         mat = np.empty((n, len(items)), np.float32)
         for j, it in enumerate(items):
-            codes, values = tb.columns[need[it.code]].codes, tb.columns[need[it.code]].values
+            codes, values = tb.columns[need[it.code]].transient()
             dec = _item_decoder(it)
             pairs = [dec(v) for v in values]
             lut = np.array([p[0] for p in pairs] + [np.nan], dtype=np.float32)

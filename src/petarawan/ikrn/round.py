@@ -21,7 +21,7 @@ from .bootstrap import BootstrapResult, bootstrap_areas
 from .checks import CheckResult, run_checks
 from .completeness import completeness_table, returned_counts
 from .config import IkrnConfig
-from .returns import ExportTable, Submissions, decode_returns, read_export
+from .returns import ExportTable, Submissions, decode_returns, export_columns, read_export
 
 __all__ = ["RoundInput", "RoundAssessment", "RoundScores", "study_bank", "read_round", "assess_round", "score_round"]
 
@@ -80,7 +80,7 @@ def read_round(study_dir: Path, cfg: IkrnConfig, bank: Bank) -> RoundInput:
                                       expected=t("ikrn.file_missing.exp", "id"), expected_en=t("ikrn.file_missing.exp", "en")))
                 continue
             try:
-                tables.append((ins, read_export(p, name)))
+                tables.append((ins, read_export(p, name, keep=export_columns(bank, ins))))
                 hashes[name] = sha256(p)
             except InputError as err:
                 errors.extend(err.findings)
