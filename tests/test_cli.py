@@ -34,7 +34,7 @@ def test_the_command_list_is_the_documented_one():
     assert sorted(_commands()) == sorted([
         ("run",), ("validate",), ("init",), ("form",), ("serve",), ("replay",),
         ("track", "add"), ("track", "list"), ("track", "adopt"), ("track", "snapshot"),
-        ("ikrn", "form"), ("ikrn", "status"), ("server", "init"), ("server", "run"),
+        ("ikrn", "form"), ("ikrn", "status"), ("ikrn", "pull"), ("server", "init"), ("server", "run"),
     ])
 
 

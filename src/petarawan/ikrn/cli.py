@@ -255,7 +255,7 @@ def pull_command(
     Needs ``[ikrn.server]`` (kind, url, project, forms, token_env) and the token in the named
     environment variable; writes each instrument's export to its first ``[ikrn.returns]`` file.
 
-    Example: PETARAWAN_ODK_TOKEN=... petarawan ikrn pull studi-saya
+    Example: petarawan ikrn pull studi-saya   (token in the variable named by ikrn.server.token_env)
     """
     from .pull import pull_round
 
