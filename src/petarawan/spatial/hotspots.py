@@ -31,9 +31,10 @@ Sources
   p = 1, label ``ns`` / bin 0 in both inference modes, and it is left out of the FDR (it tests
   nothing).  esda's conditional permutation gives an island weights [0, island_weight] and drops
   Gi*'s self-weight, so every permuted Gi* is 0 and p_sim = 1/(R+1) (a spurious 99 % spot), and
-  the analytical Gi* z of an island is its own standardised value; ArcGIS excludes features
-  without neighbours from its local statistics; esda's ``island_weight`` default 0 means "no
-  local statistic" (:func:`islands_of`; docs/method_spatial.md §5).
+  the analytical Gi* z of an island is its own standardised value.  ArcGIS warns (message
+  000846) and its Cluster and Outlier Analysis reports features without neighbours as NULL, their
+  values still in the mean; esda's ``island_weight`` default 0 means "no local statistic"
+  (:func:`islands_of`; docs/method_spatial.md §5).
 """
 
 from __future__ import annotations
