@@ -22,6 +22,25 @@ weight sets.
 Speed: runs that share (imputation, outliers, normalisation, aggregation) share one treated and
 normalised matrix, and their weight sets are aggregated together as one matrix product
 (n × m) · (m × R) — see :mod:`petarawan.index.aggregate`.
+
+Public functions and their contract (kept stable for callers and for a faster inner loop):
+
+- :func:`factors` (config) → the uncertain choices and their alternatives, base choice first.
+- :func:`sample_design` / :func:`design_from_unit` → a :class:`Design` of R runs (Monte Carlo
+  draws, or a Saltelli sample mapped to the alternatives).
+- :func:`evaluate` (raw, config, design) → ranks (n, R) and class codes (n, R) of every run; run r
+  must equal ``build_index(raw, run_config(config, design, r, raw))`` then ``rank``/``classify``
+  exactly (tested), whatever the implementation.
+- :func:`run_config` → the configuration of one run (the reference for that equality).
+- :func:`summarise` → per-area median rank, 5–95 % rank band, class probabilities.
+- :func:`rank_desc_min` → ranks as :func:`petarawan.classify.rank`, column-wise.
+- :func:`sobol_indices` → S1 and ST of many outputs (SALib's estimators).
+
+Order conventions: indicators in ``config.indicators`` order (``Design.w_mult`` columns, the
+``raw`` columns used), dimensions in ``config.dimensions`` order — every dimension, sub-dimensions
+included (``Design.d_mult`` columns).  Every run applies the base run's rules: the availability
+threshold, constant indicators left out (decided per run on that run's treated values and
+normalisation — see :func:`petarawan.index.composite.normalise_frame`), dimensions of any depth.
 """
 
 from __future__ import annotations
@@ -51,11 +70,15 @@ class Design:
 
     Attributes
     ----------
-    imputation, normalisation : ndarray (R,) of str
-    outliers : ndarray (R,) of bool
-    aggregation : ndarray (R,) of str — "dimension|index" pair of methods
-    w_mult : ndarray (R, m) — multipliers of the nominal indicator weights
-    d_mult : ndarray (R, d) — multipliers of the nominal dimension weights
+    imputation : ndarray (R,) of str — an imputation name (``IMPUTERS``)
+    normalisation : ndarray (R,) of str — replaces ``[index] normalisation`` for the indicators
+        without their own
+    outliers : ndarray (R,) of bool — outlier treatment on (``index.outlier_method``) or off
+    aggregation : ndarray (R,) of str — ``"below|index"``: the method of every level below the
+        index and the method of the index level
+    w_mult : ndarray (R, m) — multipliers of the nominal indicator weights (indicator order)
+    d_mult : ndarray (R, d) — multipliers of the nominal dimension weights (every dimension, in
+        ``config.dimensions`` order); weights are renormalised within each group after multiplying
     """
 
     imputation: np.ndarray
@@ -82,7 +105,12 @@ def _alternatives(base, extra) -> list:
 
 
 def factors(config: StudyConfig) -> dict[str, list]:
-    """Uncertain choices and their alternatives (base choice first); only factors that vary."""
+    """Uncertain choices and their alternatives (base choice first); only factors that vary.
+
+    Returns ``{"weights": [x]}`` when weights are perturbed by ± x, and for ``normalisation``,
+    ``aggregation`` (``"below|index"`` pairs; an alternative applies at every level),
+    ``imputation``, ``outliers`` (bools) the list of alternatives from ``[uncertainty]`` (names of
+    the method registries)."""
     ix, u = config.index, config.uncertainty
     base_agg = f"{ix.level_aggregation('dimension')}|{ix.level_aggregation('index')}"
     aggs = _alternatives(base_agg, [f"{a}|{a}" for a in u.aggregation])
