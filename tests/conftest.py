@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+
+# a missing message or message field raises under the tests instead of falling back (petarawan.i18n)
+os.environ.setdefault("PETARAWAN_STRICT_MESSAGES", "1")
 
 from studyfix import CODES, CONFIG, TABLE, boundary_geojson, write_csv
 

@@ -27,7 +27,7 @@ def test_every_method_has_both_labels(reg):
 
 def test_registering_a_name_twice_is_refused():
     with pytest.raises(ValueError, match="already registered"):
-        AGGREGATORS.add("geometric", lambda x, s, p: x, label_id="x", label_en="x")
+        AGGREGATORS.add("geometric", lambda x, s, p: x)
 
 
 @pytest.mark.parametrize("field,reg", [("normalisation", NORMALISERS), ("aggregation", AGGREGATORS),

@@ -181,14 +181,14 @@ CLASSIFIERS: MethodRegistry = MethodRegistry("classification", "rule")
 """Classification rules.  Score-based rules (``from_score = True``) have ``func(score (n,) or
 (n, R), *, bands) -> (codes int8, notes)``, codes 0 = Bahaya … 3 = Aman, −1 = no score."""
 
-CLASSIFIERS.add("bands", _bands, from_score=True, label_id="batas skor", label_en="score bands",
+CLASSIFIERS.add("bands", _bands, from_score=True,
                 source="INFORM (fixed thresholds)")
-CLASSIFIERS.add("count_rule", count_rule_codes, from_score=False, label_id="aturan hitungan BNN",
-                label_en="BNN count rule", source="BNN (DOMAIN §3)")
-CLASSIFIERS.add("quantiles", _by_levels(quantile_levels), from_score=True, label_id="kelas kuantil",
-                label_en="quantile classes", source="mapclassify Quantiles (right-closed quartile classes)")
-CLASSIFIERS.add("jenks", _by_levels(jenks_levels), from_score=True, label_id="kelas Fisher–Jenks",
-                label_en="Fisher–Jenks classes", source="Fisher 1958; mapclassify FisherJenks")
+CLASSIFIERS.add("count_rule", count_rule_codes, from_score=False,
+                source="BNN (DOMAIN §3)")
+CLASSIFIERS.add("quantiles", _by_levels(quantile_levels), from_score=True,
+                source="mapclassify Quantiles (right-closed quartile classes)")
+CLASSIFIERS.add("jenks", _by_levels(jenks_levels), from_score=True,
+                source="Fisher 1958; mapclassify FisherJenks")
 
 
 def classes_from_score(score: np.ndarray, method: str, *, bands: dict[str, float] | None = None

@@ -19,50 +19,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import InputError, PetarawanError
-from .i18n import register, t
-
-register({
-    "cli.done": {"id": "Selesai. Hasil ada di: {out}", "en": "Done. Results are in: {out}"},
-    "cli.outputs": {"id": "Keluaran", "en": "Outputs"},
-    "cli.valid": {"id": "Tidak ada kesalahan: {n} wilayah, {k} indikator, {scored} wilayah dapat diberi skor.",
-                  "en": "No errors: {n} areas, {k} indicators, {scored} areas can be scored."},
-    "cli.errors": {"id": "{n} kesalahan ditemukan:", "en": "{n} error(s) found:"},
-    "cli.warnings": {"id": "{n} peringatan:", "en": "{n} warning(s):"},
-    "cli.failed": {"id": "Gagal; keluaran sebelumnya tidak diubah.", "en": "Failed; earlier outputs are unchanged."},
-    "cli.internal": {"id": "Kesalahan internal petarawan: {err}. Laporkan beserta petarawan.toml (tanpa data pribadi); "
-                           "jalankan dengan PETARAWAN_DEBUG=1 untuk rincian.",
-                     "en": "petarawan internal error: {err}. Please report it with petarawan.toml (no personal data); "
-                           "run with PETARAWAN_DEBUG=1 for details."},
-    "cli.init.done": {"id": "Templat studi ditulis ke {dir}. Isi {data}, letakkan berkas batas wilayah sebagai {areas}, lalu jalankan: petarawan validate {dir}",
-                      "en": "Study template written to {dir}. Fill {data}, put the boundary file at {areas}, then run: petarawan validate {dir}"},
-    "cli.init.done_areas": {"id": "Templat studi ditulis ke {dir} (batas wilayah disalin ke {areas}). Isi {data}, lalu jalankan: petarawan validate {dir}",
-                            "en": "Study template written to {dir} (boundaries copied to {areas}). Fill {data}, then run: petarawan validate {dir}"},
-    "cli.init.exists": {"id": "{path} sudah ada; tidak ditimpa (pakai --force).", "en": "{path} exists; not overwritten (use --force)."},
-    "cli.port_busy": {"id": "Port {port} tidak dapat dipakai ({err}); coba port lain, mis. --port {next}",
-                      "en": "Port {port} cannot be used ({err}); try another, e.g. --port {next}"},
-    "cli.more_of_kind": {"id": "  … dan {n} temuan lain jenis '{kind}' (semua ada di run.json dan lembar Kualitas data)",
-                         "en": "  … and {n} more findings of kind '{kind}' (all in run.json and the Data quality sheet)"},
-    "cli.replay.title": {"id": "Ulang run (petarawan {version} tercatat)", "en": "Replay (recorded with petarawan {version})"},
-    "cli.replay.table": {"id": "Tabel", "en": "Table"},
-    "cli.replay.recorded": {"id": "Hash tercatat", "en": "Recorded hash"},
-    "cli.replay.replayed": {"id": "Hash ulang", "en": "Replayed hash"},
-    "cli.replay.status": {"id": "Hasil", "en": "Result"},
-    "cli.replay.identical": {"id": "identik", "en": "identical"},
-    "cli.replay.different": {"id": "berbeda", "en": "different"},
-    "cli.replay.missing": {"id": "tidak ada di ulangan", "en": "missing from the replay"},
-    "cli.replay.new": {"id": "hanya di ulangan", "en": "only in the replay"},
-    "cli.replay.summary": {"id": "{same} dari {n} tabel identik. Hasil ulang ada di: {out}",
-                           "en": "{same} of {n} tables identical. The replay's outputs are in: {out}"},
-    "cli.classes": {"id": "Jumlah per kelas", "en": "Areas per class"},
-    "cli.serve.exposed": {
-        "id": "PERHATIAN: dasbor terbuka di alamat {host}, bukan hanya komputer ini. Tidak ada kata sandi: siapa pun "
-              "yang dapat menjangkau alamat ini di jaringan dapat melihat kelas dan skor setiap wilayah. Pakai hanya di "
-              "jaringan kantor yang tepercaya; nama host yang diterima: {hosts} (tambah dengan --allow-host).",
-        "en": "WARNING: the dashboard is open on {host}, not only on this computer. There is no password: anyone who "
-              "can reach this address on the network can see every area's class and score. Use it only on a trusted "
-              "office network; accepted host names: {hosts} (add more with --allow-host).",
-    },
-})
+from .i18n import t
 
 
 class LangOpt(str, Enum):

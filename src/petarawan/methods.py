@@ -7,8 +7,9 @@ exactly one :class:`MethodRegistry`.  The registry is the single source of
 1. the allowed names in the configuration (:meth:`MethodRegistry.literal` gives the pydantic type, so
    an unknown name is refused with the list of valid ones);
 2. the alternatives the uncertainty analysis may draw (the same names);
-3. the readable labels in Bahasa Indonesia and English: registering a method registers the i18n
-   key ``<prefix>.<name>`` (e.g. ``norm.minmax``, ``agg.geometric``) — no label is written twice.
+3. the readable labels in Bahasa Indonesia and English: the message key ``<prefix>.<name>`` (e.g.
+   ``norm.minmax``, ``agg.geometric``) in the message catalogue (``locale/*/petarawan.po``;
+   ``tests/test_i18n.py`` fails when a registered method has no label in either language).
 
 The implementations live next to their mathematics (``index/normalise.py``, ``index/treat.py``,
 ``index/weights.py``, ``index/aggregate.py``, ``classify.py``); each module creates its registry
@@ -39,9 +40,6 @@ class Method:
         The name used in ``petarawan.toml`` and ``run.json``.
     func : callable
         The pure function (layer 1 in COINr's terms: arrays in, arrays out).
-    label_id, label_en : str
-        Readable name in Bahasa Indonesia and English; may hold ``str.format`` fields (e.g.
-        ``{lo:g}``) filled by :func:`petarawan.i18n.method_label`.
     source : str
         Where the formula comes from (shown in docs and ``run.json``).
     meta : dict
@@ -50,8 +48,6 @@ class Method:
 
     name: str
     func: Callable[..., Any]
-    label_id: str
-    label_en: str
     source: str = ""
     meta: dict = field(default_factory=dict)
 
@@ -81,9 +77,9 @@ class MethodRegistry(Generic[M]):
         self.prefix = prefix
         self._methods: dict[str, Method] = {}
 
-    def add(self, name: str, func: Callable[..., Any], *, label_id: str, label_en: str, source: str = "",
-            **meta: Any) -> Method:
-        """Register ``func`` under ``name`` (and its label under ``<prefix>.<name>``).
+    def add(self, name: str, func: Callable[..., Any], *, source: str = "", **meta: Any) -> Method:
+        """Register ``func`` under ``name``; its readable label is the catalogue message
+        ``<prefix>.<name>``.
 
         Raises
         ------
@@ -92,9 +88,8 @@ class MethodRegistry(Generic[M]):
         """
         if name in self._methods:
             raise ValueError(f"{self.kind} method {name!r} is already registered")
-        method = Method(name, func, label_id, label_en, source, dict(meta))
+        method = Method(name, func, source, dict(meta))
         self._methods[name] = method
-        i18n.register({f"{self.prefix}.{name}": {"id": label_id, "en": label_en}})
         return method
 
     def __getitem__(self, name: str) -> Method:
@@ -120,6 +115,10 @@ class MethodRegistry(Generic[M]):
         """``Literal[...]`` of :meth:`names` — the pydantic type of a configuration field."""
         return Literal[self.names(**where)]  # type: ignore[valid-type]
 
+    def key(self, name: str) -> str:
+        """Catalogue key of the label of ``name`` (``norm.minmax``)."""
+        return f"{self.prefix}.{self[name].name}"
+
     def label(self, name: str, lang: str = "id", **kwargs: Any) -> str:
         """Readable label of ``name`` in ``lang``, formatted with ``kwargs``."""
-        return i18n.t(f"{self.prefix}.{self[name].name}", lang, **kwargs)
+        return i18n.t(self.key(name), lang, **kwargs)

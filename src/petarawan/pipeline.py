@@ -15,19 +15,13 @@ import pandas as pd
 from . import __version__
 from .config import CLASSES, StudyConfig
 from .errors import Finding
-from .i18n import register, t
+from .i18n import has, t
 from .index.stage import IndexStageResult
 from .registry import STAGES
 from .stages import StageResult, StudyContext
 from .validate import Study, load_study
 
 Progress = Callable[[str], None]
-
-register({
-    "step.validation": {"id": "validasi masukan", "en": "validating inputs"},
-    "step.stage": {"id": "tahap: {name}", "en": "stage: {name}"},
-    "step.write": {"id": "menulis keluaran", "en": "writing outputs"},
-})
 
 
 @dataclass
@@ -76,8 +70,7 @@ def _say_stage(name: str, lang: str) -> str:
     if name == "index":
         return t("step.index", lang)
     key = f"stage.{name}"
-    label = t(key, lang)
-    return t("step.stage", lang, name=name if label == key else label)
+    return t("step.stage", lang, name=t(key, lang) if has(key) else name)
 
 
 def analyse(study: Study, *, lang: str | None = None, progress: Progress | None = None,

@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..classify import agreement
-from ..i18n import register, t
+from ..i18n import t
 from ..index.audit import audit_tables, readable
 from ..report import audit as view
 from ..stages import Stage, StageResult, StudyContext
 from .config import AuditSection
-
-register({"stage.audit": {"id": "audit statistik", "en": "statistical audit"}})
 
 
 @dataclass(frozen=True, kw_only=True)

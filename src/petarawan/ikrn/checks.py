@@ -28,38 +28,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import Finding
-from ..i18n import register, t
+from ..i18n import t
 from .bank import INSTRUMENTS, Bank
 from .config import CHECK_KINDS, ChecksConfig
 from .returns import DK, Submissions
 
 __all__ = ["CheckResult", "run_checks", "outside_area"]
-
-register({
-    "ikrn.chk.unknown_area": {"id": "kode wilayah kosong atau bukan wilayah studi", "en": "area code empty or not an area of the study"},
-    "ikrn.chk.unknown_area.exp": {"id": "salah satu dari {n} kode wilayah studi", "en": "one of the study's {n} area codes"},
-    "ikrn.chk.no_consent": {"id": "responden tidak menyatakan setuju", "en": "the respondent did not consent"},
-    "ikrn.chk.no_consent.exp": {"id": "persetujuan = 'ya'", "en": "persetujuan = 'ya'"},
-    "ikrn.chk.duplicate": {"id": "kiriman ganda: ID instans sama dengan {file} baris {row}",
-                           "en": "duplicate submission: same instance ID as {file} row {row}"},
-    "ikrn.chk.duplicate.exp": {"id": "satu kiriman per ID instans", "en": "one submission per instance ID"},
-    "ikrn.chk.wrong_role": {"id": "peran responden bukan untuk instrumen {ins}", "en": "respondent role is not one {ins} is for"},
-    "ikrn.chk.wrong_role.exp": {"id": "peran: {roles}", "en": "role: {roles}"},
-    "ikrn.chk.wrong_form": {"id": "baris formulir {declared} berada di ekspor {ins}", "en": "row of form {declared} in the {ins} export"},
-    "ikrn.chk.wrong_form.exp": {"id": "ekspor formulir {ins} saja", "en": "exports of the {ins} form only"},
-    "ikrn.chk.too_short": {"id": "durasi wawancara tidak masuk akal ({secs} detik untuk {items} butir)",
-                           "en": "implausible interview duration ({secs} s for {items} items)"},
-    "ikrn.chk.too_short.exp": {"id": "minimal {min} detik (end setelah start)", "en": "at least {min} s (end after start)"},
-    "ikrn.chk.outside_area": {"id": "lokasi kiriman di luar wilayahnya (± {km} km dari batas)",
-                              "en": "submission located outside its area (± {km} km from the boundary)"},
-    "ikrn.chk.outside_area.exp": {"id": "di dalam poligon wilayah (toleransi {tol} m)",
-                                  "en": "inside the area's polygon (tolerance {tol} m)"},
-    "ikrn.chk.straightlining": {"id": "semua {k} jawaban Likert sama (straight-lining)",
-                                "en": "all {k} Likert answers identical (straight-lining)"},
-    "ikrn.chk.straightlining.exp": {"id": "jawaban yang dibaca satu per satu", "en": "answers read one by one"},
-    "ikrn.chk.no_crs": {"id": "batas wilayah tanpa CRS: lokasi kiriman tidak dapat diperiksa",
-                        "en": "boundaries without a CRS: submission locations cannot be checked"},
-})
 
 
 @dataclass(frozen=True)

@@ -11,43 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..i18n import register, t
-
-register({
-    "ikrn.cli.forms": {"id": "{n} XLSForm ditulis (diperiksa dengan pyxform), {k} wilayah:",
-                       "en": "{n} XLSForms written (checked with pyxform), {k} areas:"},
-    "ikrn.cli.exists": {"id": "{path} sudah ada; tidak ditimpa (pakai --force)", "en": "{path} exists; not overwritten (use --force)"},
-    "ikrn.cli.illustrative": {"id": "Catatan: bank butir ILUSTRATIF (butir IKRN BNN tidak dipublikasikan); atur [ikrn] bank.",
-                              "en": "Note: ILLUSTRATIVE item bank (BNN's IKRN items are not public); set [ikrn] bank."},
-    "ikrn.cli.no_section": {"id": "petarawan.toml tidak punya bagian [ikrn] (lihat docs/method_ikrn.md)",
-                            "en": "petarawan.toml has no [ikrn] section (see docs/method_ikrn.md)"},
-    "ikrn.cli.title": {"id": "Kelengkapan IKRN — {study}", "en": "IKRN completeness — {study}"},
-    "ikrn.cli.read": {"id": "{read} kiriman dibaca, {kept} dihitung, {excl} tidak dihitung.",
-                      "en": "{read} submissions read, {kept} counted, {excl} not counted."},
-    "ikrn.cli.kind": {"id": "Pemeriksaan mutu", "en": "Quality checks"},
-    "ikrn.cli.kind.col": {"id": "Jenis", "en": "Kind"},
-    "ikrn.cli.count": {"id": "Jumlah", "en": "Count"},
-    "ikrn.cli.effect": {"id": "Akibat", "en": "Effect"},
-    "ikrn.cli.excluded": {"id": "tidak dihitung", "en": "not counted"},
-    "ikrn.cli.flagged": {"id": "ditandai", "en": "flagged"},
-    "ikrn.cli.answer_missing": {"id": "jawaban dianggap kosong", "en": "answer treated as missing"},
-    "ikrn.cli.row_refused": {"id": "baris tidak dipakai", "en": "row not used"},
-    "ikrn.cli.district": {"id": "Kecamatan", "en": "District"},
-    "ikrn.cli.area": {"id": "Kelurahan/desa", "en": "Area"},
-    "ikrn.cli.areas": {"id": "Wilayah", "en": "Areas"},
-    "ikrn.cli.complete": {"id": "Lengkap", "en": "Complete"},
-    "ikrn.cli.none": {"id": "Tanpa kiriman", "en": "No returns"},
-    "ikrn.cli.rate": {"id": "Tingkat pelaporan", "en": "Reporting rate"},
-    "ikrn.cli.needed": {"id": "Kurang", "en": "Still needed"},
-    "ikrn.cli.by_district": {"id": "Per kecamatan", "en": "By district"},
-    "ikrn.cli.below": {"id": "Wilayah di bawah kuota ({n} dari {total})", "en": "Areas below quota ({n} of {total})"},
-    "ikrn.cli.all_areas": {"id": "Semua wilayah", "en": "All areas"},
-    "ikrn.cli.more": {"id": "… dan {n} wilayah lain (pakai --limit 0 untuk semua)", "en": "… and {n} more areas (use --limit 0 for all)"},
-    "ikrn.cli.total": {"id": "Total", "en": "Total"},
-    "ikrn.cli.pulled": {"id": "{ins}: {name} ditulis", "en": "{ins}: {name} written"},
-    "ikrn.cli.pulled_n": {"id": "{ins}: {n} kiriman → {name}", "en": "{ins}: {n} submissions → {name}"},
-    "ikrn.cli.pull_hint": {"id": "Lalu: petarawan ikrn status {study}", "en": "Then: petarawan ikrn status {study}"},
-})
+from ..i18n import t
 
 
 ikrn_app = typer.Typer(help="Putaran survei IKRN (IKRN 1 warga, 2 kepala desa, 3 Bhabinkamtibmas/Babinsa) / "

@@ -26,26 +26,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ..errors import ConfigError, Finding, InputError
-from ..i18n import register, t
+from ..i18n import t
 from .config import IkrnConfig
 from .form import replace_file
 
 __all__ = ["pull_round", "make_client"]
 
-register({
-    "ikrn.pull.no_server": {"id": "petarawan.toml tidak punya bagian [ikrn.server]", "en": "petarawan.toml has no [ikrn.server] section"},
-    "ikrn.pull.no_token": {"id": "variabel lingkungan {env} (token API) kosong", "en": "environment variable {env} (the API token) is empty"},
-    "ikrn.pull.http": {"id": "server menjawab {status} untuk formulir {form} ({why})", "en": "the server answered {status} for form {form} ({why})"},
-    "ikrn.pull.http.exp": {"id": "URL, proyek, id formulir dan token yang benar", "en": "the right URL, project, form id and token"},
-    "ikrn.pull.net": {"id": "server tidak dapat dihubungi ({err})", "en": "the server cannot be reached ({err})"},
-    "ikrn.pull.net.exp": {"id": "koneksi internet dan ikrn.server.url", "en": "an internet connection and ikrn.server.url"},
-    "ikrn.pull.suffix": {"id": "berkas tujuan {name} harus berakhiran {suffix} untuk server {kind}",
-                         "en": "target file {name} must end in {suffix} for a {kind} server"},
-    "ikrn.pull.why.401": {"id": "token ditolak", "en": "token refused"},
-    "ikrn.pull.why.403": {"id": "token tidak berhak atas formulir ini", "en": "the token may not read this form"},
-    "ikrn.pull.why.404": {"id": "proyek atau formulir tidak ditemukan", "en": "project or form not found"},
-    "ikrn.pull.why.other": {"id": "kesalahan server", "en": "server error"},
-})
 
 KOBO_PAGE = 5000
 

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..codes import code_key
 from ..errors import Finding, InputError
-from ..i18n import register, t
+from ..i18n import t
 from .bank import DK_COUNT, DONT_KNOW, INSTRUMENTS, NO, YES, Bank
 
 __all__ = ["ExportTable", "read_export", "table_from_frame", "Submissions", "decode_returns", "MISSING", "DK",
@@ -44,33 +44,6 @@ MISSING = np.float32(np.nan)
 DK = np.float32(-1.0)
 """Decoded value of "tidak tahu" (don't know) in the answer matrices; NaN = no answer."""
 INSTANCE_COLUMNS = ("meta/instanceID", "meta-instanceID", "instanceID", "KEY", "_uuid")
-
-register({
-    "ikrn.f.row_length": {"id": "baris dengan {got} kolom, judul punya {want}: baris tidak dipakai (jawaban akan bergeser)",
-                          "en": "row with {got} fields, the header has {want}: row not used (answers would shift)"},
-    "ikrn.f.row_length.exp": {"id": "ekspor ulang dari server; jangan sunting CSV dengan tangan",
-                              "en": "export again from the server; do not edit the CSV by hand"},
-    "ikrn.f.dup_header": {"id": "judul kolom ganda di ekspor", "en": "duplicate column heading in the export"},
-    "ikrn.f.dup_header.exp": {"id": "setiap judul kolom satu kali (ekspor ulang dengan 'XML values and headers')",
-                              "en": "each heading once (export again with 'XML values and headers')"},
-    "ikrn.f.unreadable": {"id": "ekspor tidak dapat dibaca ({err})", "en": "the export cannot be read ({err})"},
-    "ikrn.f.unreadable.exp": {"id": "CSV atau XLSX dari KoboToolbox, atau CSV/zip dari ODK Central",
-                              "en": "a KoboToolbox CSV or XLSX, or an ODK Central CSV/zip"},
-    "ikrn.f.column_missing": {"id": "kolom {field} tidak ada di ekspor {ins}", "en": "column {field} missing from the {ins} export"},
-    "ikrn.f.column_missing.exp": {"id": "kolom {cands} (ekspor dengan 'XML values and headers' dari formulir {ins} yang sama)",
-                                  "en": "a column {cands} (export with 'XML values and headers' from the same {ins} form)"},
-    "ikrn.f.no_instance": {"id": "ekspor tanpa ID instans; kiriman ganda tidak dapat diperiksa",
-                           "en": "export without instance IDs; duplicates cannot be checked"},
-    "ikrn.f.no_times": {"id": "ekspor tanpa kolom start/end; durasi wawancara tidak dapat diperiksa",
-                        "en": "export without start/end columns; interview durations cannot be checked"},
-    "ikrn.f.no_consent_col": {"id": "ekspor tanpa kolom persetujuan; semua kiriman dianggap setuju",
-                              "en": "export without a consent column; every submission is taken as consenting"},
-    "ikrn.f.out_of_scale": {"id": "jawaban di luar skala butir, dianggap tidak dijawab",
-                            "en": "answer outside the item's scale, treated as unanswered"},
-    "ikrn.f.zip_no_csv": {"id": "zip tanpa CSV utama", "en": "zip without a main CSV"},
-    "ikrn.f.meta.exp": {"id": "kolom {cols} (ekspor lengkap dari formulir IKRN petarawan)",
-                        "en": "column(s) {cols} (a full export of petarawan's IKRN form)"},
-})
 
 
 # ------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding, InputError
-from ..i18n import register, t
+from ..i18n import t
 from .aggregate import AreaScores, RespondentScores, area_scores, respondent_scores
 from .bank import Bank, load_bank
 from .bootstrap import BootstrapResult, bootstrap_areas
@@ -24,15 +24,6 @@ from .config import IkrnConfig
 from .returns import ExportTable, Submissions, decode_returns, export_columns, read_export
 
 __all__ = ["RoundInput", "RoundAssessment", "RoundScores", "study_bank", "read_round", "assess_round", "score_round"]
-
-register({
-    "ikrn.no_returns": {"id": "belum ada berkas kiriman untuk instrumen {ins}", "en": "no export file yet for instrument {ins}"},
-    "ikrn.no_returns.exp": {"id": "ikrn.returns.{ins} = [\"berkas.csv\"] di petarawan.toml",
-                            "en": "ikrn.returns.{ins} = [\"file.csv\"] in petarawan.toml"},
-    "ikrn.file_missing": {"id": "berkas kiriman tidak ditemukan", "en": "export file not found"},
-    "ikrn.file_missing.exp": {"id": "berkas di folder studi (periksa ikrn.returns di petarawan.toml)",
-                              "en": "a file in the study folder (check ikrn.returns in petarawan.toml)"},
-})
 
 
 def study_bank(study_dir: Path, cfg: IkrnConfig | None) -> Bank:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding
-from ..i18n import register, t
+from ..i18n import has, t
 from ..report import ikrn as view
 from ..stages import Stage, StageResult, StudyContext
 from .bank import INSTRUMENTS
@@ -32,72 +32,6 @@ from .round import assess_round, read_round, score_round, study_bank
 
 __all__ = ["IkrnStageResult", "run_ikrn", "STAGE", "layer_table", "PUBLIC"]
 
-register({
-    "ikrn.title": {"id": "Putaran survei IKRN: kelengkapan dan skor survei", "en": "IKRN survey round: completeness and survey scores"},
-    "ikrn.sheet": {"id": "IKRN", "en": "IKRN"},
-    "ikrn.sheet.kec": {"id": "IKRN kecamatan", "en": "IKRN districts"},
-    "ikrn.map_title": {"id": "Kelengkapan IKRN: tingkat pelaporan (%)", "en": "IKRN completeness: reporting rate (%)"},
-    "ikrn.illustrative_bank": {
-        "id": "Bank butir ILUSTRATIF: butir, bobot dan batas IKRN BNN tidak dipublikasikan; skor survei ini hanya contoh cara kerja.",
-        "en": "ILLUSTRATIVE item bank: BNN's IKRN items, weights and cut-offs are not public; this survey score only shows how the method works."},
-    "ikrn.summary": {
-        "id": "{read} kiriman dibaca dari {files} berkas; {kept} dihitung, {excl} tidak dihitung. Tingkat pelaporan studi: "
-              "{rate} ({complete} dari {n} wilayah memenuhi kuota IKRN 1/2/3 = {q}; {none} wilayah belum mengirim sama sekali).",
-        "en": "{read} submissions read from {files} files; {kept} counted, {excl} not counted. Study reporting rate: {rate} "
-              "({complete} of {n} areas meet the IKRN 1/2/3 quota of {q}; {none} areas have sent nothing yet)."},
-    "ikrn.rate_def": {
-        "id": "Tingkat pelaporan = jumlah kuesioner yang kembali (paling banyak sebanyak kuota per instrumen) dibagi jumlah "
-              "kuesioner yang diharapkan, seperti tingkat pelaporan DHIS2.",
-        "en": "Reporting rate = questionnaires returned (at most the quota per instrument) divided by questionnaires expected, "
-              "as DHIS2's reporting rate."},
-    "ikrn.checks": {"id": "Pemeriksaan mutu (jumlah kiriman)", "en": "Quality checks (number of submissions)"},
-    "ikrn.scored": {
-        "id": "Skor survei (0–100, makin tinggi makin rawan) untuk {scored} dari {n} wilayah; {unscored} wilayah tanpa skor karena "
-              "respondennya kurang dari minimum (IKRN 1 ≥ {min1}). Galat baku dari bootstrap responden dalam wilayah "
-              "({B} ulangan, benih {seed}).",
-        "en": "Survey score (0–100, higher = more prone) for {scored} of {n} areas; {unscored} areas have no score because they "
-              "have fewer respondents than the minimum (IKRN 1 ≥ {min1}). Standard errors from a bootstrap of respondents within "
-              "areas ({B} replicates, seed {seed})."},
-    "ikrn.below": {"id": "Wilayah di bawah kuota (untuk ditindaklanjuti)", "en": "Areas below quota (for follow-up)"},
-    "ikrn.no_score": {"id": "wilayah tanpa skor survei IKRN: responden kurang ({reason})",
-                      "en": "area without an IKRN survey score: too few respondents ({reason})"},
-    "ikrn.no_score.exp": {"id": "lebih banyak kiriman, atau ikrn.min_respondents lebih kecil",
-                          "en": "more returns, or a smaller ikrn.min_respondents"},
-    "ikrn.privacy": {"id": "Jumlah 1–{tm1} ditampilkan sebagai &lt;{t}.", "en": "Counts of 1–{tm1} are shown as &lt;{t}."},
-    "ikrn.col.code": {"id": "Kode", "en": "Code"},
-    "ikrn.col.name": {"id": "Kelurahan/desa", "en": "Area"},
-    "ikrn.col.group": {"id": "Kecamatan", "en": "District"},
-    "ikrn.col.returned": {"id": "{ins} kembali", "en": "{ins} returned"},
-    "ikrn.col.expected": {"id": "{ins} diharapkan", "en": "{ins} expected"},
-    "ikrn.col.n": {"id": "{ins} responden berskor", "en": "{ins} scored respondents"},
-    "ikrn.col.mean": {"id": "{ins} rata-rata (0–100)", "en": "{ins} mean (0–100)"},
-    "ikrn.col.reporting_rate": {"id": "Tingkat pelaporan IKRN", "en": "IKRN reporting rate"},
-    "ikrn.col.below_quota": {"id": "Di bawah kuota IKRN", "en": "Below IKRN quota"},
-    "ikrn.col.missing": {"id": "Kuesioner kurang", "en": "Questionnaires still needed"},
-    "ikrn.col.survey_score": {"id": "Skor survei IKRN (0–100)", "en": "IKRN survey score (0–100)"},
-    "ikrn.col.survey_se": {"id": "Galat baku skor survei", "en": "Survey score standard error"},
-    "ikrn.col.no_score_reason": {"id": "Alasan tanpa skor", "en": "Reason for no score"},
-    "ikrn.col.areas": {"id": "Wilayah", "en": "Areas"},
-    "ikrn.col.areas_complete": {"id": "Wilayah lengkap", "en": "Complete areas"},
-    "ikrn.col.areas_without_returns": {"id": "Wilayah tanpa kiriman", "en": "Areas without returns"},
-    "ikrn.col.kind": {"id": "Pemeriksaan", "en": "Check"},
-    "ikrn.col.count": {"id": "Kiriman", "en": "Submissions"},
-    "ikrn.col.effect": {"id": "Akibat", "en": "Effect"},
-    "ikrn.eff.excluded": {"id": "tidak dihitung", "en": "not counted"},
-    "ikrn.eff.flagged": {"id": "ditandai saja", "en": "flagged only"},
-    "ikrn.eff.answer": {"id": "jawaban dianggap kosong", "en": "answer treated as missing"},
-    "ikrn.eff.row": {"id": "baris tidak dipakai", "en": "row not used"},
-    "ikrn.kind.row_length": {"id": "baris rusak (jumlah kolom salah)", "en": "broken row (wrong number of fields)"},
-    "ikrn.kind.unknown_area": {"id": "kode wilayah kosong/tidak dikenal", "en": "empty or unknown area code"},
-    "ikrn.kind.no_consent": {"id": "tanpa persetujuan", "en": "no consent"},
-    "ikrn.kind.duplicate": {"id": "kiriman ganda", "en": "duplicate submission"},
-    "ikrn.kind.wrong_role": {"id": "peran tidak sesuai instrumen", "en": "role does not match the instrument"},
-    "ikrn.kind.too_short": {"id": "wawancara terlalu singkat", "en": "implausibly short interview"},
-    "ikrn.kind.outside_area": {"id": "lokasi di luar wilayahnya", "en": "location outside its area"},
-    "ikrn.kind.straightlining": {"id": "jawaban Likert seragam", "en": "straight-lining"},
-    "ikrn.kind.out_of_scale": {"id": "jawaban di luar skala", "en": "answer outside the scale"},
-    "ikrn.total": {"id": "Total", "en": "Total"},
-})
 
 PUBLIC = ("ikrn_reporting_rate", "ikrn_below_quota", "ikrn_survey_se")
 """Area columns that may be published: no counts (a reporting rate and a flag; the standard
@@ -146,8 +80,7 @@ def _heading(col: str, lang: str) -> str:
             if col == f"{prefix}_{ins}":
                 return t(f"ikrn.col.{prefix}", lang, ins=ins.upper().replace("IKRN", "IKRN "))
     key = f"ikrn.col.{col}"
-    out = t(key, lang)
-    return col if out == key else out
+    return t(key, lang) if has(key) else col
 
 
 def layer_table(completeness: pd.DataFrame, scores: pd.DataFrame, indicator: str) -> pd.DataFrame:

@@ -5,9 +5,7 @@ Carlo run call :func:`aggregate_framework`, which calls :func:`aggregate_groups`
 single-level helpers (:func:`aggregate`, :func:`arithmetic`, :func:`geometric`, …) call too.
 
 Every mean is a weighted *quasi-arithmetic* mean over the present (non-missing) components,
-
 .. math:: M(x) = g^{-1}\Big(\sum_k w_k\, g(x_k) \Big/ \sum_k w_k\Big),
-
 with :math:`g(x) = x` (arithmetic), :math:`\ln(x + c)` (geometric), :math:`1/(x + c)` (harmonic),
 :math:`(x + c)^p` (generalised) and :math:`g^{-1}` shifting back by :math:`c` (see
 :func:`shift_constant`).  Copeland's score is the weighted mean of each indicator's mid-rank
@@ -119,18 +117,14 @@ elementwise — Copeland: column-wise — transform ``g(x, shift, power)``), ``i
 > 0: shifted when not) or ``"nonnegative"``."""
 
 AGGREGATORS.add("arithmetic", _identity, inverse=_same, domain=_domain_none,
-                label_id="rata-rata aritmetika", label_en="arithmetic mean",
                 source="Handbook §6.2 (linear aggregation); COINr a_amean")
 AGGREGATORS.add("geometric", _log, inverse=_exp, domain=_domain_positive,
-                label_id="rata-rata geometrik", label_en="geometric mean",
                 source="Handbook §6.2 (geometric aggregation); COINr a_gmean; INFORM")
 AGGREGATORS.add("harmonic", _recip, inverse=_recip_back, domain=_domain_positive,
-                label_id="rata-rata harmonik", label_en="harmonic mean", source="COINr a_hmean")
+                source="COINr a_hmean")
 AGGREGATORS.add("generalised", _pow, inverse=_root, domain=_domain_generalised,
-                label_id="rata-rata umum (pangkat {p:g})", label_en="generalised mean (power {p:g})",
                 source="COINr a_genmean")
 AGGREGATORS.add("copeland", _copeland_t, inverse=_copeland_back, domain=_domain_none,
-                label_id="metode Copeland", label_en="Copeland method",
                 source="COINr a_copeland (row sums of outrankMatrix)")
 
 METHODS = AGGREGATORS.names()

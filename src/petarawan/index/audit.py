@@ -20,95 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ..config import StudyConfig
-from ..i18n import register, t
+from ..i18n import t
 
 __all__ = ["cronbach_alpha", "pca_variance", "correlations", "flags", "audit_tables", "readable"]
-
-register({
-    "audit.title": {"id": "Audit statistik indeks", "en": "Statistical audit of the index"},
-    "audit.intro": {
-        "id": ("Audit ini memeriksa apakah indikator dalam satu dimensi bergerak searah (korelasi dan alfa Cronbach), "
-               "apakah ada pasangan indikator yang hampir sama (|r| > {thr}: dihitung dua kali), dan berapa bagian "
-               "keragaman data yang ditangkap komponen utama pertama (PCA)."),
-        "en": ("This audit checks whether the indicators of a dimension move together (correlations and Cronbach's alpha), "
-               "whether any pair of indicators is nearly the same (|r| > {thr}: double counting), and how much of the "
-               "data's variance the first principal component captures (PCA)."),
-    },
-    "audit.neg": {"id": "Indikator berkorelasi negatif dengan dimensinya sendiri: {items}. Periksa arah (direction) indikator ini.",
-                  "en": "Indicators correlating negatively with their own dimension: {items}. Check their direction."},
-    "audit.coll": {"id": "Pasangan hampir kolinear: {items}.", "en": "Nearly collinear pairs: {items}."},
-    "audit.none": {"id": "Tidak ada indikator yang ditandai.", "en": "No indicator flagged."},
-    "audit.pca": {"id": "Komponen utama pertama menjelaskan {share}% keragaman semua indikator.",
-                  "en": "The first principal component explains {share}% of the variance of all indicators."},
-    "audit.col.dim": {"id": "Dimensi", "en": "Dimension"},
-    "audit.col.k": {"id": "Jumlah indikator", "en": "Indicators"},
-    "audit.col.alpha": {"id": "Alfa Cronbach", "en": "Cronbach's alpha"},
-    "audit.low_alpha": {
-        "id": "Alfa Cronbach rendah (di bawah 0,5) pada dimensi {dims}: indikatornya tidak bergerak searah, sehingga "
-              "skor dimensi menggabungkan hal-hal yang berbeda; nilai negatif biasanya berarti arah (direction) suatu "
-              "indikator perlu diperiksa. Ini bukan kesalahan data, tetapi layak dibahas sebelum hasil dipakai.",
-        "en": "Low Cronbach's alpha (below 0.5) in dimension(s) {dims}: their indicators do not move together, so the "
-              "dimension score mixes different things; a negative value usually means an indicator's direction should be "
-              "checked. This is not a data error, but worth discussing before the results are used.",
-    },
-    "audit.col.pc1": {"id": "PC1 (% varians)", "en": "PC1 (% variance)"},
-    "audit.ref.title": {"id": "Perbandingan dengan label yang dipublikasikan ({col})",
-                        "en": "Comparison with the published label ({col})"},
-    "audit.ref.text": {
-        "id": ("Dari {n1} wilayah berlabel rawan, {hit} ({sens}) masuk kelas Bahaya atau Waspada; dari {n0} wilayah tanpa label, "
-               "{ok} ({spec}) masuk kelas Siaga atau Aman. Label yang dipublikasikan memakai metode lain; perbedaan bukan berarti "
-               "salah satu keliru, tetapi layak diperiksa."),
-        "en": ("Of {n1} areas labelled prone, {hit} ({sens}) are classed Bahaya or Waspada; of {n0} unlabelled areas, {ok} "
-               "({spec}) are classed Siaga or Aman. The published label uses another method; a difference does not mean "
-               "either is wrong, but it is worth checking."),
-    },
-    "audit.ref.col.class": {"id": "Kelas", "en": "Class"},
-    "audit.ref.col.1": {"id": "Berlabel rawan (1)", "en": "Labelled prone (1)"},
-    "audit.ref.col.0": {"id": "Tanpa label (0)", "en": "Not labelled (0)"},
-    "audit.treat": {"id": "Penanganan pencilan: {items}.", "en": "Outlier treatment: {items}."},
-    # sheet names and headings (keys = column names)
-    "audit.sheet.dimensions": {"id": "Audit dimensi", "en": "Audit dimensions"},
-    "audit.sheet.correlations": {"id": "Audit korelasi", "en": "Audit correlations"},
-    "audit.sheet.flags": {"id": "Audit tanda", "en": "Audit flags"},
-    "audit.sheet.pca": {"id": "Audit PCA", "en": "Audit PCA"},
-    "audit.sheet.weights": {"id": "Bobot efektif", "en": "Effective weights"},
-    "audit.sheet.outliers": {"id": "Pencilan", "en": "Outliers"},
-    "audit.sheet.reference": {"id": "Kesesuaian referensi", "en": "Reference agreement"},
-    "audit.h.dimension": {"id": "Dimensi", "en": "Dimension"},
-    "audit.h.n_indicators": {"id": "Jumlah indikator", "en": "Indicators"},
-    "audit.h.cronbach_alpha": {"id": "Alfa Cronbach", "en": "Cronbach's alpha"},
-    "audit.h.pc1_share": {"id": "Bagian varians PC1", "en": "PC1 share of variance"},
-    "audit.h.item": {"id": "Indikator / dimensi", "en": "Indicator / dimension"},
-    "audit.h.index": {"id": "Indeks", "en": "Index"},
-    "audit.h.dim": {"id": "Dimensi: {d}", "en": "Dimension: {d}"},
-    "audit.h.kind": {"id": "Jenis tanda", "en": "Flag"},
-    "audit.h.other": {"id": "Dengan", "en": "With"},
-    "audit.h.r": {"id": "Korelasi r (Pearson)", "en": "Correlation r (Pearson)"},
-    "audit.h.component": {"id": "Komponen", "en": "Component"},
-    "audit.h.variance_share": {"id": "Bagian varians", "en": "Share of variance"},
-    "audit.h.cumulative": {"id": "Bagian varians kumulatif", "en": "Cumulative share of variance"},
-    "audit.h.indicator": {"id": "Indikator", "en": "Indicator"},
-    "audit.h.overall_weight": {"id": "Bobot nominal keseluruhan", "en": "Overall nominal weight"},
-    "audit.h.effective_weight": {"id": "Bobot efektif", "en": "Effective weight"},
-    "audit.h.action": {"id": "Tindakan", "en": "Action"},
-    "audit.h.n_winsorised": {"id": "Jumlah nilai diwinsorisasi", "en": "Values winsorised"},
-    "audit.h.areas": {"id": "Wilayah", "en": "Areas"},
-    "audit.h.skew_before": {"id": "Kemencengan sebelum", "en": "Skewness before"},
-    "audit.h.kurt_before": {"id": "Kurtosis sebelum", "en": "Kurtosis before"},
-    "audit.h.skew_after": {"id": "Kemencengan sesudah", "en": "Skewness after"},
-    "audit.h.kurt_after": {"id": "Kurtosis sesudah", "en": "Kurtosis after"},
-    "audit.h.passes_after": {"id": "Lolos batas sesudahnya", "en": "Within limits after"},
-    "audit.h.class": {"id": "Kelas", "en": "Class"},
-    "audit.h.reference_1": {"id": "Berlabel rawan (1)", "en": "Labelled prone (1)"},
-    "audit.h.reference_0": {"id": "Tanpa label (0)", "en": "Not labelled (0)"},
-    "audit.h.total": {"id": "Jumlah", "en": "Total"},
-    "audit.h.share_of_reference_1": {"id": "Bagian dari yang berlabel rawan", "en": "Share of those labelled prone"},
-    "audit.kind.negative_with_own_dimension": {"id": "berkorelasi negatif dengan dimensinya", "en": "negative with own dimension"},
-    "audit.kind.collinear": {"id": "hampir kolinear", "en": "nearly collinear"},
-    "audit.action.none": {"id": "tidak ada", "en": "none"},
-    "audit.action.winsorised": {"id": "winsorisasi", "en": "winsorised"},
-    "audit.action.log": {"id": "transformasi log", "en": "log-transformed"},
-})
 
 
 def _item(name: str, lang: str, config: StudyConfig) -> str:

@@ -199,7 +199,6 @@ def target(x: np.ndarray, tgt: np.ndarray, lo: float = 0.0, hi: float = 100.0) -
 def reference(x: np.ndarray, ref_row: int, lo: float = 0.0, hi: float = 100.0) -> np.ndarray:
     r"""Distance to a reference area (COINr ``n_dist2ref(type = "ratio")``; Handbook §5):
     the ratio of each (direction-applied, min–max-shifted) value to the reference area's,
-
     .. math:: x' = lo + (hi - lo)\,\frac{x - \min x}{x_{ref} - \min x} \cdot \tfrac12
 
     so the reference area scores the midpoint of ``[lo, hi]``; areas twice as far above the
@@ -264,28 +263,24 @@ no information and is dropped) and ``needs`` (per-indicator or study settings it
 
 NORMALISERS.add("minmax", minmax, apply=lambda x, d, s: minmax_directed(x, d, s.lo, s.hi)[0],
                 on_range=True, data_relative=True, needs=(),
-                label_id="min–maks ke rentang {lo:g}–{hi:g}", label_en="min–max to {lo:g}–{hi:g}",
                 source="Handbook §5 (Table 3); COINr n_minmax")
 NORMALISERS.add("zscore", zscore, apply=_with_direction(lambda x, s: zscore(x)),
                 on_range=False, data_relative=True, needs=(),
-                label_id="skor-z", label_en="z-score", source="Handbook §5; COINr n_zscore")
+                source="Handbook §5; COINr n_zscore")
 NORMALISERS.add("rank", rank, apply=_with_direction(lambda x, s: rank(x)),
                 on_range=False, data_relative=True, needs=(),
-                label_id="peringkat", label_en="rank", source="COINr n_rank")
+                source="COINr n_rank")
 NORMALISERS.add("percentile", percentile, apply=_with_direction(lambda x, s: percentile(x, s.lo, s.hi)),
                 on_range=True, data_relative=True, needs=(),
-                label_id="peringkat persentil (CDC SVI)", label_en="percentile rank (CDC SVI)",
                 source="CDC/ATSDR SVI documentation; COINr n_prank")
 NORMALISERS.add("goalposts", goalposts, apply=_apply_goalposts,
                 on_range=True, data_relative=False, needs=("goalposts",),
-                label_id="tiang gawang (goalposts)", label_en="goalposts",
                 source="Handbook §5; COINr n_goalposts")
 NORMALISERS.add("target", target, apply=lambda x, d, s: target(apply_direction(x, d), d * np.asarray(s.target, float),
                                                                  s.lo, s.hi),
                 on_range=True, data_relative=True, needs=("target",),
-                label_id="jarak ke target", label_en="distance to target", source="COINr n_dist2targ")
+                source="COINr n_dist2targ")
 NORMALISERS.add("reference", reference,
                 apply=_with_direction(lambda x, s: reference(x, s.reference_row, s.lo, s.hi)),
                 on_range=True, data_relative=True, needs=("reference_area",),
-                label_id="jarak ke wilayah rujukan", label_en="distance to a reference area",
                 source="Handbook §5; COINr n_dist2ref")

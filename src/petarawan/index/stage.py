@@ -13,13 +13,9 @@ import pandas as pd
 
 from ..classify import classify, rank
 from ..errors import Finding, InputError
-from ..i18n import register
 from ..stages import Stage, StageResult, StudyContext
 from .composite import IndexResult, build_index
 
-register({
-    "step.index": {"id": "indeks komposit", "en": "composite index"},
-})
 
 MIN_AREAS = 10
 """Below this many scored areas a relative index and its classes mean little (warning)."""

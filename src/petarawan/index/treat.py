@@ -56,16 +56,15 @@ IMPUTERS: MethodRegistry = MethodRegistry("imputation", "imp")
 Property ``needs_groups``."""
 
 IMPUTERS.add("none", _no_fill, needs_groups=False,
-             label_id="tidak ada (indikator kosong diabaikan, bobot dibagi ulang)",
-             label_en="none (missing indicators are skipped, weights renormalised)")
-IMPUTERS.add("mean", _fill_stat(np.nanmean), needs_groups=False, label_id="rata-rata", label_en="mean",
+             )
+IMPUTERS.add("mean", _fill_stat(np.nanmean), needs_groups=False,
              source="Handbook §3.1 (unconditional mean substitution); COINr i_mean")
-IMPUTERS.add("median", _fill_stat(np.nanmedian), needs_groups=False, label_id="median", label_en="median",
+IMPUTERS.add("median", _fill_stat(np.nanmedian), needs_groups=False,
              source="Handbook §3.1; COINr i_median")
-IMPUTERS.add("group_mean", _fill_group("mean"), needs_groups=True, label_id="rata-rata kelompok", label_en="group mean",
+IMPUTERS.add("group_mean", _fill_group("mean"), needs_groups=True,
              source="COINr i_mean_grp")
-IMPUTERS.add("group_median", _fill_group("median"), needs_groups=True, label_id="median kelompok",
-             label_en="group median", source="COINr i_median_grp")
+IMPUTERS.add("group_median", _fill_group("median"), needs_groups=True,
+             source="COINr i_median_grp")
 
 
 def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -> tuple[pd.DataFrame, list[Finding], dict]:
@@ -236,10 +235,8 @@ TREATMENTS: MethodRegistry = MethodRegistry("outlier treatment", "out")
 """Outlier treatments: ``func(x (n,), max_winsorise, skew_threshold, kurtosis_threshold) ->
 (treated (n,), info)`` as :func:`treat_column`.  Property ``active`` (False for ``none``)."""
 
-TREATMENTS.add("none", _untreated, active=False, label_id="tidak", label_en="none")
+TREATMENTS.add("none", _untreated, active=False, )
 TREATMENTS.add("coinr_winsorise_log", treat_column, active=True,
-               label_id="aturan COINr (winsorisasi lalu transformasi log)",
-               label_en="COINr rule (winsorise, then log-transform)",
                source="COINr Treat (check_SkewKurt, winsorise, log_CT)")
 
 

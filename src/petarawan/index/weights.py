@@ -316,19 +316,18 @@ WEIGHTINGS: MethodRegistry = MethodRegistry("weighting", "wt")
 ``indicator``/``dimension`` (levels where it may be used) and ``data_driven``."""
 
 WEIGHTINGS.add("manual", _manual, apply=_manual, indicator=True, dimension=True, data_driven=False,
-               label_id="ditetapkan di konfigurasi", label_en="set in the configuration")
+               )
 WEIGHTINGS.add("equal", _equal, apply=_equal, indicator=True, dimension=True, data_driven=False,
-               label_id="sama rata", label_en="equal", source="Handbook §6.1.1")
+               source="Handbook §6.1.1")
 WEIGHTINGS.add("ahp", ahp, apply=_ahp, indicator=True, dimension=True, data_driven=False,
-               label_id="AHP (perbandingan berpasangan)", label_en="AHP (pairwise comparison)", source="Saaty 1980")
+               source="Saaty 1980")
 WEIGHTINGS.add("pca", pca_handbook, apply=_data_driven(pca_handbook), indicator=True, dimension=False,
-               data_driven=True, label_id="PCA dengan rotasi varimax (Buku Panduan OECD/JRC)",
-               label_en="PCA with varimax rotation (OECD/JRC Handbook)", source="Handbook 2008 §6.1; Nicoletti et al. 2000")
+               data_driven=True,
+               source="Handbook 2008 §6.1; Nicoletti et al. 2000")
 WEIGHTINGS.add("pca_first_component", pca_first_component, apply=_data_driven(pca_first_component), indicator=True,
-               dimension=False, data_driven=True, label_id="komponen utama pertama (PCA)",
-               label_en="first principal component (PCA)")
+               dimension=False, data_driven=True,
+               )
 WEIGHTINGS.add("budget", budget, apply=_budget, indicator=True, dimension=True, data_driven=False,
-               label_id="alokasi anggaran poin oleh pakar", label_en="expert budget allocation",
                source="Handbook §6.1.5")
 
 
@@ -344,7 +343,6 @@ EFFECTIVE_MAX_AREAS = 10_000
 
 def effective_weights(normalised: pd.DataFrame, score: pd.Series) -> dict[str, float]:
     r"""Effective weight of each indicator: its share of the explained variance of the score,
-
     .. math:: e_k = \frac{r_k^2}{\sum_j r_j^2}, \qquad r_k = \mathrm{corr}(x_k, \text{score})
 
     over areas with a score and a value.  With (approximately) linear aggregation the squared

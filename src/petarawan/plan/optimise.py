@@ -34,39 +34,9 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
-from ..i18n import register, t
+from ..i18n import t
 from .config import Programme
 
-register({
-    "plan.status.optimal": {"id": "optimal", "en": "optimal"},
-    "plan.status.time_limit": {
-        "id": "batas waktu {limit} detik tercapai sebelum optimal terbukti: rencana terbaik yang ditemukan; rencana "
-              "terbaik yang mungkin menjangkau paling banyak {gap} % lebih",
-        "en": "time limit of {limit} s reached before optimality was proven: the best plan found is shown; the best "
-              "possible plan reaches at most {gap} % more"},
-    "plan.status.time_limit_no_plan": {
-        "id": "batas waktu {limit} detik tercapai sebelum satu pun rencana ditemukan: tidak ada rencana",
-        "en": "time limit of {limit} s reached before any plan was found: no plan"},
-    "plan.status.limit": {
-        "id": "solver berhenti pada batasnya ({detail}) sebelum optimal terbukti: rencana terbaik yang ditemukan; "
-              "rencana terbaik yang mungkin menjangkau paling banyak {gap} % lebih",
-        "en": "the solver stopped at a limit ({detail}) before optimality was proven: the best plan found is shown; "
-              "the best possible plan reaches at most {gap} % more"},
-    "plan.status.limit_no_plan": {
-        "id": "solver berhenti pada batasnya ({detail}) sebelum satu pun rencana ditemukan: tidak ada rencana",
-        "en": "the solver stopped at a limit ({detail}) before any plan was found: no plan"},
-    "plan.status.infeasible": {
-        "id": "tidak layak: tidak ada rencana yang memenuhi semua batasan (anggaran, jumlah wilayah, per kecamatan)",
-        "en": "infeasible: no plan meets every constraint (budget, number of areas, per district)"},
-    "plan.status.unbounded": {
-        "id": "tak terbatas: model tidak punya optimum berhingga (kesalahan model; tidak ada rencana)",
-        "en": "unbounded: the model has no finite optimum (a modelling error; no plan)"},
-    "plan.status.infeasible_or_unbounded": {
-        "id": "tidak layak atau tak terbatas (solver tidak membedakan): tidak ada rencana",
-        "en": "infeasible or unbounded (the solver did not tell which): no plan"},
-    "plan.status.error": {"id": "galat solver ({detail}): tidak ada rencana",
-                          "en": "solver error ({detail}): no plan"},
-})
 
 STATUSES: tuple[str, ...] = ("optimal", "time_limit", "time_limit_no_plan", "limit", "limit_no_plan", "infeasible",
                              "unbounded", "infeasible_or_unbounded", "error")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding
-from ..i18n import register, t
+from ..i18n import t
 from ..potential.scoring import PotentialResult
 from ..report.text import rupiah as _rp
 from .config import PlanConfig
@@ -18,38 +18,6 @@ from .matching import match
 from .optimise import PlanSolution, cheapest_area_cost, pair_costs, solve_plan
 from .schedule import schedule
 from .suppression import hidden_demand
-
-register({
-    "plan.group_infeasible": {"id": "aturan minimal satu wilayah per kecamatan tidak dapat dipenuhi bersama anggaran, batas wilayah dan prasyarat program; rencana dibuat tanpa aturan itu",
-                              "en": "at least one area per district cannot be met together with the budget, the area limit and the programme prerequisites; plan made without that rule"},
-    "plan.infeasible": {"id": "tidak ada rencana yang layak (anggaran terlalu kecil atau permintaan di bawah ukuran kelas minimum)",
-                        "en": "no feasible plan (budget too small or demand below the minimum class size)"},
-    "plan.no_population": {"id": "wilayah tanpa jumlah penduduk; tidak ada sasaran dihitung",
-                           "en": "area without population; no target group computed"},
-    "plan.r.no_demand": {"id": "tidak ada wilayah yang permintaannya mencapai ukuran kelas minimum program mana pun "
-                                "(atau semua wilayah di bawah plan.min_class_score)",
-                         "en": "no area has demand reaching the minimum class size of any programme (or every area is "
-                               "below plan.min_class_score)"},
-    "plan.r.budget": {"id": "anggaran Rp {b} di bawah biaya wilayah termurah yang layak: Rp {c} ({name}: biaya wilayah "
-                             "Rp {g} + kelas termurah dengan prasyaratnya)",
-                      "en": "the budget of Rp {b} is below the cost of the cheapest feasible area: Rp {c} ({name}: area "
-                            "cost Rp {g} + the cheapest class with its prerequisites)"},
-    "plan.r.budget_exp": {"id": "plan.budget ≥ Rp {c}", "en": "plan.budget ≥ Rp {c}"},
-    "plan.k_below_groups": {
-        "id": "plan.max_areas = {k} lebih kecil dari {n} kecamatan yang punya permintaan, sehingga aturan minimal satu "
-              "wilayah per kecamatan (plan.per_group) tidak mungkin dipenuhi; rencana dibuat tanpa aturan itu",
-        "en": "plan.max_areas = {k} is smaller than the {n} districts with demand, so at least one area per district "
-              "(plan.per_group) cannot be met; plan made without that rule"},
-    "plan.k_below_groups_exp": {"id": "plan.max_areas ≥ {n}, atau per_group = false",
-                                "en": "plan.max_areas ≥ {n}, or per_group = false"},
-    "plan.group_budget": {
-        "id": "minimal satu wilayah di setiap {n} kecamatan memerlukan sedikitnya Rp {c} (wilayah termurah per kecamatan), "
-              "di atas anggaran Rp {b}; rencana dibuat tanpa aturan itu",
-        "en": "at least one area in each of the {n} districts needs at least Rp {c} (the cheapest area per district), "
-              "more than the budget of Rp {b}; plan made without that rule"},
-    "plan.group_budget_exp": {"id": "plan.budget ≥ Rp {c}, atau per_group = false",
-                              "en": "plan.budget ≥ Rp {c}, or per_group = false"},
-})
 
 
 @dataclass(frozen=True)

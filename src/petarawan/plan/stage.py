@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from ..errors import Finding, InputError
-from ..i18n import register, t
+from ..i18n import t
 from ..potential.stage import PotentialStageResult
 from ..report import plan as view
 from ..stages import Stage, StageResult, StudyContext
@@ -22,10 +22,6 @@ from .config import PlanConfig, check_programme_choices
 from .optimise import PlanSolution
 from .planner import make_plan
 from .suppression import published_participants
-
-register({
-    "stage.plan": {"id": "rencana intervensi", "en": "intervention plan"},
-})
 
 
 def read_population(ctx: StudyContext, column: str) -> pd.Series:

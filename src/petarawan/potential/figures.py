@@ -6,13 +6,10 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from ..i18n import register, t
+from ..i18n import t
 from ..report.mapkit import MapFrame, draw_continuous, metric
 from ..style import CLASS_COLOURS, INK, PLAN_OTHER_COLOUR
 
-register({
-    "fig.not_chosen": {"id": "tidak dipilih", "en": "not chosen"},
-})
 
 LEGEND_PANEL_IN = 2.4
 

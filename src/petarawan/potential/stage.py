@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding, InputError
-from ..i18n import register, t
+from ..i18n import t
 from ..io.readers import resolve, sha256
 from ..report import potential as view
 from ..stages import Stage, StageResult, StudyContext
@@ -24,29 +24,6 @@ from .config import PotentialConfig
 from .scoring import PotentialResult, publish, read_questions, score_potential
 from .survey import Form, read_form, read_survey
 
-register({
-    "stage.potential": {"id": "potensi masyarakat", "en": "community potential"},
-    "pot.no_responses": {
-        "id": "survei tidak menghasilkan satu pun jawaban yang dapat dipakai ({read} dibaca: {consent}, {unknown} kode "
-              "wilayah tidak dikenal atau kosong, {dup} kiriman ganda); skor potensi dan rencana tidak dapat dihitung",
-        "en": "the survey yields no usable response ({read} read: {consent}, {unknown} with unknown or empty area code, "
-              "{dup} duplicates); the potential score and the plan cannot be computed"},
-    "pot.no_responses_exp": {
-        "id": "ekspor dengan jawaban (bukan hanya baris judul) yang kode wilayahnya ada di berkas batas wilayah; atau "
-              "hapus bagian [potential] sampai survei selesai",
-        "en": "an export with responses (not just the header line) whose area codes are in the boundary file; or remove "
-              "the [potential] section until the survey is done"},
-    "pot.no_scored": {
-        "id": "tidak ada wilayah dengan minimal {minn} responden; skor potensi tidak dapat dihitung ({kept} jawaban "
-              "dipakai di {areas} wilayah)",
-        "en": "no area has at least {minn} respondents; the potential score cannot be computed ({kept} responses used "
-              "in {areas} areas)"},
-    "pot.no_scored_exp": {"id": "lebih banyak responden per wilayah, atau potential.min_respondents lebih kecil",
-                          "en": "more respondents per area, or a smaller potential.min_respondents"},
-    "pot.dropped_cols": {"id": "kolom identitas/teks bebas dihapus saat dibaca", "en": "identifier/free-text column dropped at ingest"},
-    "pot.imputed_finding": {"id": "wilayah tanpa skor potensi (responden terlalu sedikit), diberi median",
-                            "en": "area without a potential score (too few respondents), given the median"},
-})
 
 @dataclass(frozen=True, kw_only=True)
 class PotentialStageResult(StageResult):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import register, t
+from ..i18n import has, t
 from ..spatial.analysis import HotspotAnalysis, variable_labels
 from ..spatial.config import HotspotConfig
 from ..spatial.density import DensityResult
@@ -15,112 +15,6 @@ from ..spatial.maps import category_map, density_map
 from ..stages import ReportSection, StudyContext
 from ..style import GI_COLOURS, LISA_COLOURS, TREND_COLOURS
 from .render import markup, render
-
-register({
-    "hs.gi.title": {"id": "Hot spot Getis–Ord Gi*: {v}", "en": "Getis–Ord Gi* hot spots: {v}"},
-    "hs.lisa.title": {"id": "Klaster Local Moran (LISA): {v}", "en": "Local Moran (LISA) clusters: {v}"},
-    "hs.trend.title": {"id": "Hot spot berkembang (tren ruang-waktu): {v}", "en": "Emerging hot spots (space-time trends): {v}"},
-    "hs.density.title": {"id": "Kepadatan kernel kejadian: {v}", "en": "Kernel density of incidents: {v}"},
-    "hs.density.legend": {"id": "kejadian per km²", "en": "incidents per km²"},
-    "hs.gi.3": {"id": "Hot spot, kepercayaan 99%", "en": "Hot spot, 99% confidence"},
-    "hs.gi.2": {"id": "Hot spot, kepercayaan 95%", "en": "Hot spot, 95% confidence"},
-    "hs.gi.1": {"id": "Hot spot, kepercayaan 90%", "en": "Hot spot, 90% confidence"},
-    "hs.gi.0": {"id": "Tidak signifikan", "en": "Not significant"},
-    "hs.gi.-1": {"id": "Cold spot, kepercayaan 90%", "en": "Cold spot, 90% confidence"},
-    "hs.gi.-2": {"id": "Cold spot, kepercayaan 95%", "en": "Cold spot, 95% confidence"},
-    "hs.gi.-3": {"id": "Cold spot, kepercayaan 99%", "en": "Cold spot, 99% confidence"},
-    "hs.lisa.HH": {"id": "Tinggi–Tinggi (HH)", "en": "High–High (HH)"},
-    "hs.lisa.LL": {"id": "Rendah–Rendah (LL)", "en": "Low–Low (LL)"},
-    "hs.lisa.LH": {"id": "Rendah–Tinggi (LH)", "en": "Low–High (LH)"},
-    "hs.lisa.HL": {"id": "Tinggi–Rendah (HL)", "en": "High–Low (HL)"},
-    "hs.lisa.ns": {"id": "Tidak signifikan", "en": "Not significant"},
-    "hs.no_data": {"id": "tanpa data", "en": "no data"},
-    "pattern.new_hot": {"id": "Hot spot baru", "en": "New hot spot"},
-    "pattern.consecutive_hot": {"id": "Hot spot beruntun", "en": "Consecutive hot spot"},
-    "pattern.intensifying_hot": {"id": "Hot spot menguat", "en": "Intensifying hot spot"},
-    "pattern.persistent_hot": {"id": "Hot spot menetap", "en": "Persistent hot spot"},
-    "pattern.diminishing_hot": {"id": "Hot spot melemah", "en": "Diminishing hot spot"},
-    "pattern.sporadic_hot": {"id": "Hot spot sporadis", "en": "Sporadic hot spot"},
-    "pattern.oscillating_hot": {"id": "Hot spot berosilasi", "en": "Oscillating hot spot"},
-    "pattern.historical_hot": {"id": "Hot spot historis", "en": "Historical hot spot"},
-    "pattern.new_cold": {"id": "Cold spot baru", "en": "New cold spot"},
-    "pattern.consecutive_cold": {"id": "Cold spot beruntun", "en": "Consecutive cold spot"},
-    "pattern.intensifying_cold": {"id": "Cold spot menguat", "en": "Intensifying cold spot"},
-    "pattern.persistent_cold": {"id": "Cold spot menetap", "en": "Persistent cold spot"},
-    "pattern.diminishing_cold": {"id": "Cold spot melemah", "en": "Diminishing cold spot"},
-    "pattern.sporadic_cold": {"id": "Cold spot sporadis", "en": "Sporadic cold spot"},
-    "pattern.oscillating_cold": {"id": "Cold spot berosilasi", "en": "Oscillating cold spot"},
-    "pattern.historical_cold": {"id": "Cold spot historis", "en": "Historical cold spot"},
-    "pattern.no_pattern": {"id": "Tidak ada pola", "en": "No pattern detected"},
-    "hs.note": {"id": "Bobot {w}; {perm} permutasi, seed {seed}; p {inf}; FDR {fdr}; α = {alpha}. Tanpa peta dasar.",
-                "en": "{w} weights; {perm} permutations, seed {seed}; {inf} p-values; FDR {fdr}; α = {alpha}. No basemap."},
-    "hs.inference.permutation": {"id": "permutasi", "en": "permutation"},
-    "hs.inference.analytical": {"id": "pendekatan normal", "en": "normal-approximation"},
-    "hs.section.title": {"id": "Hot spot dan klaster spasial", "en": "Hot spots and spatial clusters"},
-    "hs.section.moran": {
-        "id": "Moran's I global untuk <b>{v}</b> ({period}, {n} wilayah, bobot {w}) = <b>{i}</b> "
-              "(E[I] = {ei}; z = {z}; p permutasi = {p}). {verdict}",
-        "en": "Global Moran's I of <b>{v}</b> ({period}, {n} areas, {w} weights) = <b>{i}</b> "
-              "(E[I] = {ei}; z = {z}; permutation p = {p}). {verdict}"},
-    "hs.verdict.clustered": {"id": "Nilai tinggi dan rendah mengelompok secara spasial.",
-                             "en": "High and low values cluster in space."},
-    "hs.verdict.random": {"id": "Tidak ada bukti pengelompokan spasial.", "en": "No evidence of spatial clustering."},
-    "hs.verdict.dispersed": {"id": "Nilai cenderung tersebar (tetangga berbeda).", "en": "Values tend to be dispersed."},
-    "hs.section.counts": {"id": "Gi*: {hot} wilayah hot spot dan {cold} wilayah cold spot (90% atau lebih); "
-                                "Local Moran: {hh} HH, {ll} LL, {lh} LH, {hl} HL.",
-                          "en": "Gi*: {hot} hot-spot and {cold} cold-spot areas (90% or more); "
-                                "Local Moran: {hh} HH, {ll} LL, {lh} LH, {hl} HL."},
-    "hs.section.top": {"id": "Wilayah dengan Gi* z tertinggi", "en": "Areas with the highest Gi* z"},
-    "hs.section.caveat": {
-        "id": "Hot spot menunjukkan pengelompokan nilai, bukan sebab. Label wilayah dapat menstigma warganya; "
-              "publikasikan secara agregat dan sebutkan metodenya.",
-        "en": "Hot spots show clustering of values, not causes. Area labels can stigmatise residents; publish "
-              "aggregates and state the method."},
-    "hs.trend.section": {"id": "Hot spot berkembang (tren ruang-waktu)", "en": "Emerging hot spots (space-time trends)"},
-    "hs.trend.text": {
-        "id": "Gi* dihitung per periode ({periods}); tren Mann–Kendall pada skor z tiap wilayah; pola mengikuti "
-              "definisi Emerging Hot Spot Analysis ArcGIS.",
-        "en": "Gi* per period ({periods}); Mann–Kendall trend of each area's z-scores; patterns follow the "
-              "ArcGIS Emerging Hot Spot Analysis definitions."},
-    "hs.density.section": {"id": "Kepadatan kejadian", "en": "Incident density"},
-    "hs.density.text": {
-        "id": "{n} titik kejadian; kernel Gauss (scipy gaussian_kde, bandwidth {bw}, ±{bwm} m), sel {cell} m.",
-        "en": "{n} incident points; Gaussian kernel (scipy gaussian_kde, bandwidth {bw}, ±{bwm} m), {cell} m cells."},
-    "hs.col.code": {"id": "Kode", "en": "Code"},
-    "hs.col.name": {"id": "Nama", "en": "Name"},
-    "hs.col.pattern": {"id": "Pola", "en": "Pattern"},
-    "hs.col.areas": {"id": "Jumlah wilayah", "en": "Areas"},
-    # headings of the sheets and of the published columns (keys = column names)
-    "hs.sheet.hotspots": {"id": "Hot spot", "en": "Hot spots"},
-    "hs.sheet.trend": {"id": "Tren hot spot", "en": "Hot-spot trends"},
-    "hs.h.code": {"id": "Kode wilayah", "en": "Area code"},
-    "hs.h.name": {"id": "Nama wilayah", "en": "Area name"},
-    "hs.h.value": {"id": "{v} (nilai di tabel indikator)", "en": "{v} (value in the indicator table)"},
-    "hs.h.count": {"id": "Jumlah {v}", "en": "{v}: count"},
-    "hs.h.rate": {"id": "Laju {v} per {per} penduduk", "en": "{v} rate per {per} residents"},
-    "hs.h.eb_rate": {"id": "Laju {v} dihaluskan (empirical Bayes) per {per} penduduk",
-                     "en": "{v} rate, empirical-Bayes smoothed, per {per} residents"},
-    "hs.h.lisa_i": {"id": "Local Moran I", "en": "Local Moran I"},
-    "hs.h.lisa_p": {"id": "Local Moran: nilai p", "en": "Local Moran: p-value"},
-    "hs.h.lisa_cluster": {"id": "Klaster LISA (kode)", "en": "LISA cluster (code)"},
-    "hs.h.lisa_label": {"id": "Klaster LISA", "en": "LISA cluster"},
-    "hs.h.gi_z": {"id": "Skor z Gi*", "en": "Gi* z-score"},
-    "hs.h.gi_p": {"id": "Gi*: nilai p", "en": "Gi*: p-value"},
-    "hs.h.gi_bin": {"id": "Kelas Gi* (3 = hot spot 99% … −3 = cold spot 99%)",
-                    "en": "Gi* bin (3 = hot spot 99% … −3 = cold spot 99%)"},
-    "hs.h.gi_label": {"id": "Hot spot Gi*", "en": "Gi* hot spot"},
-    "hs.h.trend_pattern": {"id": "Pola tren (kode)", "en": "Trend pattern (code)"},
-    "hs.h.trend_label": {"id": "Pola hot spot berkembang", "en": "Emerging hot-spot pattern"},
-    "hs.h.trend_tau": {"id": "Tau Mann–Kendall", "en": "Mann–Kendall tau"},
-    "hs.h.trend_p": {"id": "Tren: nilai p (Mann–Kendall)", "en": "Trend: p-value (Mann–Kendall)"},
-    "hs.h.hot_periods": {"id": "Jumlah periode hot spot", "en": "Hot-spot periods"},
-    "hs.h.cold_periods": {"id": "Jumlah periode cold spot", "en": "Cold-spot periods"},
-    "hs.h.gi_z_period": {"id": "Skor z Gi* {p}", "en": "Gi* z-score {p}"},
-    "hs.measure.count": {"id": "jumlah", "en": "count"},
-    "hs.measure.rate": {"id": "laju", "en": "rate"},
-    "hs.measure.eb_global": {"id": "laju EB global", "en": "global EB rate"},
-    "hs.measure.eb_spatial": {"id": "laju EB spasial", "en": "spatial EB rate"},
-})
 
 
 PUBLIC_COLUMNS = ("gi_bin", "lisa_label", "trend_label")
@@ -131,7 +25,6 @@ published), and not Gi* z either: Gi*_i = (Σ_j w_ij x_j − x̄ W_i) / (S √((
 is linear in the values, so the z of every area plus three published values solve back every
 value — exactly from full precision, to ±0.5 for most areas from z rounded to 2 decimals
 (checked on examples/columbus; see docs/method_spatial.md §8)."""
-
 
 
 def with_labels(tab: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -191,7 +84,7 @@ def readable(df: pd.DataFrame, lang: str, v: str, *, per: int | None = None, fro
             names[c] = t("hs.h.gi_z_period", lang, p=c[5:])
         else:
             key = f"hs.h.{c}"
-            if t(key, lang) == key:
+            if not has(key):
                 raise KeyError(f"no heading for hot-spot column {c!r}")
             names[c] = t(key, lang)
     return df.rename(columns=names)

@@ -13,7 +13,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..config import CLASSES
-from ..i18n import register, t
+from ..i18n import t
 from ..privacy import suppress_count
 from ..style import dashboard_style
 from .maps import reference_map_png, uncertain_areas
@@ -22,76 +22,6 @@ from .text import method_text, readable_number, readable_time, rule_text
 
 if TYPE_CHECKING:
     from ..pipeline import RunResult
-
-register({
-    "rep.title": {"id": "Laporan pemetaan kawasan rawan narkoba", "en": "Drug-prone area mapping report"},
-    "rep.summary": {"id": "Ringkasan", "en": "Summary"},
-    "rep.summary.text": {
-        "id": "{n} wilayah dianalisis, {scored} diberi skor. Jumlah per kelas: {counts}.",
-        "en": "{n} areas analysed, {scored} scored. Areas per class: {counts}.",
-    },
-    "rep.top": {"id": "Wilayah paling rawan (menurut kelas, lalu skor)", "en": "Most prone areas (by class, then score)"},
-    "rep.map": {"id": "Peta kelas kerawanan", "en": "Map of proneness classes"},
-    "rep.ranking": {"id": "Peringkat seluruh wilayah", "en": "Ranking of all areas"},
-    "rep.ranking.top": {"id": "Peringkat: 100 wilayah paling rawan", "en": "Ranking: the 100 most prone areas"},
-    "rep.ranking.cut": {"id": "100 wilayah paling rawan dari {n}; peringkat lengkap ada di petarawan.xlsx (lembar Peringkat).",
-                        "en": "The 100 most prone of {n} areas; the full ranking is in petarawan.xlsx (Ranking sheet)."},
-    "rep.reference": {"id": "Perbandingan dengan label rujukan", "en": "Comparison with the reference label"},
-    "rep.reference.text": {
-        "id": "Label rujukan <b>{col}</b> (dipublikasikan) dibandingkan dengan kelas hasil perhitungan. "
-              "Baris: kelas hitungan; kolom: label rujukan (1 = zona merah).",
-        "en": "The published reference label <b>{col}</b> compared with the computed classes. "
-              "Rows: computed class; columns: reference label (1 = red zone).",
-    },
-    "rep.method": {"id": "Metode", "en": "Method"},
-    "rep.indicators": {"id": "Indikator dan bobot", "en": "Indicators and weights"},
-    "rep.indsummary": {"id": "Ringkasan nilai indikator (antar wilayah)", "en": "Indicator values across areas"},
-    "rep.indsummary.note": {"id": "Nilai hitungan 1–{k} ditampilkan sebagai “<{m}” untuk melindungi privasi.",
-                            "en": "Counts of 1–{k} are shown as “<{m}” to protect privacy."},
-    "rep.quality": {"id": "Kualitas data", "en": "Data quality"},
-    "rep.quality.none": {"id": "Tidak ada temuan.", "en": "No findings."},
-    "rep.quality.more": {"id": "… dan {n} temuan lain (lihat lembar Kualitas data di petarawan.xlsx).",
-                         "en": "… and {n} more findings (see the Data quality sheet in petarawan.xlsx)."},
-    "rep.sources": {"id": "Sumber data", "en": "Data sources"},
-    "rep.caveats": {"id": "Catatan dan keterbatasan", "en": "Caveats and limitations"},
-    "rep.caveat.stigma": {
-        "id": "Label “Bahaya” dapat menstigma warga suatu wilayah. Gunakan hasil ini untuk merencanakan dukungan, "
-              "bukan untuk menghakimi warga; publikasikan hanya data agregat.",
-        "en": "A “Bahaya” label can stigmatise an area's residents. Use these results to plan support, not to "
-              "judge residents; publish aggregated data only.",
-    },
-    "rep.caveat.method": {
-        "id": "Skor bersifat relatif terhadap wilayah dalam studi ini (normalisasi min–maks): 100 berarti terburuk "
-              "pada setiap indikator di antara wilayah yang dibandingkan, bukan ukuran mutlak; skor dua tahun tidak "
-              "dapat dibandingkan langsung bila rentang datanya berubah. Kelas bergantung pada pilihan metode dan "
-              "ambang; semua pilihan tercatat di run.json dan lembar Metode.",
-        "en": "Scores are relative to the areas of this study (min–max normalisation): 100 means worst on every "
-              "indicator among the areas compared, not an absolute measure; scores of two years are not directly "
-              "comparable when the data's range changes. Classes depend on method choices and thresholds; every "
-              "choice is recorded in run.json and the Method sheet.",
-    },
-    "rep.caveat.privacy": {
-        "id": "Laporan ini tidak memuat nama, NIK atau nomor telepon; jumlah 1–{k} ditampilkan sebagai “<{m}”.",
-        "en": "This report holds no names, NIK or phone numbers; counts of 1–{k} are shown as “<{m}”.",
-    },
-    "rep.caveat.count_rule": {
-        "id": "Nomor pada peta dan peringkat mengikuti skor; warna/kelas mengikuti aturan hitungan BNN. Keduanya bisa "
-              "berbeda: skor mengukur seberapa besar nilai indikator dibanding wilayah lain, aturan hitungan mengukur "
-              "berapa indikator yang ada (melewati ambangnya).",
-        "en": "Map numbers and ranks follow the score; colours/classes follow BNN's count rule. They can differ: the score "
-              "measures how large the indicator values are relative to other areas, the count rule how many indicators "
-              "are present (above their thresholds).",
-    },
-    "rep.caveat.uncertain": {"id": "Wilayah berarsir: kelasnya tidak pasti (peluang kelas teratas < 0,8).",
-                             "en": "Hatched areas: their class is uncertain (top class probability < 0.8)."},
-    "rep.generated": {"id": "Dibuat {when} dengan petarawan {version}.", "en": "Generated {when} with petarawan {version}."},
-    "rep.file": {"id": "berkas", "en": "file"},
-    "rep.min": {"id": "min", "en": "min"},
-    "rep.median": {"id": "median", "en": "median"},
-    "rep.max": {"id": "maks", "en": "max"},
-    "rep.missing": {"id": "kosong", "en": "missing"},
-})
-
 
 
 def _indicator_summary(res: "RunResult") -> pd.DataFrame:

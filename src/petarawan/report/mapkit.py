@@ -29,14 +29,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..i18n import register, t
+from ..i18n import t
 from ..style import INK, NO_DATA_COLOUR
 
-register({
-    "map.north": {"id": "U", "en": "N"},
-    "map.date": {"id": "Data: {date}", "en": "Data: {date}"},
-    "map.no_data_suppressed": {"id": "tidak ada data / disembunyikan", "en": "no data / suppressed"},
-})
 
 DPI = 130
 MAP_WIDTH_IN = 7.5  # width of the map itself for a wide area, inches

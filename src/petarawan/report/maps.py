@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..config import CLASSES
-from ..i18n import register, t
+from ..i18n import t
 from ..style import CLASS_COLOURS, INK, NO_SCORE_COLOUR, REFERENCE_COLOURS
 from .mapkit import MapFrame, draw_categories, metric, subtitle_with_date
 from .text import method_summary
@@ -22,15 +22,6 @@ from .text import method_summary
 if TYPE_CHECKING:
     from ..pipeline import RunResult
 
-register({
-    "map.title": {"id": "Peta kerawanan narkoba — {study}", "en": "Drug-proneness map — {study}"},
-    "map.key": {"id": "Nomor = peringkat skor", "en": "Number = score rank"},
-    "map.count_rule_note": {"id": "Nomor = peringkat skor; warna = kelas menurut aturan hitungan BNN (keduanya dapat berbeda)",
-                            "en": "Numbers = score rank; colours = class by BNN's count rule (the two can differ)"},
-    "map.uncertain": {"id": "Kelas tidak pasti (peluang < 0,8)", "en": "Uncertain class (probability < 0.8)"},
-    "map.reference.title": {"id": "Label rujukan yang dipublikasikan — {study}", "en": "Published reference label — {study}"},
-    "map.made_with": {"id": "Dibuat dengan petarawan {version}", "en": "Made with petarawan {version}"},
-})
 
 MAX_KEYED_AREAS = 80
 KEY_PANEL_IN = 3.6  # width of the numbered key beside a keyed map, inches

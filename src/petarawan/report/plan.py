@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import register, t
+from ..i18n import t
 from ..plan.config import PlanConfig
 from ..plan.planner import PlanOutcome
 from ..plan.suppression import published_participants, suppress_derived
@@ -17,121 +17,6 @@ from ..stages import ReportSection, StudyContext
 from .mapkit import subtitle_with_date
 from .render import render
 from .text import rupiah as _rp
-
-register({
-    "plan.title": {"id": "Rencana intervensi", "en": "Intervention plan"},
-    "plan.map_title": {"id": "Wilayah dalam rencana (nomor = urutan prioritas)", "en": "Areas in the plan (number = priority)"},
-    "plan.summary": {
-        "id": "Anggaran Rp {budget}; terpakai Rp {cost} ({pct} %). {areas} wilayah, {classes} kelas, {people} "
-              "(jangkauan tertimbang kerawanan {obj}). Status solver: {status}.",
-        "en": "Budget Rp {budget}; used Rp {cost} ({pct} %). {areas} areas, {classes} classes, {people} "
-              "(vulnerability-weighted reach {obj}). Solver status: {status}.",
-    },
-    "plan.binding": {"id": "Kendala yang mengikat", "en": "Binding constraints"},
-    "plan.b.budget": {"id": "Anggaran: +10 % anggaran (Rp {b}) menambah jangkauan tertimbang {d} ({dp} peserta, {da} wilayah baru{names}).",
-                      "en": "Budget: +10 % budget (Rp {b}) adds {d} weighted reach ({dp} participants, {da} new areas{names})."},
-    "plan.b.budget_no": {"id": "Anggaran tidak mengikat: +10 % anggaran tidak menambah jangkauan.",
-                         "en": "Budget not binding: +10 % budget adds no reach."},
-    "plan.b.k": {"id": "Batas {k} wilayah: {txt}", "en": "Limit of {k} areas: {txt}"},
-    "plan.b.k_yes": {"id": "mengikat (1 wilayah lagi menambah jangkauan {d})", "en": "binding (one more area adds {d} reach)"},
-    "plan.b.k_no": {"id": "tidak mengikat", "en": "not binding"},
-    "plan.b.group": {"id": "Minimal satu wilayah per kecamatan: {txt}", "en": "At least one area per district: {txt}"},
-    "plan.b.group_yes": {"id": "mengurangi jangkauan {d} dibanding tanpa aturan ini", "en": "costs {d} reach compared with no such rule"},
-    "plan.b.group_no": {"id": "tidak mengurangi jangkauan", "en": "costs no reach"},
-    "plan.b.demand": {"id": "{n} pasangan wilayah–program dibatasi permintaan; {f} kelas penuh.",
-                      "en": "{n} area–programme pairs limited by demand; {f} classes full."},
-    "plan.method": {
-        "id": "Program per wilayah diurutkan menurut minat × sumber daya × kerawanan. Sasaran (rumah tangga terdampak / belum "
-              "terdampak) = penduduk ÷ {hh} × proporsi survei, dengan selang Wilson. Rencana = program bilangan bulat campuran "
-              "(HiGHS) yang memaksimalkan jumlah peserta tertimbang skor kerawanan, dengan kendala anggaran, ukuran kelas, "
-              "prasyarat{k}{g}. Urutan kegiatan BNN: pemetaan → rapat kerja → bimtek pendamping → pelatihan life skill → "
-              "pelatihan kewirausahaan → monev (hari kerja).",
-        "en": "Programmes per area ranked by interest × resources × vulnerability. Target groups (affected / not affected "
-              "households) = population ÷ {hh} × survey share, with Wilson intervals. The plan is a mixed-integer programme "
-              "(HiGHS) maximising participants weighted by the vulnerability score, subject to budget, class sizes, "
-              "prerequisites{k}{g}. BNN order: pemetaan → rapat kerja → bimtek pendamping → life-skill training → "
-              "entrepreneurship training → monev (working days).",
-    },
-    "plan.suppressed": {"id": "disembunyikan", "en": "suppressed"},
-    "plan.r.empty": {"id": "solver tidak memilih wilayah (status: {status}).", "en": "the solver chose no area (status: {status})."},
-    "plan.empty": {"id": "Rencana kosong:", "en": "Empty plan:"},
-    "plan.r.no_plan": {"id": "solver tidak menghasilkan rencana: {status}.", "en": "the solver produced no plan: {status}."},
-    "plan.b.group_dropped": {"id": "Minimal satu wilayah per kecamatan: tidak diterapkan (lihat peringatan)",
-                             "en": "At least one area per district: not applied (see warnings)"},
-    "plan.b.cheapest": {"id": "Biaya wilayah termurah yang layak: Rp {c}.", "en": "Cheapest feasible area: Rp {c}."},
-    "plan.people": {"id": "{n} peserta", "en": "{n} participants"},
-    "plan.people_hidden": {"id": "{n} peserta ditambah peserta {k} kelas yang jumlahnya disembunyikan",
-                           "en": "{n} participants plus those of {k} classes whose numbers are hidden"},
-    "plan.hidden_note": {
-        "id": "Jumlah peserta yang dibatasi oleh hitungan survei yang disembunyikan (mis. calon pendamping <{t}) tidak "
-              "ditampilkan; kelasnya dianggarkan untuk jumlah kursi tetap sehingga biayanya tidak membuka angka itu.",
-        "en": "Participant numbers bounded by a suppressed survey count (e.g. facilitator candidates <{t}) are not "
-              "shown; their classes are budgeted for a fixed number of seats so the cost does not reveal them."},
-    "plan.area_cost_note": {"id": "Biaya wilayah (Rp {c}) membiayai pemetaan, rapat kerja dan monev bersama; "
-                                  "ketiganya dibandingkan sebagai satu baris.",
-                            "en": "The area cost (Rp {c}) pays for pemetaan, rapat kerja and monev together; the three "
-                                  "are compared as one line."},
-    "plan.sheet.plan": {"id": "Rencana", "en": "Plan"},
-    "plan.sheet.schedule": {"id": "Jadwal", "en": "Schedule"},
-    "plan.sheet.matching": {"id": "Pencocokan", "en": "Matching"},
-    "plan.sheet.monev": {"id": "Monev", "en": "Monitoring"},
-    "plan.sheet.recovery": {"id": "Keterpulihan", "en": "Recovery"},
-    "plan.col.vulnerability": {"id": "Kerawanan (0–1)", "en": "Vulnerability (0–1)"},
-    "plan.col.planned": {"id": "Peserta direncanakan", "en": "Planned participants"},
-    "plan.col.actual": {"id": "Peserta terealisasi", "en": "Actual participants"},
-    "plan.col.planned_cost": {"id": "Biaya direncanakan (Rp)", "en": "Planned cost (Rp)"},
-    "plan.col.spent": {"id": "Realisasi biaya (Rp)", "en": "Spent (Rp)"},
-    "plan.col.year_from": {"id": "Tahun awal", "en": "From year"},
-    "plan.col.score_from": {"id": "Skor awal", "en": "Score (from)"},
-    "plan.col.class_from": {"id": "Kelas awal", "en": "Class (from)"},
-    "plan.col.year_to": {"id": "Tahun akhir", "en": "To year"},
-    "plan.col.score_to": {"id": "Skor akhir", "en": "Score (to)"},
-    "plan.col.class_to": {"id": "Kelas akhir", "en": "Class (to)"},
-    "plan.col.change": {"id": "Perubahan skor", "en": "Score change"},
-    "plan.col.class_change": {"id": "Perubahan kelas", "en": "Class change"},
-    "plan.col.programmes": {"id": "Program diterima", "en": "Programmes received"},
-    "plan.col.in_plan": {"id": "Dalam rencana (1=ya)", "en": "In the plan (1=yes)"},
-    "plan.col.plan_priority": {"id": "Prioritas rencana", "en": "Plan priority"},
-    "plan.change.membaik": {"id": "membaik", "en": "improved"},
-    "plan.change.memburuk": {"id": "memburuk", "en": "worse"},
-    "plan.change.tetap": {"id": "tetap", "en": "same"},
-    "act.area": {"id": "Pemetaan + rapat kerja + monev", "en": "Mapping + working meeting + monitoring"},
-    "plan.vs_actual": {"id": "Rencana vs realisasi (monev)", "en": "Plan vs actual (monitoring)"},
-    "plan.recovery": {"id": "Keterpulihan: perubahan skor dan kelas", "en": "Recovery: change of score and class"},
-    "plan.col.priority": {"id": "Prioritas", "en": "Priority"},
-    "plan.col.code": {"id": "Kode", "en": "Code"},
-    "plan.col.name": {"id": "Kelurahan/desa", "en": "Area"},
-    "plan.col.group": {"id": "Kecamatan", "en": "District"},
-    "plan.col.class": {"id": "Kelas", "en": "Class"},
-    "plan.col.score": {"id": "Skor kerawanan", "en": "Vulnerability score"},
-    "plan.col.programme": {"id": "Program", "en": "Programme"},
-    "plan.col.target": {"id": "Sasaran", "en": "Target group"},
-    "plan.col.classes": {"id": "Jumlah kelas", "en": "Classes"},
-    "plan.col.participants": {"id": "Peserta", "en": "Participants"},
-    "plan.col.cost": {"id": "Biaya (Rp)", "en": "Cost (Rp)"},
-    "plan.col.demand": {"id": "Perkiraan peminat", "en": "Estimated demand"},
-    "plan.col.demand_lo": {"id": "Peminat (batas bawah)", "en": "Demand (lower)"},
-    "plan.col.demand_hi": {"id": "Peminat (batas atas)", "en": "Demand (upper)"},
-    "plan.col.match": {"id": "Skor kecocokan", "en": "Matching score"},
-    "plan.col.rank": {"id": "Peringkat di wilayah", "en": "Rank in area"},
-    "plan.col.interest": {"id": "Minat", "en": "Interest"},
-    "plan.col.resources": {"id": "Faktor sumber daya", "en": "Resource factor"},
-    "plan.col.step": {"id": "Langkah", "en": "Step"},
-    "plan.col.activity": {"id": "Kegiatan", "en": "Activity"},
-    "plan.col.start": {"id": "Mulai", "en": "Start"},
-    "plan.col.end": {"id": "Selesai", "en": "End"},
-    "plan.col.team": {"id": "Tim", "en": "Team"},
-    "plan.target.facilitator": {"id": "calon pendamping", "en": "facilitator candidates"},
-    "plan.target.exposed": {"id": "rumah tangga terdampak", "en": "affected households"},
-    "plan.target.not_exposed": {"id": "rumah tangga belum terdampak", "en": "households not affected"},
-    "plan.target.all": {"id": "semua rumah tangga", "en": "all households"},
-    "act.pemetaan": {"id": "Pemetaan", "en": "Mapping"},
-    "act.rapat_kerja": {"id": "Rapat kerja stakeholder", "en": "Stakeholder working meeting"},
-    "act.bimtek": {"id": "Bimtek pendamping", "en": "Facilitator technical guidance"},
-    "act.life_skill": {"id": "Pelatihan life skill", "en": "Life-skills training"},
-    "act.entrepreneurship": {"id": "Pelatihan kewirausahaan", "en": "Entrepreneurship training"},
-    "act.monev": {"id": "Monev", "en": "Monitoring & evaluation"},
-})
 
 
 def labels(cfg: PlanConfig, lang: str) -> dict[str, str]:
@@ -159,8 +44,8 @@ def sheets(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, mask: pd.DataFr
     rencana["programme"] = rencana["programme"].map(lab)
     rencana["target"] = rencana["target"].map(lambda x: t(f"plan.target.{x}", lang))
     rencana["class"] = rencana["class"].map(lambda c: t(f"class.{c}", lang) if isinstance(c, str) else c)
-    rencana = rencana.drop(columns=["kind", "participants_hidden"]).rename(
-        columns={c: t(f"plan.col.{c}", lang) for c in rencana.columns})
+    rencana = rencana.drop(columns=["kind", "participants_hidden"])
+    rencana = rencana.rename(columns={c: t(f"plan.col.{c}", lang) for c in rencana.columns})
     jadwal = sched.assign(name=sched["code"].map(areas["name"]),
                           activity=sched["activity"].map(lambda a: t(f"act.{a}", lang)),
                           programme=sched["programme"].map(lambda p: lab.get(p, "")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import register, t
+from ..i18n import has, t
 from ..potential.config import PotentialConfig
 from ..potential.figures import choropleth_png
 from ..potential.scoring import PotentialResult
@@ -17,59 +17,6 @@ from ..style import POTENTIAL_CMAP
 from .mapkit import subtitle_with_date
 from .render import markup, render
 
-register({
-    "pot.consent_n": {"id": "{n} tanpa persetujuan", "en": "{n} without consent"},
-    "pot.no_consent_q": {"id": "formulir tanpa pertanyaan persetujuan", "en": "the form asks no consent"},
-    "pot.title": {"id": "Potensi masyarakat", "en": "Community potential"},
-    "pot.map_title": {"id": "Skor potensi masyarakat (0–100)", "en": "Community-potential score (0–100)"},
-    "pot.summary": {
-        "id": "{read} kiriman survei dibaca; {kept} dipakai ({consent}, {unknown} kode wilayah tidak dikenal "
-              "atau kosong, {dup} kiriman ganda dibuang; {choice} jawaban dengan pilihan tidak dikenal dianggap kosong). "
-              "{areas} dari {total} wilayah memiliki minimal {minn} responden.",
-        "en": "{read} survey submissions read; {kept} used ({consent}, {unknown} with unknown or empty area "
-              "code, {dup} duplicates dropped; {choice} answers with unknown choices treated as missing). "
-              "{areas} of {total} areas have at least {minn} respondents.",
-    },
-    "pot.privacy": {
-        "id": "Privasi: identitas (nama, nomor HP, NIK, teks bebas, lokasi GPS rumah) dihapus saat data dibaca dan tidak ditulis ke "
-              "keluaran mana pun. Kolom yang dihapus: {cols}. Jumlah 1–{tm1} disembunyikan (ditulis &lt;{t}) beserta persentasenya; "
-              "{cells} sel disembunyikan.",
-        "en": "Privacy: identifiers (names, phone numbers, NIK, free text, home GPS) are dropped when the data are read and never "
-              "written to any output. Columns dropped: {cols}. Counts of 1–{tm1} are suppressed (shown as &lt;{t}) with their "
-              "shares; {cells} cells suppressed.",
-    },
-    "pot.formula": {
-        "id": "Skor potensi = 100 × rata-rata tertimbang dari proporsi rumah tangga dengan keterampilan, sumber daya, usaha, "
-              "akses pasar, kesediaan menjadi pendamping, dan minat pelatihan (komponen: {comps}). Selang kepercayaan {conf} % "
-              "metode Wilson. {imputed}",
-        "en": "Potential score = 100 × weighted mean of the shares of households with skills, resources, a business, market "
-              "access, willingness to serve as facilitator and interest in training (components: {comps}). {conf} % Wilson "
-              "intervals. {imputed}",
-    },
-    "pot.sheet": {"id": "Potensi", "en": "Potential"},
-    "pot.imputed": {"id": "Wilayah tanpa skor (responden kurang dari {minn}) diberi median: {names}.",
-                    "en": "Areas without a score (fewer than {minn} respondents) were given the median: {names}."},
-    "pot.col.code": {"id": "Kode", "en": "Code"},
-    "pot.col.name": {"id": "Kelurahan/desa", "en": "Area"},
-    "pot.col.group": {"id": "Kecamatan", "en": "District"},
-    "pot.col.n": {"id": "Responden", "en": "Respondents"},
-    "pot.col.potensi_imputasi": {"id": "Skor diimputasi (1=ya)", "en": "Score imputed (1=yes)"},
-    "pot.col.terpapar": {"id": "Rumah tangga terdampak (proporsi)", "en": "Affected households (share)"},
-    "pot.col.minat_pelatihan": {"id": "Minat pelatihan (proporsi)", "en": "Interest in training (share)"},
-    "pot.col.punya_usaha": {"id": "Punya usaha (proporsi)", "en": "Runs a business (share)"},
-    "pot.col.bersedia_pendamping": {"id": "Bersedia jadi pendamping (proporsi)", "en": "Willing facilitator (share)"},
-    "pot.col.pendamping_total": {"id": "Calon pendamping (jumlah)", "en": "Facilitator candidates (count)"},
-    "pot.col.suppressed": {"id": "Sel disembunyikan", "en": "Cells suppressed"},
-    "pot.col.lo": {"id": "batas bawah", "en": "lower bound"},
-    "pot.col.hi": {"id": "batas atas", "en": "upper bound"},
-    "pot.col.top": {"id": "Minat usaha teratas", "en": "Top business interests"},
-    "pot.pre.minat": {"id": "Minat", "en": "Interest"},
-    "pot.pre.keterampilan": {"id": "Keterampilan", "en": "Skill"},
-    "pot.pre.sda": {"id": "SDA", "en": "Resource"},
-    "pot.pre.pasar": {"id": "Pasar", "en": "Market"},
-    "pot.pre.pendamping": {"id": "Calon pendamping", "en": "Facilitator candidates"},
-    "pot.col.potensi": {"id": "Skor potensi", "en": "Potential score"},
-})
 
 _QKEY = {"minat": "interest", "keterampilan": "skills", "sda": "resources", "pasar": "market"}
 
@@ -84,7 +31,7 @@ def headings(cols: list[str], lang: str, form: Form, cfg: PotentialConfig) -> di
             if c.endswith(sfx):
                 base, suffix = c[: -len(sfx)], f" ({t('pot.col.' + sfx[1:], lang)})"
         key = f"pot.col.{base}"
-        if t(key, lang) != key:
+        if has(key):
             out[c] = t(key, lang) + suffix
             continue
         pre, _, opt = base.partition("_")

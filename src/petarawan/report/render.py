@@ -45,6 +45,8 @@ def b64(png: bytes) -> str:
 def markup(key: str, lang: str, **params: Any) -> Markup:
     """A registered message that holds markup itself (``<b>…</b>``, ``&lt;``), formatted with
     ``params`` escaped (:meth:`markupsafe.Markup.format`)."""
-    from ..i18n import t
+    from markupsafe import escape
 
-    return Markup(t(key, lang)).format(**params)
+    from ..i18n import fill, text_of
+
+    return Markup(fill(text_of(key, lang), lang, params, escape=escape))

@@ -7,63 +7,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..i18n import method_label, register, t
+from ..i18n import method_label, t
 
 if TYPE_CHECKING:
     from ..pipeline import RunResult
-
-register({
-    "col.rank": {"id": "Peringkat", "en": "Rank"},
-    "col.code": {"id": "Kode wilayah", "en": "Area code"},
-    "col.name": {"id": "Kelurahan/Desa", "en": "Village"},
-    "col.group": {"id": "Kelompok (kecamatan)", "en": "Group (district)"},
-    "col.score": {"id": "Skor kerawanan (0–100)", "en": "Vulnerability score (0–100)"},
-    "col.class": {"id": "Kelas", "en": "Class"},
-    "col.n_main": {"id": "Indikator pokok terpenuhi", "en": "Main indicators present"},
-    "col.n_supporting": {"id": "Indikator pendukung terpenuhi", "en": "Supporting indicators present"},
-    "col.reference": {"id": "Label rujukan (publikasi)", "en": "Reference label (published)"},
-    "col.dim": {"id": "Dimensi: {label}", "en": "Dimension: {label}"},
-    "col.indicator": {"id": "Indikator", "en": "Indicator"},
-    "col.label": {"id": "Nama", "en": "Label"},
-    "col.unit": {"id": "Satuan", "en": "Unit"},
-    "col.source": {"id": "Sumber", "en": "Source"},
-    "col.direction": {"id": "Arah", "en": "Direction"},
-    "col.dimension": {"id": "Dimensi", "en": "Dimension"},
-    "col.bnn": {"id": "Indikator BNN", "en": "BNN indicator"},
-    "col.present_at": {"id": "Dianggap ada bila", "en": "Present when"},
-    "col.weight": {"id": "Bobot", "en": "Weight"},
-    "col.rate": {"id": "Dihitung sebagai laju", "en": "Computed as a rate"},
-    "col.weight.overall": {"id": "Bobot akhir (nominal)", "en": "Final weight (nominal)"},
-    "col.weight.effective": {"id": "Bobot efektif", "en": "Effective weight"},
-    "rate.per": {"id": "per {per} ({denominator})", "en": "per {per} ({denominator})"},
-    "col.setting": {"id": "Pengaturan", "en": "Setting"},
-    "col.key": {"id": "Kunci konfigurasi", "en": "Configuration key"},
-    "col.weight.used": {"id": "Bobot dimensi yang dipakai", "en": "Dimension weight used"},
-    "col.weight.configured": {"id": "di konfigurasi", "en": "configured"},
-    "col.weight.ignored": {"id": "(tidak dipakai)", "en": "(not used)"},
-    "col.note": {"id": "Keterangan (dari skema, bahasa Inggris)", "en": "Description"},
-    "col.step": {"id": "Langkah", "en": "Step"},
-    "col.value": {"id": "Nilai", "en": "Value"},
-    "col.level": {"id": "Tingkat", "en": "Level"},
-    "col.file": {"id": "Berkas", "en": "File"},
-    "col.row": {"id": "Baris", "en": "Row"},
-    "col.column": {"id": "Kolom", "en": "Column"},
-    "col.message": {"id": "Pesan", "en": "Message"},
-    "col.expected": {"id": "Yang diharapkan", "en": "Expected"},
-    "col.kind": {"id": "Jenis", "en": "Kind"},
-    "level.error": {"id": "kesalahan", "en": "error"},
-    "level.warning": {"id": "peringatan", "en": "warning"},
-    "level.info": {"id": "info", "en": "info"},
-    "sheet.ranking": {"id": "Peringkat", "en": "Ranking"},
-    "sheet.indicators": {"id": "Indikator", "en": "Indicators"},
-    "sheet.normalised": {"id": "Normalisasi", "en": "Normalised"},
-    "sheet.method": {"id": "Metode", "en": "Method"},
-    "sheet.quality": {"id": "Kualitas data", "en": "Data quality"},
-    "bnn.main": {"id": "pokok", "en": "main"},
-    "bnn.supporting": {"id": "pendukung", "en": "supporting"},
-    "reference.yes": {"id": "zona merah", "en": "red zone"},
-    "reference.no": {"id": "bukan", "en": "no"},
-})
 
 
 def public_stage_columns(res: "RunResult") -> dict[str, tuple[str, str]]:

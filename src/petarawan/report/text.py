@@ -5,37 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..i18n import register, t
+from ..i18n import t
 
 if TYPE_CHECKING:
     from ..pipeline import RunResult
-
-register({
-    "rep.method.text": {
-        "id": "Setiap indikator dinormalisasi dengan {norm} setelah arahnya diterapkan (arah −1: nilai tinggi berarti "
-              "kurang rawan). Skor dimensi = {agg_dim} tertimbang dari indikatornya; skor akhir = {agg_idx} tertimbang "
-              "dari skor dimensi (OECD/JRC 2008, §5–6). Bobot indikator: {w_ind}; bobot dimensi: {w_dim}. "
-              "Imputasi data kosong: {imp}. Penanganan pencilan: {out}. Skor lebih tinggi = lebih rawan.",
-        "en": "Each indicator is normalised by {norm} after applying its direction (direction −1: a high value means "
-              "less prone). A dimension score is the weighted {agg_dim} of its indicators; the final score is the "
-              "weighted {agg_idx} of the dimension scores (OECD/JRC 2008, §5–6). Indicator weights: {w_ind}; "
-              "dimension weights: {w_dim}. Imputation of missing values: {imp}. Outlier treatment: {out}. "
-              "Higher score = more prone.",
-    },
-    "rep.rule.bands": {"id": "Kelas ditentukan dari skor: Bahaya ≥ {b:g}, Waspada ≥ {w:g}, Siaga ≥ {s:g}, selain itu Aman.",
-                       "en": "Classes from the score: Bahaya ≥ {b:g}, Waspada ≥ {w:g}, Siaga ≥ {s:g}, otherwise Aman."},
-    "rep.rule.count": {"id": "Kelas ditentukan dengan aturan hitungan BNN (jumlah indikator pokok dan pendukung yang terpenuhi): {rules}; selain itu Aman.",
-                       "en": "Classes by BNN's count rule (number of main and supporting indicators present): {rules}; otherwise Aman."},
-    "rep.rule.item": {"id": "{cls} bila ≥ {m} pokok dan ≥ {s} pendukung", "en": "{cls} when ≥ {m} main and ≥ {s} supporting"},
-    "rep.rule.short.bands": {"id": "kelas dari skor", "en": "classes from score"},
-    "rep.rule.short.count_rule": {"id": "aturan hitungan BNN", "en": "BNN count rule"},
-    "rep.rule.short.quantiles": {"id": "kelas kuantil", "en": "quantile classes"},
-    "rep.rule.short.jenks": {"id": "kelas Fisher–Jenks", "en": "Fisher–Jenks classes"},
-    "rep.rule.quantiles": {"id": "Kelas dari kuartil skor: seperempat wilayah dengan skor tertinggi Bahaya, berikutnya Waspada, Siaga, lalu Aman.",
-                           "en": "Classes from score quartiles: the quarter of areas with the highest scores Bahaya, then Waspada, Siaga, Aman."},
-    "rep.rule.jenks": {"id": "Kelas dari pemisahan alami Fisher–Jenks atas skor (4 kelas).",
-                       "en": "Classes from Fisher–Jenks natural breaks of the score (4 classes)."},
-})
 
 
 def rule_text(res: "RunResult") -> str:

@@ -8,97 +8,11 @@ import io
 import numpy as np
 import pandas as pd
 
-from ..i18n import method_label, register, t
+from ..i18n import method_label, has, t
 from ..stages import ReportSection, StudyContext
 from ..style import SOBOL_COLOURS
 from .render import markup, render
 
-register({
-    "unc.title": {"id": "Ketidakpastian dan sensitivitas", "en": "Uncertainty and sensitivity"},
-    "unc.intro": {
-        "id": ("Skor dan kelas setiap wilayah bergantung pada pilihan metode: bobot indikator, cara normalisasi, "
-               "cara agregasi, cara mengisi data kosong, dan penanganan pencilan. Tidak ada satu pilihan yang pasti benar. "
-               "Karena itu indeks dihitung ulang {runs} kali; setiap kali pilihan-pilihan itu diubah secara acak dalam "
-               "batas yang wajar ({choices})."),
-        "en": ("Each area's score and class depend on method choices: indicator weights, normalisation, aggregation, "
-               "how missing data are filled, outlier treatment. No single choice is certainly right, so the index was "
-               "recomputed {runs} times, each time with these choices varied at random within reasonable limits ({choices})."),
-    },
-    "unc.read": {
-        "id": ("Cara membaca: <b>peringkat tengah</b> (median) adalah peringkat wilayah yang paling khas di antara semua "
-               "perhitungan; <b>rentang peringkat 5–95%</b> berarti pada 90 dari 100 perhitungan peringkat wilayah berada di "
-               "dalam rentang itu — makin lebar rentangnya, makin kurang pasti peringkatnya. <b>Peluang kelas</b> adalah "
-               "bagian perhitungan yang menempatkan wilayah pada kelas itu (misalnya Peluang Bahaya = 0,9: Bahaya pada 90% perhitungan)."),
-        "en": ("How to read: the <b>median rank</b> is the area's most typical rank over all runs; the <b>5–95% rank band</b> "
-               "means that in 90 of 100 runs the area's rank lies in that band — the wider, the less certain. A <b>class "
-               "probability</b> is the share of runs that put the area in that class (e.g. Probability of Bahaya = 0.9: Bahaya in 90% of runs)."),
-    },
-    "unc.result": {
-        "id": ("Hasil: {n_unc} dari {n} wilayah memiliki kelas yang <b>tidak pasti</b> (peluang kelas terbesarnya di bawah "
-               "{thr}%); di peta wilayah ini ditandai. Lebar rata-rata rentang peringkat 5–95%: {band} peringkat. "
-               "Kelas wilayah yang tidak pasti sebaiknya dipastikan dengan pengecekan lapangan sebelum diputuskan."),
-        "en": ("Result: {n_unc} of {n} areas have an <b>uncertain</b> class (top class probability below {thr}%); the map "
-               "marks them. Mean width of the 5–95% rank band: {band} ranks. Check uncertain areas in the field before deciding."),
-    },
-    "unc.count_rule": {
-        "id": ("Catatan: kelas ditentukan dengan aturan hitungan BNN, yang hanya memakai data mentah; pilihan metode di atas "
-               "mengubah peringkat, tetapi tidak mengubah kelas."),
-        "en": ("Note: classes follow BNN's count rule, which uses the raw data only; the choices above change the ranks but not "
-               "the classes."),
-    },
-    "unc.survey": {
-        "id": ("Setiap perhitungan juga memakai satu ulangan bootstrap skor survei IKRN ({cols}): wilayah dengan sedikit "
-               "responden atau jawaban yang beragam mendapat peluang kelas yang lebih rendah, karena ketidakpastian sampel "
-               "survei ikut dihitung."),
-        "en": ("Each run also takes one bootstrap replicate of the IKRN survey scores ({cols}): areas with few respondents "
-               "or divided answers get lower class probabilities, because survey sampling uncertainty is included."),
-    },
-    "unc.count_rule_survey": {
-        "id": ("Catatan: kelas ditentukan dengan aturan hitungan BNN; pilihan metode mengubah peringkat, dan kelas hanya "
-               "berubah bila skor survei IKRN (indikator BNN) melewati batas 'ada' dalam suatu ulangan bootstrap."),
-        "en": ("Note: classes follow BNN's count rule; method choices change the ranks, and a class changes only when the "
-               "IKRN survey score (a BNN indicator) crosses its 'present' threshold in a bootstrap replicate."),
-    },
-    "unc.sobol": {
-        "id": ("Analisis sensitivitas (indeks Sobol, {runs} perhitungan) menunjukkan pilihan mana yang paling memengaruhi "
-               "peringkat. Indeks orde pertama (S1) adalah bagian keragaman peringkat yang disebabkan oleh pilihan itu "
-               "sendiri; indeks total (ST) menambahkan pengaruhnya bersama pilihan lain. Pilihan yang paling berpengaruh: "
-               "<b>{top}</b> (ST = {st})."),
-        "en": ("Sensitivity analysis (Sobol indices, {runs} runs) shows which choice moves the ranks most. The first-order "
-               "index (S1) is the share of rank variance due to that choice alone; the total index (ST) adds its interactions "
-               "with the other choices. Most influential: <b>{top}</b> (ST = {st})."),
-    },
-    "unc.top": {"id": "Wilayah dengan kelas paling tidak pasti", "en": "Areas with the least certain class"},
-    "unc.factor.weights": {"id": "bobot ±{pct}%", "en": "weights ±{pct}%"},
-    "unc.factor.normalisation": {"id": "normalisasi", "en": "normalisation"},
-    "unc.factor.aggregation": {"id": "agregasi", "en": "aggregation"},
-    "unc.factor.imputation": {"id": "pengisian data kosong", "en": "imputation"},
-    "unc.factor.outliers": {"id": "penanganan pencilan", "en": "outlier treatment"},
-    "unc.col.factor": {"id": "Pilihan", "en": "Choice"},
-    "unc.col.area": {"id": "Wilayah", "en": "Area"},
-    "unc.col.band": {"id": "Rentang peringkat 5–95%", "en": "5–95% rank band"},
-    "unc.col.ptop": {"id": "Peluang kelas terbesar", "en": "Top class probability"},
-    "unc.sheet.areas": {"id": "Ketidakpastian", "en": "Uncertainty"},
-    "unc.sheet.sobol": {"id": "Sensitivitas", "en": "Sensitivity"},
-    # headings of the sheets and published columns (keys = column names)
-    "unc.h.code": {"id": "Kode wilayah", "en": "Area code"},
-    "unc.h.name": {"id": "Nama wilayah", "en": "Area name"},
-    "unc.h.rank_median": {"id": "Peringkat median", "en": "Median rank"},
-    "unc.h.rank_p05": {"id": "Peringkat persentil 5%", "en": "Rank, 5th percentile"},
-    "unc.h.rank_p95": {"id": "Peringkat persentil 95%", "en": "Rank, 95th percentile"},
-    "unc.h.p_bahaya": {"id": "Peluang Bahaya", "en": "Probability of Bahaya"},
-    "unc.h.p_waspada": {"id": "Peluang Waspada", "en": "Probability of Waspada"},
-    "unc.h.p_siaga": {"id": "Peluang Siaga", "en": "Probability of Siaga"},
-    "unc.h.p_aman": {"id": "Peluang Aman", "en": "Probability of Aman"},
-    "unc.h.factor": {"id": "Faktor (kode)", "en": "Factor (code)"},
-    "unc.h.label": {"id": "Pilihan metode", "en": "Method choice"},
-    "unc.h.S1": {"id": "S1 (indeks orde pertama)", "en": "S1 (first-order index)"},
-    "unc.h.S1_conf": {"id": "S1: ± selang kepercayaan 95%", "en": "S1: ± 95% confidence interval"},
-    "unc.h.ST": {"id": "ST (indeks total)", "en": "ST (total index)"},
-    "unc.h.ST_conf": {"id": "ST: ± selang kepercayaan 95%", "en": "ST: ± 95% confidence interval"},
-    "unc.h.S1_area_mean": {"id": "S1 per wilayah, rata-rata", "en": "S1 per area, mean"},
-    "unc.h.ST_area_mean": {"id": "ST per wilayah, rata-rata", "en": "ST per area, mean"},
-})
 
 PUBLIC_COLUMNS = ("rank_median", "rank_p05", "rank_p95", "p_bahaya", "p_waspada", "p_siaga", "p_aman")
 """Area columns that may be published: rank bands and class probabilities (no counts)."""
@@ -119,7 +33,7 @@ def readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     names = {}
     for c in df.columns:
         key = f"unc.h.{c}"
-        if t(key, lang) == key:
+        if not has(key):
             raise KeyError(f"no heading for uncertainty column {c!r}")
         names[c] = t(key, lang)
     return df.rename(columns=names)
@@ -160,12 +74,10 @@ def label(factor: str, value: object, lang: str, cfg) -> str:
     return method_label(kind, str(value), lang, lo=lo, hi=hi, p=cfg.index.power) if kind else str(value)
 
 
-
-
 def factor_label(factor: str, lang: str, weights: float) -> str:
     """The readable name of an uncertain factor (``weights`` → "bobot ±25%")."""
     if factor == "weights":
-        return t("unc.factor.weights", lang, pct=f"{weights * 100:g}")
+        return t("unc.factor.weights", lang, pct=weights * 100)
     return t("unc.factor." + factor, lang)
 
 

@@ -19,7 +19,6 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import Finding, InputError
-from ..i18n import register
 from ..io.readers import resolve, sha256
 from ..report import hotspots as view
 from ..stages import Stage, StageResult, StudyContext
@@ -27,8 +26,6 @@ from .analysis import HotspotAnalysis, analyse_hotspots, variable_labels
 from .config import HotspotConfig
 from .density import DensityResult, kernel_density
 from .inputs import load_counts, load_population
-
-register({"stage.hotspots": {"id": "hot spot", "en": "hot spots"}})
 
 
 def _manifest(a: HotspotAnalysis, cfg: HotspotConfig, density: DensityResult | None, n_points: int | None) -> dict:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..config import StudyConfig
 from ..errors import ConfigError, Finding
-from ..i18n import register, t
+from ..i18n import t
 from ..index.uncertainty import design_from_unit, evaluate, evaluate_with_draws, factors, rank_desc_min, sample_design, sobol_indices, summarise
 from ..report import uncertainty as view
 from ..stages import Stage, StageResult, StudyContext
@@ -22,7 +22,6 @@ from .config import UncertaintySection
 
 __all__ = ["run_uncertainty", "check_uncertainty_config", "UncertaintyStageResult", "STAGE"]
 
-register({"stage.uncertainty": {"id": "ketidakpastian", "en": "uncertainty"}})
 
 SCORE_SCALE_FREE = ("zscore", "rank")
 
