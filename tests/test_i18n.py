@@ -137,6 +137,7 @@ def _dynamic_domains() -> dict[str, list[str]]:
     from petarawan.config import IndicatorSpec
     from petarawan.ikrn.config import CHECK_KINDS
     from petarawan.plan.config import ACTIVITIES, Programme
+    from petarawan.plan.optimise import STATUSES
     from petarawan.registry import STAGES
     from petarawan.spatial.config import HotspotConfig
     from petarawan.style import GI_COLOURS, LISA_COLOURS, TREND_COLOURS
@@ -150,7 +151,8 @@ def _dynamic_domains() -> dict[str, list[str]]:
         "bnn.{}": _literal_args(IndicatorSpec, "bnn"),
         "act.{}": list(ACTIVITIES),
         "plan.target.{}": _literal_args(Programme, "target"),
-        "plan.status.{}": ["optimal", "time_limit", "infeasible", "error"],
+        "plan.status.{}": list(STATUSES),
+        "ikrn.pull.why.{}": ["401", "403", "404", "other"],
         "plan.change.{}": ["membaik", "memburuk", "tetap"],  # track.recovery class_change
         "hs.inference.{}": _literal_args(HotspotConfig, "inference"),
         "hs.measure.{}": _literal_args(HotspotConfig, "measure"),
