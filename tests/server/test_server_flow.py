@@ -299,3 +299,18 @@ def test_profile_lists_completed_activities_from_the_track_store(server, tmp_pat
     up = a.post(f"/api/studies/{sid}/rounds/{Y}/uploads", data={"kind": "config"},
                 files=study_files() + [("file", ("server.sqlite", b"x"))])
     assert up.json()["n_errors"] == 1 and up.json()["findings"][0]["code"] == "bad_file_name"
+
+
+def test_contributions_only_where_they_add_up():
+    from petarawan.server.views import weights_used
+
+    two = {"method_steps": [
+        {"step": "weighting", "params": {"level": "indicator", "dimension": "s", "weights": {"x1": 0.25, "x2": 0.75}}},
+        {"step": "weighting", "params": {"level": "dimension", "weights": {"s": 1.0}}},
+        {"step": "aggregation", "method": "arithmetic"}, {"step": "aggregation", "method": "arithmetic"}],
+        "config": {"dimensions": [{"code": "s"}]}}
+    assert weights_used(two) == ({"s": {"x1": 0.25, "x2": 0.75}}, {"s": 1.0})
+    geometric = {**two, "method_steps": two["method_steps"][:3] + [{"step": "aggregation", "method": "geometric"}]}
+    assert weights_used(geometric) is None
+    deeper = {**two, "config": {"dimensions": [{"code": "s", "parent": "top"}, {"code": "top"}]}}
+    assert weights_used(deeper) is None

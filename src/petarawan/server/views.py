@@ -82,12 +82,16 @@ def _plan_layer(out_dir: Path) -> dict[str, dict]:
 
 def weights_used(manifest: dict) -> tuple[dict[str, dict[str, float]], dict[str, float]] | None:
     """Indicator weights per dimension and dimension weights actually used (``method_steps``);
-    None unless both aggregation levels are arithmetic means (only then do contributions add up
-    to the score)."""
+    None unless every aggregation is an arithmetic mean (only then do contributions add up to the
+    score) and the framework has two levels (indicators → dimensions → index)."""
     steps = manifest.get("method_steps", [])
     aggs = [s for s in steps if s.get("step") == "aggregation"]
     if not aggs or any(s.get("method") != "arithmetic" for s in aggs):
         return None
+    dims = manifest.get("config", {}).get("dimensions", [])
+    dim_steps = [s for s in steps if s.get("step") == "weighting" and s.get("params", {}).get("level") == "dimension"]
+    if any(d.get("parent") for d in dims) or len(dim_steps) > 1:
+        return None  # a framework deeper than indicators → dimensions → index: not decomposed here
     ind: dict[str, dict[str, float]] = {}
     dim: dict[str, float] = {}
     for s in steps:
