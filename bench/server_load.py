@@ -41,14 +41,27 @@ def _login(c: httpx.Client | httpx.AsyncClient, user: str):
     return c.post("/api/login", json={"username": user, "password": PASSWORD})
 
 
+def study_zip() -> bytes:
+    """The example study folder as a zip (sub-folders kept)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(EXAMPLE.rglob("*")):
+            if p.is_file():
+                zf.write(p, "pangkalpinang/" + p.relative_to(EXAMPLE).as_posix())
+    return buf.getvalue()
+
+
 def setup(url: str, users: int) -> tuple[int, list[str], list[str]]:
     """A study with one published run of the full example; ``users`` viewer accounts."""
     c = httpx.Client(base_url=url, timeout=120)
     c.headers["X-CSRF-Token"] = _login(c, "admin").json()["csrf"]
     sid = c.post("/api/studies", json={"name": "Kota Pangkalpinang", "region": "19.71"}).json()["id"]
     c.post(f"/api/studies/{sid}/rounds", json={"year": 2025})
-    files = [("file", (p.name, p.read_bytes())) for p in EXAMPLE.iterdir() if p.suffix in (".toml", ".geojson", ".csv", ".xlsx")]
-    up = c.post(f"/api/studies/{sid}/rounds/2025/uploads", data={"kind": "config"}, files=files).json()
+    up = c.post(f"/api/studies/{sid}/rounds/2025/uploads", data={"kind": "config"},
+                files=[("file", ("pangkalpinang.zip", study_zip()))]).json()
     assert up["n_errors"] == 0, up["findings"][:3]
     c.post(f"/api/studies/{sid}/rounds/2025/uploads/{up['id']}/accept").raise_for_status()
     run = c.post(f"/api/studies/{sid}/rounds/2025/runs").json()

@@ -314,3 +314,25 @@ def test_contributions_only_where_they_add_up():
     assert weights_used(geometric) is None
     deeper = {**two, "config": {"dimensions": [{"code": "s", "parent": "top"}, {"code": "top"}]}}
     assert weights_used(deeper) is None
+
+
+def test_config_upload_as_a_zipped_study_folder(server):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for _, (name, data, *_rest) in study_files():
+            zf.writestr(f"studi-saya/{name}", data)
+        zf.writestr("studi-saya/input/extra.csv", "a,b\n")
+        zf.writestr("studi-saya/README.md", "not read")
+        zf.writestr("studi-saya/../../escape.csv", "x")
+        zf.writestr("studi-saya/.hidden/x.csv", "x")
+    a = server.client("analyst")
+    sid = a.post("/api/studies", json={"name": "Zip"}).json()["id"]
+    a.post(f"/api/studies/{sid}/rounds", json={"year": Y})
+    up = a.post(f"/api/studies/{sid}/rounds/{Y}/uploads", data={"kind": "config"},
+                files=[("file", ("studi.zip", buf.getvalue()))]).json()
+    assert up["n_errors"] == 0, up
+    assert sorted(up["files"]) == ["areas.geojson", "data.csv", "input/extra.csv", "petarawan.toml"]
+    assert not any(server.data.rglob("escape.csv"))

@@ -140,6 +140,47 @@ def put_file(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
+def extract_study(archive: Path, staged: Path, label: str) -> list[str]:
+    """Unpack a zipped study folder (``petarawan.toml`` at its root or inside one top folder) into
+    ``staged``, keeping sub-folders.  Every path part is reduced like :func:`safe_name`; entries
+    with ``..``, absolute paths, hidden parts or a type petarawan does not read are skipped; the
+    declared sizes were checked by :func:`check_container`.  Returns the names written."""
+    from pathlib import PurePosixPath
+
+    with zipfile.ZipFile(archive) as zf:
+        entries = [i for i in zf.infolist() if not i.is_dir()]
+        tomls = [PurePosixPath(i.filename) for i in entries if PurePosixPath(i.filename).name == "petarawan.toml"]
+        roots = sorted(tomls, key=lambda p: len(p.parts))
+        if not roots or len(roots[0].parts) > 2:
+            raise InputError(finding("no_config", "arsip tidak berisi petarawan.toml di akarnya", "the archive has no "
+                                     "petarawan.toml at its root", file=label, expected="zip folder studi",
+                                     expected_en="a zip of the study folder"))
+        prefix = roots[0].parts[:-1]
+        written = []
+        for info in entries:
+            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+            if parts[: len(prefix)] != prefix:
+                continue
+            rel = parts[len(prefix):]
+            if not rel or any(p in ("", ".", "..") or p.startswith(".") or p == "__MACOSX" for p in rel) \
+                    or info.filename.startswith("/"):
+                continue
+            if Path(rel[-1]).suffix.lower() not in ALLOWED_SUFFIXES:
+                continue
+            try:
+                clean = [re.sub(r"[^A-Za-z0-9._ -]", "_", p) for p in rel[:-1]] + [safe_name(rel[-1])]
+            except InputError:
+                continue
+            dst = staged.joinpath(*clean)
+            if staged.resolve() not in dst.resolve().parents:
+                continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, dst.open("wb") as out:
+                shutil.copyfileobj(src, out, 1024 * 1024)
+            written.append("/".join(clean))
+    return written
+
+
 def _config(staged: Path):
     from ..registry import load_config
 
@@ -167,6 +208,8 @@ def place(staged: Path, kind: str, files: list[Incoming]) -> list[str]:
         raise InputError(finding("no_file", "tidak ada berkas", "no file"))
     for f, n in zip(files, names):
         check_container(f.path, n)
+    if kind == "config" and len(files) == 1 and names[0].lower().endswith(".zip"):
+        return extract_study(files[0].path, staged, names[0])
     if kind == "config":
         if "petarawan.toml" not in names:
             raise InputError(finding("no_config", "unggahan konfigurasi harus berisi petarawan.toml",
