@@ -606,11 +606,9 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         history = []
         for other in c.db.execute(select(Round).where(Round.study_id == sid, Round.published_run_id.is_not(None))
                                   .order_by(Round.year)).scalars():
-            o = loaded(c.db.get(Run, other.published_run_id))
-            if code in o.areas.index:
-                row = o.areas.loc[code]
-                history.append({"year": other.year, "class": row.get("class"), "rank": _int(row.get("rank")),
-                                "score": _float(row.get("score"))})
+            got = loaded(c.db.get(Run, other.published_run_id)).summary(code)
+            if got is not None:
+                history.append({"year": other.year, **got})
         prof["history"] = history
         prof["activities"] = activities(layout.version(sid, year, rnd.version), code, full=full,
                                         min_count=loaded(r).min_count) if rnd.version else []
@@ -705,16 +703,3 @@ ROLLUP_SECTIONS: list = []
 "columns": [...], "rows": [...]}`` appended to ``/api/rollup`` ``sections`` and drawn as tables.
 The IKRN survey rounds' completeness (reporting rate per kabupaten/kota) belongs here."""
 
-
-def _int(v) -> int | None:
-    try:
-        return None if v is None or v != v else int(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def _float(v) -> float | None:
-    try:
-        return None if v is None or v != v else round(float(v), 6)
-    except (TypeError, ValueError):
-        return None

@@ -97,4 +97,4 @@ def run(db: str = typer.Option(None, "--db", help=DB_HELP),
         typer.echo(str(err), err=True)
         raise typer.Exit(1)
     typer.echo(f"http://{host}:{port}  (Ctrl+C)")
-    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)

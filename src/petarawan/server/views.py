@@ -54,6 +54,29 @@ class LoadedRun:
         self.geojson = areas_geojson(self.flat, self.manifest)
         self.geojson_bytes = json.dumps(self.geojson, ensure_ascii=False, separators=(",", ":")).encode()
         self.plan = _plan_layer(self.out_dir)
+        self._memo: dict[tuple, Any] = {}
+        self._lock = threading.Lock()
+
+    def memo(self, key: tuple, make):
+        """``make()`` once per ``key`` (a run never changes once written)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = make()
+            with self._lock:
+                self._memo[key] = value
+            return value
+
+    def summary(self, code: str) -> dict | None:
+        """Class, rank and score of one area (for the history across years)."""
+        def make():
+            if code not in self.areas.index:
+                return None
+            row = self.areas.loc[code]
+            rank, score = _num(row.get("rank")), _num(row.get("score"))
+            return {"class": _clean(row.get("class")), "rank": None if rank is None else int(rank),
+                    "score": None if score is None else round(score, 6)}
+        return self.memo(("summary", code), make)
 
     @property
     def min_count(self) -> int:
@@ -141,6 +164,12 @@ def _num(v: Any) -> float | None:
 
 
 def profile(run: LoadedRun, code: str, *, full: bool, lang: str = "id") -> dict | None:
+    """:func:`area_profile` computed once per run, area, view and language (a shallow copy)."""
+    got = run.memo(("profile", code, full, lang), lambda: area_profile(run, code, full=full, lang=lang))
+    return None if got is None else dict(got)
+
+
+def area_profile(run: LoadedRun, code: str, *, full: bool, lang: str = "id") -> dict | None:
     """Why an area has its class.
 
     Returns ``{"area": public result columns, "indicators": [...], "dimensions": [...],
@@ -281,4 +310,5 @@ def suppressed(value, min_count: int) -> str:
     return suppress_count(value, min_count)
 
 
-__all__ = ["LoadedRun", "RunCache", "compare", "contributions", "profile", "public_keys", "rollup"]
+__all__ = ["LoadedRun", "RunCache", "activities", "area_profile", "compare", "contributions", "profile", "public_keys",
+           "rollup"]
