@@ -194,11 +194,13 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
     app.state.engine, app.state.layout, app.state.worker, app.state.cache = engine, layout, worker, cache
 
     # ------------------------------------------------------------------ dependencies
-    def get_db():
+    # Dependencies are coroutines doing their short database reads inline: no thread hop per
+    # request (reads stay fast while a run keeps a core busy); heavy routes run in threads.
+    async def get_db():
         with Session_() as db:
             yield db
 
-    def ctx(request: Request, db: Session = Depends(get_db)) -> Ctx:
+    async def ctx(request: Request, db: Session = Depends(get_db)) -> Ctx:
         found = auth.session_user(db, request.cookies.get(auth.COOKIE))
         if found is None:
             raise HTTPException(401, "login required / perlu masuk")
@@ -208,7 +210,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         return Ctx(user, row, db, request.client.host if request.client else "")
 
     def role(*allowed: str):
-        def check(c: Ctx = Depends(ctx)) -> Ctx:
+        async def check(c: Ctx = Depends(ctx)) -> Ctx:
             if c.user.role not in allowed:
                 raise HTTPException(403, "not allowed for your role / tidak diizinkan untuk peran Anda")
             return c
@@ -237,6 +239,13 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
             raise HTTPException(404, "no published run yet / belum ada hasil yang diterbitkan")
         return run
 
+    async def warm(run: Run) -> None:
+        """Load a run's outputs in a thread the first time (reading the GeoPackage takes a while)."""
+        if cache.peek(layout.run(run.id)) is None:
+            from starlette.concurrency import run_in_threadpool
+
+            await run_in_threadpool(loaded, run)
+
     def loaded(run: Run):
         try:
             return cache.get(layout.run(run.id))
@@ -245,7 +254,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
 
     # ------------------------------------------------------------------ public
     @app.get("/healthz")
-    def healthz() -> dict:
+    async def healthz() -> dict:
         return {"status": "ok"}
 
     @app.get("/", include_in_schema=False)
@@ -291,7 +300,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         return resp
 
     @app.get("/api/me")
-    def me(c: Ctx = Depends(ctx)) -> dict:
+    async def me(c: Ctx = Depends(ctx)) -> dict:
         return {"username": c.user.username, "role": c.user.role, "scopes": c.user.scopes, "csrf": c.session.csrf}
 
     # ------------------------------------------------------------------ people (admin)
@@ -574,9 +583,10 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
 
     # ------------------------------------------------------------------ results
     @app.get("/api/studies/{sid}/rounds/{year}/summary")
-    def summary(sid: int, year: int, run: int | None = None, c: Ctx = Depends(ctx)) -> dict:
+    async def summary(sid: int, year: int, run: int | None = None, c: Ctx = Depends(ctx)) -> dict:
         rnd = round_or_404(c.db, sid, year)
         r = published(c.db, rnd, run, c)
+        await warm(r)
         m = loaded(r).manifest
         cfg = m.get("config", {})
         files = sorted(n for n in m.get("outputs", {}) if c.full or n.endswith((".png", ".html")))
@@ -587,16 +597,18 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
                 "public_columns": m.get("public_columns", {})}
 
     @app.get("/api/studies/{sid}/rounds/{year}/map")
-    def area_map(sid: int, year: int, run: int | None = None, c: Ctx = Depends(ctx)) -> Response:
+    async def area_map(sid: int, year: int, run: int | None = None, c: Ctx = Depends(ctx)) -> Response:
         rnd = round_or_404(c.db, sid, year)
         r = published(c.db, rnd, run, c)
+        await warm(r)
         return Response(loaded(r).geojson_bytes, media_type="application/json")
 
     @app.get("/api/studies/{sid}/rounds/{year}/areas/{code}")
-    def area_profile(sid: int, year: int, code: str, run: int | None = None, lang: str = "id",
+    async def area_profile(sid: int, year: int, code: str, run: int | None = None, lang: str = "id",
                      c: Ctx = Depends(ctx)) -> dict:
         rnd = round_or_404(c.db, sid, year)
         r = published(c.db, rnd, run, c)
+        await warm(r)
         full = c.full or (c.user.role == "entry" and auth.in_scope(c.user, code))
         prof = profile(loaded(r), code, full=full, lang="en" if lang == "en" else "id")
         if prof is None:
@@ -605,13 +617,16 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
             prof["plan"] = {k: prof["plan"].get(k) for k in ("chosen", "priority")}
         history = []
         for other in c.db.execute(select(Round).where(Round.study_id == sid, Round.published_run_id.is_not(None))
-                                  .order_by(Round.year)).scalars():
-            got = loaded(c.db.get(Run, other.published_run_id)).summary(code)
+                                  .order_by(Round.year)).scalars().all():
+            past = c.db.get(Run, other.published_run_id)
+            await warm(past)
+            got = loaded(past).summary(code)
             if got is not None:
                 history.append({"year": other.year, **got})
         prof["history"] = history
-        prof["activities"] = activities(layout.version(sid, year, rnd.version), code, full=full,
-                                        min_count=loaded(r).min_count) if rnd.version else []
+        vdir, lr = layout.version(sid, year, rnd.version), loaded(r)  # versions never change: memoised
+        prof["activities"] = lr.memo(("activities", str(vdir), code, full), lambda: activities(
+            vdir, code, full=full, min_count=lr.min_count)) if rnd.version else []
         prof["run"], prof["year"] = r.id, year
         return prof
 

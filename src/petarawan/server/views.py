@@ -29,6 +29,10 @@ class RunCache:
     def __init__(self, size: int = 16):
         self.size, self._d, self._lock = size, OrderedDict(), threading.Lock()
 
+    def peek(self, out_dir: Path) -> "LoadedRun | None":
+        """The loaded run if it is already in memory (never reads files)."""
+        return self._d.get(str(out_dir))
+
     def get(self, out_dir: Path) -> "LoadedRun":
         key = str(out_dir)
         with self._lock:
