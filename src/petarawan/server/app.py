@@ -586,6 +586,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
     async def summary(sid: int, year: int, run: int | None = None, c: Ctx = Depends(ctx)) -> dict:
         rnd = round_or_404(c.db, sid, year)
         r = published(c.db, rnd, run, c)
+        c.db.close()
         await warm(r)
         m = loaded(r).manifest
         cfg = m.get("config", {})
@@ -600,6 +601,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
     async def area_map(sid: int, year: int, run: int | None = None, c: Ctx = Depends(ctx)) -> Response:
         rnd = round_or_404(c.db, sid, year)
         r = published(c.db, rnd, run, c)
+        c.db.close()  # the connection goes back to the pool before anything is awaited
         await warm(r)
         return Response(loaded(r).geojson_bytes, media_type="application/json")
 
@@ -608,6 +610,9 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
                      c: Ctx = Depends(ctx)) -> dict:
         rnd = round_or_404(c.db, sid, year)
         r = published(c.db, rnd, run, c)
+        past_runs = [(o.year, c.db.get(Run, o.published_run_id)) for o in c.db.execute(
+            select(Round).where(Round.study_id == sid, Round.published_run_id.is_not(None)).order_by(Round.year)).scalars()]
+        c.db.close()  # the connection goes back to the pool before anything is awaited
         await warm(r)
         full = c.full or (c.user.role == "entry" and auth.in_scope(c.user, code))
         prof = profile(loaded(r), code, full=full, lang="en" if lang == "en" else "id")
@@ -616,13 +621,11 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         if not c.full and prof.get("plan"):
             prof["plan"] = {k: prof["plan"].get(k) for k in ("chosen", "priority")}
         history = []
-        for other in c.db.execute(select(Round).where(Round.study_id == sid, Round.published_run_id.is_not(None))
-                                  .order_by(Round.year)).scalars().all():
-            past = c.db.get(Run, other.published_run_id)
+        for y, past in past_runs:
             await warm(past)
             got = loaded(past).summary(code)
             if got is not None:
-                history.append({"year": other.year, **got})
+                history.append({"year": y, **got})
         prof["history"] = history
         vdir, lr = layout.version(sid, year, rnd.version), loaded(r)  # versions never change: memoised
         prof["activities"] = lr.memo(("activities", str(vdir), code, full), lambda: activities(

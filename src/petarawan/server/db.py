@@ -145,7 +145,9 @@ def make_engine(url: str | None = None) -> Engine:
     process and the web process can write alternately."""
     url = database_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # many connections: read routes run on the event loop and must never wait for a pool slot
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20,
+                               max_overflow=200, pool_timeout=10)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_con, _record):  # pragma: no cover - trivial
@@ -155,7 +157,7 @@ def make_engine(url: str | None = None) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40, pool_timeout=10)
 
 
 def migrate(engine: Engine) -> None:
