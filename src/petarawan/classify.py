@@ -217,8 +217,9 @@ def class_from_score(score: np.ndarray, config: "StudyConfig") -> np.ndarray:
 
 
 def tie_findings(notes: dict, method: str) -> list[Finding]:
-    """A warning when coinciding breaks or too few distinct scores leave classes empty."""
-    if not notes or not notes.get("empty") or not (notes.get("breaks_coincide") or notes.get("distinct", K) < K):
+    """A warning when classes are left empty (coinciding breaks, too few distinct scores, or
+    ties at a Fisher–Jenks break)."""
+    if not notes or not notes.get("empty"):
         return []
     empty_id = ", ".join(notes["empty"])
     return [Finding(
