@@ -371,6 +371,12 @@ def test_skew_kurtosis_match_coinr_definitions():
     # hand: x = 1, 2, 3, 10 → mean 4, d = −3, −2, −1, 6; Σd² = 50, Σd³ = −27 − 8 − 1 + 216 = 180
     # g = √4·180/50^1.5 · √(4·3)/2 = 360/353.553 · 1.732 = 1.7636
     assert skew(np.array([1.0, 2, 3, 10])) == pytest.approx(2 * 180 / 50 ** 1.5 * np.sqrt(12) / 2)
+    # kurtosis: Σd⁴ = 81 + 16 + 1 + 1296 = 1394; r = 4·1394/50² = 2.2304;
+    # k = ((4 + 1)(2.2304 − 3) + 6)(4 − 1)/((4 − 2)(4 − 3)) = 2.152 · 1.5 = 3.228
+    assert kurt(np.array([1.0, 2, 3, 10])) == pytest.approx(3.228)
+    # as COINr: too few values or no spread → NaN (NaN values ignored)
+    assert np.isnan(skew(np.array([1.0, 2]))) and np.isnan(kurt(np.array([1.0, 2, 3])))
+    assert np.isnan(skew(np.array([4.0, 4, 4, 4]))) and skew(np.array([1.0, 2, np.nan, 3, 10])) == skew(np.array([1.0, 2, 3, 10]))
 
 
 def test_winsorise_then_pass():
