@@ -33,3 +33,11 @@ def pangkalpinang_study(tmp: Path, case: str, *, files: tuple[str, ...] = (), co
         shutil.copy(CASES / case / f, d / Path(f).name)
     (d / "petarawan.toml").write_text(config if config is not None else example_config(stages=stages), encoding="utf-8")
     return d
+
+
+def potential_config() -> str:
+    """The example's framework with its community-potential stage only (no hot spots, plan or
+    uncertainty): the potential indicator and the ``[potential]`` section."""
+    text = (EXAMPLE / "petarawan.toml").read_text(encoding="utf-8")
+    start = text.index("# Potensi masyarakat — the potential score")
+    return example_config() + "\n" + text[start: text.index("[plan]", start)]

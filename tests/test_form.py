@@ -11,7 +11,7 @@ from pyxform.xls2xform import convert
 
 from petarawan.codes import normalise_code
 from petarawan.potential.form import build_form
-from petarawan.potential.survey import read_form
+from petarawan.io.survey import read_form
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "forms" / "potensi_masyarakat.xlsx"

@@ -277,7 +277,7 @@ def test_programme_choices_must_be_choices_of_the_form():
     from petarawan.errors import InputError
     from petarawan.plan.config import check_programme_choices
     from petarawan.potential.config import QuestionMap
-    from petarawan.potential.survey import read_form
+    from petarawan.io.survey import read_form
 
     from potential_study import ROOT
 

@@ -13,7 +13,7 @@ import pytest
 
 from petarawan.potential.config import PotentialConfig
 from petarawan.potential.scoring import publish, score_potential, wilson_interval
-from petarawan.potential.survey import read_form
+from petarawan.io.survey import read_form
 
 from potential_study import ROOT, full_run
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from petarawan.errors import InputError
-from petarawan.potential.survey import read_form, read_survey
+from petarawan.io.survey import read_form, read_survey
 
 CODES = pd.Index(["19.71.01.1008", "19.71.01.1004"])
 NAME = "Sutarmi Percobaanwati"       # fake identifiers that must never survive ingest
@@ -108,14 +108,15 @@ def test_kobo_csv_decodes_groups_select_multiple_and_reports_problems(tmp_path, 
     assert list(r["minat_usaha/kuliner"]) == [True, True, False, True]
     assert list(r["minat_usaha/menjahit"]) == [True, False, True, False]
     assert list(r["jumlah_art"]) == [4.0, 4.0, 4.0, 4.0]
-    codes = sorted((f.code, f.row, f.value) for f in d.findings)
-    # spreadsheet rows: header = 1, ROWS[i] is row i + 2
-    assert codes == [("survey_duplicate", 7, "uuid-1"), ("survey_unknown_area", 6, "19.71.09.9999"),
-                     ("survey_unknown_choice", 4, "pendeta"), ("survey_unknown_choice", 5, "batik")]
+    codes = sorted((f.code, f.row, f.column) for f in d.findings)
+    # spreadsheet rows: header = 1, ROWS[i] is row i + 2; no finding repeats what was typed
+    assert codes == [("survey_duplicate", 7, "_uuid"), ("survey_unknown_area", 6, "lokasi/kode_wilayah"),
+                     ("survey_unknown_choice", 4, "responden/peran"), ("survey_unknown_choice", 5, "usaha/minat_usaha")]
+    assert all(f.value is None and f.file == "kobo.csv" for f in d.findings)
+    typed = ("uuid-1", "19.71.09.9999", "pendeta", "batik")
+    assert not [w for f in d.findings for w in typed if w in str(f.to_dict())]
     dup = next(f for f in d.findings if f.code == "survey_duplicate")
     assert "row 2" in dup.text("en") and "baris 2" in dup.text("id")
-    unknown = next(f for f in d.findings if f.value == "pendeta")
-    assert unknown.column == "responden/peran" and unknown.file == "kobo.csv"
 
 
 def test_identifiers_are_dropped_at_ingest(tmp_path, form_path):
@@ -296,4 +297,4 @@ def test_tab_separated_export_and_unparseable_csv(tmp_path, form_path):
     with pytest.raises(InputError) as e:
         read_survey([bad], form, area_question="kode_wilayah")
     f = e.value.findings[0]
-    assert f.code == "survey_csv_parse" and "tab" in f.text("en") and f.file == "bad.csv"
+    assert (f.code, f.file, f.row, f.value) == ("row_too_long", "bad.csv", 2, 4) and "separator tab" in f.text("en")

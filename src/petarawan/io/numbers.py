@@ -387,12 +387,12 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
         if style is None and votes.ambiguous and fallback is not None:
             style = fallback
             r0, v0 = votes.ambiguous[0]
+            shown = f"'{v0}' dibaca sebagai {_parse_styled(_clean(v0), style):g}" if echo else f"'{style.decimal}' = desimal"
+            shown_en = f"'{v0}' is read as {_parse_styled(_clean(v0), style):g}" if echo else f"'{style.decimal}' = decimal"
             found.append(Finding(
-                "info", "number_style_from_table",
-                f"gaya angka kolom mengikuti kolom lain di tabel ini: '{v0}' dibaca sebagai {_parse_styled(_clean(v0), style):g}",
-                message_en=f"the column's number style follows the other columns of this table: '{v0}' is read as "
-                           f"{_parse_styled(_clean(v0), style):g}", file=label, row=int(r0), column=column,
-                expected=f"tetapkan {_where(setting, style)} bila ini salah",
+                "info", "number_style_from_table", f"gaya angka kolom mengikuti kolom lain di tabel ini: {shown}",
+                message_en=f"the column's number style follows the other columns of this table: {shown_en}", file=label,
+                row=int(r0), column=column, expected=f"tetapkan {_where(setting, style)} bila ini salah",
                 expected_en=f"set {setting} if this is wrong"))
     if style is None and votes.ambiguous and not whole:
         r0, v0 = votes.ambiguous[0]
@@ -441,9 +441,11 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
                                      file=label, row=int(r), column=column, value=value_of(cell),
                                      expected=err.hint_id, expected_en=err.hint_en))
             else:
+                hint = (err.hint_id, err.hint_en) if echo or err.kind != "ambiguous" else (
+                    f"angka tanpa pemisah ribuan, atau {setting}", f"a number without a thousands separator, or {setting}")
                 found.append(Finding("error", "not_numeric", "nilai bukan angka yang sah", message_en="value is not a valid number",
                                      file=label, row=int(r), column=column, value=value_of(cell),
-                                     expected=err.hint_id, expected_en=err.hint_en))
+                                     expected=hint[0], expected_en=hint[1]))
             continue
         if np.isnan(x):
             if cell is not None:

@@ -152,7 +152,7 @@ def _too_big(label: str, what_id: str, what_en: str, limit: int | float, unit_id
                     "cell), or split the table into several files"))
 
 
-def _csv_rows(text: str, label: str, limits: Limits) -> list[list[str | None]]:
+def _csv_rows(text: str, label: str, limits: Limits) -> tuple[list[list[str | None]], str]:
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     sep = detect_separator(first)
     rows: list[list[str | None]] = []
@@ -173,18 +173,29 @@ def _csv_rows(text: str, label: str, limits: Limits) -> list[list[str | None]]:
             message_en=f"the CSV cannot be parsed with separator {_SEP_NAMES[sep]}: {err}", file=label,
             expected="satu pemisah (';', ',' atau tab) di setiap baris; teks yang memuat pemisah diapit tanda kutip",
             expected_en="one separator (';', ',' or tab) on every line; text containing it in double quotes")) from None
-    return rows
+    return rows, sep
 
 
-def check_xlsx_archive(path: Path, label: str, limits: Limits = LIMITS) -> None:
-    """Refuse an XLSX whose parts inflate beyond the caps, before any XML is parsed.
+def _csv_bytes(raw: bytes, label: str, encoding: str | None, limits: Limits
+               ) -> tuple[list[list[str | None]], str, list[Finding], str]:
+    if len(raw) > limits.max_bytes:
+        raise _too_big(label, f"berkas ({len(raw):,} byte)".replace(",", "."), f"the file ({len(raw):,} bytes)",
+                       limits.max_bytes, "byte", "bytes")
+    dec = decode_text(raw, label=label, encoding=encoding)
+    rows, sep = _csv_rows(dec.text, label, limits)
+    return rows, dec.encoding, list(dec.findings), sep
+
+
+def check_zip_archive(path: Path, label: str, limits: Limits = LIMITS) -> None:
+    """Refuse a zip archive (an XLSX, an ODK Central export) whose members inflate beyond the
+    caps, before anything is decompressed.
 
     Raises
     ------
     InputError
         ``too_large`` (sum of uncompressed sizes) or ``zip_bomb`` (a part compressed more than
-        ``limits.max_xlsx_ratio`` times).  A file that is not a zip archive is left to openpyxl,
-        whose error is reported as unreadable.
+        ``limits.max_xlsx_ratio`` times).  A file that is not a zip archive is left to the reader
+        that opens it (openpyxl, zipfile), whose error is reported as unreadable.
     """
     try:
         with zipfile.ZipFile(path) as z:
@@ -193,24 +204,25 @@ def check_xlsx_archive(path: Path, label: str, limits: Limits = LIMITS) -> None:
         return
     total = sum(i.file_size for i in infos)
     if total > limits.max_xlsx_uncompressed:
-        raise _too_big(label, f"isi XLSX setelah diekstrak ({total:,} byte)".replace(",", "."),
-                       f"the XLSX content once uncompressed ({total:,} bytes)", limits.max_xlsx_uncompressed,
+        raise _too_big(label, f"isi arsip setelah diekstrak ({total:,} byte)".replace(",", "."),
+                       f"the archive's content once uncompressed ({total:,} bytes)", limits.max_xlsx_uncompressed,
                        "byte", "bytes")
     for i in infos:
         if i.file_size > 1 << 20 and i.file_size / max(i.compress_size, 1) > limits.max_xlsx_ratio:
             raise InputError(Finding(
-                "error", "zip_bomb", f"bagian XLSX '{i.filename}' mengembang {i.file_size / max(i.compress_size, 1):,.0f} "
-                "kali saat diekstrak; bukan lembar kerja biasa",
-                message_en=f"XLSX part '{i.filename}' inflates {i.file_size / max(i.compress_size, 1):,.0f} times when "
-                           "uncompressed; not an ordinary spreadsheet", file=label,
-                expected="XLSX yang disimpan oleh Excel/LibreOffice", expected_en="an XLSX saved by Excel/LibreOffice"))
+                "error", "zip_bomb", f"bagian arsip '{i.filename}' mengembang {i.file_size / max(i.compress_size, 1):,.0f} "
+                "kali saat diekstrak; bukan lembar kerja atau ekspor biasa",
+                message_en=f"archive member '{i.filename}' inflates {i.file_size / max(i.compress_size, 1):,.0f} times "
+                           "when uncompressed; not an ordinary spreadsheet or export", file=label,
+                expected="XLSX yang disimpan oleh Excel/LibreOffice, atau ekspor asli KoboToolbox/ODK Central",
+                expected_en="an XLSX saved by Excel/LibreOffice, or an unmodified KoboToolbox/ODK Central export"))
 
 
 def _xlsx_rows(path: Path, sheet: str | None, label: str, limits: Limits
                ) -> tuple[list[list], list[list[str]], tuple[str, ...], str]:
     import openpyxl
 
-    check_xlsx_archive(path, label, limits)
+    check_zip_archive(path, label, limits)
     wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     try:
         sheets = tuple(wb.sheetnames)
@@ -305,6 +317,7 @@ def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None
     label = label or path.name
     suffix = path.suffix.lower()
     sheets: tuple[str, ...] = ()
+    sep = None
     found: list[Finding] = []
     fmt_rows = None
     used_encoding = None
@@ -315,10 +328,8 @@ def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None
             if size > limits.max_bytes:
                 raise _too_big(label, f"berkas ({size:,} byte)".replace(",", "."), f"the file ({size:,} bytes)",
                                limits.max_bytes, "byte", "bytes")
-            dec = decode_text(path.read_bytes(), label=label, encoding=encoding)
-            found.extend(dec.findings)
-            used_encoding = dec.encoding
-            rows = _csv_rows(dec.text, label, limits)
+            rows, used_encoding, notes, sep = _csv_bytes(path.read_bytes(), label, encoding, limits)
+            found.extend(notes)
         elif suffix in (".xlsx", ".xlsm"):
             rows, fmt_rows, sheets, sheet_name = _xlsx_rows(path, sheet, label, limits)
         else:
@@ -339,6 +350,19 @@ def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None
                                  message_en=f"table cannot be read ({type(err).__name__}: {err})",
                                  expected="CSV atau XLSX (Excel 2007 ke atas); simpan ulang dari Excel bila perlu",
                                  expected_en="a CSV or XLSX (Excel 2007+) file; save it again from Excel if needed")) from None
+    return _table(rows, fmt_rows, sheets, sheet_name, used_encoding, found, path, label, header_hint, limits, ragged, sep)
+
+
+def read_csv_bytes(raw: bytes, *, label: str, encoding: str | None = None, limits: Limits = LIMITS,
+                   ragged: Literal["longer", "strict"] = "longer") -> Table:
+    """:func:`read_sheet` for the bytes of a CSV that is not a file of its own (a member of a zip)."""
+    rows, used, notes, sep = _csv_bytes(raw, label, encoding, limits)
+    return _table(rows, None, (), None, used, notes, None, label, None, limits, ragged, sep)
+
+
+def _table(rows: list[list], fmt_rows: list[list[str]] | None, sheets: tuple[str, ...], sheet_name: str | None,
+           used_encoding: str | None, found: list[Finding], path: Path | None, label: str, header_hint: str | None,
+           limits: Limits, ragged: str, sep: str | None = None) -> Table:
     # drop trailing empty rows; keep inner empty rows (the validator reports them as blank)
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
@@ -364,13 +388,13 @@ def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None
     for i, r in enumerate(body, start=first_row):
         if len(r) <= width:
             if ragged == "strict" and fmt_rows is None and len(r) < width and any(v is not None for v in r):
-                errors.append(_ragged(label, i, len(r), width, shorter=True))
+                errors.append(_ragged(label, i, len(r), width, sep, shorter=True))
             continue
         extra = [j for j in range(width, len(r)) if r[j] is not None]
         if not extra:
             continue
         if fmt_rows is None:
-            errors.append(_ragged(label, i, len(r), width, shorter=False))
+            errors.append(_ragged(label, i, len(r), width, sep, shorter=False))
         else:
             beyond.append(Finding(
                 "warning", "cell_without_heading", "sel berisi nilai di kanan judul kolom terakhir; diabaikan",
@@ -398,17 +422,19 @@ def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None
     return Table(df, header_row, frozenset(percent), sheets, formulas, found, used_encoding)
 
 
-def _ragged(label: str, row: int, n: int, width: int, *, shorter: bool) -> Finding:
+def _ragged(label: str, row: int, n: int, width: int, sep: str | None, *, shorter: bool) -> Finding:
+    by = f" (pemisah {_SEP_NAMES.get(sep, sep)})" if sep else ""
+    by_en = f" (separator {_SEP_NAMES.get(sep, sep)})" if sep else ""
     if shorter:
-        return Finding("error", "row_too_short", f"baris berisi {n} kolom, judul berisi {width}: jawaban bergeser ke kiri",
-                       message_en=f"the row has {n} fields, the header has {width}: answers shift left", file=label,
+        return Finding("error", "row_too_short", f"baris berisi {n} kolom{by}, judul berisi {width}: jawaban bergeser ke kiri",
+                       message_en=f"the row has {n} fields{by_en}, the header has {width}: answers shift left", file=label,
                        row=row, value=n,
                        expected=f"{width} kolom di setiap baris (ekspor ulang dengan versi formulir yang sama, atau "
                                 "ekspor per versi formulir)",
                        expected_en=f"{width} fields on every row (export again with one form version, or one export "
                                    "per form version)")
-    return Finding("error", "row_too_long", f"baris berisi {n} kolom, judul berisi {width}: nilai bergeser ke kanan",
-                   message_en=f"the row has {n} fields, the header has {width}: values shift right", file=label,
+    return Finding("error", "row_too_long", f"baris berisi {n} kolom{by}, judul berisi {width}: nilai bergeser ke kanan",
+                   message_en=f"the row has {n} fields{by_en}, the header has {width}: values shift right", file=label,
                    row=row, value=n,
                    expected=f"{width} kolom di setiap baris; koma desimal di CSV berpemisah koma harus diapit tanda "
                             "kutip (\"1,5\"), atau simpan dengan pemisah ';'",

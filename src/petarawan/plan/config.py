@@ -146,7 +146,7 @@ def check_programme_choices(programmes: list[Programme], form, questions, file: 
 
     Parameters
     ----------
-    form : petarawan.potential.survey.Form
+    form : petarawan.io.survey.Form
     questions : petarawan.potential.config.QuestionMap
 
     Raises

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..io.spec import TableFormat
+
 COMPONENTS: tuple[str, ...] = ("skills", "resources", "business", "market", "facilitator", "training")
 """Components of the community-potential score (see ``docs/method_potential.md``)."""
 
@@ -34,7 +36,7 @@ class QuestionMap(_Strict):
     training: str = Field("minat_pelatihan", description="select_one: household member would join training")
 
 
-class PotentialConfig(_Strict):
+class PotentialConfig(_Strict, TableFormat):
     """Community-potential survey (issue 5 §1–2).
 
     Attributes

@@ -1,6 +1,6 @@
 """Community potential per area: shares with Wilson intervals, facilitator candidates, a score.
 
-All functions are pure: decoded responses in (:class:`~petarawan.potential.survey.SurveyData`),
+All functions are pure: decoded responses in (:class:`~petarawan.io.survey.SurveyData`),
 tables out.  Published tables go through :func:`publish`, which suppresses small counts.
 
 Formulas (sources in ``docs/method_potential.md``):
@@ -35,7 +35,7 @@ from scipy.stats import norm
 
 from ..errors import Finding, InputError
 from .config import COMPONENTS, PotentialConfig
-from .survey import Form, expected_headers
+from ..io.survey import Form, expected_headers
 
 
 def read_questions(cfg: PotentialConfig, form: Form) -> list[str]:

@@ -22,7 +22,7 @@ from ..report import potential as view
 from ..stages import Stage, StageResult, StudyContext
 from .config import PotentialConfig
 from .scoring import PotentialResult, publish, read_questions, score_potential
-from .survey import Form, read_form, read_survey
+from ..io.survey import Form, read_form, read_survey
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +70,7 @@ def run_potential(ctx: StudyContext) -> PotentialStageResult:
         paths.append(p)
     data = read_survey(paths, form, area_question=cfg.area_question, known_codes=ctx.areas.index,
                        consent_question=cfg.consent_question or None, consent_yes=cfg.yes, labels=list(cfg.survey),
-                       required=read_questions(cfg, form))
+                       required=read_questions(cfg, form), style=cfg.number_style(), encoding=cfg.encoding)
     plan = ctx.section("plan")
     if plan is not None:  # programme choices must exist in this form (checked here so `validate` sees it)
         from ..plan.config import check_programme_choices

@@ -10,7 +10,7 @@ from ..i18n import has, t
 from ..potential.config import PotentialConfig
 from ..potential.figures import choropleth_png
 from ..potential.scoring import PotentialResult
-from ..potential.survey import Form
+from ..io.survey import Form
 from ..privacy import suppress_count
 from ..stages import ReportSection, StudyContext
 from ..style import POTENTIAL_CMAP
