@@ -1,25 +1,21 @@
-# petarawan — two commands on a fresh machine with only Python 3.11+:
-#   make demo   creates .venv, installs petarawan, runs the Pangkalpinang example
-#   make test   installs the test extras into .venv and runs the whole test suite
+# Shortcuts for dev.py, which holds the README's two commands (they need only Python 3.11+):
+#   make demo  = python3 dev.py demo   creates .venv, installs petarawan, runs the Pangkalpinang example
+#   make test  = python3 dev.py test   installs the test extras into .venv and runs the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
-BIN    := $(VENV)/bin
 OUT    ?= out/pangkalpinang
+export VENV OUT
 
 .PHONY: demo test install clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+install:
+	$(PYTHON) dev.py install
 
-install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+demo:
+	$(PYTHON) dev.py demo
 
-demo: install
-	$(BIN)/petarawan run examples/pangkalpinang --out $(OUT)
-
-test: install
-	$(BIN)/python -m pytest
+test:
+	$(PYTHON) dev.py test
 
 clean:
 	rm -rf $(VENV) out build src/*.egg-info
