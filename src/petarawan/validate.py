@@ -37,7 +37,8 @@ from .codes import area_code, code_matcher, looks_like
 from .config import StudyConfig
 from .errors import Finding, Findings, InputError
 from .io.numbers import NumberError, parse_columns, parse_number
-from .io.readers import Table, read_boundaries, read_sheet, resolve, sha256
+from .io.geometry import polygonal, read_boundary_layer
+from .io.readers import Table, read_sheet, resolve, sha256
 from .registry import load_config
 from .io.tables import match_columns
 
@@ -111,6 +112,47 @@ def scheme_findings(entered: list, codes: list[str | None], scheme: str, label: 
     return out
 
 
+def _repair(geoms, codes: list, label: str, found: Findings):
+    """Invalid polygons repaired with ``shapely.make_valid`` and reduced to their polygonal part
+    (:func:`petarawan.io.geometry.polygonal`), each repair a warning naming the area; a geometry
+    with no polygonal part left is an error (None is returned then)."""
+    types = shapely.get_type_id(geoms)
+    todo = np.flatnonzero(~shapely.is_valid(geoms) | (types == 7))  # 7: GeometryCollection
+    if not len(todo):
+        return geoms
+    repaired = shapely.make_valid(geoms[todo])
+    cleaned, _, empty = polygonal(repaired)
+    ok = True
+    for k, i in enumerate(todo):
+        g = geoms[i]
+        reason = shapely.is_valid_reason(g) if not g.is_valid else g.geom_type
+        lost = sorted({p.geom_type for p in shapely.get_parts(repaired[k]) if p.geom_type not in POLYGONAL})
+        if empty[k]:
+            found.add("error", "repair_no_polygon", f"geometri tidak valid ({reason}); setelah diperbaiki tidak ada bagian "
+                      "poligon", file=label, row=int(i) + 1, value=codes[i],
+                      message_en=f"invalid geometry ({reason}); no polygonal part is left after repair",
+                      expected="batas wilayah berupa poligon (perbaiki di QGIS: Vector › Geometry Tools › Fix Geometries)",
+                      expected_en="a polygon boundary (fix it in QGIS: Vector › Geometry Tools › Fix Geometries)")
+            ok = False
+        elif lost:
+            found.add("warning", "invalid_geometry",
+                      f"geometri tidak valid ({reason}); diperbaiki dengan make_valid, bagian bukan poligon ({', '.join(lost)}) "
+                      "dibuang, bagian poligon dipakai", file=label, row=int(i) + 1, value=codes[i],
+                      message_en=f"invalid geometry ({reason}); repaired with make_valid, its non-polygonal parts "
+                                 f"({', '.join(lost)}) dropped, the polygonal part kept",
+                      expected="periksa batasnya di QGIS (mis. duri selebar nol)",
+                      expected_en="check the boundary in QGIS (e.g. a zero-width spike)")
+        else:
+            found.add("warning", "invalid_geometry", f"geometri tidak valid ({reason}); diperbaiki dengan make_valid",
+                      file=label, row=int(i) + 1, value=codes[i],
+                      message_en=f"invalid geometry ({reason}); repaired with make_valid")
+    if not ok:
+        return None
+    geoms = geoms.copy()
+    geoms[todo] = cleaned
+    return geoms
+
+
 def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Findings) -> gpd.GeoDataFrame | None:
     """Check a boundary layer and return it indexed by canonical code (``None`` if unusable)."""
     a = cfg.areas
@@ -138,7 +180,7 @@ def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Find
             found.add("error", "empty_geometry", "geometri kosong", file=label, row=i, value=gdf[names["code"]].iloc[i - 1],
                       message_en="empty geometry", expected="sebuah poligon", expected_en="a polygon")
             ok = False
-        elif g.geom_type not in POLYGONAL:
+        elif g.geom_type not in POLYGONAL and not (g.geom_type == "GeometryCollection" and polygonal([g])[0][0].area > 0):
             found.add("error", "not_polygon", f"geometri bertipe {g.geom_type}, bukan poligon", file=label, row=i,
                       value=gdf[names["code"]].iloc[i - 1], message_en=f"geometry is a {g.geom_type}, not a polygon",
                       expected="batas wilayah berupa Polygon/MultiPolygon (titik kejadian dimasukkan lewat [hotspots])",
@@ -175,15 +217,9 @@ def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Find
             seen[code] = i
     if not ok or gdf.crs is None:
         return None
-    valid = shapely.is_valid(geoms)
-    if not valid.all():
-        for i in np.flatnonzero(~valid):
-            reason = shapely.is_valid_reason(geoms[i])
-            found.add("warning", "invalid_geometry", f"geometri tidak valid ({reason}); diperbaiki dengan make_valid",
-                      file=label, row=int(i) + 1, value=codes[i],
-                      message_en=f"invalid geometry ({reason}); repaired with make_valid")
-        geoms = geoms.copy()
-        geoms[~valid] = shapely.make_valid(geoms[~valid])
+    geoms = _repair(geoms, codes, label, found)
+    if geoms is None:
+        return None
     area_names = []
     for i, (code, v) in enumerate(zip(codes, gdf[names["name"]]), start=1):
         if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip():
@@ -525,7 +561,9 @@ def load_study(study_dir: Path | str, *, config: StudyConfig | None = None) -> S
     try:
         apath = resolve(study_dir, cfg.areas.file, "batas wilayah", "boundary")
         hashes[cfg.areas.file] = sha256(apath)
-        areas = check_areas(read_boundaries(apath, layer=cfg.areas.layer, label=cfg.areas.file), cfg, cfg.areas.file, found)
+        layer = read_boundary_layer(apath, layer=cfg.areas.layer, label=cfg.areas.file, encoding=cfg.areas.encoding)
+        found.extend(layer.findings)
+        areas = check_areas(layer.frame, cfg, cfg.areas.file, found)
     except InputError as err:
         found.extend(err.findings)
     try:

@@ -1,29 +1,112 @@
-"""The one geometry reader of petarawan: boundary files (GeoJSON, GeoPackage, Shapefile, FlatGeobuf)."""
+"""The one geometry reader of petarawan: boundary files (GeoJSON, GeoPackage, Shapefile, FlatGeobuf)
+read with pyogrio, their attribute text decoded right, and polygons repaired to polygons.
+
+Text of a Shapefile's ``.dbf`` has no encoding of its own: GDAL takes it from the ``.cpg`` file (or
+the ``.dbf`` header), else assumes ISO-8859-1.  A ``.dbf`` written in UTF-8 without a ``.cpg`` (or
+with a ``.cpg`` that names another encoding) then reads ``Désa`` as ``DÃ©sa`` — silently.  So:
+
+- ``[areas] encoding`` set: the text is decoded with it;
+- otherwise, when every non-ASCII text value of the layer is valid UTF-8 that was decoded as a
+  single-byte encoding (``DÃ©sa`` → ``Désa``), the layer is read again as UTF-8 and a warning says
+  so; when the ``.cpg`` says UTF-8 but the text is not UTF-8, it is read as Windows-1252 with a
+  warning.
+
+Repair (:func:`polygonal`): an invalid polygon is repaired with ``shapely.make_valid`` (GEOS
+``MakeValid``), which can return a GeometryCollection — e.g. a polygon with a zero-width spike
+becomes the polygon plus a line.  Only polygonal parts describe an area, so the others are dropped
+(and the validator says so); a geometry with no polygonal part left is empty.
+"""
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 
 from ..errors import Finding, InputError
 
 BOUNDARY_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
+SINGLE_BYTE = ("latin-1", "cp1252")
+"""Encodings GDAL may have used that turn UTF-8 text into mojibake (``Ã©`` for ``é``)."""
 
 
-def read_boundaries(path: Path, *, layer: str | None = None, label: str | None = None) -> gpd.GeoDataFrame:
-    """Read a GeoJSON, GeoPackage or Shapefile with pyogrio.
+@dataclass(frozen=True)
+class BoundaryLayer:
+    """A boundary layer as read.
+
+    Attributes
+    ----------
+    frame : GeoDataFrame
+        As stored (CRS included, ``None`` when the file declares none), text decoded.
+    findings : list[Finding]
+        Warnings about the text encoding (repaired mojibake, a ``.cpg`` that was wrong).
+    encoding : str | None
+        Encoding the attribute text was decoded with (Shapefiles; None for other formats).
+    """
+
+    frame: gpd.GeoDataFrame
+    findings: list[Finding] = field(default_factory=list)
+    encoding: str | None = None
+
+
+def _read(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kw = {"encoding": encoding} if encoding else {}
+        return gpd.read_file(path, layer=layer, engine="pyogrio", **kw)
+
+
+def _text_values(frame: gpd.GeoDataFrame) -> list[str]:
+    geom = frame.geometry.name
+    return [v for c in frame.columns if c != geom and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
+            for v in frame[c] if isinstance(v, str) and not v.isascii()]
+
+
+def utf8_read_as(values: list[str]) -> str | None:
+    """The single-byte encoding (``latin-1`` or ``cp1252``) through which these non-ASCII strings
+    are UTF-8 text decoded wrongly — every one of them re-encodes to valid UTF-8 that differs —
+    or None (the text is what it says)."""
+    if not values:
+        return None
+    for enc in SINGLE_BYTE:
+        try:
+            fixed = [v.encode(enc).decode("utf-8") for v in values]
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if any(f != v for f, v in zip(fixed, values)):
+            return enc
+    return None
+
+
+def read_boundary_layer(path: Path, *, layer: str | None = None, label: str | None = None,
+                        encoding: str | None = None) -> BoundaryLayer:
+    """Read a boundary file with pyogrio, its attribute text decoded right (module docstring).
+
+    Parameters
+    ----------
+    path : Path
+    layer : str, optional
+        Layer of a GeoPackage (default: the first).
+    label : str, optional
+        File name in findings (default: ``path.name``).
+    encoding : str, optional
+        Encoding of a Shapefile's attribute text (``[areas] encoding``); default: the ``.cpg``,
+        checked against the text.
 
     Returns
     -------
-    GeoDataFrame
-        As stored, CRS included (``None`` when the file declares none — the validator reports it).
+    BoundaryLayer
 
     Raises
     ------
     InputError
-        Unknown format, a Shapefile without its ``.dbf``/``.shx``, or a file GDAL cannot read.
+        Unknown format, a Shapefile without its ``.dbf``/``.shx``, an unknown encoding name, or a
+        file GDAL cannot read.
     """
     label = label or path.name
     suffix = path.suffix.lower()
@@ -42,10 +125,88 @@ def read_boundaries(path: Path, *, layer: str | None = None, label: str | None =
                                          message_en=f"incomplete Shapefile: {path.with_suffix(side).name} is missing",
                                          expected="salin .shp, .shx, .dbf dan .prj bersama-sama (atau pakai GeoPackage)",
                                          expected_en="copy .shp, .shx, .dbf and .prj together (or use a GeoPackage)"))
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(Finding("error", "bad_encoding", "nama pengodean tidak dikenal", message_en="unknown encoding name",
+                                     file=label, column="areas.encoding", value=encoding,
+                                     expected="mis. utf-8, cp1252, latin-1", expected_en="e.g. utf-8, cp1252, latin-1")) from None
+    findings: list[Finding] = []
+    used = encoding
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return gpd.read_file(path, layer=layer, engine="pyogrio")
+        try:
+            frame = _read(path, layer, encoding)
+        except UnicodeDecodeError:
+            if encoding or suffix != ".shp":
+                raise
+            frame, used = _read(path, layer, "cp1252"), "cp1252"  # a .cpg that says UTF-8 about other text
+            findings.append(Finding(
+                "warning", "dbf_encoding_repaired", "teks .dbf bukan UTF-8 seperti kata .cpg; dibaca sebagai cp1252",
+                message_en="the .dbf text is not UTF-8 as the .cpg says; read as cp1252", file=label, value="cp1252",
+                expected="perbaiki .cpg, atau tetapkan [areas] encoding", expected_en="fix the .cpg, or set [areas] encoding"))
+        if suffix == ".shp" and not encoding and used is None:
+            cpg = next((c for c in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if c.is_file()), None)
+            said = cpg.read_text(encoding="ascii", errors="ignore").strip() if cpg else None
+            used = said or "ISO-8859-1"
+            if utf8_read_as(_text_values(frame)) is not None:
+                frame, used = _read(path, layer, "utf-8"), "utf-8"
+                findings.append(Finding(
+                    "warning", "dbf_encoding_repaired",
+                    f"teks .dbf ditulis dalam UTF-8 tetapi {'.cpg menyebut ' + repr(said) if said else 'tanpa berkas .cpg'}; "
+                    "dibaca sebagai UTF-8 (mis. 'DÃ©sa' → 'Désa')",
+                    message_en=f"the .dbf text is UTF-8 but {'the .cpg says ' + repr(said) if said else 'there is no .cpg'}; "
+                               "read as UTF-8 (e.g. 'DÃ©sa' → 'Désa')", file=label, value="utf-8",
+                    expected='berkas .cpg berisi "UTF-8" di samping .shp, atau [areas] encoding = "utf-8"',
+                    expected_en='a .cpg file saying "UTF-8" next to the .shp, or [areas] encoding = "utf-8"'))
+    except InputError:
+        raise
     except Exception as err:  # pyogrio raises several types; all mean "unreadable"
         raise InputError(Finding("error", "unreadable", f"berkas batas wilayah tidak dapat dibaca: {err}", file=label,
                                  message_en=f"boundary file cannot be read: {err}")) from None
+    return BoundaryLayer(frame, findings, used if suffix == ".shp" else None)
+
+
+def read_boundaries(path: Path, *, layer: str | None = None, label: str | None = None,
+                    encoding: str | None = None) -> gpd.GeoDataFrame:
+    """The frame of :func:`read_boundary_layer` (text repaired; findings left out)."""
+    return read_boundary_layer(Path(path), layer=layer, label=label, encoding=encoding).frame
+
+
+def polygonal(geoms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The polygonal part of each geometry.
+
+    Geometry repair (``make_valid``) can turn a polygon with a zero-width spike into a
+    GeometryCollection of a polygon and a line; only the polygon is an area.  Invalid polygons are
+    repaired first (``shapely.make_valid``), then every part that is not a polygon is dropped.
+
+    Parameters
+    ----------
+    geoms : array-like (n,) of shapely geometries
+
+    Returns
+    -------
+    cleaned : ndarray (n,) of Polygon | MultiPolygon (an empty Polygon where nothing is left)
+    changed : ndarray (n,) of bool
+        Parts were dropped (or a repair was needed).
+    empty : ndarray (n,) of bool
+        No polygonal part at all.
+    """
+    arr = np.asarray(geoms, dtype=object)
+    out = arr.copy()
+    changed = np.zeros(len(arr), dtype=bool)
+    types = shapely.get_type_id(arr)
+    ok = np.isin(types, (3, 6)) & shapely.is_valid(arr)  # Polygon, MultiPolygon
+    for i in np.flatnonzero(~ok):
+        g = arr[i]
+        if g is None or g.is_empty:
+            out[i] = shapely.Polygon()
+            continue
+        g = shapely.make_valid(g) if not g.is_valid else g
+        parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
+        polys = [q for p in parts for q in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])]
+        out[i] = (polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)) if polys else shapely.Polygon()
+        changed[i] = True
+    return out, changed, shapely.is_empty(out)

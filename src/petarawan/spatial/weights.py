@@ -41,6 +41,7 @@ import pandas as pd
 import shapely
 from libpysal.graph import Graph
 
+from ..io.geometry import polygonal  # the one repair to polygons (io owns it)
 from ..errors import Finding, InputError
 
 Kind = Literal["queen", "rook", "knn", "distance_band"]
@@ -104,43 +105,6 @@ def projected(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if areas.crs is None or not areas.crs.is_geographic:
         return areas
     return areas.to_crs(areas.estimate_utm_crs())
-
-
-def polygonal(geoms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The polygonal part of each geometry, for neighbour relations.
-
-    Geometry repair (``make_valid``) can turn a polygon with a zero-width spike into a
-    GeometryCollection of a polygon and a line; only the polygon is an area.  Invalid polygons are
-    repaired first (``shapely.make_valid``), then every part that is not a polygon is dropped.
-
-    Parameters
-    ----------
-    geoms : array-like (n,) of shapely geometries
-
-    Returns
-    -------
-    cleaned : ndarray (n,) of Polygon | MultiPolygon (an empty Polygon where nothing is left)
-    changed : ndarray (n,) of bool
-        Parts were dropped (or a repair was needed).
-    empty : ndarray (n,) of bool
-        No polygonal part at all.
-    """
-    arr = np.asarray(geoms, dtype=object)
-    out = arr.copy()
-    changed = np.zeros(len(arr), dtype=bool)
-    types = shapely.get_type_id(arr)
-    ok = np.isin(types, (3, 6)) & shapely.is_valid(arr)  # Polygon, MultiPolygon
-    for i in np.flatnonzero(~ok):
-        g = arr[i]
-        if g is None or g.is_empty:
-            out[i] = shapely.Polygon()
-            continue
-        g = shapely.make_valid(g) if not g.is_valid else g
-        parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
-        polys = [q for p in parts for q in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])]
-        out[i] = (polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)) if polys else shapely.Polygon()
-        changed[i] = True
-    return out, changed, shapely.is_empty(out)
 
 
 ROOK_PATTERNS = ("****1****", "T********")
