@@ -129,3 +129,79 @@ def test_cli_pull_then_status(study, tmp_path, monkeypatch):
     assert "ikrn3: ikrn3.zip written" in res.output and TOKEN not in res.output
     st = runner.invoke(app, ["ikrn", "status", str(study), "--lang", "en"])
     assert st.exit_code == 0 and "Bravo" in st.output
+
+
+def _kobo_two_forms_cfg():
+    return IkrnConfig(returns={"ikrn1": ["ikrn1_kobo.csv"], "ikrn2": ["ikrn2_kobo.csv"]},
+                      server={"kind": "kobo", "url": "https://kf.example.org", "token_env": "IKRN_TOKEN",
+                              "forms": {"ikrn1": "aBcD123", "ikrn2": "eFgH456"}})
+
+
+def _earlier_exports(tmp_path):
+    (tmp_path / "ikrn1_kobo.csv").write_bytes(b"kode_wilayah;q1\n" + b"A;1\n" * 5)
+    (tmp_path / "ikrn2_kobo.csv").write_bytes(b"kode_wilayah;q1\nA;1\n")
+    return {p.name: p.read_bytes() for p in tmp_path.glob("*.csv")}
+
+
+@pytest.mark.parametrize("answer", [
+    httpx.Response(200, html="<html><body>Login wifi hotel</body></html>"),       # captive portal, HTTP 200
+    httpx.Response(200, json={"detail": "Not found."}),                            # JSON, but not an export
+    httpx.Response(200, content=b"\x00\x01garbage", headers={"content-type": "application/octet-stream"}),
+])
+def test_an_answer_that_is_not_an_export_is_a_finding_and_replaces_nothing(tmp_path, answer):
+    # tester finding 13: a network login page answering 200 was "Kesalahan internal: JSONDecodeError"
+    before = _earlier_exports(tmp_path)
+    with pytest.raises(InputError) as e:
+        pull_mod.pull_round(tmp_path, _kobo_two_forms_cfg(), ["ikrn1", "ikrn2"], environ={"IKRN_TOKEN": TOKEN},
+                            client=client(lambda request: answer, "kobo"))
+    f = e.value.findings[0]
+    assert f.code == "ikrn_pull_not_data" and "aBcD123" in f.message_en and f.column == "ikrn.server.url"
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.csv")} == before
+
+
+def test_odk_answer_that_is_not_a_zip_is_a_finding(tmp_path):
+    with pytest.raises(InputError) as e:
+        pull_mod.pull_round(tmp_path, odk_cfg(), ["ikrn1"], environ={"IKRN_TOKEN": TOKEN},
+                            client=client(lambda request: httpx.Response(200, html="<html>login</html>"), "odk"))
+    assert e.value.findings[0].code == "ikrn_pull_not_data" and "(answer: HTML)" in e.value.findings[0].message_en
+    assert not (tmp_path / "ikrn1.zip").exists()
+
+
+def test_a_later_failure_leaves_every_earlier_export_intact(tmp_path):
+    # tester finding 14: ikrn1 (1,225 submissions) was overwritten with 1 row, then ikrn2 answered 404
+    before = _earlier_exports(tmp_path)
+
+    def handle(request):
+        if "aBcD123" in request.url.path:
+            return httpx.Response(200, json={"count": 1, "next": None, "results": [{"_id": 1, "kode_wilayah": "A"}]})
+        return httpx.Response(404)
+
+    with pytest.raises(InputError) as e:
+        pull_mod.pull_round(tmp_path, _kobo_two_forms_cfg(), ["ikrn1", "ikrn2"], environ={"IKRN_TOKEN": TOKEN},
+                            client=client(handle, "kobo"))
+    assert e.value.findings[0].code == "ikrn_pull_http"
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.csv")} == before
+
+
+def test_a_form_without_the_area_question_is_refused(tmp_path):
+    before = _earlier_exports(tmp_path)
+    answer = httpx.Response(200, json={"count": 1, "next": None, "results": [{"_id": 1, "nama": "Budi"}]})
+    with pytest.raises(InputError) as e:
+        pull_mod.pull_round(tmp_path, _kobo_two_forms_cfg(), ["ikrn1"], environ={"IKRN_TOKEN": TOKEN},
+                            client=client(lambda request: answer, "kobo"))
+    f = e.value.findings[0]
+    assert f.code == "ikrn_pull_wrong_form" and f.column == "ikrn.server.forms.ikrn1" and "Budi" not in str(e.value)
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.csv")} == before
+
+
+def test_a_shrinking_export_keeps_the_earlier_file_and_warns(tmp_path):
+    before = _earlier_exports(tmp_path)
+    rows = [{"_id": i, "kode_wilayah": "A"} for i in range(3)]          # 3 submissions where the file held 5
+    notes = []
+    out = pull_mod.pull_round(tmp_path, _kobo_two_forms_cfg(), ["ikrn1"], environ={"IKRN_TOKEN": TOKEN},
+                              client=client(lambda r: httpx.Response(200, json={"next": None, "results": rows}), "kobo"),
+                              notes=notes)
+    assert out == {"ikrn1": ("ikrn1_kobo.csv", 3)}
+    assert (tmp_path / "ikrn1_kobo.csv.bak").read_bytes() == before["ikrn1_kobo.csv"]
+    assert len(read_export(tmp_path / "ikrn1_kobo.csv")) == 3
+    assert [n.code for n in notes] == ["ikrn_pull_fewer"] and "held 5" in notes[0].message_en

@@ -302,6 +302,19 @@ def test_cli_status_prints_the_completeness_table(round_study):
     assert "Alfa" in res_all.output.split("All areas")[1]
 
 
+def test_cli_status_names_checks_as_the_report_does_and_never_cuts_a_number(round_study):
+    # tester finding 11: the Indonesian table listed `row_length`, `no_consent`, … and cut "1214/1…" at 80 columns
+    from petarawan.i18n import t
+    from petarawan.ikrn.checks import KINDS
+
+    res = runner.invoke(app, ["ikrn", "status", str(round_study), "--lang", "id"], env={"COLUMNS": "60"})
+    assert res.exit_code == 0, res.output
+    for kind in KINDS:
+        assert kind not in res.output
+    assert t("ikrn.kind.duplicate", "id").split()[0] in res.output
+    assert "…" not in res.output and "2/4" in res.output
+
+
 def test_cli_status_without_section_is_a_clear_error(study):
     res = runner.invoke(app, ["ikrn", "status", str(study), "--lang", "en"])
     assert res.exit_code == 1 and "[ikrn]" in res.output

@@ -70,8 +70,10 @@ def test_layer_sheet_report_and_manifest(ran):
     assert set(man["public_columns"]) >= {"ikrn_reporting_rate", "ikrn_below_quota"}
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "IKRN survey round" in html and "ILLUSTRATIVE item bank" in html
-    # Bravo's 2 residents and 1 head are published as "<5"
-    assert "Bravo" in html and "&lt;5/4" in html
+    # questionnaire counts are fieldwork, shown whole as `ikrn status` shows them (tester finding 12:
+    # "<5/1" hid nothing — the quota and reporting rate give it back — and read as nonsense)
+    assert "Bravo" in html and "2/4" in html and "&lt;5/" not in html
+    assert "fewer than 3 IKRN 1 questionnaires gets no survey score" in html
     codes = [f["code"] for f in man["findings"]]
     assert "ikrn_no_survey_score" in codes and "ikrn_duplicate" in codes
 

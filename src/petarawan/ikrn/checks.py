@@ -33,7 +33,23 @@ from .bank import INSTRUMENTS, Bank
 from .config import CHECK_KINDS, ChecksConfig
 from .returns import DK, Submissions
 
-__all__ = ["CheckResult", "run_checks", "outside_area"]
+__all__ = ["CheckResult", "run_checks", "outside_area", "KINDS", "effect_key"]
+
+KINDS = ("row_length", "unknown_area", "no_consent", "duplicate", "wrong_role", "too_short", "outside_area",
+         "straightlining", "out_of_scale")
+"""Every quality check, in display order; its label is the message ``ikrn.kind.<kind>``."""
+
+
+def effect_key(kind: str, exclude) -> str:
+    """Message key of what a check does to what it finds (the same in the report and ``ikrn status``):
+    a broken row is refused, an out-of-scale answer is left out, a check listed in
+    ``[ikrn.checks] exclude`` excludes the submission, any other only flags it."""
+    if kind == "row_length":
+        return "ikrn.eff.row"
+    if kind == "out_of_scale":
+        return "ikrn.eff.answer"
+    return "ikrn.eff.excluded" if kind in exclude else "ikrn.eff.flagged"
+
 
 
 @dataclass(frozen=True)

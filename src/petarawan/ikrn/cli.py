@@ -117,6 +117,17 @@ def form_command(
         typer.echo(t("ikrn.cli.illustrative", lg))
 
 
+def _whole_numbers(table) -> None:
+    """Nothing is cut with "…" ("1214/1…"): each right-aligned column is at least as wide as its
+    widest number, and names and headings fold onto more lines in a narrow terminal."""
+    from rich.text import Text
+
+    for col in table.columns:
+        col.overflow = "fold"
+        if col.justify == "right":
+            col.min_width = max([Text.from_markup(str(c)).cell_len for c in col.cells] + [1])
+
+
 def _pct(x: float) -> str:
     return "–" if x != x else f"{100 * x:.0f} %"
 
@@ -139,6 +150,7 @@ def status_command(
     from rich.console import Console
     from rich.table import Table
 
+    from .checks import KINDS, effect_key
     from .completeness import below_quota, completeness_summary
     from .round import assess_round, read_round
 
@@ -163,11 +175,9 @@ def status_command(
     kinds = Table(title=t("ikrn.cli.kind", lg))
     for h in ("ikrn.cli.kind.col", "ikrn.cli.count", "ikrn.cli.effect"):
         kinds.add_column(t(h, lg))
-    for kind in ("row_length", "unknown_area", "no_consent", "duplicate", "wrong_role", "too_short", "outside_area",
-                 "straightlining", "out_of_scale"):
-        effect = ("ikrn.cli.row_refused" if kind == "row_length" else "ikrn.cli.answer_missing" if kind == "out_of_scale"
-                  else "ikrn.cli.excluded" if kind in cfg.ikrn.checks.exclude else "ikrn.cli.flagged")
-        kinds.add_row(kind, str(c.get(kind, 0)), t(effect, lg))
+    for kind in KINDS:  # the report's labels and effects (one source: ikrn.checks)
+        kinds.add_row(t(f"ikrn.kind.{kind}", lg), str(c.get(kind, 0)), t(effect_key(kind, cfg.ikrn.checks.exclude), lg))
+    _whole_numbers(kinds)
     console.print(kinds)
     # per kecamatan
     summ = completeness_summary(table, "group")
@@ -184,6 +194,7 @@ def status_command(
         cells += [f"{int(r[f'returned_{k}'])}/{int(r[f'expected_{k}'])}" for k in insts]
         cells.append(_pct(r["reporting_rate"]))
         by.add_row(*cells, style="bold" if name == "(total)" else None)
+    _whole_numbers(by)
     console.print(by)
     # areas
     rows = table if all_areas else below_quota(table)
@@ -204,6 +215,7 @@ def status_command(
             cells.append(f"[red]{got}/{want}[/]" if got < want else f"{got}/{want}")
         cells += [_pct(r["reporting_rate"]), str(int(r["missing"]))]
         ar.add_row(*cells)
+    _whole_numbers(ar)
     console.print(ar)
     if len(shown) < len(rows):
         console.print(t("ikrn.cli.more", lg, n=len(rows) - len(shown)))
@@ -221,15 +233,21 @@ def pull_command(
 
     Example: petarawan ikrn pull studi-saya   (token in the variable named by ikrn.server.token_env)
     """
+    from ..errors import ConfigError
     from .pull import pull_round
 
     lg = lang or "id"
+    notes: list = []
     try:
         cfg, bank, lg = _round_config(study_dir, lang)
-        done = pull_round(study_dir, cfg.ikrn, [i.code for i in bank.instruments])
+        done = pull_round(study_dir, cfg.ikrn, [i.code for i in bank.instruments], notes=notes)
     except Exception as err:  # noqa: BLE001
+        if not isinstance(err, ConfigError):
+            typer.echo(t("ikrn.pull.nothing_written", lg), err=True)
         _fail(err, lg)
         return
+    for f in notes:
+        typer.echo(f"  • {f.render(lg)}", err=True)
     for ins, (name, n) in done.items():
         typer.echo(t("ikrn.cli.pulled_n" if name.endswith(".csv") else "ikrn.cli.pulled", lg, ins=ins, name=name, n=n))
     typer.echo(t("ikrn.cli.pull_hint", lg, study=study_dir))

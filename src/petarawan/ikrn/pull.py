@@ -4,7 +4,14 @@ The study names the server, the form of each instrument and the *name* of the en
 variable holding the API token (``[ikrn.server]``); the token itself is never written in
 ``petarawan.toml``, in a message or in ``run.json``.  Each instrument's submissions are written,
 atomically, to the first file named in ``[ikrn.returns]`` for it — exactly the export an office
-would download by hand, so ``petarawan ikrn status`` and ``petarawan run`` read them unchanged:
+would download by hand, so ``petarawan ikrn status`` and ``petarawan run`` read them unchanged.
+
+Nothing is replaced unless *every* instrument downloaded and each download is an export of the
+study's questionnaire: an answer that is not the expected format (a network login page answering
+HTTP 200 with HTML, a JSON error) or that lacks the area-code question (a wrong form id) stops the
+pull before any file is written.  A download holding fewer submissions than the file it replaces
+is written, but the earlier file is kept beside it as ``<name>.bak`` and a warning says so
+(submissions deleted on the server are legitimate; a shrinking export is worth a look).
 
 - ODK Central: ``GET /v1/projects/{project}/forms/{form}/submissions.csv.zip?attachments=false``
   with ``Authorization: Bearer <token>`` (ODK Central API, "Submissions → Exporting form
@@ -22,6 +29,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
+import tempfile
+import zipfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -67,6 +77,38 @@ def _get(client, url: str, form: str, **params):
     return r
 
 
+def _not_data(r, form: str, kind: str) -> InputError:
+    """The server answered 200 with something that is not an export (login page, JSON error)."""
+    ctype = (r.headers.get("content-type") or "?").split(";")[0].strip()
+    got = "HTML" if b"<html" in r.content[:2048].lower() or "html" in ctype else ctype
+    name = "ODK Central" if kind == "odk" else "KoboToolbox"
+    return InputError(Finding("error", "ikrn_pull_not_data", t("ikrn.pull.not_data", "id", kind=name, form=form, got=got),
+                              message_en=t("ikrn.pull.not_data", "en", kind=name, form=form, got=got),
+                              column="ikrn.server.url", expected=t("ikrn.pull.not_data.exp", "id"),
+                              expected_en=t("ikrn.pull.not_data.exp", "en")))
+
+
+def _kobo_page(r, form: str) -> dict:
+    try:
+        page = r.json()
+    except ValueError:
+        raise _not_data(r, form, "kobo") from None
+    if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+        raise _not_data(r, form, "kobo")
+    return page
+
+
+def _submissions(data: bytes, suffix: str, label: str) -> tuple[int, list[str]]:
+    """Rows and column names of a downloaded export (read by the round's own reader)."""
+    from .returns import read_export
+
+    with tempfile.TemporaryDirectory(prefix="petarawan-pull-") as tmp:
+        path = Path(tmp) / f"export{suffix}"
+        path.write_bytes(data)
+        table = read_export(path, label=label)
+        return len(table), list(table.columns)
+
+
 def _kobo_csv(results: list[dict]) -> bytes:
     """Kobo-style CSV (``;``) of the JSON submissions: scalar values only, columns in first-seen order."""
     cols: dict[str, None] = {}
@@ -82,7 +124,8 @@ def _kobo_csv(results: list[dict]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, environ=None, client=None) -> dict[str, tuple[str, int]]:
+def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, environ=None, client=None,
+               notes: list[Finding] | None = None) -> dict[str, tuple[str, int]]:
     """Download each instrument's submissions into its first ``[ikrn.returns]`` file.
 
     Parameters
@@ -90,6 +133,7 @@ def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, envi
     instruments : instrument codes to pull (those with a form in ``[ikrn.server] forms``)
     environ : mapping for the token (default ``os.environ``)
     client : an httpx client (default :func:`make_client`)
+    notes : a list that receives warnings (a download smaller than the file it replaced)
 
     Returns
     -------
@@ -100,7 +144,9 @@ def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, envi
     ConfigError
         No ``[ikrn.server]``, an empty token variable, a target file with the wrong suffix.
     InputError
-        The server cannot be reached or refuses (status and reason; never the token).
+        The server cannot be reached or refuses (status and reason; never the token); it answers
+        something that is not an export (``ikrn_pull_not_data``); a form's submissions lack the
+        area-code question (``ikrn_pull_wrong_form``).  No file is replaced in any of these cases.
     """
     srv = cfg.server
     if srv is None:
@@ -121,25 +167,58 @@ def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, envi
     base = srv.url.rstrip("/")
     own = urlparse(base).netloc
     client = client or make_client(token, srv.kind)
-    out: dict[str, tuple[str, int]] = {}
-    with client:
+    q = cfg.area_question
+    fetched: list[tuple[str, str, bytes, int, int]] = []  # instrument, file, bytes, shown count, submissions
+    with client:  # 1. download and check every instrument; nothing is written yet
         for ins, name in targets.items():
             form = srv.forms[ins]
             if srv.kind == "odk":
                 r = _get(client, f"{base}/v1/projects/{srv.project}/forms/{form}/submissions.csv.zip", form,
                          attachments="false")
-                data, n = r.content, len(r.content)
+                if not zipfile.is_zipfile(io.BytesIO(r.content)):
+                    raise _not_data(r, form, "odk")
+                data = r.content
             else:
                 results: list[dict] = []
                 url, params = f"{base}/api/v2/assets/{form}/data/", {"format": "json", "limit": KOBO_PAGE}
                 while url:
-                    page = _get(client, url, form, **params).json()
-                    results.extend(page.get("results", []))
+                    page = _kobo_page(_get(client, url, form, **params), form)
+                    results.extend(page["results"])
                     nxt = page.get("next")
                     url, params = (nxt, {}) if nxt and urlparse(nxt).netloc == own else (None, {})
-                data, n = _kobo_csv(results), len(results)
-            path = Path(study_dir) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(path, lambda tmp, data=data: tmp.write_bytes(data))
-            out[ins] = (name, n)
+                data = _kobo_csv(results)
+            n, columns = _submissions(data, suffix, name) if data.strip() else (0, [])
+            if n and not any(c == q or c.endswith((f"/{q}", f"-{q}")) for c in columns):
+                raise InputError(Finding("error", "ikrn_pull_wrong_form",
+                                         t("ikrn.pull.wrong_form", "id", form=form, question=q, ins=ins),
+                                         message_en=t("ikrn.pull.wrong_form", "en", form=form, question=q, ins=ins),
+                                         column=f"ikrn.server.forms.{ins}",
+                                         expected=t("ikrn.pull.wrong_form.exp", "id", ins=ins),
+                                         expected_en=t("ikrn.pull.wrong_form.exp", "en", ins=ins)))
+            fetched.append((ins, name, data, n if srv.kind == "kobo" else len(data), n))
+    out: dict[str, tuple[str, int]] = {}
+    for ins, name, data, shown, n in fetched:  # 2. every download is good: replace the files
+        path = Path(study_dir) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        old = _old_count(path, suffix, name)
+        if old is not None and n < old:
+            backup = path.with_name(path.name + ".bak")
+            shutil.copy2(path, backup)
+            if notes is not None:
+                notes.append(Finding("warning", "ikrn_pull_fewer",
+                                     t("ikrn.pull.fewer", "id", name=name, n=n, old=old, backup=backup.name),
+                                     message_en=t("ikrn.pull.fewer", "en", name=name, n=n, old=old, backup=backup.name),
+                                     file=name))
+        replace_file(path, lambda tmp, data=data: tmp.write_bytes(data))
+        out[ins] = (name, shown)
     return out
+
+
+def _old_count(path: Path, suffix: str, name: str) -> int | None:
+    """Submissions in the file about to be replaced (None when absent or unreadable)."""
+    if not path.is_file():
+        return None
+    try:
+        return _submissions(path.read_bytes(), suffix, name)[0]
+    except (InputError, OSError):
+        return None

@@ -7,8 +7,8 @@ dimension, beside the administrative indicators and BNN's count rule.
 
 Outputs: GeoPackage layer ``ikrn`` (per area returned / expected per instrument, reporting rate,
 survey score and its bootstrap standard error, below quota), the workbook sheets *IKRN* and
-*IKRN kecamatan*, the completeness map ``ikrn_kelengkapan.png`` and a report section (counts of
-1..min_count−1 suppressed), and the published columns ``ikrn_reporting_rate`` and
+*IKRN kecamatan*, the completeness map ``ikrn_kelengkapan.png`` and a report section
+(questionnaire counts shown whole, see :mod:`petarawan.report.ikrn`), and the published columns ``ikrn_reporting_rate`` and
 ``ikrn_below_quota`` (the dashboard's "kelengkapan" colour mode).  The bootstrap replicates
 (:attr:`IkrnStageResult.replicates`) are the survey draws of the uncertainty stage's Monte Carlo.
 """
@@ -26,6 +26,7 @@ from ..i18n import has, t
 from ..report import ikrn as view
 from ..stages import Stage, StageResult, StudyContext
 from .bank import INSTRUMENTS
+from .checks import KINDS
 from .completeness import completeness_summary
 from .config import IkrnConfig
 from .round import assess_round, read_round, score_round, study_bank
@@ -36,8 +37,6 @@ __all__ = ["IkrnStageResult", "run_ikrn", "STAGE", "layer_table", "PUBLIC"]
 PUBLIC = ("ikrn_reporting_rate", "ikrn_below_quota", "ikrn_survey_se")
 """Area columns that may be published: no counts (a reporting rate and a flag; the standard
 error is a property of the published survey score)."""
-KINDS = ("row_length", "unknown_area", "no_consent", "duplicate", "wrong_role", "too_short", "outside_area",
-         "straightlining", "out_of_scale")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,8 +127,6 @@ def run_ikrn(ctx: StudyContext) -> IkrnStageResult:
     scores["survey_se"] = se
     table = assessed.completeness
     layer_cols = layer_table(table, scores, cfg.indicator)
-    privacy = ctx.section("privacy")
-    min_count = int(getattr(privacy, "min_count", 5))
 
     findings = list(assessed.findings)
     for code, reason in scores["no_score_reason"].items():
@@ -171,7 +168,7 @@ def run_ikrn(ctx: StudyContext) -> IkrnStageResult:
             "references": "Rao & Wu 1988 (JASA 83:231-241); Efron & Tibshirani 1993"},
         "reporting_rate": "sum_k min(returned_k, expected_k) / sum_k expected_k (DHIS2 reporting rate)",
     }
-    section = view.section(ctx, bank, cfg, assessed, scores, summ, min_count, KINDS)
+    section = view.section(ctx, bank, cfg, assessed, scores, summ, KINDS)
     heads = {c: _both(f"ikrn.col.{c.removeprefix('ikrn_')}") for c in PUBLIC}
     return IkrnStageResult(
         name="ikrn", area_columns=area_cols, public_columns=heads, layers={"ikrn": layer},

@@ -1,18 +1,23 @@
-"""Presentation of the ``ikrn`` stage: the report section (template ``ikrn.html``); counts of
-1..min_count−1 suppressed."""
+"""Presentation of the ``ikrn`` stage: the report section (template ``ikrn.html``).
+
+Questionnaire counts (returned / expected) are shown whole, as ``petarawan ikrn status`` shows
+them: they measure the round's fieldwork, not how many people have a trait, and with quotas of 1
+and 2 a "<5" would hide nothing (the reporting rate and the quota give the count back).  What
+respondents *said* is protected elsewhere: an area with fewer IKRN 1 returns than
+``ikrn.min_respondents`` gets no survey score."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from ..i18n import t
-from ..privacy import suppress_count
 from ..stages import ReportSection, StudyContext
+from ..ikrn.checks import effect_key
 from ..ikrn.completeness import below_quota
 from .render import markup, render
 
 
-def section(ctx: StudyContext, bank, cfg, assessed, scores: pd.DataFrame, summ: pd.DataFrame, min_count: int,
+def section(ctx: StudyContext, bank, cfg, assessed, scores: pd.DataFrame, summ: pd.DataFrame,
             kinds: tuple[str, ...]) -> ReportSection:
     """Completeness per district, the areas below quota, the quality checks by kind and how
     many areas got a survey score.
@@ -30,16 +35,13 @@ def section(ctx: StudyContext, bank, cfg, assessed, scores: pd.DataFrame, summ: 
                  excl=c["excluded"], rate=rate, complete=int(tot["areas_complete"]), n=len(table), q=q,
                  none=int(tot["areas_without_returns"])) + " " + t("ikrn.rate_def", lang))
 
-    def supp(v) -> str:
-        return suppress_count(int(v), min_count)
-
     head = [t("ikrn.col.group", lang), t("ikrn.col.areas", lang), t("ikrn.col.areas_complete", lang)]
     head += [k.upper() for k in insts] + [t("ikrn.col.reporting_rate", lang)]
     rows = []
     for name, r in summ.iterrows():
         label = t("ikrn.total", lang) if name == "(total)" else str(name)
         cells = [label, str(int(r["areas"])), str(int(r["areas_complete"]))]
-        cells += [f"{supp(r[f'returned_{k}'])}/{int(r[f'expected_{k}'])}" for k in insts]
+        cells += [f"{int(r[f'returned_{k}'])}/{int(r[f'expected_{k}'])}" for k in insts]
         cells.append("–" if r["reporting_rate"] != r["reporting_rate"] else f"{100 * r['reporting_rate']:.0f} %")
         rows.append(cells)
     districts = {"head": head, "rows": rows}
@@ -51,15 +53,13 @@ def section(ctx: StudyContext, bank, cfg, assessed, scores: pd.DataFrame, summ: 
         rows = []
         for _code, r in bq.iterrows():
             cells = ([str(r["group"])] if "group" in bq.columns else []) + [str(r["name"])]
-            cells += [f"{supp(r[f'returned_{k}'])}/{int(r[f'expected_{k}'])}" for k in insts]
+            cells += [f"{int(r[f'returned_{k}'])}/{int(r[f'expected_{k}'])}" for k in insts]
             cells.append(f"{100 * r['reporting_rate']:.0f} %")
             rows.append(cells)
         below = {"title": t("ikrn.below", lang), "head": head, "rows": rows}
     rows = []
     for kind in kinds:
-        eff = ("ikrn.eff.row" if kind == "row_length" else "ikrn.eff.answer" if kind == "out_of_scale"
-               else "ikrn.eff.excluded" if kind in cfg.checks.exclude else "ikrn.eff.flagged")
-        rows.append([t(f"ikrn.kind.{kind}", lang), str(c.get(kind, 0)), t(eff, lang)])
+        rows.append([t(f"ikrn.kind.{kind}", lang), str(c.get(kind, 0)), t(effect_key(kind, cfg.checks.exclude), lang)])
     checks = {"title": t("ikrn.checks", lang), "rows": rows,
               "head": [t("ikrn.col.kind", lang), t("ikrn.col.count", lang), t("ikrn.col.effect", lang)]}
     n_sc = int(scores[cfg.indicator].notna().sum())
@@ -67,5 +67,5 @@ def section(ctx: StudyContext, bank, cfg, assessed, scores: pd.DataFrame, summ: 
                   summary=summary, districts=districts, below=below, checks=checks,
                   scored=t("ikrn.scored", lang, scored=n_sc, n=len(scores), unscored=len(scores) - n_sc,
                            min1=cfg.min_of("ikrn1"), B=cfg.bootstrap, seed=ctx.config.study.seed),
-                  privacy=markup("ikrn.privacy", lang, tm1=min_count - 1, t=min_count))
+                  privacy=markup("ikrn.privacy", lang, min1=cfg.min_of("ikrn1")))
     return ReportSection(t("ikrn.title", lang), body, figure="ikrn_kelengkapan.png")
