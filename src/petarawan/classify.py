@@ -1,4 +1,4 @@
-"""Classes Bahaya / Waspada / Siaga / Aman, ranks, and agreement with a published label.
+r"""Classes Bahaya / Waspada / Siaga / Aman, ranks, and agreement with a published label.
 
 Four rules, chosen by ``[classification] method`` — the registry :data:`CLASSIFIERS`:
 
