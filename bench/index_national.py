@@ -23,11 +23,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
-import resource
-import time
-import timeit
-import tracemalloc
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +37,12 @@ from petarawan.registry import parse_config
 from petarawan.index import build_index
 from petarawan.index.uncertainty import evaluate, rank_desc_min, sample_design, summarise
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import load, measure, peak_rss_mb, shared_file  # noqa: E402
+
+DEFAULT_SQL = shared_file("data", "indonesia-codes", "wilayah.sql")
+
 HERE = Path(__file__).resolve().parent
-DEFAULT_SQL = HERE.parent.parent / "shared" / "data" / "indonesia-codes" / "wilayah.sql"
 VILLAGE = re.compile(r"'(\d{2}\.\d{2}\.\d{2}\.\d{4})'")
 
 
@@ -112,51 +115,38 @@ def bare_numpy_mc(x, direction, members, iw, dw, wm, dm) -> np.ndarray:
     return out
 
 
-def timed(label, fn, *a, **k):
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    out = fn(*a, **k)
-    dt = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label:<58s} {dt:8.2f} s   traced peak {peak / 2**20:8.0f} MiB   process peak RSS {rss:8.0f} MiB")
-    return out, dt
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=1000)
     ap.add_argument("--wilayah", type=Path, default=DEFAULT_SQL)
-    ap.add_argument("--sobol", type=int, default=0, help="Sobol base samples (0 = skip)")
+    ap.add_argument("--sobol", type=int, default=1024, help="Sobol base samples N (0 = skip)")
+    ap.add_argument("--repeat", type=int, default=3, help="repetitions of each timing (the median is reported)")
     args = ap.parse_args()
 
     codes = village_codes(args.wilayah)
     inds, dims, data, groups = synthetic(codes)
-    print(f"areas: {len(codes):,} villages × {data.shape[1]} indicators, {len(dims)} dimensions; runs: {args.runs}")
+    print(f"areas: {len(codes):,} villages × {data.shape[1]} indicators, {len(dims)} dimensions; runs: {args.runs}; "
+          f"{load()} at start", flush=True)
 
     full_index = {"imputation": "group_mean", "outliers": True, "min_availability": 0.5}
     unc = {"runs": args.runs, "weights": 0.25, "normalisation": ["percentile"], "aggregation": ["geometric"],
            "imputation": ["median"], "outliers": True, "sobol": False}
     cfg = config(inds, dims, args.runs, full_index, unc)
 
-    def full():
+    def index_and_runs():
         res = build_index(data, cfg, groups=groups)
-        cls = classify(res.score, data, cfg)
-        return res, cls, rank(res.score)
-
-    (res, cls, rk), t_index = timed("1. full index (impute, outliers, normalise, aggregate, classes, ranks)", full)
-    des = sample_design(cfg, args.runs, np.random.default_rng([20211, 1]))
-
-    def mc():
+        classify(res.score, data, cfg)
+        rank(res.score)
+        des = sample_design(cfg, args.runs, np.random.default_rng([20211, 1]))
         ranks, classes = evaluate(data, cfg, des, groups=groups)
         return summarise(ranks, classes, data.index)
 
-    summ, t_mc = timed(f"2. uncertainty, {args.runs} runs (all 5 uncertain choices)", mc)
-    print(f"   index + {args.runs} runs: {t_index + t_mc:.1f} s   (target ≤ 60 s);"
-          f" areas with top class probability < 0.8: {(summ[['p_bahaya', 'p_waspada', 'p_siaga', 'p_aman']].max(axis=1) < 0.8).sum():,}")
+    t_ir, summ = measure(f"1. index + {args.runs} runs (all 5 uncertain choices) + summary", index_and_runs, args.repeat)
+    rss = peak_rss_mb()
+    print(f"   process peak RSS so far {rss:.0f} MiB (target ≤ 2048); areas with top class probability < 0.8: "
+          f"{(summ[['p_bahaya', 'p_waspada', 'p_siaga', 'p_aman']].max(axis=1) < 0.8).sum():,}", flush=True)
 
-    # ratio against bare numpy: same base formulas (no imputation/outliers; min–max, arithmetic)
+    # ratio against bare numpy: the same weight-perturbed runs (min–max, arithmetic means, rank)
     plain = config(inds, dims, args.runs, {}, {"runs": args.runs, "weights": 0.25, "sobol": False})
     codes_i = [i["code"] for i in inds]
     x = data[codes_i].to_numpy(float)
@@ -166,30 +156,11 @@ def main() -> None:
     for idx in members:
         iw[idx] /= iw[idx].sum()
     dw = np.array([d["weight"] for d in dims], float)
-
-    def ours_base():
-        res = build_index(data, plain)
-        return rank(res.score)
-
-    # best of 7 (the index takes milliseconds; a shared machine adds noise)
-    r_ours, _ = timed("3a. petarawan base index (min–max, arithmetic) + rank", ours_base)
-    r_bare, _ = timed("3b. bare numpy, same formulas", bare_numpy_index, x, direction, members, iw, dw)
-    t_ours = min(timeit.repeat(ours_base, number=1, repeat=7))
-    t_bare = min(timeit.repeat(lambda: bare_numpy_index(x, direction, members, iw, dw), number=1, repeat=7))
-    print(f"   best of 7: petarawan {t_ours * 1000:.1f} ms, numpy {t_bare * 1000:.1f} ms")
-    same = np.array_equal(r_ours.astype("float").to_numpy(), r_bare, equal_nan=True)
-    try:  # numpy's own BLAS threads can slow the bare version on skinny products: take its best
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(1, user_api="blas"):
-            t_bare1 = min(timeit.repeat(lambda: bare_numpy_index(x, direction, members, iw, dw), number=1, repeat=7))
-        print(f"   numpy with one BLAS thread: {t_bare1 * 1000:.1f} ms")
-        t_bare = min(t_bare, t_bare1)
-    except ImportError:
-        pass
-    print(f"   ratio petarawan / fastest numpy (index): {t_ours / t_bare:.2f}   (target ≤ 2; identical ranks: {same})")
+    r_ours = rank(build_index(data, plain).score).astype("float").to_numpy()
+    same_index = np.array_equal(r_ours, bare_numpy_index(x, direction, members, iw, dw), equal_nan=True)
     des_w = sample_design(plain, args.runs, np.random.default_rng([20211, 1]))
-    (mc_ours, _), t_mo = timed(f"4a. petarawan {args.runs} weight-perturbed runs", evaluate, data, plain, des_w)
+    t_mo, (mc_ours, _) = measure(f"2a. petarawan {args.runs} weight-perturbed runs", lambda: evaluate(data, plain, des_w),
+                                 args.repeat)
     try:
         from threadpoolctl import threadpool_limits
         limit = threadpool_limits(1, user_api="blas")
@@ -197,26 +168,42 @@ def main() -> None:
         import contextlib
         limit = contextlib.nullcontext()
     with limit:
-        mc_bare, t_mb = timed(f"4b. bare numpy {args.runs} weight-perturbed runs (one BLAS thread)", bare_numpy_mc, x,
-                              direction, members, iw, dw, des_w.w_mult, des_w.d_mult)
-    same = np.array_equal(mc_ours, mc_bare, equal_nan=True)
-    print(f"   ratio petarawan / numpy (Monte Carlo): {t_mo / t_mb:.2f}   (identical ranks: {same})")
+        t_mb, mc_bare = measure(f"2b. bare numpy loop, same {args.runs} runs (one BLAS thread)",
+                                lambda: bare_numpy_mc(x, direction, members, iw, dw, des_w.w_mult, des_w.d_mult), 1)
+    same_mc = np.array_equal(mc_ours, mc_bare, equal_nan=True)
+    ratio = t_mo.median / t_mb.median
+    print(f"   ratio petarawan / bare numpy (Monte Carlo): {ratio:.2f}; identical ranks: index {same_index}, runs {same_mc}",
+          flush=True)
+    del mc_ours, mc_bare
 
+    sobol_s = None
     if args.sobol:
         from SALib.sample import sobol as ss
 
-        from petarawan.index.uncertainty import design_from_unit, factors, sobol_indices
+        from petarawan.index.uncertainty import design_from_unit, factors, sobol_ranks
+
         names = list(factors(cfg))
-        X = ss.sample({"num_vars": len(names), "names": names, "bounds": [[0, 1]] * len(names)}, args.sobol,
-                      calc_second_order=False, seed=1)
-        sdes = design_from_unit(cfg, X, names, np.random.default_rng(2))
+        base = rank_desc_min(build_index(data, cfg, groups=groups).score.to_numpy(float))
 
         def sob():
-            ranks, _ = evaluate(data, cfg, sdes, groups=groups)
-            full_rows = ~np.isnan(ranks).any(axis=1)
-            return sobol_indices(ranks[full_rows], len(names))
+            X = ss.sample({"num_vars": len(names), "names": names, "bounds": [[0, 1]] * len(names)}, args.sobol,
+                          calc_second_order=False, seed=1)
+            sdes = design_from_unit(cfg, X, names, np.random.default_rng(2))
+            return sobol_ranks(data, cfg, sdes, len(names), base, groups=groups)
 
-        timed(f"5. Sobol design, {len(sdes)} runs + per-area indices", sob)
+        t_sob, out = measure(f"3. Sobol, N = {args.sobol} base samples × {len(names) + 2} ({', '.join(names)}) "
+                             f"+ per-area indices", sob, 1)
+        sobol_s = t_sob.median
+        print(f"   {len(out.shift):,} runs; areas whose rank moves: {int(out.moving.sum()):,}; "
+              f"process peak RSS {peak_rss_mb():.0f} MiB", flush=True)
+
+    print(f"summary: index + runs {t_ir.median:.2f} s wall / {t_ir.median_cpu:.2f} s CPU (target ≤ 10 s), peak RSS "
+          f"{rss:.0f} MiB (≤ 2048), ratio vs numpy {ratio:.2f}, Sobol {sobol_s if sobol_s is None else round(sobol_s, 2)} s "
+          f"(≤ 60 s); {load()} at the end")
+    print(json.dumps({"index_plus_runs_s": round(t_ir.median, 3), "peak_rss_mb": round(rss, 1),
+                      "ratio_vs_numpy": round(ratio, 3), "sobol_s": None if sobol_s is None else round(sobol_s, 3),
+                      "index_plus_runs_cpu_s": round(t_ir.median_cpu, 3), "load_1min": round(os.getloadavg()[0], 2),
+                      "cores": os.cpu_count()}))
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ from petarawan.classify import classify, rank
 from petarawan.config import CLASSES
 from petarawan.errors import ConfigError
 from petarawan.index import build_index
-from petarawan.index.uncertainty import (evaluate, factors, rank_desc_min, run_config, sample_design, sobol_indices,
-                                         summarise)
+from petarawan.index.uncertainty import (design_from_unit, evaluate, factors, iter_runs, rank_desc_min, run_config,
+                                         sample_design, sobol_indices, sobol_ranks, summarise)
 from petarawan.uncertainty.stage import run_uncertainty
 from petarawan.stages import StudyContext
 
@@ -67,6 +67,89 @@ def test_every_run_equals_build_index_of_its_configuration():
         res, rk, cl = _base(rc, data)
         np.testing.assert_array_equal(ranks[:, r], rk.astype("float").to_numpy(), err_msg=f"run {r}")
         np.testing.assert_array_equal(classes[:, r], _codes(cl), err_msg=f"run {r}")
+
+
+# indicators x0* and x1* under sub-dimensions D0 and D1 of P; x2* under D2 (three levels)
+NESTED = [{"code": "P", "label_id": "P", "weight": 2.0}, {"code": "D0", "label_id": "D0", "parent": "P", "weight": 1.0},
+          {"code": "D1", "label_id": "D1", "parent": "P", "weight": 3.0}, {"code": "D2", "label_id": "D2", "weight": 1.0}]
+
+
+def _fast_study(index, unc, seed=3):
+    inds, _, data = random_study(n=30, missing=0.1, seed=seed)
+    data.iloc[0, :5] = np.nan  # area 00 below the availability threshold
+    data["x21"] = 5.0  # a constant indicator: left out of every run
+    cfg = make_config(inds, NESTED, index=index, uncertainty=unc,
+                      classification={"bands": {"Bahaya": 60, "Waspada": 45, "Siaga": 30}})
+    return cfg, data
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_fast_path_equals_reference_run_by_run(workers):
+    # arithmetic at every level takes the matrix-product path for areas with every value (their
+    # score is linear in their values) and the framework aggregation for the others (missing
+    # values without imputation); geometric runs take the framework aggregation throughout.
+    # Every run must equal build_index on that run's configuration: scores to 1e-12, ranks and
+    # classes exactly — three levels, a constant indicator, an excluded area, two threads.
+    index = {"imputation": "none", "outliers": True, "min_availability": 0.6, "aggregation": "arithmetic",
+             "index_aggregation": "arithmetic"}
+    unc = {"runs": 24, "weights": 0.3, "normalisation": ["percentile"], "aggregation": ["geometric"],
+           "imputation": ["median"], "outliers": True, "sobol": False}
+    cfg, data = _fast_study(index, unc)
+    des = sample_design(cfg, 24, np.random.default_rng(11))
+    assert "arithmetic|arithmetic" in set(des.aggregation) and "none" in set(des.imputation)
+    scores = np.full((24, len(data)), np.nan)
+    ranks = np.full((24, len(data)), np.nan, np.float32)
+    classes = np.zeros((24, len(data)), np.int8)
+    for runs, rk, cl, sc in iter_runs(data, cfg, des, chunk=4, workers=workers, with_scores=True):
+        scores[runs], ranks[runs], classes[runs] = sc, rk, cl
+    linear_rows_with_gaps = 0
+    for r in range(24):
+        rc = run_config(cfg, des, r, data)
+        res, rk, cl = _base(rc, data)
+        np.testing.assert_allclose(scores[r], res.score.to_numpy(float), rtol=0, atol=1e-12, err_msg=f"run {r}")
+        np.testing.assert_array_equal(ranks[r], rk.astype("float").to_numpy(), err_msg=f"run {r}")
+        np.testing.assert_array_equal(classes[r], _codes(cl), err_msg=f"run {r}")
+        if des.aggregation[r] == "arithmetic|arithmetic" and des.imputation[r] == "none":
+            linear_rows_with_gaps += 1
+    assert linear_rows_with_gaps  # the design exercised both halves of the fast path
+    assert np.isnan(scores[:, 0]).all()  # area 00 is never scored
+
+
+def test_rank_rows_packed_sort_and_fallback_match_classify_rank():
+    # ties at 9 decimals (75 and 74.99999999999999), NaN, negative scores; a row too wide for
+    # the packed keys (|score| ~ 10¹⁴) takes the argsort path — both as classify.rank
+    rows = np.array([[75.0, 74.99999999999999, np.nan, -3.5, 75.0, 0.0, 12.000000000400001, 12.0],
+                     [1e14, -1e14, 3.0, np.nan, 3.0, 2.5, -1e14, 0.0]])
+    out = rank_desc_min(rows.T)
+    for j in range(2):
+        expected = rank(pd.Series(rows[j])).astype("float").to_numpy()
+        np.testing.assert_array_equal(out[:, j], expected)
+    np.testing.assert_array_equal(out[:, 0], [1, 1, np.nan, 7, 1, 6, 4, 4])  # three tie first, 12.0000000004 ties 12
+
+
+def test_sobol_ranks_streamed_equals_whole_matrix_estimators():
+    from SALib.sample import sobol as ss
+
+    unc = {"runs": 10, "weights": 0.3, "normalisation": ["percentile"], "aggregation": ["geometric"],
+           "imputation": ["median"], "sobol": False}
+    cfg, data = _study(unc)
+    names = list(factors(cfg))
+    X = ss.sample({"num_vars": len(names), "names": names, "bounds": [[0, 1]] * len(names)}, 16,
+                  calc_second_order=False, seed=1)
+    des = design_from_unit(cfg, X, names, np.random.default_rng(2))
+    ranks, _ = evaluate(data, cfg, des)
+    base = rank_desc_min(build_index(data, cfg).score.to_numpy(float))
+    sob = sobol_ranks(data, cfg, des, len(names), base)
+    full = ~np.isnan(ranks).any(axis=1)
+    np.testing.assert_array_equal(sob.full, full)
+    assert not full[0]  # area 00 is never scored
+    s1, st = sobol_indices(ranks[full], len(names))
+    np.testing.assert_allclose(sob.s1, s1, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(sob.st, st, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(sob.moving, ranks[full].std(axis=1) > 0)
+    np.testing.assert_allclose(sob.shift, np.nanmean(np.abs(ranks.astype(float) - base[:, None]), axis=0), rtol=1e-12)
+    with pytest.raises(ValueError, match="N·"):
+        sobol_ranks(data, cfg, des.take(np.arange(len(des) - 1)), len(names), base)
 
 
 def test_rank_desc_min_matches_pandas_min_rank():

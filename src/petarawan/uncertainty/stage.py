@@ -15,7 +15,8 @@ import pandas as pd
 from ..config import StudyConfig
 from ..errors import ConfigError, Finding
 from ..i18n import t
-from ..index.uncertainty import design_from_unit, evaluate, evaluate_with_draws, factors, rank_desc_min, sample_design, sobol_indices, summarise
+from ..index.uncertainty import (design_from_unit, evaluate, evaluate_with_draws, factors, rank_desc_min, sample_design,
+                                 sobol_ranks, summarise)
 from ..report import uncertainty as view
 from ..stages import Stage, StageResult, StudyContext
 from .config import UncertaintySection
@@ -173,15 +174,15 @@ def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
         problem = {"num_vars": len(fnames), "names": fnames, "bounds": [[0.0, 1.0]] * len(fnames)}
         X = sobol_sample.sample(problem, u.sobol_samples, calc_second_order=False, seed=seed)
         sdes = design_from_unit(cfg, X, fnames, np.random.default_rng([seed, 2]))
-        sranks, _ = _run_with_progress(raw, cfg, sdes, groups, "Sobol", presence)
-        base_rank = rank_desc_min(ctx.result["score"].reindex(raw.index).to_numpy(float)) if ctx.result is not None \
-            else np.nanmedian(sranks, axis=1)
-        diff = np.abs(sranks - base_rank[:, None])
-        mars = np.nanmean(diff, axis=0)
-        res = sobol_analyze.analyze(problem, mars, calc_second_order=False, seed=seed, print_to_console=False)
-        full = ~np.isnan(sranks).any(axis=1)
-        s1, st = sobol_indices(sranks[full], len(fnames))
-        moving = sranks[full].std(axis=1) > 0
+        base_score = ctx.result["score"] if ctx.result is not None else ctx.index.score
+        base_rank = rank_desc_min(base_score.reindex(raw.index).to_numpy(float))
+        prog = _progress_bar(len(sdes), "Sobol")
+        with prog:
+            task = prog.add_task("Sobol", total=len(sdes))
+            sob = sobol_ranks(raw, cfg, sdes, len(fnames), base_rank, groups=groups, presence=presence,
+                              progress=lambda k: prog.advance(task, k))
+        res = sobol_analyze.analyze(problem, sob.shift, calc_second_order=False, seed=seed, print_to_console=False)
+        s1, st, moving = sob.s1, sob.st, sob.moving
         table = pd.DataFrame({
             "factor": fnames,
             "S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"],
