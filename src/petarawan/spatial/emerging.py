@@ -3,8 +3,9 @@
 For each period t, Gi* (:func:`petarawan.spatial.hotspots.gi_star`) marks every area as a
 significant hot spot (p ≤ cut-off and z > 0), a significant cold spot (z < 0) or neither; the
 cut-off is ``alpha`` or its FDR version per period, as ArcGIS applies FDR per time slice.  A
-Mann–Kendall test (``pymannkendall.original_test``) on each area's series of Gi* z-scores gives
-the trend in the intensity of clustering.  :func:`classify_series` then names the pattern.
+Mann–Kendall test (:func:`mann_kendall`, the statistics of ``pymannkendall.original_test`` for
+all areas at once) on each area's series of Gi* z-scores gives the trend in the intensity of
+clustering.  :func:`classify_series` then names the pattern.
 
 Source of the rules
 -------------------
@@ -49,8 +50,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pymannkendall as mk
 from libpysal.graph import Graph
+from scipy.stats import norm
 
 from ..errors import Finding, InputError
 from .hotspots import Inference, Label, gi_star, islands_of, seed_from, significance_cutoff
@@ -124,6 +125,44 @@ def classify_series(hot, cold, trend: int) -> str:
     if hot[-1] or (not cold[-1] and hot.sum() >= 0.9 * len(hot)):
         return _classify_side(hot, cold, trend, "hot") or "no_pattern"
     return _classify_side(cold, hot, trend, "cold") or "no_pattern"
+
+
+def mann_kendall(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mann–Kendall trend test of every row of ``x`` at once (no Sen's slope).
+
+    Parameters
+    ----------
+    x : ndarray (n, T), float, no NaN
+        One series per row, in time order.
+
+    Returns
+    -------
+    s : ndarray (n,) int — Mann–Kendall score S = Σ_{k<j} sign(x_j − x_k)
+    tau : ndarray (n,) — Kendall's τ = S / (T(T − 1)/2)
+    p : ndarray (n,) — two-sided p-value of Z = (S − sign(S)) / √var(S) (0 when S = 0),
+        ``2 (1 − Φ(|Z|))``, with var(S) = [T(T − 1)(2T + 5) − Σ_g t_g(t_g − 1)(2t_g + 5)] / 18
+        over the groups g of tied values of sizes t_g.
+
+    Source: Mann (1945), Kendall (1975), Gilbert (1987) §16.4; the very formulas of
+    ``pymannkendall.original_test`` (Hussain & Mahmud 2019), which computes them one series at a
+    time plus a Sen's slope the trend does not need; equal to it on real series
+    (``tests/spatial/test_mann_kendall.py``).
+    """
+    x = np.asarray(x, dtype=float)
+    n, T = x.shape
+    diff = x[:, None, :] - x[:, :, None]  # [i, k, j] = x_j − x_k
+    upper = np.triu(np.ones((T, T), dtype=bool), 1)  # pairs k < j
+    s = np.sign(diff[:, upper]).sum(axis=1).astype(np.int64)
+    # ties: an element in a group of t equal values sees t equal values (itself included);
+    # Σ_g t(t − 1)(2t + 5) = Σ_elements (t − 1)(2t + 5)
+    t = (diff == 0).sum(axis=2)
+    ties = ((t - 1) * (2 * t + 5)).sum(axis=1)
+    var_s = (T * (T - 1) * (2 * T + 5) - ties) / 18
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(s > 0, (s - 1) / np.sqrt(var_s), np.where(s < 0, (s + 1) / np.sqrt(var_s), 0.0))
+    p = 2 * (1 - norm.cdf(np.abs(z)))
+    tau = s / (0.5 * T * (T - 1))
+    return s, tau, p
 
 
 @dataclass(frozen=True)
@@ -240,19 +279,18 @@ def emerging_hotspots(counts: pd.DataFrame, graph: Graph, *, permutations: int =
     tau = np.where(islands, np.nan, 0.0)
     tp = np.where(islands, np.nan, 1.0)
     trend = np.zeros(n, dtype=int)
+    with np.errstate(invalid="ignore"):
+        tested = ~islands & np.isfinite(z).all(axis=1) & (np.ptp(z, axis=1) > 0)  # a flat series has no trend
+    if tested.any():
+        s_mk, tau[tested], tp[tested] = mann_kendall(z[tested])
+        trend[tested] = np.where(tp[tested] < trend_alpha, np.sign(s_mk), 0)
     pattern = np.empty(n, dtype=object)
     for i in range(n):
-        series = z[i]
-        if not islands[i] and np.ptp(series) > 0:
-            r = mk.original_test(series, alpha=trend_alpha)
-            tau[i], tp[i] = float(r.Tau), float(r.p)
-            if r.p < trend_alpha:
-                trend[i] = int(np.sign(r.s))
         pattern[i] = classify_series(hot[i], cold[i], trend[i])
     params = {"periods": list(periods), "alpha": alpha, "trend_alpha": trend_alpha, "fdr": fdr,
               "inference": inference, "permutations": permutations, "period_seeds": seeds,
               "period_cutoffs": [None if c is None else round(float(c), 8) for c in cutoffs],
               "islands": [str(i) for i in ids[islands]],
-              "trend_test": "Mann-Kendall (pymannkendall.original_test) on Gi* z-scores",
+              "trend_test": "Mann-Kendall (formulas of pymannkendall.original_test) on Gi* z-scores",
               "time_window": 0, "rules": "Esri, How Emerging Hot Spot Analysis works (ArcGIS Pro)"}
     return EmergingResult(ids, periods, z, p, hot, cold, tau, tp, trend, pattern, params, findings)
