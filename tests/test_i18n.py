@@ -136,6 +136,7 @@ def _dynamic_domains() -> dict[str, list[str]]:
     from petarawan.classify import CLASSES
     from petarawan.config import IndicatorSpec
     from petarawan.ikrn.config import CHECK_KINDS
+    from petarawan.io.readers import FILE_KINDS
     from petarawan.plan.config import ACTIVITIES, Programme
     from petarawan.plan.optimise import STATUSES
     from petarawan.registry import STAGES
@@ -167,7 +168,18 @@ def _dynamic_domains() -> dict[str, list[str]]:
         "unc.factor.{}": ["weights", "normalisation", "aggregation", "imputation", "outliers"],  # index.uncertainty.factors
         "rep.rule.{}": ["quantiles", "jenks"],
         "rep.rule.short.{}": _registry_names("rule"),
+        "finding.level.{}": list(typing.get_args(petarawan.errors.Level)),
+        "file.{}": list(FILE_KINDS),
+        "f.too_large.unit.{}": ["rows", "columns", "cells", "bytes"],  # io/tables.py _too_big units
+        "f.spatial_not_finite.{}": ["missing", "infinite"],  # spatial/hotspots.py
+        "server.f.{}": _server_finding_codes(),
     }
+
+
+def _server_finding_codes() -> list[str]:
+    """The codes server/files.py passes to its ``finding(code, ...)`` helper (message server.f.<code>)."""
+    src = (SRC / "server" / "files.py").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r'\bfinding\("([a-z_]+)"', src)))
 
 
 RUNTIME = {

@@ -94,7 +94,7 @@ def test_refused_token_is_a_finding_without_the_token(tmp_path):
     with pytest.raises(InputError) as e:
         pull_mod.pull_round(tmp_path, kobo_cfg(), ["ikrn1"], environ={"IKRN_TOKEN": TOKEN}, client=bad)
     f = e.value.findings[0]
-    assert f.code == "ikrn_pull_http" and "401" in f.message_en and "token refused" in f.message_en
+    assert f.code == "ikrn_pull_http" and "401" in f.text("en") and "token refused" in f.text("en")
     assert TOKEN not in str(e.value)
     assert not (tmp_path / "ikrn1_kobo.csv").exists()
 

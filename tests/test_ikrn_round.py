@@ -139,7 +139,7 @@ def test_checks_flag_each_fault_by_file_and_row(round_study):
     assert c["kept"] == len(ROUND) - 5 and c["excluded"] == 5
     by = {f.code: f for f in res.findings}
     assert (by["ikrn_duplicate"].file, by["ikrn_duplicate"].row) == ("ikrn1.csv", 6)
-    assert "ikrn1.csv baris 2" in by["ikrn_duplicate"].message and "row 2" in by["ikrn_duplicate"].message_en
+    assert "ikrn1.csv baris 2" in by["ikrn_duplicate"].text("id") and "row 2" in by["ikrn_duplicate"].text("en")
     assert (by["ikrn_unknown_area"].row, by["ikrn_wrong_role"].row, by["ikrn_too_short"].row) == (7, 8, 9)
     assert (by["ikrn_out_of_scale"].file, by["ikrn_out_of_scale"].row, by["ikrn_out_of_scale"].column) == ("ikrn1.csv", 11, "g_d1/q1")
     # no finding echoes a cell's value
@@ -253,7 +253,7 @@ def test_missing_item_column_is_an_error_naming_the_columns(tmp_path):
     with pytest.raises(InputError) as e:
         decode_returns([("ikrn1", read_export(p))], bank(), [A, B])
     f = e.value.findings[0]
-    assert f.code == "ikrn_column_missing" and f.column == "q3" and "'g_d2/q3'" in f.expected
+    assert f.code == "ikrn_column_missing" and f.column == "q3" and "'g_d2/q3'" in f.expectation("id")
 
 
 def test_personal_data_typed_into_fields_is_never_echoed(tmp_path):

@@ -112,7 +112,7 @@ def test_constant_indicator_is_dropped_and_its_dimension_renormalised():
     assert w.loc[["a1", "a2", "b1"], "weight"].tolist() == pytest.approx([1, 0, 1])
     assert w["overall_weight"].sum() == pytest.approx(1.0)
     warn = [f for f in res.findings if f.code == "constant_indicator"]
-    assert len(warn) == 1 and warn[0].column == "a2" and warn[0].level == "warning" and "'A'" in warn[0].message_en
+    assert len(warn) == 1 and warn[0].column == "a2" and warn[0].level == "warning" and "'A'" in warn[0].text("en")
 
 
 def test_dimension_of_only_constant_indicators_is_dropped():

@@ -344,7 +344,7 @@ def test_group_mean_and_median_imputation_with_fallback():
     # g1 mean (1 + 3)/2 = 2; g2 mean (10 + 20)/2 = 15; g3 has no value → overall mean (1+3+10+20)/4 = 8.5
     assert out["x"].tolist() == [1, 2, 3, 10, 15, 8.5, 20]
     assert params["group_fallback_to_overall"] == {"x": ["f"]}
-    assert findings and "b" in findings[0].message
+    assert findings and "b" in findings[0].text("id")
     out, _, _ = impute(raw, "median", groups=None)
     # overall median of 1, 3, 10, 20 = 6.5
     assert out["x"].tolist() == [1, 6.5, 3, 10, 6.5, 6.5, 20]
@@ -408,7 +408,7 @@ def test_treat_outliers_reports_areas():
     t = table.set_index("indicator")
     assert t.loc["x", "action"] == "winsorised" and t.loc["x", "areas"] == "k11"
     assert t.loc["y", "action"] == "none"
-    assert len(findings) == 1 and "k11" in findings[0].message
+    assert len(findings) == 1 and "k11" in findings[0].text("id")
     res = build_index(data, make_config([{"code": "x", "label_id": "x", "dimension": "D"},
                                          {"code": "y", "label_id": "y", "dimension": "D"}], ONE_DIM,
                                         index={"outliers": True}))

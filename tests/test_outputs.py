@@ -110,7 +110,7 @@ def test_refuses_a_folder_with_foreign_files(study, tmp_path):
     (out / "laporan_penting.docx").write_text("jangan hapus")
     with pytest.raises(InputError) as exc:
         run(study, out)
-    assert exc.value.findings[0].code == "out_not_empty" and "laporan_penting.docx" in exc.value.findings[0].message
+    assert exc.value.findings[0].code == "out_not_empty" and "laporan_penting.docx" in exc.value.findings[0].text("id")
     assert (out / "laporan_penting.docx").read_text() == "jangan hapus"
 
 
@@ -145,7 +145,10 @@ def test_report_numbers_are_readable():
 def test_sample_by_kind_keeps_rare_findings_visible():
     from petarawan.errors import Finding, sample_by_kind
 
-    many = [Finding("warning", "partial_data", f"m{i}") for i in range(30)] + [Finding("warning", "fdr_resolution", "rare")]
+    from petarawan.i18n import Msg
+
+    many = ([Finding("warning", "partial_data", Msg("f.text", text=f"m{i}")) for i in range(30)]
+            + [Finding("warning", "fdr_resolution", Msg("f.text", text="rare"))])
     kept, more = sample_by_kind(many, 5)
     assert [f.code for f in kept] == ["partial_data"] * 5 + ["fdr_resolution"]
     assert more == {"partial_data": 25}

@@ -172,7 +172,8 @@ def test_unreached_bands_are_warned(study):
     (study / "petarawan.toml").write_text(cfg)
     res = analyse(load_study(study))
     (f,) = [f for f in res.findings if f.code == "bands_unreached"]
-    assert "skor tertinggi 90.6" in f.message  # C's hand-computed score 90.625
+    assert "skor tertinggi 90,6" in f.text("id")  # C's hand-computed score 90.625, Indonesian decimal comma
+    assert "the highest score is 90.6" in f.text("en")
 
 
 def test_varying_normalisation_under_fixed_bands_is_warned(study):

@@ -390,5 +390,5 @@ def test_english_run_sheet_names_headings_and_bilingual_findings(english_tight_r
         assert not raw, (name, raw)
     for stage in ("potential", "plan"):
         for x in res.stages[stage].findings:
-            assert x.message_en and x.message_en != x.message, x
-            assert x.expected is None or x.expected_en, x
+            assert x.text("en") and x.text("en") != x.text("id"), x
+            assert x.expected is None or x.expectation("en"), x

@@ -261,7 +261,7 @@ def test_export_groups_not_matching_the_form_is_an_input_error(tmp_path, form_pa
     assert (f.code, f.file, f.column) == ("survey_question_missing", "kobo.csv", "peran")
     assert "'responden/peran' / 'responden-peran'" in f.expectation("en")
     assert "resp/peran" in f.value            # the columns found are listed
-    assert f.message_en and f.expected_en
+    assert f.text("en") and f.expectation("en")
 
 
 def test_missing_consent_column_is_an_error_not_zero_refusals(tmp_path, form_path):

@@ -160,7 +160,7 @@ def test_free_text_never_reaches_the_store(tmp_path):
             with pytest.raises(InputError) as e:
                 s.add_activity(args.pop("area"), args.pop("activity"), args.pop("when"), **args)
             assert [f.code for f in e.value.findings] == [code], kw
-            assert all(f.message_en and f.expected_en for f in e.value.findings)
+            assert all(f.text("en") and f.expectation("en") for f in e.value.findings)
         assert s.activities().empty
         s.add_activity("1971011008", "bimtek", "2000-01-01", programme="bim", programmes=CATALOGUE)  # the first day allowed
         assert list(s.activities()["area"]) == ["19.71.01.1008"]

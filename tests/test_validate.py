@@ -55,7 +55,7 @@ def test_duplicate_code_in_table(study):
               [[CODES[0], 0, 4, 1], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3], ["1971011002", 1, 1, 1]])
     (f,) = errors_of(study)
     assert (f.code, f.row, f.value) == ("duplicate_code", 6, "19.71.01.1002")
-    assert "3" in f.message  # names the first row (row 3 in spreadsheet numbering)
+    assert "3" in f.text("id")  # names the first row (row 3 in spreadsheet numbering)
 
 
 def test_duplicate_code_in_boundaries(study):
@@ -77,7 +77,7 @@ def test_missing_required_column(study):
     write_csv(study / "data.csv", ["kode", "x1", "x3"], [[c, 1, 1] for c in CODES])
     (f,) = errors_of(study)
     assert (f.code, f.column) == ("missing_column", "x2")
-    assert "x1" in f.expected  # lists the columns that do exist
+    assert "x1" in f.expectation("id")  # lists the columns that do exist
 
 
 def test_missing_code_column(study):
@@ -184,7 +184,7 @@ def test_ambiguous_thousands_in_a_rate_column_is_an_error(study):
     _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, '"5.309"'], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
     (f,) = errors_of(study)
     assert (f.code, f.row, f.column, f.value) == ("ambiguous_number_column", 2, "x3", "5.309")
-    assert '[data] decimal = ","' in f.expected and '[data] decimal = ","' in f.expected_en  # names the setting
+    assert '[data] decimal = ","' in f.expectation("id") and '[data] decimal = ","' in f.expectation("en")  # names the setting
 
 
 def test_column_style_settles_ambiguity(study):
@@ -210,14 +210,14 @@ def test_mixed_number_styles_in_a_column(study):
     _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, 4, '"1,5"'], [CODES[1], 5, 2, "2.5"], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
     (f,) = errors_of(study)  # one cell each way: the first settles the column, the other is named
     assert (f.code, f.row, f.column, f.value) == ("mixed_number_style", 3, "x3", "2.5")
-    assert "row 2: '1,5'" in f.message_en
+    assert "row 2: '1,5'" in f.text("en")
 
 
 def test_missing_tokens_are_reported(study):
     _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], "-", 4, 1], [CODES[1], "NA", 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
     s = load_study(study)
     tok = [f for f in s.findings if f.code == "missing_token"]
-    assert len(tok) == 1 and tok[0].column == "x1" and "2 sel" in tok[0].message and "baris 2, 3" in tok[0].message
+    assert len(tok) == 1 and tok[0].column == "x1" and "2 sel" in tok[0].text("id") and "baris 2, 3" in tok[0].text("id")
     assert s.data["x1"].isna().tolist() == [True, True, False, False]
 
 
@@ -244,13 +244,13 @@ def test_percent_formatted_excel_cells_are_rescaled(study):
 def test_did_you_mean_for_misspelt_column(study):
     _table(study, ["kode", "x1", "x2", "xx3"], [[c, 1, 1, 1] for c in CODES])
     (f,) = errors_of(study)
-    assert f.column == "x3" and "'xx3'" in f.expected
+    assert f.column == "x3" and "'xx3'" in f.expectation("id")
 
 
 def test_names_in_code_column_get_a_hint(study):
     _table(study, ["kode", "x1", "x2", "x3"], [[n, 1, 1, 1] for n in ["Alfa", "Bravo", "Charlie", "Delta"]])
     findings = errors_of(study)
-    assert len(findings) == 4 and all("NAMA" in f.message for f in findings)
+    assert len(findings) == 4 and all("NAMA" in f.text("id") for f in findings)
 
 
 def test_reference_yes_no_and_bad_value(study):
@@ -266,7 +266,7 @@ def test_partial_data_warning_lists_missing(study):
     _table(study, ["kode", "x1", "x2", "x3"], [[CODES[0], 0, None, None], [CODES[1], 5, 2, 3], [CODES[2], 10, 0, 5], [CODES[3], 20, 4, 3]])
     (f,) = load_study(study).findings
     assert (f.code, f.value, f.row, f.column) == ("partial_data", CODES[0], 2, "x2")
-    assert f.message == "Alfa (19.71.01.1001): data hanya 1 dari 3 indikator (kosong: x2, x3)"
+    assert f.text("id") == "Alfa (19.71.01.1001): data hanya 1 dari 3 indikator (kosong: x2, x3)"
 
 
 def test_year_configured_without_year_column(study):
@@ -292,7 +292,7 @@ def test_projected_coordinates_declared_as_degrees(study):
                                            for ring in feat["geometry"]["coordinates"]]
     (study / "areas.geojson").write_text(json.dumps(gj), encoding="utf-8")
     (f,) = errors_of(study)
-    assert f.code == "coordinates_out_of_range" and "EPSG:32748" in f.expected
+    assert f.code == "coordinates_out_of_range" and "EPSG:32748" in f.expectation("id")
 
 
 def test_shapefile_without_dbf(study):
@@ -303,7 +303,7 @@ def test_shapefile_without_dbf(study):
     cfg = (study / "petarawan.toml").read_text().replace('file = "areas.geojson"', 'file = "areas.shp"')
     (study / "petarawan.toml").write_text(cfg)
     (f,) = errors_of(study)
-    assert f.code == "shapefile_part_missing" and "areas.dbf" in f.message
+    assert f.code == "shapefile_part_missing" and "areas.dbf" in f.text("id")
 
 
 def test_implausible_rate_is_warned(study):

@@ -32,6 +32,7 @@ import pandas as pd
 
 from .errors import ConfigError, Finding
 from .methods import MethodRegistry
+from .i18n import Msg
 
 if TYPE_CHECKING:  # config imports this module (for CLASSES and the registry)
     from .config import StudyConfig
@@ -221,17 +222,12 @@ def tie_findings(notes: dict, method: str) -> list[Finding]:
     ties at a Fisher–Jenks break)."""
     if not notes or not notes.get("empty"):
         return []
-    empty_id = ", ".join(notes["empty"])
+    coincide = Msg("f.class_breaks_tied.coincide") if notes["breaks_coincide"] else ""
     return [Finding(
         "warning", "class_breaks_tied",
-        f"kelas {method}: {notes['distinct']} nilai skor berbeda untuk {K} kelas"
-        + (" dan batas kelas berimpit (skor sama di batas)" if notes["breaks_coincide"] else "")
-        + f"; kelas {empty_id} kosong. Skor yang sama selalu satu kelas; skor terendah tetap Aman",
-        message_en=f"{method} classes: {notes['distinct']} distinct scores for {K} classes"
-        + (" and class breaks coincide (tied scores at a break)" if notes["breaks_coincide"] else "")
-        + f"; class(es) {empty_id} empty. Equal scores always share a class; the lowest score stays Aman",
-        expected="lebih banyak indikator yang membedakan wilayah, atau classification.method = \"bands\"",
-        expected_en="more indicators that tell areas apart, or classification.method = \"bands\"")]
+        Msg("f.class_breaks_tied", method=Msg(f"rule.{method}"), distinct=notes["distinct"], k=K, coincide=coincide,
+            empty=", ".join(notes["empty"])),
+        expected=Msg("x.class_breaks_tied"))]
 
 
 def classify(score: pd.Series, data: pd.DataFrame, config: "StudyConfig") -> pd.DataFrame:

@@ -10,8 +10,10 @@ traceback.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from .i18n import Msg, t
 
 Level = Literal["error", "warning", "info"]
 
@@ -23,9 +25,12 @@ class Finding:
     Attributes
     ----------
     level : {"error", "warning", "info"}
-    message : str
-        Human-readable text in Bahasa Indonesia (or in both languages when ``message_en`` is
-        not given).
+    code : str
+        Stable machine identifier of the kind of finding (e.g. ``"duplicate_code"``).
+    message : petarawan.i18n.Msg
+        What is wrong: a catalogue key and its parameters, rendered in the reader's language
+        where the finding is shown (:meth:`text`); ``run.json`` keeps the key, the parameters
+        and both renderings (:meth:`to_dict`).
     file : str | None
         File name (relative to the study folder) the problem is in.
     row : int | None
@@ -34,74 +39,76 @@ class Finding:
     column : str | None
     value : Any
         The offending value, as read.
-    expected : str | None
-        What would have been accepted (Bahasa Indonesia, or both languages).
-    code : str
-        Stable machine identifier of the kind of finding (e.g. ``"duplicate_code"``).
+    expected : petarawan.i18n.Msg | None
+        What would have been accepted (:meth:`expectation`).
     """
 
     level: Level
     code: str
-    message: str
+    message: Msg
     file: str | None = None
     row: int | None = None
     column: str | None = None
     value: Any = None
-    expected: str | None = None
-    message_en: str | None = None
-    expected_en: str | None = None
+    expected: Msg | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.message, Msg) or not (self.expected is None or isinstance(self.expected, Msg)):
+            raise TypeError(f"Finding {self.code!r}: message and expected must be petarawan.i18n.Msg (catalogue keys)")
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        v = d["value"]
+        """For ``run.json``: level, code, the message and expectation as ``{"key", "params", "id",
+        "en"}``, file, row, column and value (NaN → None)."""
+        v = self.value
         if v is not None and not isinstance(v, (str, int, float, bool)):
-            d["value"] = str(v)
+            v = v.item() if hasattr(v, "item") and callable(v.item) else str(v)
         if isinstance(v, float) and v != v:  # NaN is not JSON
-            d["value"] = None
-        return d
+            v = None
+        return {"level": self.level, "code": self.code, "message": self.message.to_dict(), "file": self.file,
+                "row": self.row, "column": self.column, "value": v,
+                "expected": self.expected.to_dict() if self.expected is not None else None}
 
     def location(self, lang: str | None = None) -> str:
-        row, col = {"id": ("baris", "kolom"), "en": ("row", "column")}.get(lang or "", ("baris/row", "kolom/column"))
-        parts = []
-        if self.file:
-            parts.append(self.file)
+        """``data.csv, baris 3, kolom 'x1'`` (``row 3, column 'x1'`` in English)."""
+        parts = [self.file] if self.file else []
         if self.row is not None:
-            parts.append(f"{row} {self.row}")
+            parts.append(_both("finding.row", lang, row=self.row))
         if self.column:
-            parts.append(f"{col} '{self.column}'")
+            parts.append(_both("finding.column", lang, column=self.column))
         return ", ".join(parts)
 
     def text(self, lang: str | None = None) -> str:
         """The message in ``lang`` ("id" or "en"); ``"id / en"`` when ``lang`` is None."""
-        if self.message_en is None:
-            return self.message
-        if lang is None:
-            return f"{self.message} / {self.message_en}"
-        return self.message_en if lang == "en" else self.message
+        return _both(self.message, lang)
 
     def expectation(self, lang: str | None = None) -> str | None:
-        """What was expected, in ``lang`` when both languages were given."""
-        if self.expected_en is None or self.expected is None:
-            return self.expected
-        if lang is None:
-            return f"{self.expected} / {self.expected_en}"
-        return self.expected_en if lang == "en" else self.expected
+        """What was expected, in ``lang`` (both when None); None when not given."""
+        return None if self.expected is None else _both(self.expected, lang)
 
     def render(self, lang: str | None = None) -> str:
         """One line: level, location, message, value and what was expected."""
         loc = self.location(lang)
-        level = {"id": {"error": "KESALAHAN", "warning": "PERINGATAN", "info": "INFO"}}.get(lang or "", {}).get(
-            self.level, self.level.upper())
-        s = f"[{level}] {loc + ': ' if loc else ''}{self.text(lang)}"
+        s = t("finding.line", lang or "id", level=_both(f"finding.level.{self.level}", lang),
+              where=loc + ": " if loc else "", message=self.text(lang))
         if self.value is not None:
-            s += f" ({'value' if lang == 'en' else 'nilai'}: {self.value!r})"
+            s += " " + _both("finding.value", lang, value=repr(self.value))
         exp = self.expectation(lang)
         if exp:
-            s += f" — {'expected' if lang == 'en' else 'diharapkan'}: {exp}"
+            s += " — " + _both("finding.expected", lang, expected=exp)
         return s
 
     def __str__(self) -> str:
         return self.render(None)
+
+
+def _both(msg: Msg | str, lang: str | None, **params: Any) -> str:
+    """A message (or key with ``params``) in ``lang``, or "id / en" when ``lang`` is None (one
+    text when both read the same)."""
+    m = msg if isinstance(msg, Msg) else Msg(msg, **params)
+    if lang is not None:
+        return m.render(lang)
+    ids, ens = m.render("id"), m.render("en")
+    return ids if ids == ens else f"{ids} / {ens}"
 
 
 class PetarawanError(Exception):
@@ -111,17 +118,25 @@ class PetarawanError(Exception):
 class InputError(PetarawanError, ValueError):
     """Input data cannot be used.  ``findings`` lists every problem found (level ``error``)."""
 
-    def __init__(self, findings: list[Finding] | Finding | str):
-        if isinstance(findings, str):
-            findings = [Finding("error", "input", findings)]
-        elif isinstance(findings, Finding):
+    def __init__(self, findings: list[Finding] | Finding):
+        if isinstance(findings, Finding):
             findings = [findings]
         self.findings: list[Finding] = list(findings)
         super().__init__("\n".join(str(f) for f in self.findings))
 
 
 class ConfigError(PetarawanError, ValueError):
-    """The study configuration (``petarawan.toml``) is invalid; the message names the key."""
+    """The study configuration (``petarawan.toml``) is invalid; the message names the key.
+
+    ``msg`` is the message (:class:`~petarawan.i18n.Msg`), rendered in the reader's language by
+    :meth:`text`; ``str(err)`` gives both languages."""
+
+    def __init__(self, message: Msg | str):
+        self.msg = message if isinstance(message, Msg) else Msg("f.text", text=message)
+        super().__init__(_both(self.msg, None))
+
+    def text(self, lang: str | None = None) -> str:
+        return _both(self.msg, lang)
 
 
 class ReplayError(PetarawanError):
@@ -135,7 +150,7 @@ class Findings:
 
     items: list[Finding] = field(default_factory=list)
 
-    def add(self, level: Level, code: str, message: str, **where: Any) -> Finding:
+    def add(self, level: Level, code: str, message: Msg, **where: Any) -> Finding:
         f = Finding(level, code, message, **where)
         self.items.append(f)
         return f
@@ -203,12 +218,8 @@ def cap_rows(findings: list[Finding], first: int = FIRST_ROWS) -> list[Finding]:
         f0 = findings[idx[0]]
         rows = [findings[i].row for i in rest]
         lo, hi = min(rows), max(rows)
-        after[idx[first - 1]] = Finding(
-            f0.level, f0.code,
-            f"{len(rest)} baris lain dengan masalah yang sama (baris {lo}–{hi}): {f0.text('id')}",
-            message_en=f"{len(rest)} more rows with the same problem (rows {lo}–{hi}): {f0.text('en')}",
-            file=f0.file, column=f0.column, value=len(rest), expected=f0.expectation("id"),
-            expected_en=f0.expectation("en") if f0.expected_en is not None else None)
+        after[idx[first - 1]] = Finding(f0.level, f0.code, Msg("f.more_rows", n=len(rest), lo=lo, hi=hi, inner=f0.message),
+                                        file=f0.file, column=f0.column, value=len(rest), expected=f0.expected)
     out: list[Finding] = []
     for i, f in enumerate(findings):
         if i in drop:

@@ -83,8 +83,10 @@ def number(x: Any, lang: str, *, decimals: int | None = None, digits: int | None
         return "0"
     exp = math.floor(math.log10(abs(v)))
     if exp < -4:
-        text = f"{v:.{max(digits - 1, 0)}e}"
-        return text.replace(".", _decimal_symbol(lang))
+        mantissa, power = f"{v:.{max(digits - 1, 0)}e}".split("e")
+        if "." in mantissa:  # trailing zeros dropped, as for the other numbers: 1e-09, 1,2e-05
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return (mantissa + "e" + power).replace(".", _decimal_symbol(lang))
     rounded = float(f"{v:.{digits}g}")
     frac = max(0, digits - 1 - exp)
     return format_decimal(rounded, format="#,##0" + ("." + "#" * frac if frac else ""), locale=loc)

@@ -125,6 +125,10 @@ class _Formatter(string.Formatter):
 
         if isinstance(value, Msg):
             value = value.render(self.lang)
+        elif isinstance(value, Both):
+            value = value.get(self.lang)
+        elif isinstance(value, Join):
+            value = value.render(self.lang)
         text = fmt.format_value(value, format_spec, self.lang)
         text = text if text is not None else format(value, format_spec)
         return self.escape(text) if self.escape else text
@@ -194,7 +198,58 @@ class Msg:
         return f"Msg({self.key!r}{args})"
 
 
+class Both:
+    """A parameter value the user gave in both languages (an indicator's ``label_id`` /
+    ``label_en``): rendered in the reader's language, the Indonesian one when no English is given."""
+
+    __slots__ = ("id", "en")
+
+    def __init__(self, id: str, en: str | None = None) -> None:  # noqa: A002 — the language code
+        self.id = id
+        self.en = en or id
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.id
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Both) and (self.id, self.en) == (other.id, other.en)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.en))
+
+    def __repr__(self) -> str:
+        return f"Both({self.id!r}, {self.en!r})"
+
+
+class Join:
+    """A parameter value made of several parts (text, :class:`Msg`, :class:`Both`) joined by
+    ``sep`` in the reader's language: ``Join([Msg("f.year_rows", year=2024, n=1), ...])`` →
+    "2024 (1 baris), 2025 (3 baris)"."""
+
+    __slots__ = ("items", "sep")
+
+    def __init__(self, items: Iterable[Any], sep: str = ", ") -> None:
+        self.items = tuple(items)
+        self.sep = sep
+
+    def render(self, lang: str) -> str:
+        return self.sep.join(_Formatter(lang).format_field(i, "") for i in self.items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Join) and (self.items, self.sep) == (other.items, other.sep)
+
+    def __hash__(self) -> int:
+        return hash((self.items, self.sep))
+
+    def __repr__(self) -> str:
+        return f"Join({list(self.items)!r}, {self.sep!r})"
+
+
 def _plain(v: Any) -> Any:
+    if isinstance(v, Join):
+        return [_plain(x) for x in v.items]
+    if isinstance(v, Both):
+        return {"id": v.id, "en": v.en}
     if isinstance(v, Msg):
         return {"key": v.key, "params": {k: _plain(x) for k, x in v.params.items()}}
     if isinstance(v, (list, tuple)):
@@ -204,7 +259,11 @@ def _plain(v: Any) -> Any:
             return v.item()
         except (ValueError, TypeError):
             return str(v)
-    return v
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    return str(v)  # paths, exceptions, dates: as text (run.json, the server's database are JSON)
 
 
 def join(items: Iterable[Any], lang: str, sep: str = ", ") -> str:

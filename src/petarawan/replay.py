@@ -23,6 +23,7 @@ from typing import Any, Callable
 from . import __version__
 from .errors import Finding, InputError, ReplayError
 from .io.readers import sha256
+from .i18n import Msg
 
 STATUS = ("identical", "different", "missing", "new")
 """How a table of the replay compares with the recorded run: the same hash, another hash, not
@@ -108,18 +109,14 @@ def check_inputs(manifest: dict[str, Any], study_dir: Path) -> None:
     for name, digest in sorted(manifest.get("inputs", {}).items()):
         path = study_dir / name
         if not path.is_file():
-            found.append(Finding("error", "replay_input_missing", "berkas masukan run yang diulang tidak ada",
-                                 message_en="an input of the replayed run is missing", file=name,
-                                 expected=f"berkas di {path} dengan sha256 {digest[:12]}…",
-                                 expected_en=f"a file at {path} with sha256 {digest[:12]}…"))
+            found.append(Finding("error", "replay_input_missing", Msg("f.replay_input_missing"), file=name,
+                                 expected=Msg("x.replay_input_missing", path=path, digest=digest[:12])))
             continue
         now = sha256(path)
         if now != digest:
             found.append(Finding("error", "replay_input_changed",
-                                 f"berkas masukan berubah sejak run yang diulang (sha256 sekarang {now[:12]}…)",
-                                 message_en=f"the input changed since the replayed run (sha256 now {now[:12]}…)",
-                                 file=name, expected=f"isi yang sama seperti saat run: sha256 {digest[:12]}…",
-                                 expected_en=f"the content it had in the run: sha256 {digest[:12]}…"))
+                                 Msg("f.replay_input_changed", now=now[:12]),
+                                 file=name, expected=Msg("x.replay_input_changed", digest=digest[:12])))
     if found:
         raise InputError(found)
 

@@ -10,6 +10,7 @@ from .config import CONFIG_NAME
 from .errors import Finding, InputError
 from .io.readers import read_boundaries
 from .template import FRAMEWORK, render_config
+from .i18n import Msg
 
 README = """# Studi petarawan
 
@@ -52,8 +53,8 @@ def write_template(study_dir: Path | str, *, areas: Path | None = None, code_col
         gdf = read_boundaries(Path(areas))
         for col in (code_column, name_column):
             if col not in gdf.columns:
-                raise InputError(Finding("error", "missing_column", "kolom tidak ada / column missing", file=str(areas),
-                                         column=col, expected=f"one of {[c for c in gdf.columns if c != 'geometry']}"))
+                raise InputError(Finding("error", "missing_column", Msg("f.missing_column.init"), file=str(areas),
+                                         column=col, expected=Msg("x.one_of", valid=[c for c in gdf.columns if c != "geometry"])))
         rows = [(clean_code(c) or "", str(n)) for c, n in zip(gdf[code_column], gdf[name_column])]
     study_dir.mkdir(parents=True, exist_ok=True)
     if gdf is not None:

@@ -28,6 +28,7 @@ from sqlalchemy import (Column, Date, Float, Integer, MetaData, String, Table, c
 from .codes import normalise_code
 from .errors import Finding, InputError
 from .plan.config import ACTIVITIES
+from .i18n import Msg
 
 PROGRAMME_ACTIVITIES = ("bimtek", "life_skill", "entrepreneurship")
 """Activities that belong to a programme of the catalogue (its ``kind``); the others
@@ -101,10 +102,8 @@ def _store_finding(path: Path, err: BaseException) -> Finding:
     low = text.lower()
     name = str(path)
     if "locked" in low or "busy" in low:
-        return Finding("error", "store_locked", "penyimpanan monev sedang dikunci program lain", file=name,
-                       message_en="the tracking store is locked by another program",
-                       expected="tutup program lain yang membukanya (mis. DB Browser, petarawan lain), lalu ulangi",
-                       expected_en="close the other program that has it open (e.g. DB Browser, another petarawan), then retry")
+        return Finding("error", "store_locked", Msg("f.store_locked"), file=name,
+                       expected=Msg("x.store_locked"))
     if "disk is full" in low or "disk full" in low:
         import errno
 
@@ -113,12 +112,8 @@ def _store_finding(path: Path, err: BaseException) -> Finding:
         import errno
 
         return os_error_finding(OSError(errno.EACCES, text), file=name)
-    return Finding("error", "store_damaged", f"penyimpanan monev rusak ({text}); pulihkan dari cadangan", file=name,
-                   message_en=f"the tracking store is damaged ({text}); restore it from a backup",
-                   expected=f"salin cadangan {STORE_NAME} ke folder studi; bila tidak ada, pindahkan berkas rusak ini ke "
-                            f"tempat lain (petarawan lalu memulai penyimpanan baru)",
-                   expected_en=f"copy a backup of {STORE_NAME} into the study folder; without one, move this damaged "
-                               f"file elsewhere (petarawan then starts a new store)")
+    return Finding("error", "store_damaged", Msg("f.store_damaged", text=text), file=name,
+                   expected=Msg("x.store_damaged", store_name=STORE_NAME))
 
 
 def _guarded(method):
@@ -162,8 +157,7 @@ class TrackStore:
         self.path = Path(path)
         existed = self.path.exists()
         if read_only and not self.path.is_file():
-            raise InputError(Finding("error", "file_missing", "penyimpanan monev tidak ada",
-                                     message_en="tracking store not found", file=str(self.path)))
+            raise InputError(Finding("error", "file_missing", Msg("f.file_missing.track"), file=str(self.path)))
         if existed and not self.path.is_file():
             raise InputError(_store_finding(self.path, sqlite3.DatabaseError("not a file")))
         if existed and self.path.stat().st_size == 0:
@@ -233,38 +227,31 @@ class TrackStore:
         problems = []
         code = normalise_code(area)
         if code is None or (known_codes is not None and code not in known_codes):
-            problems.append(Finding("error", "unknown_code", "kode wilayah tidak dikenal",
-                                    message_en="unknown area code", column="area", value=str(area)[:40],
-                                    expected="kode dari berkas batas wilayah kajian",
-                                    expected_en="a code of the study's boundary file"))
+            problems.append(Finding("error", "unknown_code", Msg("f.unknown_code.track"), column="area", value=str(area)[:40],
+                                    expected=Msg("x.unknown_code.track")))
         if activity not in ACTIVITIES:
-            problems.append(Finding("error", "unknown_activity", "kegiatan tidak dikenal",
-                                    message_en="unknown activity", column="activity", value=str(activity)[:40],
-                                    expected=f"salah satu dari {list(ACTIVITIES)}",
-                                    expected_en=f"one of {list(ACTIVITIES)}"))
+            problems.append(Finding("error", "unknown_activity", Msg("f.unknown_activity"), column="activity", value=str(activity)[:40],
+                                    expected=Msg("x.unknown_activity", activities=list(ACTIVITIES))))
         lo, hi = plausible_dates()
         try:
             d = when if isinstance(when, date) else date.fromisoformat(str(when))
         except ValueError:
-            problems.append(Finding("error", "bad_date", "tanggal tidak valid", message_en="invalid date",
-                                    column="date", value=when, expected="YYYY-MM-DD (tanggal kalender)",
-                                    expected_en="YYYY-MM-DD (a calendar date)"))
+            problems.append(Finding("error", "bad_date", Msg("f.bad_date.track"),
+                                    column="date", value=when, expected=Msg("x.bad_date.track")))
             d = None
         if d is not None and not lo <= d <= hi:
-            problems.append(Finding("error", "implausible_date", "tanggal di luar rentang yang masuk akal",
-                                    message_en="date outside the plausible range", column="date", value=str(d),
-                                    expected=f"{lo} s.d. {hi}", expected_en=f"{lo} to {hi}"))
+            problems.append(Finding("error", "implausible_date", Msg("f.implausible_date"), column="date", value=str(d),
+                                    expected=Msg("x.implausible_date", lo=lo, hi=hi)))
         problems += _programme_problems(programme, activity, programmes)
         counts = {"exposed": exposed, "not_exposed": not_exposed, "facilitators": facilitators}
         for k, v in counts.items():
             if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-                problems.append(Finding("error", "bad_count", "jumlah peserta harus bilangan bulat ≥ 0",
-                                        message_en="participants must be an integer ≥ 0", column=k, value=v,
-                                        expected="0, 1, 2, ...", expected_en="0, 1, 2, ..."))
+                problems.append(Finding("error", "bad_count", Msg("f.bad_count"), column=k, value=v,
+                                        expected=Msg("x.bad_count")))
         if not (isinstance(spend, (int, float)) and not isinstance(spend, bool) and spend >= 0 and spend == spend
                 and spend != float("inf")):
-            problems.append(Finding("error", "bad_spend", "biaya harus ≥ 0", message_en="spend must be ≥ 0",
-                                    column="spend", value=spend, expected="rupiah ≥ 0", expected_en="rupiah ≥ 0"))
+            problems.append(Finding("error", "bad_spend", Msg("f.bad_spend"),
+                                    column="spend", value=spend, expected=Msg("x.bad_spend")))
         if problems:
             raise InputError(problems)
         with self.engine.begin() as con:
@@ -296,14 +283,12 @@ class TrackStore:
         for i, r in enumerate(rows.to_dict("records"), start=1):
             code = normalise_code(r.get("area"))
             if code is None or (known_codes is not None and code not in known_codes):
-                problems.append(Finding("error", "unknown_code", "kode wilayah rencana tidak dikenal",
-                                        message_en="unknown area code in the plan", row=i, column="area",
-                                        value=str(r.get("area"))[:40], expected="kode dari berkas batas wilayah kajian",
-                                        expected_en="a code of the study's boundary file"))
+                problems.append(Finding("error", "unknown_code", Msg("f.unknown_code.track2"), row=i, column="area",
+                                        value=str(r.get("area"))[:40], expected=Msg("x.unknown_code.track")))
             if r.get("activity") not in ACTIVITIES:
-                problems.append(Finding("error", "unknown_activity", "kegiatan tidak dikenal", message_en="unknown activity",
+                problems.append(Finding("error", "unknown_activity", Msg("f.unknown_activity"),
                                         row=i, column="activity", value=str(r.get("activity"))[:40],
-                                        expected=f"salah satu dari {list(ACTIVITIES)}", expected_en=f"one of {list(ACTIVITIES)}"))
+                                        expected=Msg("x.unknown_activity", activities=list(ACTIVITIES))))
             elif programmes is not None:
                 problems += [replace(f, row=i) for f in _programme_problems(_text_or_none(r.get("programme")),
                                                                             r["activity"], programmes)]
@@ -342,26 +327,20 @@ class TrackStore:
         problems = []
         y0, y1 = plausible_years()
         if not (isinstance(year, int) and y0 <= year <= y1):
-            problems.append(Finding("error", "implausible_year", "tahun di luar rentang yang masuk akal",
-                                    message_en="year outside the plausible range", column="year", value=year,
-                                    expected=f"{y0}..{y1}", expected_en=f"{y0}..{y1}"))
+            problems.append(Finding("error", "implausible_year", Msg("f.implausible_year.track"), column="year", value=year,
+                                    expected=Msg("x.implausible_year.track", y0=y0, y1=y1)))
         codes = pd.Index([normalise_code(c) for c in df["code"]])
         if known_codes is not None:
             unknown = sorted({str(c) for c in codes if c not in known_codes})
             missing = sorted(set(known_codes) - set(codes))
             if unknown or missing:
                 problems.append(Finding(
-                    "error", "snapshot_other_areas", "wilayah hasil run bukan wilayah studi ini "
-                    f"({len(unknown)} kode tidak dikenal, {len(missing)} wilayah studi tidak ada)",
-                    message_en=f"the run's areas are not this study's areas ({len(unknown)} unknown codes, "
-                               f"{len(missing)} study areas missing)", column="code", value=(unknown or missing)[:5],
-                    expected=f"hasil run studi ini ({len(known_codes)} wilayah)",
-                    expected_en=f"a run of this study ({len(known_codes)} areas)"))
+                    "error", "snapshot_other_areas", Msg("f.snapshot_other_areas", n_unknown=len(unknown), n_missing=len(missing)), column="code", value=(unknown or missing)[:5],
+                    expected=Msg("x.snapshot_other_areas", n_known_codes=len(known_codes))))
         bad_cls = sorted({str(c) for c in df["class"] if not pd.isna(c) and c not in CLASSES}) if "class" in df else []
         if bad_cls:
-            problems.append(Finding("error", "unknown_class", "kelas tidak dikenal", message_en="unknown class",
-                                    column="class", value=bad_cls[:5], expected=f"salah satu dari {list(CLASSES)}",
-                                    expected_en=f"one of {list(CLASSES)}"))
+            problems.append(Finding("error", "unknown_class", Msg("f.unknown_class"),
+                                    column="class", value=bad_cls[:5], expected=Msg("x.unknown_class", classes=list(CLASSES))))
         if problems:
             raise InputError(problems)
         recs = [{"year": int(year), "area": normalise_code(r["code"]),
@@ -398,23 +377,18 @@ def _programme_problems(programme: str | None, activity: str, programmes: dict[s
         return []
     short = str(programme)[:40]
     if activity in AREA_ACTIVITIES:
-        return [Finding("error", "programme_not_allowed", f"kegiatan {activity} tidak memiliki program",
-                        message_en=f"activity {activity} has no programme", column="programme", value=short,
-                        expected="tanpa --programme", expected_en="no --programme")]
+        return [Finding("error", "programme_not_allowed", Msg("f.programme_not_allowed", activity=activity), column="programme", value=short,
+                        expected=Msg("x.programme_not_allowed"))]
     if programmes is None:
-        return [Finding("error", "unknown_programme", "program tidak dapat diperiksa: studi tanpa [[plan.programmes]]",
-                        message_en="programme cannot be checked: the study has no [[plan.programmes]]",
-                        column="programme", value=short, expected="kode program dari [[plan.programmes]] petarawan.toml",
-                        expected_en="a programme code of petarawan.toml's [[plan.programmes]]")]
+        return [Finding("error", "unknown_programme", Msg("f.unknown_programme"),
+                        column="programme", value=short, expected=Msg("x.unknown_programme"))]
     if programme not in programmes:
-        return [Finding("error", "unknown_programme", "kode program tidak dikenal", message_en="unknown programme code",
-                        column="programme", value=short, expected=f"salah satu dari {sorted(programmes)}",
-                        expected_en=f"one of {sorted(programmes)}")]
+        return [Finding("error", "unknown_programme", Msg("f.unknown_programme.track"),
+                        column="programme", value=short, expected=Msg("x.unknown_programme.track", programmes=sorted(programmes)))]
     if activity in PROGRAMME_ACTIVITIES and programmes[programme] != activity:
         ok = sorted(c for c, k in programmes.items() if k == activity)
-        return [Finding("error", "programme_kind", f"program '{programme}' berjenis {programmes[programme]}, bukan {activity}",
-                        message_en=f"programme '{programme}' is of kind {programmes[programme]}, not {activity}",
-                        column="programme", value=short, expected=f"salah satu dari {ok}", expected_en=f"one of {ok}")]
+        return [Finding("error", "programme_kind", Msg("f.programme_kind", programme=programme, programmes_programme=programmes[programme], activity=activity),
+                        column="programme", value=short, expected=Msg("x.programme_kind", ok=ok))]
     return []
 
 

@@ -16,6 +16,7 @@ from .codes import normalise_code
 from .errors import Finding, InputError, PetarawanError
 from .plan.config import ACTIVITIES
 from .track import TrackStore, _text_or_none, store_path
+from .i18n import Msg
 
 track_app = typer.Typer(help="Monev: catat kegiatan, adopsi rencana, simpan skor tahunan (hanya jumlah, tanpa nama) / "
                              "record activities, adopt a plan, store yearly scores (counts only, no names).",
@@ -125,14 +126,12 @@ def adopt_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study f
     manifest = Path(out_dir) / "run.json"
     try:
         if not manifest.is_file():
-            raise InputError(Finding("error", "file_missing", "run.json tidak ada", message_en="run.json not found",
-                                     file=str(manifest), expected="folder keluaran `petarawan run`",
-                                     expected_en="an output folder of `petarawan run`"))
+            raise InputError(Finding("error", "file_missing", Msg("f.file_missing"),
+                                     file=str(manifest), expected=Msg("x.file_missing")))
         rows = _find_plan_rows(json.loads(manifest.read_text(encoding="utf-8")))
         if not rows:
-            raise InputError(Finding("error", "no_plan", "run.json tanpa rencana", message_en="run.json has no plan",
-                                     file=str(manifest), expected="run dengan bagian [plan]",
-                                     expected_en="a run with a [plan] section"))
+            raise InputError(Finding("error", "no_plan", Msg("f.no_plan"),
+                                     file=str(manifest), expected=Msg("x.no_plan")))
         known, programmes = _study(study_dir)
         with TrackStore(store_path(study_dir)) as s:
             n = s.adopt_plan(pd.DataFrame(rows), label=str(manifest), known_codes=known, programmes=programmes)
@@ -154,10 +153,8 @@ def snapshot_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / stud
     gpkg = Path(out_dir) / "petarawan.gpkg"
     try:
         if not gpkg.is_file():
-            raise InputError(Finding("error", "file_missing", "petarawan.gpkg tidak ada",
-                                     message_en="petarawan.gpkg not found", file=str(gpkg),
-                                     expected="folder keluaran `petarawan run`",
-                                     expected_en="an output folder of `petarawan run`"))
+            raise InputError(Finding("error", "file_missing", Msg("f.file_missing.track_cli"), file=str(gpkg),
+                                     expected=Msg("x.file_missing")))
         import pyogrio
 
         df = pyogrio.read_dataframe(gpkg, layer="areas", read_geometry=False)

@@ -41,6 +41,7 @@ from .io.geometry import polygonal, read_boundary_layer
 from .io.readers import Table, read_sheet, resolve, sha256
 from .registry import load_config
 from .io.tables import match_columns
+from .i18n import Join, Msg
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
 YES = {"1", "ya", "y", "yes", "true", "benar"}
@@ -94,21 +95,14 @@ def scheme_findings(entered: list, codes: list[str | None], scheme: str, label: 
         for i, (v, c) in enumerate(zip(entered, codes), start=1):
             if c is not None and looks_like(str(v)) != "kemendagri":
                 out.append(Finding(
-                    "warning", "code_not_kemendagri", f"kode tidak berbentuk kode Kemendagri (kode BPS?); ditampilkan "
-                    f"sebagai {c}", file=label, row=i, column=column, value=str(v),
-                    message_en=f"the code does not look like a Kemendagri code (a BPS code?); shown as {c}",
-                    expected='kode Kemendagri PP.KK.CC.DDDD (desa 2xxx, kelurahan 1xxx), atau [areas] code_scheme = '
-                             '"as_entered" agar kode ditampilkan seperti tertulis',
-                    expected_en='a Kemendagri code PP.KK.CC.DDDD (desa 2xxx, kelurahan 1xxx), or [areas] code_scheme = '
-                                '"as_entered" to show codes as entered'))
+                    "warning", "code_not_kemendagri", Msg("f.code_not_kemendagri", c=c), file=label, row=i, column=column, value=str(v),
+                    expected=Msg("x.code_not_kemendagri")))
         return cap_rows(out)
     shown = [str(v).strip() for v, c in zip(entered, codes) if c is not None]
     if shown and all("." not in s and looks_like(s) == "kemendagri" for s in shown):
         out.append(Finding(
-            "info", "codes_as_entered", f"kode ditampilkan seperti tertulis (mis. {shown[0]}); bila ini kode Kemendagri, "
-            f"tetapkan [areas] code_scheme = \"kemendagri\" agar tampil {area_code(shown[0], 'kemendagri')}", file=label,
-            column=column, message_en=f"codes are shown as entered (e.g. {shown[0]}); if they are Kemendagri codes, set "
-            f"[areas] code_scheme = \"kemendagri\" to show them as {area_code(shown[0], 'kemendagri')}"))
+            "info", "codes_as_entered",
+            Msg("f.codes_as_entered", shown=shown[0], dotted=area_code(shown[0], "kemendagri")), file=label, column=column))
     return out
 
 
@@ -128,24 +122,15 @@ def _repair(geoms, codes: list, label: str, found: Findings):
         reason = shapely.is_valid_reason(g) if not g.is_valid else g.geom_type
         lost = sorted({p.geom_type for p in shapely.get_parts(repaired[k]) if p.geom_type not in POLYGONAL})
         if empty[k]:
-            found.add("error", "repair_no_polygon", f"geometri tidak valid ({reason}); setelah diperbaiki tidak ada bagian "
-                      "poligon", file=label, row=int(i) + 1, value=codes[i],
-                      message_en=f"invalid geometry ({reason}); no polygonal part is left after repair",
-                      expected="batas wilayah berupa poligon (perbaiki di QGIS: Vector › Geometry Tools › Fix Geometries)",
-                      expected_en="a polygon boundary (fix it in QGIS: Vector › Geometry Tools › Fix Geometries)")
+            found.add("error", "repair_no_polygon", Msg("f.repair_no_polygon", reason=reason), file=label, row=int(i) + 1,
+                      value=codes[i], expected=Msg("x.repair_no_polygon"))
             ok = False
         elif lost:
-            found.add("warning", "invalid_geometry",
-                      f"geometri tidak valid ({reason}); diperbaiki dengan make_valid, bagian bukan poligon ({', '.join(lost)}) "
-                      "dibuang, bagian poligon dipakai", file=label, row=int(i) + 1, value=codes[i],
-                      message_en=f"invalid geometry ({reason}); repaired with make_valid, its non-polygonal parts "
-                                 f"({', '.join(lost)}) dropped, the polygonal part kept",
-                      expected="periksa batasnya di QGIS (mis. duri selebar nol)",
-                      expected_en="check the boundary in QGIS (e.g. a zero-width spike)")
+            found.add("warning", "invalid_geometry", Msg("f.invalid_geometry.lost", reason=reason, lost=", ".join(lost)),
+                      file=label, row=int(i) + 1, value=codes[i], expected=Msg("x.invalid_geometry.lost"))
         else:
-            found.add("warning", "invalid_geometry", f"geometri tidak valid ({reason}); diperbaiki dengan make_valid",
-                      file=label, row=int(i) + 1, value=codes[i],
-                      message_en=f"invalid geometry ({reason}); repaired with make_valid")
+            found.add("warning", "invalid_geometry", Msg("f.invalid_geometry", reason=reason),
+                      file=label, row=int(i) + 1, value=codes[i])
     if not ok:
         return None
     geoms = geoms.copy()
@@ -163,13 +148,10 @@ def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Find
     found.extend(problems)
     names = {key: got[wanted] for key, wanted in roles.items() if wanted in got}
     if gdf.crs is None:
-        found.add("error", "missing_crs", "sistem koordinat (CRS) tidak dinyatakan", file=label,
-                  message_en="no coordinate reference system (CRS) declared",
-                  expected="berkas yang menyatakan CRS-nya (mis. EPSG:4326 atau EPSG:32748); di QGIS: Layer › Set CRS, lalu simpan ulang",
-                  expected_en="a file that declares its CRS (e.g. EPSG:4326 or EPSG:32748); in QGIS: Layer › Set CRS, then save again")
+        found.add("error", "missing_crs", Msg("f.missing_crs"), file=label,
+                  expected=Msg("x.missing_crs"))
     if len(gdf) == 0:
-        found.add("error", "empty", "berkas batas wilayah tidak berisi fitur", file=label,
-                  message_en="the boundary file has no features")
+        found.add("error", "empty", Msg("f.empty"), file=label)
         return None
     if len(names) < len([w for w in (a.code_column, a.name_column, a.group_column) if w]):
         return None
@@ -177,41 +159,31 @@ def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Find
     geoms = gdf.geometry.values
     for i, g in enumerate(geoms, start=1):
         if g is None or g.is_empty:
-            found.add("error", "empty_geometry", "geometri kosong", file=label, row=i, value=gdf[names["code"]].iloc[i - 1],
-                      message_en="empty geometry", expected="sebuah poligon", expected_en="a polygon")
+            found.add("error", "empty_geometry", Msg("f.empty_geometry"), file=label, row=i, value=gdf[names["code"]].iloc[i - 1], expected=Msg("x.empty_geometry"))
             ok = False
         elif g.geom_type not in POLYGONAL and not (g.geom_type == "GeometryCollection" and polygonal([g])[0][0].area > 0):
-            found.add("error", "not_polygon", f"geometri bertipe {g.geom_type}, bukan poligon", file=label, row=i,
-                      value=gdf[names["code"]].iloc[i - 1], message_en=f"geometry is a {g.geom_type}, not a polygon",
-                      expected="batas wilayah berupa Polygon/MultiPolygon (titik kejadian dimasukkan lewat [hotspots])",
-                      expected_en="area boundaries as Polygon/MultiPolygon (incident points go in [hotspots])")
+            found.add("error", "not_polygon", Msg("f.not_polygon", geom_type=g.geom_type), file=label, row=i,
+                      value=gdf[names["code"]].iloc[i - 1],
+                      expected=Msg("x.not_polygon"))
             ok = False
     if gdf.crs is not None and gdf.crs.is_geographic and ok:
         minx, miny, maxx, maxy = gdf.total_bounds
         if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
             found.add("error", "coordinates_out_of_range",
-                      f"koordinat di luar rentang derajat (x {minx:.6g}…{maxx:.6g}, y {miny:.6g}…{maxy:.6g}) padahal CRS-nya "
-                      f"{gdf.crs.to_string()}", file=label,
-                      message_en=f"coordinates outside the degree range (x {minx:.6g}…{maxx:.6g}, y {miny:.6g}…{maxy:.6g}) "
-                                 f"although the CRS is {gdf.crs.to_string()}",
-                      expected="bujur −180…180 dan lintang −90…90; bila koordinat dalam meter (mis. UTM 48S), nyatakan CRS "
-                               "yang benar (EPSG:32748) di berkasnya; bila lintang/bujur tertukar, perbaiki urutannya",
-                      expected_en="longitude −180…180 and latitude −90…90; if the coordinates are metres (e.g. UTM 48S), "
-                                  "declare the right CRS (EPSG:32748) in the file; if latitude/longitude are swapped, fix the order")
+                      Msg("f.coordinates_out_of_range", minx=minx, maxx=maxx, miny=miny, maxy=maxy, crs=gdf.crs.to_string()), file=label,
+                      expected=Msg("x.coordinates_out_of_range"))
             ok = False
     codes = [area_code(v, a.code_scheme) for v in gdf[names["code"]]]
     found.extend(scheme_findings(list(gdf[names["code"]]), codes, a.code_scheme, label, names["code"]))
     seen: dict[str, int] = {}
     for i, code in enumerate(codes, start=1):
         if code is None:
-            found.add("error", "empty_code", "kode wilayah kosong", file=label, row=i, column=names["code"],
-                      message_en="empty area code", expected="kode Kemendagri seperti 19.71.01.1008",
-                      expected_en="a Kemendagri code such as 19.71.01.1008")
+            found.add("error", "empty_code", Msg("f.empty_code"), file=label, row=i, column=names["code"], expected=Msg("x.empty_code.validate"))
             ok = False
         elif code in seen:
-            found.add("error", "duplicate_code", f"kode wilayah ganda (juga di fitur {seen[code]})", file=label, row=i,
-                      column=names["code"], value=code, message_en=f"duplicate area code (also feature {seen[code]})",
-                      expected="setiap wilayah satu kali", expected_en="each area once")
+            found.add("error", "duplicate_code", Msg("f.duplicate_code.validate", seen_code=seen[code]), file=label, row=i,
+                      column=names["code"], value=code,
+                      expected=Msg("x.duplicate_code.validate"))
             ok = False
         else:
             seen[code] = i
@@ -223,8 +195,8 @@ def check_areas(gdf: gpd.GeoDataFrame, cfg: StudyConfig, label: str, found: Find
     area_names = []
     for i, (code, v) in enumerate(zip(codes, gdf[names["name"]]), start=1):
         if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip():
-            found.add("warning", "empty_name", "nama wilayah kosong; kode dipakai sebagai nama", file=label, row=i,
-                      column=names["name"], value=code, message_en="empty area name; the code is used as its name")
+            found.add("warning", "empty_name", Msg("f.empty_name"), file=label, row=i,
+                      column=names["name"], value=code)
             area_names.append(code)
         else:
             area_names.append(" ".join(str(v).split()))
@@ -263,14 +235,13 @@ def _years(df: pd.DataFrame, col: str, label: str, found: Findings) -> pd.Series
         except NumberError:
             y = float("nan") if v is None else -1.0
         if v is None or y != y:
-            found.add("error", "empty_year", "tahun kosong; baris ini tidak dapat dipilih", file=label, row=int(r), column=col,
-                      message_en="empty year; this row cannot be selected",
-                      expected=f"tahun {FIRST_YEAR}–{hi} di setiap baris", expected_en=f"a year {FIRST_YEAR}–{hi} on every row")
+            found.add("error", "empty_year", Msg("f.empty_year"), file=label, row=int(r), column=col,
+                      expected=Msg("x.empty_year", first_year=FIRST_YEAR, hi=hi))
             bad = True
         elif not FIRST_YEAR <= y <= hi:
-            found.add("error", "implausible_year", "tahun tidak masuk akal (salah ketik?)", file=label, row=int(r), column=col,
-                      value=v, message_en="implausible year (a typo?)",
-                      expected=f"tahun {FIRST_YEAR}–{hi}", expected_en=f"a year {FIRST_YEAR}–{hi}")
+            found.add("error", "implausible_year", Msg("f.implausible_year"), file=label, row=int(r), column=col,
+                      value=v,
+                      expected=Msg("x.implausible_year", first_year=FIRST_YEAR, hi=hi))
             bad = True
         else:
             years[r] = int(y)
@@ -286,15 +257,13 @@ def _select_year(df: pd.DataFrame, cfg: StudyConfig, label: str, found: Findings
     d = cfg.data
     year_cols = [c for c in df.columns if " ".join(str(c).split()).lower() in YEAR_NAMES]
     if len(year_cols) > 1:
-        found.add("error", "ambiguous_column", f"beberapa kolom tahun: {year_cols}", file=label, column=year_cols[0],
-                  message_en=f"several year columns: {year_cols}",
-                  expected="satu kolom 'tahun' atau 'year'", expected_en="one 'tahun' or 'year' column")
+        found.add("error", "ambiguous_column", Msg("f.ambiguous_column", year_cols=year_cols), file=label, column=year_cols[0],
+                  expected=Msg("x.ambiguous_column"))
         return None, df.iloc[:0], None
     if not year_cols:
         if d.year is not None:
-            found.add("error", "no_year_column", f"data.year = {d.year} tetapi tabel tidak punya kolom tahun/year", file=label,
-                      message_en=f"data.year = {d.year} but the table has no tahun/year column",
-                      expected="kolom 'tahun' atau hapus data.year", expected_en="a 'tahun' column, or remove data.year")
+            found.add("error", "no_year_column", Msg("f.no_year_column", year=d.year), file=label,
+                      expected=Msg("x.no_year_column"))
             return None, df.iloc[:0], None
         return df, df.iloc[:0], None
     col = year_cols[0]
@@ -302,23 +271,18 @@ def _select_year(df: pd.DataFrame, cfg: StudyConfig, label: str, found: Findings
     if years is None:
         return None, df.iloc[:0], col
     present = sorted(set(years))
-    counts = ", ".join(f"{y} ({int((years == y).sum())} baris)" for y in present)
-    counts_en = ", ".join(f"{y} ({int((years == y).sum())} rows)" for y in present)
+    counts = Join(Msg("f.year_rows", year=y, n=int((years == y).sum())) for y in present)
     if d.year is not None:
         if d.year not in present:
-            found.add("error", "no_rows_for_year", f"tidak ada baris untuk tahun {d.year}", file=label, column=col,
-                      value=d.year, message_en=f"no rows for year {d.year}",
-                      expected=f"data.year salah satu tahun di tabel: {counts}",
-                      expected_en=f"data.year one of the years in the table: {counts_en}")
+            found.add("error", "no_rows_for_year", Msg("f.no_rows_for_year", year=d.year), file=label, column=col,
+                      value=d.year, expected=Msg("x.no_rows_for_year", counts=counts))
             return None, df.iloc[:0], col
         chosen = d.year
     else:
         chosen = present[-1]
         if len(present) > 1:
-            found.add("info", "latest_year", f"tabel berisi beberapa tahun ({counts}); dipakai tahun terbaru {chosen}",
-                      file=label, column=col, value=chosen,
-                      message_en=f"the table holds several years ({counts_en}); using the latest, {chosen}",
-                      expected="tetapkan data.year di petarawan.toml untuk memilih", expected_en="set data.year in petarawan.toml to choose")
+            found.add("info", "latest_year", Msg("f.latest_year", counts=counts, chosen=chosen),
+                      file=label, column=col, value=chosen, expected=Msg("x.latest_year"))
     mask = (years == chosen).reindex(df.index).to_numpy()
     return df[mask], df[~mask], col
 
@@ -343,9 +307,8 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
     df = table.cells
     d = cfg.data
     if table.header_row > 1:
-        found.add("info", "header_row", f"judul kolom ditemukan di baris {table.header_row}; baris di atasnya diabaikan",
-                  file=label, row=table.header_row,
-                  message_en=f"column headings found on row {table.header_row}; the rows above are ignored")
+        found.add("info", "header_row", Msg("f.header_row", header_row=table.header_row),
+                  file=label, row=table.header_row)
     cols = list(df.columns)
     wanted = [i.code for i in cfg.indicators if i.stage is None]
     denominators = sorted({i.denominator for i in cfg.indicators if i.denominator} | extra_columns(cfg))
@@ -355,13 +318,12 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
     nothing = (None, None, pd.DataFrame(), {}, {})
     if d.code_column not in colmap:
         if table.sheets and len(table.sheets) > 1:
-            found.add("info", "sheets", f"berkas ini punya lembar {list(table.sheets)}; pilih dengan [data] sheet = \"...\"",
-                      file=label, message_en=f"this file has sheets {list(table.sheets)}; choose one with [data] sheet = \"...\"")
+            found.add("info", "sheets", Msg("f.sheets", sheets=list(table.sheets)),
+                      file=label)
         return nothing
     blank = [int(r) for r in df.index if all(v is None for v in df.loc[r])]
     if blank:
-        found.add("info", "blank_rows", f"{len(blank)} baris kosong diabaikan (baris {_rows(blank)})", file=label,
-                  message_en=f"{len(blank)} blank rows ignored (rows {_rows(blank)})")
+        found.add("info", "blank_rows", Msg("f.blank_rows", n_blank=len(blank), blank=_rows(blank)), file=label)
         df = df.drop(index=blank)
     df, other, year_col = _select_year(df, cfg, label, found)
     if df is None:
@@ -378,18 +340,14 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
         if code is None:
             total = any(isinstance(v, str) and v.strip().lower() in ("jumlah", "total", "kota", "kabupaten")
                         for v in df.loc[row])
-            found.add("error", "empty_code", "kode wilayah kosong" + (" — baris total? hapus baris ini" if total else ""),
-                      file=label, row=int(row), column=code_col,
-                      message_en="empty area code" + (" — a total row? delete this row" if total else ""),
-                      expected="kode Kemendagri seperti 19.71.01.1008 atau 1971011008",
-                      expected_en="a Kemendagri code such as 19.71.01.1008 or 1971011008")
+            found.add("error", "empty_code", Msg("f.empty_code.table", total=Msg("f.total_row") if total else ""),
+                      file=label, row=int(row), column=code_col, expected=Msg("x.empty_code.table"))
         elif known is not None and code not in known:
             unknown.append((int(row), df.at[row, code_col]))
         elif code in rows_by_code:
-            found.add("error", "duplicate_code", f"kode wilayah ganda (juga di baris {rows_by_code[code]})", file=label,
+            found.add("error", "duplicate_code", Msg("f.duplicate_code.validate2", rows_by_code_code=rows_by_code[code]), file=label,
                       row=int(row), column=code_col, value=code,
-                      message_en=f"duplicate area code (also row {rows_by_code[code]})",
-                      expected="satu baris per wilayah (per tahun)", expected_en="one row per area (per year)")
+                      expected=Msg("x.duplicate_code.validate2"))
         else:
             rows_by_code[code] = int(row)
             keep.append(row)
@@ -415,9 +373,9 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
         nonneg = spec.count or spec.nonnegative
         neg = [(r, df.at[r, col]) for r, v in zip(keep, x) if nonneg and v < 0]
         for r, cell in neg:
-            found.add("error", "negative_count", "nilai negatif untuk indikator yang tidak boleh negatif", file=label,
-                      row=int(r), column=col, value=cell, message_en="negative value for an indicator that cannot be negative",
-                      expected="nilai ≥ 0 (jumlah, persentase, berat)", expected_en="a value ≥ 0 (a count, percentage or weight)")
+            found.add("error", "negative_count", Msg("f.negative_count.validate"), file=label,
+                      row=int(r), column=col, value=cell,
+                      expected=Msg("x.negative_count.validate"))
         values[spec.code] = np.where(x < 0, np.nan, x) if nonneg else x
     denoms = pd.DataFrame(index=index)
     for name in denominators:
@@ -427,21 +385,17 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
         x = parsed[col].values
         for r, v in zip(keep, x):
             if not np.isnan(v) and v <= 0:
-                found.add("error", "bad_denominator", "penyebut harus > 0", file=label, row=int(r), column=col,
-                          value=df.at[r, col], message_en="a denominator must be > 0",
-                          expected="bilangan positif (mis. jumlah penduduk) untuk menghitung laju",
-                          expected_en="a positive number (e.g. population) to compute rates")
+                found.add("error", "bad_denominator", Msg("f.bad_denominator"), file=label, row=int(r), column=col,
+                          value=df.at[r, col],
+                          expected=Msg("x.bad_denominator"))
         denoms[name] = np.where(x > 0, x, np.nan)
     for spec in cfg.indicators:
         if spec.denominator and spec.code in values and spec.denominator in denoms:
             rate = values[spec.code] / denoms[spec.denominator]
             for code in rate.index[rate > 1]:
                 found.add("warning", "implausible_rate",
-                          f"{spec.code} ({values.at[code, spec.code]:g}) lebih besar dari {spec.denominator} "
-                          f"({denoms.at[code, spec.denominator]:g}); periksa pemisah ribuan", file=label,
-                          row=rows_by_code[code], column=spec.code, value=code,
-                          message_en=f"{spec.code} ({values.at[code, spec.code]:g}) exceeds {spec.denominator} "
-                                     f"({denoms.at[code, spec.denominator]:g}); check the thousands separators")
+                          Msg("f.implausible_rate", code=spec.code, at=values.at[code, spec.code], denominator=spec.denominator, at2=denoms.at[code, spec.denominator]), file=label,
+                          row=rows_by_code[code], column=spec.code, value=code)
     reference = None
     if d.reference_column and d.reference_column in colmap:
         reference = _reference(df, keep, colmap[d.reference_column], index, label, found)
@@ -454,21 +408,16 @@ def _unknown_codes(unknown: list[tuple[int, object]], codes: pd.Series, areas, c
     known = areas.index
     by_name = {str(n).strip().lower(): c for c, n in areas["name"].items()}
     named = sum(1 for _, v in unknown if str(v).strip().lower() in by_name)
-    hint_id, hint_en = "", ""
+    hint: Msg | str = ""
     if named >= max(1, len(unknown) // 2):
-        hint_id = " — kolom ini tampaknya berisi NAMA wilayah, bukan kode"
-        hint_en = " — this column seems to hold area NAMES, not codes"
+        hint = Msg("f.unknown_code.names")
     elif len(unknown) == len(codes.dropna()) and len(unknown) > 2:
-        hint_id = " — tidak satu pun kode cocok; apakah ini kode BPS (10 digit) dan bukan kode Kemendagri?"
-        hint_en = " — no code matches; are these BPS codes (10 digits) rather than Kemendagri codes?"
+        hint = Msg("f.unknown_code.bps")
     for row, v in unknown:
         is_total = isinstance(v, str) and v.strip().lower() in ("jumlah", "total", "kota", "kabupaten")
-        found.add("error", "unknown_code", f"kode wilayah tidak ada di berkas batas wilayah"
-                  f"{' — baris total? hapus baris ini' if is_total else ''}{hint_id}", file=label,
-                  row=row, column=code_col, value=v,
-                  message_en=f"area code not in the boundary file{' — a total row? delete this row' if is_total else ''}{hint_en}",
-                  expected=f"salah satu dari {len(known)} kode di berkas batas wilayah (mis. {known[0]})",
-                  expected_en=f"one of the {len(known)} codes of the boundary file (e.g. {known[0]})")
+        found.add("error", "unknown_code", Msg("f.unknown_code", total=Msg("f.total_row") if is_total else "", hint=hint),
+                  file=label, row=row, column=code_col, value=v,
+                  expected=Msg("x.unknown_code", n=len(known), example=known[0]))
 
 
 def _reference(df: pd.DataFrame, keep: list[int], col: str, index: pd.Index, label: str, found: Findings) -> pd.Series:
@@ -483,9 +432,9 @@ def _reference(df: pd.DataFrame, keep: list[int], col: str, index: pd.Index, lab
         elif key in NO:
             ref.append(0.0)
         else:
-            found.add("error", "not_binary", "label rujukan harus 0/1 (atau ya/tidak)", file=label, row=int(row),
-                      column=col, value=cell, message_en="the reference label must be 0/1 (or yes/no)",
-                      expected="1 / ya, 0 / tidak, atau kosong", expected_en="1 / yes, 0 / no, or empty")
+            found.add("error", "not_binary", Msg("f.not_binary"), file=label, row=int(row),
+                      column=col, value=cell,
+                      expected=Msg("x.not_binary"))
             ref.append(np.nan)
     return pd.Series(ref, index=index, name=col)
 
@@ -519,12 +468,9 @@ def coverage_findings(data: pd.DataFrame, label: str, rows: dict[str, int] | Non
         who = f"{name_of[code]} ({code})" if code in name_of else code
         more = "…" if len(miss) > 8 else ""
         out.append(Finding("warning", "partial_data",
-                           f"{who}: data hanya {m - len(miss)} dari {m} indikator (kosong: {', '.join(miss[:8])}{more})",
+                           Msg("f.partial_data", who=who, p=m - len(miss), m=m, miss=', '.join(miss[:8]), more=more),
                            file=label, row=rows.get(code), column=miss[0], value=code,
-                           message_en=f"{who}: data for only {m - len(miss)} of {m} indicators (missing: "
-                                      f"{', '.join(miss[:8])}{more})",
-                           expected="isi semua indikator, atau atur index.imputation / index.min_availability",
-                           expected_en="fill every indicator, or set index.imputation / index.min_availability"))
+                           expected=Msg("x.partial_data")))
     return out
 
 
@@ -559,7 +505,7 @@ def load_study(study_dir: Path | str, *, config: StudyConfig | None = None) -> S
     hashes: dict[str, str] = {}
     areas = table = None
     try:
-        apath = resolve(study_dir, cfg.areas.file, "batas wilayah", "boundary")
+        apath = resolve(study_dir, cfg.areas.file, "boundary")
         hashes[cfg.areas.file] = sha256(apath)
         layer = read_boundary_layer(apath, layer=cfg.areas.layer, label=cfg.areas.file, encoding=cfg.areas.encoding)
         found.extend(layer.findings)
@@ -567,7 +513,7 @@ def load_study(study_dir: Path | str, *, config: StudyConfig | None = None) -> S
     except InputError as err:
         found.extend(err.findings)
     try:
-        tpath = resolve(study_dir, cfg.data.file, "indikator", "indicator")
+        tpath = resolve(study_dir, cfg.data.file, "indicator")
         hashes[cfg.data.file] = sha256(tpath)
         table = read_sheet(tpath, sheet=cfg.data.sheet, label=cfg.data.file, header_hint=cfg.data.code_column,
                            encoding=cfg.data.encoding)
@@ -585,22 +531,18 @@ def load_study(study_dir: Path | str, *, config: StudyConfig | None = None) -> S
     for code in areas.index.difference(data.index, sort=False):
         if code in others:
             row, year = others[code]
-            found.add("warning", "no_row_for_year", f"wilayah hanya punya baris tahun lain ({year}, baris {row}); tidak diberi "
-                      "skor", file=cfg.data.file, row=row, value=code,
-                      message_en=f"the area only has a row of another year ({year}, row {row}); no score",
-                      expected="satu baris untuk tahun yang dianalisis, atau tetapkan data.year",
-                      expected_en="a row for the analysed year, or set data.year")
+            found.add("warning", "no_row_for_year", Msg("f.no_row_for_year", year=year, row=row), file=cfg.data.file, row=row, value=code,
+                      expected=Msg("x.no_row_for_year"))
             continue
-        found.add("warning", "no_data", "wilayah tanpa baris di tabel indikator; tidak diberi skor", file=cfg.data.file,
-                  value=code, message_en="area has no row in the indicator table; no score",
-                  expected="satu baris untuk kode wilayah ini", expected_en="a row for this area code")
+        found.add("warning", "no_data", Msg("f.no_data"), file=cfg.data.file,
+                  value=code,
+                  expected=Msg("x.no_data"))
     data = data.reindex(areas.index)
     found.extend(coverage_findings(data, cfg.data.file, table_rows, areas["name"]))
     if not cfg.study.data_date.strip():
-        found.add("warning", "no_data_date", "tanggal data kosong; peta dan laporan tidak akan menyebut tahun data",
+        found.add("warning", "no_data_date", Msg("f.no_data_date"),
                   file="petarawan.toml", column="study.data_date",
-                  message_en="no data date; maps and the report will not say which year the data describe",
-                  expected='mis. data_date = "2025"', expected_en='e.g. data_date = "2025"')
+                  expected=Msg("x.no_data_date"))
     if reference is not None:
         reference = reference.reindex(areas.index)
     found.sort()

@@ -77,4 +77,4 @@ def test_survey_cells_are_never_echoed():
     p = parse_column(["1", "Siti 0812", "2"], [2, 3, 4], label="s.csv", column="q", echo=False)
     (f,) = p.findings
     assert (f.code, f.row, f.column, f.value) == ("not_numeric", 3, "q", None)
-    assert "Siti" not in f.message + f.message_en + (f.expected or "") + (f.expected_en or "")
+    assert "Siti" not in f.text("id") + f.text("en") + (f.expectation("id") or "") + (f.expectation("en") or "")

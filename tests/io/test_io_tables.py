@@ -51,7 +51,7 @@ def test_duplicate_headings_are_an_error_naming_both_positions(tmp_path):
     p.write_text("kode,kasus,x,kasus\n1,2,3,4\n", encoding="utf-8")
     (f,) = errors(p)
     assert (f.code, f.row, f.column) == ("duplicate_column", 1, "kasus")
-    assert "2 (B), 4 (D)" in f.message and "2 (B), 4 (D)" in f.message_en
+    assert "2 (B), 4 (D)" in f.text("id") and "2 (B), 4 (D)" in f.text("en")
 
 
 def test_rows_longer_than_the_header_are_errors_with_their_rows(tmp_path):
@@ -75,7 +75,7 @@ def test_row_cap_is_a_clear_error(tmp_path):
     p = tmp_path / "t.csv"
     p.write_text("a\n" + "1\n" * 20, encoding="utf-8")
     (f,) = errors(p, limits=Limits(max_rows=10))
-    assert f.code == "too_large" and "10" in f.message_en
+    assert f.code == "too_large" and "10" in f.text("en")
 
 
 def test_field_and_cell_caps(tmp_path):
@@ -125,4 +125,4 @@ def test_missing_sheet_lists_the_sheets(tmp_path):
     p = tmp_path / "t.xlsx"
     _xlsx(p, [["kode"], ["1"]])
     (f,) = errors(p, sheet="Data")
-    assert f.code == "sheet_missing" and "Sheet" in f.expected
+    assert f.code == "sheet_missing" and "Sheet" in f.expectation("id")

@@ -25,7 +25,7 @@ def test_other_encodings_are_detected_and_said(encoding):
     assert d.text == TEXT
     (f,) = d.findings
     assert (f.level, f.code, f.file) == ("warning", "encoding_detected", "t.csv")
-    assert d.encoding in f.message and d.encoding in f.message_en
+    assert d.encoding in f.text("id") and d.encoding in f.text("en")
 
 
 def test_given_encoding_is_strict_and_names_the_byte():
@@ -35,7 +35,7 @@ def test_given_encoding_is_strict_and_names_the_byte():
         decode_text(TEXT.encode("cp1252"), label="t.csv", encoding="utf-8")
     (f,) = exc.value.findings
     # 'é' is the first non-ASCII byte: "kode;nama\n1971011008;D" is 22 bytes, so byte 23
-    assert (f.code, f.value) == ("bad_encoding", "utf-8") and "23" in f.message_en
+    assert (f.code, f.value) == ("bad_encoding", "utf-8") and "23" in f.text("en")
 
 
 def test_unknown_codec_name_is_an_error():

@@ -29,7 +29,7 @@ def test_upload_preview_lists_every_finding_and_changes_nothing(server):
     errors = [f for f in up["findings"] if f["level"] == "error"]
     assert up["status"] == "failed" and up["n_errors"] == 2
     assert sorted((f["row"], f["column"]) for f in errors) == [(3, "x1"), (5, "x1")]
-    assert all(f["file"] == "data.csv" and f["message_en"] for f in errors)
+    assert all(f["file"] == "data.csv" and f["message"]["en"] for f in errors)
     assert a.post(f"/api/studies/{sid}/rounds/{Y}/uploads/{up['id']}/accept").status_code == 409
     assert a.get(f"/api/studies/{sid}").json()["rounds"][0]["version"] == before
     # fixed → accepted → new version

@@ -13,6 +13,7 @@ import shapely
 
 from petarawan.registry import parse_config
 from petarawan.errors import Finding, InputError
+from petarawan.i18n import Msg
 from petarawan.spatial.checks import cap_rows, swapped_columns
 from petarawan.spatial.stage import run_hotspots
 from petarawan.stages import StudyContext
@@ -63,8 +64,8 @@ def test_counts_and_population_errors_all_reported_at_once(tmp_path):
         ("not_numeric", "penduduk.csv", 4, "penduduk", "banyak"),
     }
     for f in err.value.findings:  # each in both languages, with what was expected
-        assert f.message_en and f.expected and f.expected_en
-    assert "baris 2" in next(f for f in err.value.findings if f.code == "duplicate_code").message
+        assert f.text("en") and f.expectation("id") and f.expectation("en")
+    assert "baris 2" in next(f for f in err.value.findings if f.code == "duplicate_code").text("id")
 
 
 def test_long_counts_every_row_problem(tmp_path):
@@ -104,19 +105,20 @@ def test_population_unknown_code_is_a_warning_and_blank_leaves_the_area_out(tmp_
 
 
 def test_cap_rows_keeps_first_ten_and_counts_the_rest():
-    same = [Finding("error", "bad_coordinate", "koordinat tidak valid", message_en="invalid coordinate", file="k.csv",
-                    row=r, column="latitude", value="106.1", expected="angka", expected_en="a number")
+    same = [Finding("error", "bad_coordinate", Msg("f.bad_coordinate"), file="k.csv", row=r, column="latitude",
+                    value="106.1", expected=Msg("x.bad_coordinate", crs="EPSG:4326"))
             for r in range(2, 27)]  # rows 2–26: 25 findings
-    other = Finding("error", "bad_date", "tanggal", message_en="date", file="k.csv", row=5, column="tanggal")
-    whole_file = Finding("error", "coordinates_swapped", "tertukar", message_en="swapped", file="k.csv")
+    other = Finding("error", "bad_date", Msg("f.not_numeric"), file="k.csv", row=5, column="tanggal")
+    whole_file = Finding("error", "coordinates_swapped", Msg("f.bad_coordinate"), file="k.csv")
     out = cap_rows([whole_file] + same[:4] + [other] + same[4:], first=10)
     # 1 + 10 kept (rows 2–11) + 1 summary + the other kind = 13; 25 − 10 = 15 rows left out, rows 12–26
     assert len(out) == 13
     assert [f.row for f in out if f.code == "bad_coordinate"] == list(range(2, 12)) + [None]
     summary = out[out.index(same[9]) + 1]
     assert summary.value == 15 and summary.row is None and summary.column == "latitude"
-    assert "baris 12–26" in summary.message and "rows 12–26" in summary.message_en
-    assert summary.expected == "angka" and summary.expected_en == "a number"
+    assert summary.text("id") == "15 baris lain dengan masalah yang sama (baris 12–26): koordinat tidak valid"
+    assert summary.text("en") == "15 more rows with the same problem (rows 12–26): invalid coordinate"
+    assert summary.expectation("id") == "angka dalam EPSG:4326" and summary.expectation("en") == "a number in EPSG:4326"
     assert other in out and whole_file in out
     assert cap_rows(same[:10], first=10) == same[:10]  # ten or fewer: unchanged
 
@@ -143,11 +145,11 @@ def test_swapped_lat_lon_in_indonesia_one_summary_and_capped_rows(tmp_path):
     # 1 summary + 10 rows (2–11) + "200 more rows (rows 12–211)" = 12 findings, not 210
     assert len(fs) == 12
     assert fs[0].code == "coordinates_swapped" and fs[0].column == "longitude/latitude"
-    assert "210 dari 210" in fs[0].message and "only 0 when they are not" in fs[0].message_en
-    assert 'x_column = "latitude"' in fs[0].expected_en
+    assert "210 dari 210" in fs[0].text("id") and "only 0 when they are not" in fs[0].text("en")
+    assert 'x_column = "latitude"' in fs[0].expectation("en")
     rows = [f.row for f in fs if f.code == "bad_coordinate"]
     assert rows == list(range(2, 12)) + [None]
-    assert fs[-1].value == 200 and "rows 12–211" in fs[-1].message_en
+    assert fs[-1].value == 200 and "rows 12–211" in fs[-1].text("en")
 
 
 @pytest.mark.parametrize("crs, x0, y0, step", [
@@ -167,7 +169,7 @@ def test_swapped_columns_detected_when_every_value_is_in_range(tmp_path, crs, x0
     with pytest.raises(InputError) as err:
         run_hotspots(ctx)
     assert [(f.code, f.column) for f in err.value.findings] == [("coordinates_swapped", "x/y")]
-    assert "45 of 45 points" in err.value.findings[0].message_en
+    assert "45 of 45 points" in err.value.findings[0].text("en")
     # the same file with the columns named the right way round: counted, k + 1 in area k
     pd.DataFrame({"x": xs, "y": ys}).to_csv(tmp_path / "kejadian.csv", index=False)
     res = run_hotspots(ctx)
@@ -179,7 +181,7 @@ def test_swapped_columns_rule_by_hand():
     # as given inside: (5, 1); swapped inside only: (1, 5) and (2, 8); neither: (50, 50)
     x, y = np.array([5.0, 1.0, 2.0, 50.0]), np.array([1.0, 5.0, 8.0, 50.0])
     f = swapped_columns(x, y, box, label="k.csv", x_column="x", y_column="y", rows=[2, 3, 4, 5])
-    assert f is not None and "2 of 4 points" in f.message_en and "only 1" in f.message_en
+    assert f is not None and "2 of 4 points" in f.text("en") and "only 1" in f.text("en")
     assert f.value == "#3: x = 1.0, y = 5.0"
     # 2 inside as given, 2 swapped: not more → no finding
     assert swapped_columns(np.array([5.0, 6, 1, 2]), np.array([1.0, 1, 5, 8]), box, label="k", x_column="x",

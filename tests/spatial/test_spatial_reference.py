@@ -100,7 +100,7 @@ def test_small_n_and_fdr_resolution_warnings():
     assert small_n_findings(30) == []
     # 4,829 areas, 999 permutations, α = 0.05: ⌈4829 / (1000 · 0.05)⌉ = ⌈96.58⌉ = 97 areas must reach p = 0.001
     f = resolution_findings(4829, 999, 0.05, True, "permutation")
-    assert f and "97" in f[0].message
+    assert f and "97" in f[0].text("id")
     # 49 areas: ⌈49 / 50⌉ = 1 → no warning
     assert resolution_findings(49, 999, 0.05, True, "permutation") == []
     assert resolution_findings(4829, 999, 0.05, True, "analytical") == []

@@ -38,7 +38,7 @@ def test_islands_reported():
     w = build_weights(g, "queen")
     assert w.islands == ("pulau",)
     f = w.findings()
-    assert len(f) == 1 and f[0].code == "spatial_islands" and "pulau" in f[0].message
+    assert len(f) == 1 and f[0].code == "spatial_islands" and "pulau" in f[0].text("id")
     # k nearest neighbours never leaves an island
     assert build_weights(g, "knn", k=1).islands == ()
 

@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 
 from ..errors import Finding, InputError
+from ..i18n import Msg
 from ..privacy import suppress_count
 from ..style import dashboard_style
 
@@ -65,10 +66,9 @@ def load_output(out_dir: Path) -> tuple[dict, gpd.GeoDataFrame]:
         manifest = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
         areas = gpd.read_file(out_dir / "petarawan.gpkg", layer="areas", engine="pyogrio")
     except (OSError, ValueError, Exception) as err:  # noqa: BLE001 - any failure means "not an output folder"
-        raise InputError(Finding("error", "not_output", f"bukan folder hasil petarawan ({type(err).__name__})",
-                                 file=str(out_dir), message_en=f"not a petarawan output folder ({type(err).__name__})",
-                                 expected="folder yang ditulis oleh: petarawan run STUDI --out FOLDER",
-                                 expected_en="a folder written by: petarawan run STUDY --out FOLDER")) from None
+        raise InputError(Finding("error", "not_output", Msg("f.not_output", kind=type(err).__name__),
+                                 file=str(out_dir),
+                                 expected=Msg("x.not_output"))) from None
     return manifest, areas
 
 

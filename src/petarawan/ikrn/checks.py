@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import Finding
-from ..i18n import t
+from ..i18n import Msg, t
 from .bank import INSTRUMENTS, Bank
 from .config import CHECK_KINDS, ChecksConfig
 from .returns import DK, Submissions
@@ -76,8 +76,8 @@ class CheckResult:
 def _f(level: str, kind: str, sub: Submissions, i: int, key: str | None = None, exp: dict | None = None, **kw) -> Finding:
     key = key or f"ikrn.chk.{kind}"
     exp = kw if exp is None else exp
-    return Finding(level, f"ikrn_{kind}", t(key, "id", **kw), message_en=t(key, "en", **kw), file=sub.files[sub.file[i]],
-                   row=int(sub.row[i]), expected=t(f"{key}.exp", "id", **exp), expected_en=t(f"{key}.exp", "en", **exp))
+    return Finding(level, f"ikrn_{kind}", Msg(key, **kw), file=sub.files[sub.file[i]], row=int(sub.row[i]),
+                   expected=Msg(f"{key}.exp", **exp))
 
 
 def outside_area(lat: np.ndarray, lon: np.ndarray, area: np.ndarray, areas, tolerance_m: float) -> np.ndarray:
@@ -177,7 +177,7 @@ def run_checks(sub: Submissions, bank: Bank, cfg: ChecksConfig, areas=None) -> C
     dist = np.full(n, np.nan)
     if areas is not None and np.isfinite(sub.lat).any():
         if areas.crs is None:
-            findings.append(Finding("info", "ikrn_no_crs", t("ikrn.chk.no_crs", "id"), message_en=t("ikrn.chk.no_crs", "en")))
+            findings.append(Finding("info", "ikrn_no_crs", Msg("ikrn.chk.no_crs")))
         else:
             dist = outside_area(sub.lat, sub.lon, sub.area, areas, cfg.outside_tolerance_m)
             with np.errstate(invalid="ignore"):

@@ -30,7 +30,7 @@ def load_areas(study_dir: Path, cfg):
     from ..validate import check_areas
 
     found = Findings()
-    path = resolve(study_dir, cfg.areas.file, "batas wilayah", "boundary")
+    path = resolve(study_dir, cfg.areas.file, "boundary")
     areas = check_areas(read_boundaries(path, layer=cfg.areas.layer, label=cfg.areas.file), cfg, cfg.areas.file, found)
     found.raise_if_errors()
     return areas

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import Finding, InputError
+from ..i18n import Msg
 from .bank import DK_COUNT, DONT_KNOW, NO, SCALES, YES, Bank, Item
 
 __all__ = ["build_forms", "form_rows", "district_choice_names", "FORM_FIELDS"]
@@ -248,7 +249,5 @@ def check_xlsform(path: Path, label: str) -> str:
     try:
         return convert(str(path), validate=False).xform
     except Exception as err:  # pyxform raises PyXFormError and others; all mean "not deployable"
-        raise InputError(Finding("error", "xlsform_invalid", f"XLSForm {label} ditolak pyxform: {err}",
-                                 message_en=f"pyxform refuses the XLSForm {label}: {err}", file=path.name,
-                                 expected="XLSForm yang dapat dipasang di KoboToolbox/ODK Central",
-                                 expected_en="an XLSForm KoboToolbox/ODK Central can deploy")) from None
+        raise InputError(Finding("error", "xlsform_invalid", Msg("f.xlsform_invalid", label=label, err=err), file=path.name,
+                                 expected=Msg("x.xlsform_invalid"))) from None

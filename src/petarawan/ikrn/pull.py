@@ -36,7 +36,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ..errors import ConfigError, Finding, InputError
-from ..i18n import t
+from ..i18n import Msg, t
 from .config import IkrnConfig
 from .form import replace_file
 
@@ -55,12 +55,9 @@ def make_client(token: str, kind: str):
 
 
 def _fail_http(status: int, form: str) -> InputError:
-    why = t(f"ikrn.pull.why.{status}" if status in (401, 403, 404) else "ikrn.pull.why.other", "id")
-    why_en = t(f"ikrn.pull.why.{status}" if status in (401, 403, 404) else "ikrn.pull.why.other", "en")
-    return InputError(Finding("error", "ikrn_pull_http", t("ikrn.pull.http", "id", status=status, form=form, why=why),
-                              message_en=t("ikrn.pull.http", "en", status=status, form=form, why=why_en),
-                              column="ikrn.server", expected=t("ikrn.pull.http.exp", "id"),
-                              expected_en=t("ikrn.pull.http.exp", "en")))
+    why = Msg(f"ikrn.pull.why.{status}" if status in (401, 403, 404) else "ikrn.pull.why.other")
+    return InputError(Finding("error", "ikrn_pull_http", Msg("ikrn.pull.http", status=status, form=form, why=why),
+                              column="ikrn.server", expected=Msg("ikrn.pull.http.exp")))
 
 
 def _get(client, url: str, form: str, **params):
@@ -69,9 +66,8 @@ def _get(client, url: str, form: str, **params):
     try:
         r = client.get(url, params=params or None)
     except httpx.HTTPError as err:
-        raise InputError(Finding("error", "ikrn_pull_network", t("ikrn.pull.net", "id", err=type(err).__name__),
-                                 message_en=t("ikrn.pull.net", "en", err=type(err).__name__), column="ikrn.server.url",
-                                 expected=t("ikrn.pull.net.exp", "id"), expected_en=t("ikrn.pull.net.exp", "en"))) from None
+        raise InputError(Finding("error", "ikrn_pull_network", Msg("ikrn.pull.net", err=type(err).__name__),
+                                 column="ikrn.server.url", expected=Msg("ikrn.pull.net.exp"))) from None
     if r.status_code != 200:
         raise _fail_http(r.status_code, form)
     return r

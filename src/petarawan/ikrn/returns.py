@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..codes import code_key
 from ..errors import Finding, InputError
-from ..i18n import t
+from ..i18n import Msg, t
 from .bank import DK_COUNT, DONT_KNOW, INSTRUMENTS, NO, YES, Bank
 
 __all__ = ["ExportTable", "read_export", "table_from_frame", "Submissions", "decode_returns", "MISSING", "DK",
@@ -133,17 +133,11 @@ class ExportTable:
         return len(self.rows)
 
 
-def _both(key: str, **kw) -> tuple[str, str]:
-    return t(key, "id", **kw), t(key, "en", **kw)
-
-
 def _err(code: str, key: str, label: str, *, row=None, column=None, level="error", exp: str | None = "", **kw) -> Finding:
     """A finding from message ``key`` and expectation ``exp`` (default ``key + ".exp"``; None: none)."""
-    m_id, m_en = _both(key, **kw)
     exp = f"{key}.exp" if exp == "" else exp
-    e_id, e_en = _both(exp, **kw) if exp else (None, None)
-    return Finding(level, code, m_id, message_en=m_en, file=label, row=row, column=column, expected=e_id,
-                   expected_en=e_en)
+    return Finding(level, code, Msg(key, **kw), file=label, row=row, column=column,
+                   expected=Msg(exp, **kw) if exp else None)
 
 
 def _text_cell(v: object) -> str | None:
@@ -609,10 +603,8 @@ def decode_returns(tables, bank: Bank, area_codes: list[str] | tuple[str, ...], 
             mat[:, j] = lut[k]
             if bad.any():
                 for r in tb.rows[bad[k]]:
-                    findings.append(Finding("warning", "ikrn_out_of_scale", t("ikrn.f.out_of_scale", "id"),
-                                            message_en=t("ikrn.f.out_of_scale", "en"), file=tb.label, row=int(r),
-                                            column=need[it.code], expected=_scale_text(it, "id"),
-                                            expected_en=_scale_text(it, "en")))
+                    findings.append(Finding("warning", "ikrn_out_of_scale", Msg("ikrn.f.out_of_scale"), file=tb.label,
+                                            row=int(r), column=need[it.code], expected=_scale(it)))
         answers[ins].append(mat)
         members[ins].append(np.arange(offset, offset + n, dtype=np.int64))
         offset += n
@@ -636,11 +628,11 @@ def decode_returns(tables, bank: Bank, area_codes: list[str] | tuple[str, ...], 
         area_codes=tuple(area_codes), findings=findings, has_instance=has_instance, has_times=has_times)
 
 
-def _scale_text(item, lang: str) -> str:
+def _scale(item) -> Msg:
+    """The answers an item accepts (the expectation of an out-of-scale answer)."""
     dk = f", '{DONT_KNOW}'" if item.dont_know else ""
     if item.response == "likert":
-        return ("1–5" if lang == "en" else "1–5") + dk
+        return Msg("ikrn.scale.likert", dk=dk)
     if item.response == "yesno":
-        return f"'{YES}', '{NO}'{dk}"
-    dkc = f" ({DK_COUNT} = {'tidak tahu' if lang == 'id' else 'do not know'})" if item.dont_know else ""
-    return ("bilangan bulat ≥ 0" if lang == "id" else "a whole number ≥ 0") + dkc
+        return Msg("ikrn.scale.yesno", yes=YES, no=NO, dk=dk)
+    return Msg("ikrn.scale.count", dk=Msg("ikrn.scale.dk_count", code=DK_COUNT) if item.dont_know else "")

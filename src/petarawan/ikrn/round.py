@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding, InputError
-from ..i18n import t
+from ..i18n import Msg, t
 from .aggregate import AreaScores, RespondentScores, area_scores, respondent_scores
 from .bank import Bank, load_bank
 from .bootstrap import BootstrapResult, bootstrap_areas
@@ -59,16 +59,13 @@ def read_round(study_dir: Path, cfg: IkrnConfig, bank: Bank) -> RoundInput:
     for ins in (i.code for i in bank.instruments):
         names = cfg.returns.get(ins, [])
         if not names:
-            findings.append(Finding("warning", "ikrn_no_returns", t("ikrn.no_returns", "id", ins=ins),
-                                    message_en=t("ikrn.no_returns", "en", ins=ins), column=f"ikrn.returns.{ins}",
-                                    expected=t("ikrn.no_returns.exp", "id", ins=ins),
-                                    expected_en=t("ikrn.no_returns.exp", "en", ins=ins)))
+            findings.append(Finding("warning", "ikrn_no_returns", Msg("ikrn.no_returns", ins=ins),
+                                    column=f"ikrn.returns.{ins}", expected=Msg("ikrn.no_returns.exp", ins=ins)))
         for name in names:
             p = Path(study_dir) / name
             if not p.is_file():
-                errors.append(Finding("error", "file_missing", t("ikrn.file_missing", "id"),
-                                      message_en=t("ikrn.file_missing", "en"), file=name,
-                                      expected=t("ikrn.file_missing.exp", "id"), expected_en=t("ikrn.file_missing.exp", "en")))
+                errors.append(Finding("error", "file_missing", Msg("ikrn.file_missing"), file=name,
+                                      expected=Msg("ikrn.file_missing.exp")))
                 continue
             try:
                 tables.append((ins, read_export(p, name, keep=export_columns(bank, ins))))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding
-from ..i18n import has, t
+from ..i18n import Msg, has, t
 from ..report import ikrn as view
 from ..stages import Stage, StageResult, StudyContext
 from .bank import INSTRUMENTS
@@ -131,9 +131,8 @@ def run_ikrn(ctx: StudyContext) -> IkrnStageResult:
     findings = list(assessed.findings)
     for code, reason in scores["no_score_reason"].items():
         if reason:
-            findings.append(Finding("warning", "ikrn_no_survey_score", t("ikrn.no_score", "id", reason=reason),
-                                    message_en=t("ikrn.no_score", "en", reason=reason), column="ikrn.min_respondents",
-                                    value=code, expected=t("ikrn.no_score.exp", "id"), expected_en=t("ikrn.no_score.exp", "en")))
+            findings.append(Finding("warning", "ikrn_no_survey_score", Msg("ikrn.no_score", reason=reason),
+                                    column="ikrn.min_respondents", value=code, expected=Msg("ikrn.no_score.exp")))
     # outputs
     keep = [c for c in ("name", "group", "geometry") if c in areas.columns]
     layer = areas[keep].join(layer_cols).reset_index()

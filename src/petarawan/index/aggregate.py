@@ -31,6 +31,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from ..errors import Finding, InputError
+from ..i18n import Msg
 from ..methods import MethodRegistry
 from .framework import Framework
 
@@ -384,10 +385,8 @@ def _check_shift(c, x: np.ndarray, method: str, level: str, spec: AggregationSpe
         mn = float(np.nanmin(x)) if np.any(~np.isnan(x)) else float("nan")
         raise InputError([Finding(
             "error", "aggregation_nonpositive",
-            f"rata-rata {method} tidak terdefinisi untuk nilai ≤ 0 (tingkat {level}); minimum = {mn:g}",
-            message_en=f"the {method} mean is undefined for values ≤ 0 (level {level}); minimum = {mn:g}",
-            expected="index.range = [1, 100], atau index.zero_handling = 'shift'",
-            expected_en="index.range = [1, 100], or index.zero_handling = 'shift'")])
+            Msg("f.aggregation_nonpositive", method=method, level=level, mn=mn),
+            expected=Msg("x.aggregation_nonpositive"))])
 
 
 def aggregate_framework(norm: np.ndarray, framework: Framework, ind_w: np.ndarray, dim_w: np.ndarray,

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..config import StudyConfig
 from ..errors import ConfigError, Finding, InputError
+from ..i18n import Msg
 from . import normalise as nz
 from .aggregate import aggregate_framework
 from .normalise import NORMALISERS, NormSpec
@@ -99,17 +100,11 @@ def _constant_finding(code: str, dimension: str, dropped: bool) -> Finding:
     if dropped:
         return Finding(
             "warning", "constant_indicator",
-            f"indikator '{code}' bernilai sama di semua wilayah: tidak membedakan wilayah, jadi tidak dipakai pada "
-            f"perhitungan ini; bobot indikator lain di dimensi '{dimension}' dibagi ulang",
-            message_en=f"indicator '{code}' has the same value in every area: it does not tell areas apart, so it is "
-                       f"left out of this run; the weights of the other indicators of dimension '{dimension}' are "
-                       f"renormalised", column=code,
-            expected="indikator yang nilainya berbeda antarwilayah (atau hapus dari [[indicators]])",
-            expected_en="an indicator that varies between areas (or remove it from [[indicators]])")
+            Msg("f.constant_indicator", code=code, dimension=dimension), column=code,
+            expected=Msg("x.constant_indicator"))
     return Finding(
         "info", "constant_indicator_goalposts",
-        f"indikator '{code}' bernilai sama di semua wilayah; dengan tiang gawang tetap nilainya tetap dipakai",
-        message_en=f"indicator '{code}' has the same value in every area; with fixed goalposts its value is kept",
+        Msg("f.constant_indicator_goalposts", code=code),
         column=code)
 
 
@@ -317,24 +312,21 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
     codes = [i.code for i in config.indicators]
     missing_cols = [c for c in codes if c not in data.columns]
     if missing_cols:
-        raise InputError([Finding("error", "missing_column", "kolom indikator tidak ada",
-                                  message_en="indicator column missing", column=c,
-                                  expected="kolom dengan kode indikator ini",
-                                  expected_en="a column with this indicator code") for c in missing_cols])
+        raise InputError([Finding("error", "missing_column", Msg("f.missing_column.composite"), column=c,
+                                  expected=Msg("x.missing_column.composite")) for c in missing_cols])
     raw = data[codes].astype(float)
     if not raw.index.dtype == object and not pd.api.types.is_string_dtype(raw.index.dtype):
         raw.index = raw.index.astype(str)
     findings: list[Finding] = []
     steps: list[dict] = []
-    reasons: dict[str, tuple[str, str]] = {}  # code → (Bahasa Indonesia, English)
+    reasons: dict[str, Msg] = {}  # code → why it has no score
 
     # 1. data availability (before imputation)
     steps.append({"step": "availability", "method": "share_of_indicators", "params": {"min_availability": ix.min_availability}})
     if ix.min_availability > 0:
         avail = availability(raw)
         for code in avail.index[(avail < ix.min_availability) & (avail > 0)]:
-            reasons[code] = (f"data tersedia untuk {avail[code]:.0%} indikator, di bawah ambang {ix.min_availability:.0%}",
-                             f"data for {avail[code]:.0%} of indicators, below the threshold {ix.min_availability:.0%}")
+            reasons[code] = Msg("f.no_score.availability", share=float(avail[code]), threshold=ix.min_availability)
     # 2. imputation
     treated, imp_findings, imp_params = impute(raw, ix.imputation, groups=groups)
     findings += imp_findings
@@ -366,21 +358,15 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
         code = fw.dimensions[k]
         findings.append(Finding(
             "warning", "dimension_dropped",
-            f"dimensi '{code}' tidak punya indikator yang membedakan wilayah: tidak dipakai pada perhitungan ini; "
-            f"bobot dimensi lain dibagi ulang",
-            message_en=f"dimension '{code}' has no indicator that tells areas apart: it is left out of this run; the "
-                       f"weights of the other dimensions are renormalised",
-            expected="indikator yang nilainya berbeda antarwilayah", expected_en="indicators that vary between areas"))
+            Msg("f.dimension_dropped", code=code),
+            expected=Msg("x.dimension_dropped")))
     dims, score, records = aggregate_framework(norm, fw, np.array([ind_w[c] for c in codes]),
                                                np.array([dim_w[d] for d in fw.dimensions]), ix.aggregation_spec(),
                                                active=~dropped)
     for rec in records:
         if np.any(rec["shift"]):
             findings.append(Finding("info", "aggregation_shift",
-                                    f"rata-rata {rec['method']} ({rec['level']}): nilai ≤ 0 ditangani dengan "
-                                    f"pergeseran c = {rec['shift']:g}",
-                                    message_en=f"{rec['method']} mean ({rec['level']}): values ≤ 0 handled by the "
-                                               f"shift c = {rec['shift']:g}"))
+                                    Msg("f.aggregation_shift", rec_method=rec['method'], rec_level=rec['level'], rec_shift=rec['shift'])))
     steps.append({"step": "aggregation", "method": ix.level_aggregation("dimension"),
                   "params": {"level": "indicator→dimension", "missing": "skip_and_renormalise", "power": ix.power,
                              "zero_handling": ix.zero_handling,
@@ -395,29 +381,25 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
         if code in reasons:
             continue
         if raw.loc[code].isna().all():
-            reasons[code] = ("tidak ada data indikator", "no indicator data")
+            reasons[code] = Msg("f.no_score.no_data")
         else:
             empty = [d for d, a in zip(dim_codes, active_dim) if a and np.isnan(dimensions.at[code, d])]
-            reasons[code] = (f"tidak ada data untuk dimensi {', '.join(empty)}", f"no data for dimension(s) {', '.join(empty)}")
+            reasons[code] = Msg("f.no_score.dimensions", dims=", ".join(empty))
     order = raw.index[:0]
     if reasons:
         hit = raw.index.isin(list(reasons))
         score_s[hit] = np.nan
         order = raw.index[hit]
-    excluded = pd.Series([" / ".join(reasons[c]) for c in order], index=order, dtype="str", name="reason")
+    excluded = pd.Series([" / ".join(reasons[c].both().values()) for c in order], index=order, dtype="str",
+                         name="reason")
     for code in order:
-        why_id, why_en = reasons[code]
-        if why_en == "no indicator data":
+        if reasons[code].key == "f.no_score.no_data":
             continue  # already reported by validation (no_data) — one finding per fact
-        findings.append(Finding("warning", "no_score", f"wilayah tanpa skor: {why_id}", value=code,
-                                message_en=f"area has no score: {why_en}",
-                                expected="isi indikator yang kosong, atau atur index.imputation",
-                                expected_en="fill the missing indicators, or set index.imputation"))
+        findings.append(Finding("warning", "no_score", Msg("f.no_score", why=reasons[code]), value=code,
+                                expected=Msg("x.no_score")))
     if score_s.notna().sum() == 0:
-        raise InputError([Finding("error", "no_area_scored", "tidak ada wilayah yang dapat diberi skor",
-                                  message_en="no area could be scored",
-                                  expected="data indikator untuk setidaknya satu wilayah di setiap dimensi",
-                                  expected_en="indicator data for at least one area in every dimension")])
+        raise InputError([Finding("error", "no_area_scored", Msg("f.no_area_scored"),
+                                  expected=Msg("x.no_area_scored"))])
     wt = weights_table(config, ind_w, dim_w)
     wt["effective_weight"] = wt["indicator"].map(effective_weights(normalised, score_s))
     return IndexResult(raw=raw, treated=treated, normalised=normalised, dimensions=dimensions, score=score_s,

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..classify import classify, rank
 from ..errors import Finding, InputError
+from ..i18n import Msg
 from ..stages import Stage, StageResult, StudyContext
 from .composite import IndexResult, build_index
 
@@ -59,9 +60,9 @@ def _check_stage_indicators(cfg, data: pd.DataFrame) -> None:
     missing = [i.code for i in cfg.indicators if i.stage is not None and i.code not in data.columns]
     if missing:
         raise InputError([Finding("error", "stage_indicator_missing",
-                                  f"indikator '{c}' harus dihitung oleh tahap '{cfg.indicator(c).stage}', tetapi tidak ada / "
-                                  f"indicator '{c}' should come from stage '{cfg.indicator(c).stage}' but is missing",
-                                  column=c, expected=f"a [{cfg.indicator(c).stage}] section that provides '{c}'") for c in missing])
+                                  Msg("f.stage_indicator_missing", code=c, stage=cfg.indicator(c).stage), column=c,
+                                  expected=Msg("x.stage_indicator_missing", code=c, stage=cfg.indicator(c).stage))
+                          for c in missing])
 
 
 def classification_findings(result: pd.DataFrame, cfg) -> list[Finding]:
@@ -73,28 +74,20 @@ def classification_findings(result: pd.DataFrame, cfg) -> list[Finding]:
         for code in quiet:
             n = int(result.at[code, "n_main"])
             findings.append(Finding(
-                "warning", "aman_with_main", f"{result.at[code, 'name']}: kelas Aman padahal {n} indikator pokok ada",
-                value=code, message_en=f"{result.at[code, 'name']}: class Aman although {n} main indicator(s) are present",
-                expected="periksa aturan hitungan (mis. Siaga bila ≥ 1 indikator pokok)",
-                expected_en="check the count rule (e.g. Siaga when ≥ 1 main indicator)"))
+                "warning", "aman_with_main", Msg("f.aman_with_main", at=result.at[code, 'name'], n=n),
+                value=code,
+                expected=Msg("x.aman_with_main")))
     scored = int(result["score"].notna().sum())
     if cfg.classification.method == "bands" and scored and not result["class"].isin(["Bahaya", "Waspada"]).any():
         top = float(result["score"].max())
         findings.append(Finding(
             "warning", "bands_unreached",
-            f"tidak ada wilayah yang mencapai batas Waspada ({cfg.classification.bands['Waspada']:g}); skor tertinggi "
-            f"{top:.1f}. Skor min–maks yang dirata-rata jarang mendekati 100",
-            message_en=f"no area reaches the Waspada bound ({cfg.classification.bands['Waspada']:g}); the highest score is "
-                       f"{top:.1f}. Averaged min–max scores rarely come near 100",
-            expected="sesuaikan classification.bands, atau pakai method = \"quantiles\", \"jenks\" atau \"count_rule\"",
-            expected_en="adjust classification.bands, or use method = \"quantiles\", \"jenks\" or \"count_rule\""))
+            Msg("f.bands_unreached", p=cfg.classification.bands['Waspada'], top=top),
+            expected=Msg("x.bands_unreached")))
     if 0 < scored < MIN_AREAS:
         findings.append(Finding(
-            "warning", "few_areas", f"hanya {scored} wilayah diberi skor: normalisasi dan kelas membandingkan wilayah satu "
-            f"sama lain, sehingga tidak bermakna untuk kurang dari {MIN_AREAS} wilayah",
-            message_en=f"only {scored} areas are scored: normalisation and classes compare areas with each other and "
-                       f"mean little for fewer than {MIN_AREAS} areas",
-            expected=f"≥ {MIN_AREAS} wilayah dalam satu studi", expected_en=f"≥ {MIN_AREAS} areas in one study"))
+            "warning", "few_areas", Msg("f.few_areas", scored=scored, min_areas=MIN_AREAS),
+            expected=Msg("x.few_areas", min_areas=MIN_AREAS)))
     return findings
 
 

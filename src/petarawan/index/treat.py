@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import Finding
+from ..i18n import Msg
 from ..methods import MethodRegistry
 
 __all__ = ["IMPUTERS", "TREATMENTS", "availability", "impute", "skew", "kurt", "passes", "treat_column",
@@ -112,9 +113,7 @@ def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -
         areas = list(raw.index[miss])
         shown = ", ".join(areas[:10]) + (" …" if len(areas) > 10 else "")
         findings.append(Finding("info", "imputed",
-                                f"indikator '{col}': {len(areas)} nilai kosong diisi ({method}) untuk {shown}",
-                                message_en=f"indicator '{col}': {len(areas)} missing value(s) imputed ({method}) for "
-                                           f"{shown}", column=col))
+                                Msg("f.imputed", col=col, n_areas=len(areas), method=method, shown=shown), column=col))
     return out, findings, {"imputed": counts, "group_fallback_to_overall": fallbacks}
 
 
@@ -272,15 +271,8 @@ def treat_outliers(data: pd.DataFrame, *, max_winsorise: int = 5, skew_threshold
                      "passes_after": info["passes_after"]})
         if info["action"] == "winsorised":
             findings.append(Finding("warning", "outliers_winsorised",
-                                    f"indikator '{col}': {len(areas)} pencilan diwinsorisasi ({', '.join(areas)})",
-                                    message_en=f"indicator '{col}': {len(areas)} outlier(s) winsorised "
-                                               f"({', '.join(areas)})", column=col))
+                                    Msg("f.outliers_winsorised", col=col, n_areas=len(areas), areas=', '.join(areas)), column=col))
         elif info["action"] == "log":
             findings.append(Finding("warning", "outliers_log",
-                                    f"indikator '{col}': kemencengan {info['skew_before']:.2f}, kurtosis "
-                                    f"{info['kurt_before']:.2f}; winsorisasi {max_winsorise} titik tidak cukup, "
-                                    "ditransformasi log",
-                                    message_en=f"indicator '{col}': skewness {info['skew_before']:.2f}, kurtosis "
-                                               f"{info['kurt_before']:.2f}; winsorising {max_winsorise} points was "
-                                               "not enough, log-transformed", column=col))
+                                    Msg("f.outliers_log", col=col, info_skew_before=info['skew_before'], info_kurt_before=info['kurt_before'], max_winsorise=max_winsorise), column=col))
     return out, pd.DataFrame(rows), findings

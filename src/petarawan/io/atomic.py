@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import Finding, InputError
+from ..i18n import Msg
 
 __all__ = ["check_out_dir", "atomic_dir", "output_lock", "recover", "prepare_out_dir", "os_error_finding",
            "write_error"]
@@ -50,22 +51,15 @@ _held_guard = threading.Lock()
 
 
 # --------------------------------------------------------------------------- errors
-_OS_KINDS = {
-    errno.ENOSPC: ("disk_full", "disk penuh", "the disk is full",
-                   "kosongkan ruang di drive ini (atau pilih --out di drive lain), lalu jalankan lagi",
-                   "free space on this drive (or choose --out on another drive), then run again"),
-    errno.EACCES: ("no_permission", "tidak ada izin", "permission denied",
-                   "folder/berkas yang boleh Anda tulisi, atau minta izin kepada pengelola komputer",
-                   "a folder/file you may write to, or ask the computer's administrator for permission"),
-    errno.EROFS: ("read_only", "drive hanya-baca", "the drive is read-only",
-                  "folder di drive yang dapat ditulisi", "a folder on a writable drive"),
-    errno.ENOENT: ("not_found", "berkas atau folder tidak ada", "file or folder not found",
-                   "periksa jalurnya", "check the path"),
+_OS_KINDS = {  # errno → (finding code, message key of the cause, key of what to do)
+    errno.ENOSPC: ("disk_full", "f.os.disk_full", "x.os.disk_full"),
+    errno.EACCES: ("no_permission", "f.os.no_permission", "x.os.no_permission"),
+    errno.EROFS: ("read_only", "f.os.read_only", "x.os.read_only"),
+    errno.ENOENT: ("not_found", "f.os.not_found", "x.os.not_found"),
 }
 _OS_KINDS[errno.EPERM] = _OS_KINDS[errno.EACCES]
 if hasattr(errno, "EDQUOT"):
-    _OS_KINDS[errno.EDQUOT] = ("disk_full", "kuota disk habis", "the disk quota is exhausted",
-                               _OS_KINDS[errno.ENOSPC][3], _OS_KINDS[errno.ENOSPC][4])
+    _OS_KINDS[errno.EDQUOT] = ("disk_full", "f.os.quota", "x.os.disk_full")
 
 
 def os_error_finding(err: OSError, *, file: str | os.PathLike | None = None, action: str = "write") -> Finding:
@@ -88,16 +82,12 @@ def os_error_finding(err: OSError, *, file: str | os.PathLike | None = None, act
     """
     kind = _OS_KINDS.get(err.errno or -1)
     name = str(file if file is not None else (err.filename or ""))
-    verb_id, verb_en = ("menulis", "writing") if action == "write" else ("membaca", "reading")
+    verb = Msg("f.os.writing" if action == "write" else "f.os.reading")
     if kind is None:
-        why = err.strerror or type(err).__name__
-        return Finding("error", "os_error", f"gagal {verb_id} berkas ({why})", file=name or None,
-                       message_en=f"{verb_en} failed ({why})",
-                       expected="periksa drive dan izin folder, lalu jalankan lagi",
-                       expected_en="check the drive and the folder's permissions, then run again")
-    code, why_id, why_en, exp_id, exp_en = kind
-    return Finding("error", code, f"gagal {verb_id}: {why_id}", file=name or None, message_en=f"{verb_en} failed: {why_en}",
-                   expected=exp_id, expected_en=exp_en)
+        return Finding("error", "os_error", Msg("f.os_error", verb=verb, why=err.strerror or type(err).__name__),
+                       file=name or None, expected=Msg("x.os_error"))
+    code, why, exp = kind
+    return Finding("error", code, Msg("f.os_failed", verb=verb, why=Msg(why)), file=name or None, expected=Msg(exp))
 
 
 _DISK_FULL_TEXT = ("no space left on device", "database or disk is full", "disk full", "not enough space")
@@ -129,14 +119,12 @@ def check_out_dir(out_dir: Path, study_dir: Path | None = None) -> None:
     """
     out_dir = Path(out_dir).absolute().resolve()
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(Finding("error", "out_not_dir", "folder keluaran adalah sebuah berkas", file=str(out_dir),
-                                 message_en="the output path is a file", expected="path folder", expected_en="a folder path"))
+        raise InputError(Finding("error", "out_not_dir", Msg("f.out_not_dir"), file=str(out_dir), expected=Msg("x.out_not_dir")))
     if study_dir is not None:
         study = Path(study_dir).absolute().resolve()
         if out_dir == study or out_dir in study.parents:
-            raise InputError(Finding("error", "out_contains_study", "folder keluaran tidak boleh folder studi atau induknya",
-                                     file=str(out_dir), message_en="the output folder must not be the study folder or a parent of it",
-                                     expected=f"folder baru, mis. {study / 'hasil'}", expected_en=f"a new folder, e.g. {study / 'hasil'}"))
+            raise InputError(Finding("error", "out_contains_study", Msg("f.out_contains_study"), file=str(out_dir),
+                                     expected=Msg("x.out_contains_study", example=study / "hasil")))
     if out_dir.is_dir() and any(out_dir.iterdir()):
         present = {p.name for p in out_dir.iterdir()}
         ours: set[str] = set()
@@ -150,12 +138,8 @@ def check_out_dir(out_dir: Path, study_dir: Path | None = None) -> None:
         if foreign:
             raise InputError(Finding(
                 "error", "out_not_empty",
-                f"folder keluaran berisi berkas yang bukan hasil petarawan ({', '.join(foreign[:5])}"
-                f"{', …' if len(foreign) > 5 else ''}); tidak ditimpa", file=str(out_dir),
-                message_en=f"the output folder holds files petarawan did not write ({', '.join(foreign[:5])}"
-                           f"{', …' if len(foreign) > 5 else ''}); not overwritten",
-                expected="folder baru atau kosong, atau folder hasil petarawan sebelumnya",
-                expected_en="a new or empty folder, or an earlier petarawan output folder"))
+                Msg("f.out_not_empty", foreign=', '.join(foreign[:5]), p=', …' if len(foreign) > 5 else ''), file=str(out_dir),
+                expected=Msg("x.out_not_empty")))
 
 
 # --------------------------------------------------------------------------- lock
@@ -202,13 +186,9 @@ def _busy(out_dir: Path, lock: Path) -> InputError:
     holder = ""
     with contextlib.suppress(OSError, ValueError):
         holder = lock.read_text(encoding="utf-8").split()[0]
-    who_id = f" (proses {holder})" if holder else ""
-    who_en = f" (process {holder})" if holder else ""
     return InputError(Finding(
-        "error", "out_locked", f"folder keluaran sedang ditulis oleh run petarawan lain{who_id}", file=str(out_dir),
-        message_en=f"another petarawan run is writing into the output folder{who_en}",
-        expected="tunggu sampai run itu selesai lalu jalankan lagi, atau pilih --out lain",
-        expected_en="wait until that run has finished and run again, or choose another --out"))
+        "error", "out_locked", Msg("f.out_locked", who=Msg("f.out_locked.process", pid=holder) if holder else ""),
+        file=str(out_dir), expected=Msg("x.out_locked")))
 
 
 @contextlib.contextmanager
@@ -286,9 +266,9 @@ def _unwritable(out_dir: Path, err: OSError) -> Finding:
     f = os_error_finding(err, file=out_dir)
     if f.code in ("disk_full", "read_only", "no_permission"):
         return f
-    return Finding("error", "out_unwritable", f"folder keluaran tidak dapat ditulis ({err.strerror})",
-                   file=str(out_dir), message_en=f"the output folder cannot be written ({err.strerror})",
-                   expected="folder yang boleh Anda tulisi", expected_en="a folder you may write to")
+    return Finding("error", "out_unwritable", Msg("f.out_unwritable", strerror=err.strerror),
+                   file=str(out_dir),
+                   expected=Msg("x.out_unwritable"))
 
 
 # --------------------------------------------------------------------------- recovery
@@ -348,15 +328,13 @@ def recover(out_dir: Path | str) -> list[Finding]:
             olds.remove(best)
             found.append(Finding(
                 "warning", "out_restored",
-                "run sebelumnya terhenti saat mengganti folder keluaran; hasil sebelumnya dipulihkan", file=str(out_dir),
-                message_en="an earlier run stopped while replacing the output folder; the earlier results were restored"))
+                Msg("f.out_restored"), file=str(out_dir)))
     stale = olds + _leftovers(out_dir, "tmp")
     for p in stale:
         shutil.rmtree(p, ignore_errors=True)
     if stale:
         found.append(Finding("info", "out_leftovers_removed",
-                             f"{len(stale)} folder sementara dari run yang terputus dihapus", file=str(out_dir.parent),
-                             message_en=f"{len(stale)} temporary folder(s) of an interrupted run removed"))
+                             Msg("f.out_leftovers_removed", n_stale=len(stale)), file=str(out_dir.parent)))
     return found
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from ..errors import Finding, InputError
+from ..i18n import Msg
 
 BOUNDARY_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
 SINGLE_BYTE = ("latin-1", "cp1252")
@@ -111,29 +112,23 @@ def read_boundary_layer(path: Path, *, layer: str | None = None, label: str | No
     label = label or path.name
     suffix = path.suffix.lower()
     if suffix not in BOUNDARY_SUFFIXES:
-        raise InputError(Finding("error", "format", "format berkas batas wilayah tidak dikenal", file=label, value=path.suffix,
-                                 message_en="unknown boundary file format", expected=f"salah satu dari {sorted(BOUNDARY_SUFFIXES)}",
-                                 expected_en=f"one of {sorted(BOUNDARY_SUFFIXES)}"))
+        raise InputError(Finding("error", "format", Msg("f.format.geometry"), file=label, value=path.suffix,
+                                 expected=Msg("x.format.geometry", boundary_suffixes=sorted(BOUNDARY_SUFFIXES))))
     if not path.is_file():
-        raise InputError(Finding("error", "file_missing", "berkas batas wilayah tidak ditemukan", file=label,
-                                 message_en="boundary file not found"))
+        raise InputError(Finding("error", "file_missing", Msg("f.file_missing.geometry"), file=label))
     if suffix == ".shp":
         for side in (".dbf", ".shx"):
             if not any(path.with_suffix(s).is_file() for s in (side, side.upper())):
-                raise InputError(Finding("error", "shapefile_part_missing",
-                                         f"Shapefile tidak lengkap: {path.with_suffix(side).name} tidak ada", file=label,
-                                         message_en=f"incomplete Shapefile: {path.with_suffix(side).name} is missing",
-                                         expected="salin .shp, .shx, .dbf dan .prj bersama-sama (atau pakai GeoPackage)",
-                                         expected_en="copy .shp, .shx, .dbf and .prj together (or use a GeoPackage)"))
+                raise InputError(Finding("error", "shapefile_part_missing", Msg("f.shapefile_part_missing", name=path.with_suffix(side).name),
+                                         file=label, expected=Msg("x.shapefile_part_missing")))
     if encoding:
         import codecs
 
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputError(Finding("error", "bad_encoding", "nama pengodean tidak dikenal", message_en="unknown encoding name",
-                                     file=label, column="areas.encoding", value=encoding,
-                                     expected="mis. utf-8, cp1252, latin-1", expected_en="e.g. utf-8, cp1252, latin-1")) from None
+            raise InputError(Finding("error", "bad_encoding", Msg("f.bad_encoding"), file=label, column="areas.encoding",
+                                     value=encoding, expected=Msg("x.bad_encoding"))) from None
     findings: list[Finding] = []
     used = encoding
     try:
@@ -144,9 +139,8 @@ def read_boundary_layer(path: Path, *, layer: str | None = None, label: str | No
                 raise
             frame, used = _read(path, layer, "cp1252"), "cp1252"  # a .cpg that says UTF-8 about other text
             findings.append(Finding(
-                "warning", "dbf_encoding_repaired", "teks .dbf bukan UTF-8 seperti kata .cpg; dibaca sebagai cp1252",
-                message_en="the .dbf text is not UTF-8 as the .cpg says; read as cp1252", file=label, value="cp1252",
-                expected="perbaiki .cpg, atau tetapkan [areas] encoding", expected_en="fix the .cpg, or set [areas] encoding"))
+                "warning", "dbf_encoding_repaired", Msg("f.dbf_not_utf8"), file=label, value="cp1252",
+                expected=Msg("x.dbf_not_utf8")))
         if suffix == ".shp" and not encoding and used is None:
             cpg = next((c for c in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if c.is_file()), None)
             said = cpg.read_text(encoding="ascii", errors="ignore").strip() if cpg else None
@@ -155,17 +149,12 @@ def read_boundary_layer(path: Path, *, layer: str | None = None, label: str | No
                 frame, used = _read(path, layer, "utf-8"), "utf-8"
                 findings.append(Finding(
                     "warning", "dbf_encoding_repaired",
-                    f"teks .dbf ditulis dalam UTF-8 tetapi {'.cpg menyebut ' + repr(said) if said else 'tanpa berkas .cpg'}; "
-                    "dibaca sebagai UTF-8 (mis. 'DÃ©sa' → 'Désa')",
-                    message_en=f"the .dbf text is UTF-8 but {'the .cpg says ' + repr(said) if said else 'there is no .cpg'}; "
-                               "read as UTF-8 (e.g. 'DÃ©sa' → 'Désa')", file=label, value="utf-8",
-                    expected='berkas .cpg berisi "UTF-8" di samping .shp, atau [areas] encoding = "utf-8"',
-                    expected_en='a .cpg file saying "UTF-8" next to the .shp, or [areas] encoding = "utf-8"'))
+                    Msg("f.dbf_utf8", cpg=Msg("f.dbf_utf8.cpg", said=said) if said else Msg("f.dbf_utf8.no_cpg")),
+                    file=label, value="utf-8", expected=Msg("x.dbf_utf8")))
     except InputError:
         raise
     except Exception as err:  # pyogrio raises several types; all mean "unreadable"
-        raise InputError(Finding("error", "unreadable", f"berkas batas wilayah tidak dapat dibaca: {err}", file=label,
-                                 message_en=f"boundary file cannot be read: {err}")) from None
+        raise InputError(Finding("error", "unreadable", Msg("f.unreadable.geometry", err=str(err)), file=label)) from None
     return BoundaryLayer(frame, findings, used if suffix == ".shp" else None)
 
 

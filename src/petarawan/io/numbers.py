@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import Finding
+from ..i18n import Msg
 
 MISSING_TOKENS = {"", "-", "–", "—", "na", "n/a", "nan", "null", "#n/a"}
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
@@ -90,11 +91,11 @@ def style_from_settings(decimal: str | None, thousands: str | None) -> NumberSty
 
 
 class NumberError(ValueError):
-    """A cell that is not a number; ``hint_id``/``hint_en`` say what to write instead."""
+    """A cell that is not a number; ``hint`` (a message) says what to write instead."""
 
-    def __init__(self, value: object, hint_id: str, hint_en: str, kind: str = "not_numeric"):
+    def __init__(self, value: object, hint: Msg, kind: str = "not_numeric"):
         super().__init__(str(value))
-        self.hint_id, self.hint_en, self.kind = hint_id, hint_en, kind
+        self.hint, self.kind = hint, kind
 
 
 def _clean(value: str) -> str:
@@ -205,14 +206,13 @@ def parse_number(value: object, *, style: NumberStyle | str | None = None, whole
     if kind in ("none", "token"):
         return float("nan")
     if kind == "bool":
-        raise NumberError(value, "angka, bukan TRUE/FALSE", "a number, not TRUE/FALSE")
+        raise NumberError(value, Msg("x.number.bool"))
     if kind == "date":
-        raise NumberError(value, "angka; Excel mengubah isian ini menjadi tanggal — format sel sebagai Angka lalu ketik ulang",
-                          "a number; Excel turned this entry into a date — format the cell as Number and type it again")
+        raise NumberError(value, Msg("x.number.date"))
     if kind == "percent":
-        raise NumberError(value, "angka tanpa tanda % (mis. 9,81)", "a number without the % sign (e.g. 9.81)")
+        raise NumberError(value, Msg("x.number.percent"))
     if kind == "bad":
-        raise NumberError(value, "sebuah angka (mis. 1,5 atau 1.234)", "a number (e.g. 1.5 or 1,234)")
+        raise NumberError(value, Msg("x.number.bad"))
     if kind == "number":
         x = float(value)
     elif kind == "int":
@@ -220,21 +220,17 @@ def parse_number(value: object, *, style: NumberStyle | str | None = None, whole
     elif kind == "amb" and style is None:
         if not whole:
             digits = s.replace(".", "").replace(",", "")
-            raise NumberError(value, f"angka yang tidak ambigu: '{s}' bisa berarti ribuan atau desimal — tulis tanpa "
-                                     f"pemisah ribuan (mis. {digits}) atau tetapkan gaya angka kolom",
-                              f"an unambiguous number: '{s}' may mean thousands or decimals — write it without a "
-                              f"thousands separator (e.g. {digits}) or set the column's number style", "ambiguous")
+            raise NumberError(value, Msg("x.number.ambiguous", s=s, digits=digits), "ambiguous")
         x = float(s.replace(".", "").replace(",", ""))
     else:
         use = style or STYLES[kind]
         x = _parse_styled(s, use)
         if x is None:
-            raise NumberError(value, f"angka bergaya kolom ini ({use.example()})",
-                              f"a number in this column's style ({use.example()})", "mixed")
+            raise NumberError(value, Msg("x.number.mixed", example=use.example()), "mixed")
     if not np.isfinite(x):
-        raise NumberError(value, "angka terhingga", "a finite number")
+        raise NumberError(value, Msg("x.number.finite"))
     if whole and not float(x).is_integer():
-        raise NumberError(value, "bilangan bulat (jumlah)", "a whole number (a count)", "not_whole")
+        raise NumberError(value, Msg("x.number.whole"), "not_whole")
     return x
 
 
@@ -365,20 +361,15 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
     for r in rows:
         if r in formulas:
             found.append(Finding(
-                "error", "formula_without_value", "sel berisi rumus tanpa hasil tersimpan; nilainya tidak diketahui",
-                message_en="the cell holds a formula without a stored result; its value is unknown", file=label,
+                "error", "formula_without_value", Msg("f.formula_without_value"), file=label,
                 row=int(r), column=column, value=value_of(formulas[r]),
-                expected="buka berkas di Excel atau LibreOffice lalu simpan (hasil rumus ikut tersimpan), atau ganti "
-                         "rumus dengan nilainya (Tempel Spesial › Nilai)",
-                expected_en="open the file in Excel or LibreOffice and save it (the results are stored with the "
-                            "formulas), or replace the formulas by their values (Paste Special › Values)"))
+                expected=Msg("x.formula_without_value")))
     if not any(c is not None for c in cells) and not formulas:
         if empty_is_error and cells:
             found.append(Finding(
-                "error", "empty_column", f"kolom '{column}' tidak berisi data di baris mana pun ({len(cells)} baris kosong)",
-                file=label, column=column, message_en=f"column '{column}' holds no data in any row ({len(cells)} empty rows)",
-                expected="isi kolom ini, atau hapus pemakaiannya (indikator, penyebut) dari petarawan.toml",
-                expected_en="fill this column, or remove what uses it (indicator, denominator) from petarawan.toml"))
+                "error", "empty_column", Msg("f.empty_column", column=column, n_cells=len(cells)),
+                file=label, column=column,
+                expected=Msg("x.empty_column")))
         return ParsedColumn(out, found, style)
     votes = votes or infer_style(cells, rows)
     explicit = style is not None
@@ -387,27 +378,19 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
         if style is None and votes.ambiguous and fallback is not None:
             style = fallback
             r0, v0 = votes.ambiguous[0]
-            shown = f"'{v0}' dibaca sebagai {_parse_styled(_clean(v0), style):g}" if echo else f"'{style.decimal}' = desimal"
-            shown_en = f"'{v0}' is read as {_parse_styled(_clean(v0), style):g}" if echo else f"'{style.decimal}' = decimal"
+            read = (Msg("f.number_style_from_table.cell", cell=v0, read=_parse_styled(_clean(v0), style)) if echo
+                    else Msg("f.number_style_from_table.decimal", decimal=style.decimal))
             found.append(Finding(
-                "info", "number_style_from_table", f"gaya angka kolom mengikuti kolom lain di tabel ini: {shown}",
-                message_en=f"the column's number style follows the other columns of this table: {shown_en}", file=label,
-                row=int(r0), column=column, expected=f"tetapkan {_where(setting, style)} bila ini salah",
-                expected_en=f"set {setting} if this is wrong"))
+                "info", "number_style_from_table", Msg("f.number_style_from_table", read=read), file=label,
+                row=int(r0), column=column, expected=Msg("x.number_style_from_table", where=_where(setting, style))))
     if style is None and votes.ambiguous and not whole:
         r0, v0 = votes.ambiguous[0]
         amb_rows = [r for r, _ in votes.ambiguous]
         found.append(Finding(
             "error", "ambiguous_number_column",
-            f"gaya angka kolom tidak dapat ditentukan: setiap angka berpemisah bisa berarti ribuan atau desimal "
-            f"(baris {_rows(amb_rows)})",
-            message_en=f"the column's number style cannot be decided: every number with a separator may mean "
-                       f"thousands or decimals (rows {_rows(amb_rows)})", file=label, row=int(r0), column=column,
+            Msg("f.ambiguous_number_column", amb_rows=_rows(amb_rows)), file=label, row=int(r0), column=column,
             value=value_of(v0),
-            expected=f'{setting} = "," (koma desimal, 1.234,5) atau "." (titik desimal, 1,234.5) di petarawan.toml, '
-                     f"atau tulis satu nilai dengan desimalnya (mis. 51,0540)",
-            expected_en=f'{setting} = "," (decimal comma, 1.234,5) or "." (decimal point, 1,234.5) in petarawan.toml, '
-                        f"or write one value with its decimals (e.g. 51.0540)"))
+            expected=Msg("x.ambiguous_number_column", setting=setting)))
         return ParsedColumn(out, found, None)
     if not explicit and style is not None and votes.votes["id"] and votes.votes["en"]:
         ex_r, ex_v = votes.votes[style.name][0]
@@ -421,31 +404,21 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
         except NumberError as err:
             if err.kind == "mixed":
                 if explicit:
-                    msg = (f"angka tidak ditulis sesuai pengaturan {_where(setting, style)}",
-                           f"the number is not written as set by {_where(setting, style)}")
+                    msg = Msg("f.mixed_number_style.setting", where=_where(setting, style))
+                elif echo:
+                    msg = Msg("f.mixed_number_style.example", decimal=style.decimal, row=ex_r, cell=ex_v)
                 else:
-                    msg = (f"gaya angka berbeda dari kolomnya (kolom ini memakai '{style.decimal}' untuk desimal, mis. "
-                           f"baris {ex_r}: '{ex_v}')" if echo else
-                           f"gaya angka berbeda dari kolomnya (kolom ini memakai '{style.decimal}' untuk desimal, mis. "
-                           f"baris {ex_r})",
-                           f"number style differs from the column's (this column writes decimals with "
-                           f"'{style.decimal}', e.g. row {ex_r}: '{ex_v}')" if echo else
-                           f"number style differs from the column's (this column writes decimals with "
-                           f"'{style.decimal}', e.g. row {ex_r})")
-                found.append(Finding("error", "mixed_number_style", msg[0], message_en=msg[1], file=label, row=int(r),
-                                     column=column, value=value_of(cell),
-                                     expected=f"satu gaya angka per kolom ({style.example()}), atau {setting}",
-                                     expected_en=f"one number style per column ({style.example()}), or {setting}"))
+                    msg = Msg("f.mixed_number_style", decimal=style.decimal, row=ex_r)
+                found.append(Finding("error", "mixed_number_style", msg, file=label, row=int(r), column=column,
+                                     value=value_of(cell),
+                                     expected=Msg("x.mixed_number_style", example=style.example(), setting=setting)))
             elif err.kind == "not_whole":
-                found.append(Finding("error", "not_whole", "jumlah harus bilangan bulat", message_en="a count must be a whole number",
-                                     file=label, row=int(r), column=column, value=value_of(cell),
-                                     expected=err.hint_id, expected_en=err.hint_en))
+                found.append(Finding("error", "not_whole", Msg("f.not_whole"), file=label, row=int(r), column=column,
+                                     value=value_of(cell), expected=err.hint))
             else:
-                hint = (err.hint_id, err.hint_en) if echo or err.kind != "ambiguous" else (
-                    f"angka tanpa pemisah ribuan, atau {setting}", f"a number without a thousands separator, or {setting}")
-                found.append(Finding("error", "not_numeric", "nilai bukan angka yang sah", message_en="value is not a valid number",
-                                     file=label, row=int(r), column=column, value=value_of(cell),
-                                     expected=hint[0], expected_en=hint[1]))
+                hint = err.hint if echo or err.kind != "ambiguous" else Msg("x.not_numeric.no_thousands", setting=setting)
+                found.append(Finding("error", "not_numeric", Msg("f.not_numeric"), file=label, row=int(r), column=column,
+                                     value=value_of(cell), expected=hint))
             continue
         if np.isnan(x):
             if cell is not None:
@@ -457,15 +430,12 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
         out[j] = x
     if tokens:
         found.append(Finding(
-            "warning", "missing_token", f"{len(tokens)} sel berisi tanda kosong (-, NA, n/a) dibaca sebagai data kosong, "
-            f"bukan 0 (baris {_rows(tokens)})", file=label, column=column,
-            message_en=f"{len(tokens)} cells with a missing-value mark (-, NA, n/a) read as missing, not 0 (rows {_rows(tokens)})",
-            expected="isi 0 bila memang nol", expected_en="write 0 where the value is zero"))
+            "warning", "missing_token", Msg("f.missing_token", n_tokens=len(tokens), tokens=_rows(tokens)), file=label, column=column,
+            expected=Msg("x.missing_token")))
     if pct:
         found.append(Finding(
-            "info", "percent_cells", f"{len(pct)} sel berformat persen di Excel dikalikan 100 (0,0981 → 9,81) (baris {_rows(pct)})",
-            file=label, column=column,
-            message_en=f"{len(pct)} Excel cells formatted as percent multiplied by 100 (0.0981 → 9.81) (rows {_rows(pct)})"))
+            "info", "percent_cells", Msg("f.percent_cells", n_pct=len(pct), pct=_rows(pct)),
+            file=label, column=column))
     return ParsedColumn(out, found, style)
 
 

@@ -16,6 +16,7 @@ from ..errors import Finding, InputError
 from .geometry import BOUNDARY_SUFFIXES, read_boundaries  # noqa: F401
 from .numbers import MISSING_TOKENS, NumberError, parse_column, parse_columns, parse_number  # noqa: F401
 from .tables import TABLE_SUFFIXES, Table, read_sheet, read_table  # noqa: F401
+from ..i18n import Msg
 
 
 def sha256(path: Path) -> str:
@@ -27,13 +28,15 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def resolve(study_dir: Path, name: str, what_id: str, what_en: str | None = None) -> Path:
-    """Path of an input file named in the configuration; :class:`InputError` if it is missing."""
-    what_en = what_en or what_id
+FILE_KINDS = ("boundary", "indicator", "counts", "incidents", "population", "xlsform", "survey")
+"""What an input file is, for messages (``file.<kind>`` in the catalogue)."""
+
+
+def resolve(study_dir: Path, name: str, kind: str) -> Path:
+    """Path of an input file named in the configuration; :class:`InputError` if it is missing.
+    ``kind`` is one of :data:`FILE_KINDS` (how the message names the file)."""
     p = Path(study_dir) / name
     if not p.is_file():
-        raise InputError(Finding("error", "file_missing", f"berkas {what_id} tidak ditemukan", file=name,
-                                 message_en=f"{what_en} file not found",
-                                 expected=f"berkas di {p} (periksa nama berkas di petarawan.toml)",
-                                 expected_en=f"a file at {p} (check the file name in petarawan.toml)"))
+        raise InputError(Finding("error", "file_missing", Msg("f.file_missing.input", what=Msg(f"file.{kind}")), file=name,
+                                 expected=Msg("x.file_missing.input", path=p)))
     return p

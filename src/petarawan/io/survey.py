@@ -39,6 +39,7 @@ import pandas as pd
 
 from ..codes import clean_code, code_matcher
 from ..errors import Finding, InputError
+from ..i18n import Msg
 from .limits import LIMITS, Limits
 from .numbers import EN, NumberStyle, parse_column
 from .tables import Table, check_zip_archive, read_csv_bytes, read_sheet
@@ -162,15 +163,13 @@ def read_form(path: Path, *, label: str | None = None) -> Form:
     """
     label = label or Path(path).name
     if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(Finding("error", "unreadable", "XLSForm harus berkas .xlsx", message_en="an XLSForm must be an .xlsx file",
-                                 file=label, value=Path(path).suffix, expected="XLSForm .xlsx dengan sheet survey dan choices",
-                                 expected_en="an XLSForm .xlsx with sheets survey and choices"))
+        raise InputError(Finding("error", "unreadable", Msg("f.unreadable.form_suffix"), file=label, value=Path(path).suffix,
+                                 expected=Msg("x.unreadable")))
     names = read_sheet(path, label=label).sheets
     sheets = {s.lower(): s for s in names}
     if "survey" not in sheets:
-        raise InputError(Finding("error", "form_no_survey", "XLSForm tanpa sheet 'survey'",
-                                 message_en="XLSForm has no 'survey' sheet", file=label, value=list(names),
-                                 expected="sheet 'survey' dan 'choices'", expected_en="sheets 'survey' and 'choices'"))
+        raise InputError(Finding("error", "form_no_survey", Msg("f.form_no_survey"), file=label, value=list(names),
+                                 expected=Msg("x.form_no_survey")))
     choices: dict[str, dict[str, dict[str, str]]] = {}
     for row in _sheet_rows(path, sheets["choices"], label) if "choices" in sheets else []:
         ln = row.get("list_name") or row.get("list name") or ""
@@ -194,8 +193,8 @@ def read_form(path: Path, *, label: str | None = None) -> Form:
             continue
         if low in ("end group", "end repeat"):
             if not stack:
-                findings.append(Finding("error", "form_unbalanced", "'end' tanpa 'begin'",
-                                        message_en="'end' without 'begin'", file=label, row=i, column="type", value=typ))
+                findings.append(Finding("error", "form_unbalanced", Msg("f.form_unbalanced.survey"), file=label, row=i, column="type",
+                                        value=typ))
             else:
                 stack.pop()
             continue
@@ -205,18 +204,14 @@ def read_form(path: Path, *, label: str | None = None) -> Form:
         base = parts[0]
         list_name = parts[1] if base in SELECT_TYPES and len(parts) > 1 else None
         if base in ("select_one", "select_multiple") and list_name not in choices:
-            findings.append(Finding("error", "form_missing_list", "daftar pilihan tidak ada di sheet choices",
-                                    message_en="choice list missing", file=label, row=i, column="type", value=typ,
-                                    expected=f"salah satu dari {sorted(choices)}",
-                                    expected_en=f"one of {sorted(choices)}"))
+            findings.append(Finding("error", "form_missing_list", Msg("f.form_missing_list"), file=label, row=i, column="type",
+                                    value=typ, expected=Msg("x.form_missing_list", choices=sorted(choices))))
         labels = {lang: v for h, v in row.items() if (lang := _lang_of(h)) is not None and v}
         rep = next((g for g, is_rep in reversed(stack) if is_rep), None)
         questions[name] = Question(name, base, list_name, tuple(g for g, _ in stack), rep, labels)
     if stack:
-        findings.append(Finding("error", "form_unbalanced", "grup/repeat tidak ditutup",
-                                message_en="group or repeat not closed", file=label, value=[g for g, _ in stack],
-                                expected="baris 'end group'/'end repeat'",
-                                expected_en="an 'end group'/'end repeat' row"))
+        findings.append(Finding("error", "form_unbalanced", Msg("f.form_unbalanced"), file=label, value=[g for g, _ in stack],
+                                expected=Msg("x.form_unbalanced")))
     if findings:
         raise InputError(findings)
     return Form(label, questions, choices, tuple(repeats))
@@ -293,9 +288,8 @@ def read_export_tables(paths: list[Path], labels: list[str] | None = None, *, en
         p = Path(p)
         suffix = p.suffix.lower()
         if not p.is_file():
-            raise InputError(Finding("error", "file_missing", "berkas survei tidak ditemukan",
-                                     message_en="survey file not found", file=label, expected=f"berkas di {p}",
-                                     expected_en=f"a file at {p}"))
+            raise InputError(Finding("error", "file_missing", Msg("f.file_missing.survey"), file=label,
+                                     expected=Msg("x.file_missing.survey", p=str(p))))
         if suffix in (".csv", ".txt", ".tsv"):
             out.append((label, _answers(read_sheet(p, label=label, encoding=encoding, limits=limits, ragged="strict"))))
         elif suffix in (".xlsx", ".xlsm"):
@@ -309,16 +303,13 @@ def read_export_tables(paths: list[Path], labels: list[str] | None = None, *, en
                 with zipfile.ZipFile(p) as z:
                     members = {m: z.read(m) for m in sorted(z.namelist()) if m.lower().endswith(".csv")}
             except (zipfile.BadZipFile, OSError) as err:
-                raise InputError(Finding("error", "unreadable", f"ekspor survei tidak dapat dibaca: {type(err).__name__}",
-                                         message_en=f"survey export cannot be read: {type(err).__name__}", file=label)) from None
+                raise InputError(Finding("error", "unreadable", Msg("f.unreadable.survey", err=type(err).__name__),
+                                         file=label)) from None
             for member, raw in members.items():
                 t = read_csv_bytes(raw, label=f"{label}/{member}", encoding=encoding, limits=limits, ragged="strict")
                 out.append((f"{label}/{member}", _answers(t)))
         else:
-            raise InputError(Finding("error", "format", "format ekspor survei tidak dikenal",
-                                     message_en="unknown survey export format", file=label, value=p.suffix,
-                                     expected="berkas .csv/.xlsx KoboToolbox atau .csv/.zip ODK Central",
-                                     expected_en="a KoboToolbox .csv/.xlsx or ODK Central .csv/.zip"))
+            raise InputError(Finding("error", "format", Msg("f.format"), file=label, value=p.suffix, expected=Msg("x.format")))
     return out
 
 
@@ -418,21 +409,15 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
     """
     tables = read_export_tables(paths, labels, encoding=encoding)
     if area_question not in form.questions:
-        raise InputError(Finding("error", "form_no_area_question", "pertanyaan kode wilayah tidak ada di XLSForm",
-                                 message_en="area question not in the XLSForm", file=form.source, value=area_question,
-                                 expected="atur potential.area_question ke pertanyaan kode wilayah di formulir",
-                                 expected_en="set potential.area_question to the form's area question"))
+        raise InputError(Finding("error", "form_no_area_question", Msg("f.form_no_area_question"), file=form.source,
+                                 value=area_question, expected=Msg("x.form_no_area_question")))
     main_hm = _header_map(form, None)
     main = [(lbl, df) for lbl, df in tables if "PARENT_KEY" not in df.columns and "_parent_index" not in df.columns
             and any(c in main_hm for c in df.columns)]
     if len(main) != 1:
-        raise InputError(Finding("error", "survey_no_main_table", "tidak ditemukan tepat satu tabel utama survei",
-                                 message_en="not exactly one main survey table found",
+        raise InputError(Finding("error", "survey_no_main_table", Msg("f.survey_no_main_table"),
                                  file=", ".join(lbl for lbl, _ in tables), value=[lbl for lbl, _ in main],
-                                 expected="satu tabel yang kolomnya cocok dengan pertanyaan formulir (ekspor dengan "
-                                          "'XML values and headers')",
-                                 expected_en="one table whose columns match the form's questions (export with 'XML "
-                                             "values and headers')"))
+                                 expected=Msg("x.survey_no_main_table")))
     findings: list[Finding] = []
     dropped: set[str] = set()
     label, df = main[0]
@@ -444,21 +429,14 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
     if consent_question:
         if consent_question not in form.questions:
             raise InputError(Finding(
-                "error", "survey_consent_not_in_form", "pertanyaan persetujuan tidak ada di XLSForm",
-                message_en="consent question not in the XLSForm", file=form.source, column="potential.consent_question",
-                value=consent_question,
-                expected="nama pertanyaan persetujuan di formulir, atau consent_question = \"\" bila formulir tidak "
-                         "menanyakan persetujuan",
-                expected_en="the name of the form's consent question, or consent_question = \"\" when the form asks "
-                            "no consent"))
+                "error", "survey_consent_not_in_form", Msg("f.survey_consent_not_in_form"), file=form.source,
+                column="potential.consent_question", value=consent_question, expected=Msg("x.survey_consent_not_in_form")))
         wanted.insert(0, consent_question)
     missing = [q for q in wanted if q not in colmap]
     if missing:
         raise InputError([Finding(
-            "error", "survey_question_missing", "pertanyaan formulir tidak ada di ekspor (grup/kolom tidak cocok)",
-            message_en="form question missing from the export (groups/columns do not match)", file=label, column=q,
-            value=sorted(df.columns.tolist()),
-            expected=f"kolom {expected_headers(form, q)}", expected_en=f"a column {expected_headers(form, q)}")
+            "error", "survey_question_missing", Msg("f.survey_question_missing.survey"), file=label, column=q,
+            value=sorted(df.columns.tolist()), expected=Msg("x.survey_question_missing", expected_headers=expected_headers(form, q)))
             for q in missing])
     counts = {"read": len(df)}
     # consent (column present: checked above)
@@ -479,17 +457,12 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
             continue
         r = responses.iloc[i]
         if bad[i]:
-            findings.append(Finding("warning", "survey_empty_area", "jawaban tanpa kode wilayah, dibuang",
-                                    message_en="response without area code, dropped", file=r["_file"],
-                                    row=int(r["_row"]), column=area_col,
-                                    expected="kode wilayah dari berkas batas wilayah",
-                                    expected_en="an area code of the boundary file"))
+            findings.append(Finding("warning", "survey_empty_area", Msg("f.survey_empty_area"), file=r["_file"],
+                                    row=int(r["_row"]), column=area_col, expected=Msg("x.survey_empty_area")))
         else:
-            findings.append(Finding("warning", "survey_unknown_area", "kode wilayah tidak dikenal, jawaban dibuang",
-                                    message_en="unknown area code, response dropped", file=r["_file"],
+            findings.append(Finding("warning", "survey_unknown_area", Msg("f.survey_unknown_area"), file=r["_file"],
                                     row=int(r["_row"]), column=area_col,
-                                    expected=f"salah satu dari {len(known_codes)} kode di berkas batas wilayah",
-                                    expected_en=f"one of the {len(known_codes)} codes of the boundary file"))
+                                    expected=Msg("x.survey_unknown_area", n_known_codes=len(known_codes))))
     bad = bad | unknown
     counts["unknown_area"] = int(bad.sum())
     responses = responses[~bad]
@@ -501,11 +474,8 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
         if not d:
             first_row.setdefault(inst, int(r))
         else:
-            findings.append(Finding("warning", "survey_duplicate",
-                                    f"kiriman ganda (ID instans sama dengan baris {first_row[inst]}), dibuang",
-                                    message_en=f"duplicate submission (same instance ID as row {first_row[inst]}), "
-                                               "dropped", file=label, row=int(r), column=inst_col,
-                                    expected="satu kiriman per ID instans", expected_en="one submission per instance ID"))
+            findings.append(Finding("warning", "survey_duplicate", Msg("f.survey_duplicate", first_row_inst=first_row[inst]), file=label,
+                                    row=int(r), column=inst_col, expected=Msg("x.survey_duplicate")))
     counts["duplicate"] = int(dup.sum())
     responses = responses[~dup].drop(columns=["_raw_code"])
     # repeats
@@ -515,9 +485,7 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
             continue
         rep = next((r for r in form.repeats if any(c in _header_map(form, r) for c in rdf.columns if c not in META_COLUMNS)), None)
         if rep is None:
-            findings.append(Finding("warning", "survey_unknown_table",
-                                    "tabel tidak cocok dengan repeat mana pun, diabaikan",
-                                    message_en="table matches no repeat of the form, ignored", file=rlabel))
+            findings.append(Finding("warning", "survey_unknown_table", Msg("f.survey_unknown_table"), file=rlabel))
             continue
         rows, _, _ = _decode_table(rdf, rlabel, form, rep, None, findings, dropped, main=False, style=style)
         if "PARENT_KEY" in rdf.columns:
@@ -527,10 +495,7 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
         rows["_parent"] = parents
         known_parent = rows["_parent"].isin(responses.index)
         for r in rows.loc[~known_parent, "_row"]:
-            findings.append(Finding("info", "survey_orphan_repeat",
-                                    "baris repeat tanpa kiriman induk yang dipakai, dibuang",
-                                    message_en="repeat row without a kept parent submission, dropped", file=rlabel,
-                                    row=int(r)))
+            findings.append(Finding("info", "survey_orphan_repeat", Msg("f.survey_orphan_repeat"), file=rlabel, row=int(r)))
         rows = rows[known_parent.values]
         rows["code"] = responses["code"].reindex(rows["_parent"]).values
         repeats[rep] = rows.reset_index(drop=True)
@@ -573,12 +538,8 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
     if area_question is not None:
         col = seen_q.pop(area_question, None)
         if col is None:
-            raise InputError(Finding("error", "survey_no_area_column", "kolom kode wilayah tidak ada di ekspor",
-                                     message_en="area column not in the export", file=label, value=area_question,
-                                     expected="kolom seperti "
-                                              f"'{'/'.join(form.questions[area_question].path + (area_question,))}'",
-                                     expected_en="a column such as "
-                                                 f"'{'/'.join(form.questions[area_question].path + (area_question,))}'"))
+            raise InputError(Finding("error", "survey_no_area_column", Msg("f.survey_no_area_column"), file=label, value=area_question,
+                                     expected=Msg("x.survey_no_area_column", p="/".join(form.questions[area_question].path + (area_question,)))))
         out["_raw_code"] = df[col].values
         out["code"] = [clean_code(v) for v in df[col]]
     for qname, col in seen_q.items():
@@ -592,11 +553,8 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
                 if v == "":
                     dec.append(pd.NA)
                 elif valid is not None and v not in valid:
-                    findings.append(Finding("warning", "survey_unknown_choice",
-                                            "bukan pilihan yang dikenal, dianggap kosong",
-                                            message_en="not a known choice, treated as missing", file=label, row=int(r),
-                                            column=col, expected=f"salah satu dari {sorted(valid)}",
-                                            expected_en=f"one of {sorted(valid)}"))
+                    findings.append(Finding("warning", "survey_unknown_choice", Msg("f.survey_unknown_choice"), file=label, row=int(r),
+                                            column=col, expected=Msg("x.survey_unknown_choice", valid=sorted(valid))))
                     dec.append(pd.NA)
                 else:
                     dec.append(v)
@@ -613,10 +571,9 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
                     continue
                 for tkn in tokens:
                     if q.type == "select_multiple" and tkn not in valid:
-                        findings.append(Finding("warning", "survey_unknown_choice", "bukan pilihan yang dikenal, diabaikan",
-                                                message_en="not a known choice, ignored", file=label, row=int(r),
-                                                column=col, expected=f"beberapa dari {sorted(valid)}",
-                                                expected_en=f"some of {sorted(valid)}"))
+                        findings.append(Finding("warning", "survey_unknown_choice", Msg("f.survey_unknown_choice.survey"), file=label,
+                                                row=int(r), column=col,
+                                                expected=Msg("x.survey_unknown_choice.survey", valid=sorted(valid))))
                 chosen = set(tokens)
                 for o in opts:
                     mat[o].append(o in chosen)
@@ -628,9 +585,8 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
                                   setting="[potential] decimal", echo=False)
             for f in parsed.findings:
                 if f.level == "error":
-                    findings.append(Finding("warning", "survey_not_numeric", "jawaban bukan angka, dianggap kosong",
-                                            message_en="answer not a number, treated as missing", file=label,
-                                            row=f.row, column=col, expected=f.expected, expected_en=f.expected_en))
+                    findings.append(Finding("warning", "survey_not_numeric", Msg("f.survey_not_numeric"), file=label,
+                                            row=f.row, column=col, expected=f.expected))
             nums = list(parsed.values)
             out[qname] = nums
     for qname, optcols in split.items():  # only split columns exported (no space-separated column)
@@ -646,11 +602,8 @@ def _decode_table(df: pd.DataFrame, label: str, form: Form, repeat: str | None, 
     if main:
         if inst_col is None:
             ids = [f"row{r}" for r in rows]
-            findings.append(Finding("warning", "survey_no_instance_id",
-                                    "ekspor tanpa ID instans; kiriman ganda tidak dapat diperiksa",
-                                    message_en="export without instance IDs; duplicates cannot be checked", file=label,
-                                    expected=f"salah satu kolom {list(INSTANCE_COLUMNS)}",
-                                    expected_en=f"one of the columns {list(INSTANCE_COLUMNS)}"))
+            findings.append(Finding("warning", "survey_no_instance_id", Msg("f.survey_no_instance_id"), file=label,
+                                    expected=Msg("x.survey_no_instance_id", instance_columns=list(INSTANCE_COLUMNS))))
         else:
             ids = [_clean_instance(v) or f"row{r}" for v, r in zip(df[inst_col], rows)]
         out.index = pd.Index(ids, name="instance")

@@ -31,6 +31,7 @@ from typing import Literal
 import pandas as pd
 
 from ..errors import Finding, InputError, cap_rows
+from ..i18n import Msg
 from .limits import LIMITS, Limits
 from .text import decode_text
 
@@ -134,22 +135,17 @@ def _positions(ks: list[int], k: int = 5) -> str:
 def duplicate_findings(duplicates: dict[str, list[int]], label: str, header_row: int) -> list[Finding]:
     """One error per heading that occurs more than once, naming every position (first 5, then the
     number of others)."""
-    return [Finding("error", "duplicate_column", f"{len(ks)} kolom berjudul sama '{h}': kolom {_positions(ks)}",
-                    message_en=f"{len(ks)} columns share the heading '{h}': columns {_positions(ks)}",
+    return [Finding("error", "duplicate_column", Msg("f.duplicate_column", n_ks=len(ks), h=h, ks=_positions(ks)),
                     file=label, row=header_row, column=h,
-                    expected="judul kolom yang unik — ganti nama atau hapus kolom yang berlebih",
-                    expected_en="unique column headings — rename or delete the extra column")
+                    expected=Msg("x.duplicate_column"))
             for h, ks in duplicates.items()]
 
 
-def _too_big(label: str, what_id: str, what_en: str, limit: int | float, unit_id: str, unit_en: str) -> InputError:
+def _too_big(label: str, what: Msg, limit: int | float, unit: str) -> InputError:
+    """``what`` exceeds the reading ``limit`` counted in ``unit`` (rows, columns, cells, bytes)."""
     return InputError(Finding(
-        "error", "too_large", f"{what_id} melebihi batas baca {limit:,} {unit_id}".replace(",", "."),
-        message_en=f"{what_en} exceeds the reading limit of {limit:,} {unit_en}", file=label,
-        expected="hapus sel/baris liar jauh di bawah atau di kanan tabel (Ctrl+End di Excel menunjukkan sel terakhir), "
-                 "atau bagi tabel menjadi beberapa berkas",
-        expected_en="delete stray cells or rows far below or right of the table (Ctrl+End in Excel shows the last "
-                    "cell), or split the table into several files"))
+        "error", "too_large", Msg("f.too_large", what=what, limit=int(limit), unit=Msg(f"f.too_large.unit.{unit}")),
+        file=label, expected=Msg("x.too_large")))
 
 
 def _csv_rows(text: str, label: str, limits: Limits) -> tuple[list[list[str | None]], str]:
@@ -160,27 +156,24 @@ def _csv_rows(text: str, label: str, limits: Limits) -> tuple[list[list[str | No
     try:
         for r in csv.reader(_io.StringIO(text), delimiter=sep):
             if len(rows) >= limits.max_rows:
-                raise _too_big(label, "tabel", "the table", limits.max_rows, "baris", "rows")
+                raise _too_big(label, Msg("f.too_large.table"), limits.max_rows, "rows")
             if len(r) > limits.max_columns:
-                raise _too_big(label, f"baris {len(rows) + 1}", f"row {len(rows) + 1}", limits.max_columns, "kolom", "columns")
+                raise _too_big(label, Msg("f.too_large.row", row=len(rows) + 1), limits.max_columns, "columns")
             cells += len(r)
             if cells > limits.max_cells:
-                raise _too_big(label, "jumlah sel", "the number of cells", limits.max_cells, "sel", "cells")
+                raise _too_big(label, Msg("f.too_large.cells"), limits.max_cells, "cells")
             rows.append([(c.strip() or None) for c in r])
     except csv.Error as err:
         raise InputError(Finding(
-            "error", "csv_parse", f"CSV tidak dapat diurai dengan pemisah {_SEP_NAMES[sep]}: {err}",
-            message_en=f"the CSV cannot be parsed with separator {_SEP_NAMES[sep]}: {err}", file=label,
-            expected="satu pemisah (';', ',' atau tab) di setiap baris; teks yang memuat pemisah diapit tanda kutip",
-            expected_en="one separator (';', ',' or tab) on every line; text containing it in double quotes")) from None
+            "error", "csv_parse", Msg("f.csv_parse", sep=_SEP_NAMES[sep], err=str(err)), file=label,
+            expected=Msg("x.csv_parse"))) from None
     return rows, sep
 
 
 def _csv_bytes(raw: bytes, label: str, encoding: str | None, limits: Limits
                ) -> tuple[list[list[str | None]], str, list[Finding], str]:
     if len(raw) > limits.max_bytes:
-        raise _too_big(label, f"berkas ({len(raw):,} byte)".replace(",", "."), f"the file ({len(raw):,} bytes)",
-                       limits.max_bytes, "byte", "bytes")
+        raise _too_big(label, Msg("f.too_large.file", n=len(raw)), limits.max_bytes, "bytes")
     dec = decode_text(raw, label=label, encoding=encoding)
     rows, sep = _csv_rows(dec.text, label, limits)
     return rows, dec.encoding, list(dec.findings), sep
@@ -204,18 +197,12 @@ def check_zip_archive(path: Path, label: str, limits: Limits = LIMITS) -> None:
         return
     total = sum(i.file_size for i in infos)
     if total > limits.max_xlsx_uncompressed:
-        raise _too_big(label, f"isi arsip setelah diekstrak ({total:,} byte)".replace(",", "."),
-                       f"the archive's content once uncompressed ({total:,} bytes)", limits.max_xlsx_uncompressed,
-                       "byte", "bytes")
+        raise _too_big(label, Msg("f.too_large.archive", n=total), limits.max_xlsx_uncompressed, "bytes")
     for i in infos:
         if i.file_size > 1 << 20 and i.file_size / max(i.compress_size, 1) > limits.max_xlsx_ratio:
             raise InputError(Finding(
-                "error", "zip_bomb", f"bagian arsip '{i.filename}' mengembang {i.file_size / max(i.compress_size, 1):,.0f} "
-                "kali saat diekstrak; bukan lembar kerja atau ekspor biasa",
-                message_en=f"archive member '{i.filename}' inflates {i.file_size / max(i.compress_size, 1):,.0f} times "
-                           "when uncompressed; not an ordinary spreadsheet or export", file=label,
-                expected="XLSX yang disimpan oleh Excel/LibreOffice, atau ekspor asli KoboToolbox/ODK Central",
-                expected_en="an XLSX saved by Excel/LibreOffice, or an unmodified KoboToolbox/ODK Central export"))
+                "error", "zip_bomb", Msg("f.zip_bomb", filename=i.filename, p=i.file_size / max(i.compress_size, 1)), file=label,
+                expected=Msg("x.zip_bomb")))
 
 
 def _xlsx_rows(path: Path, sheet: str | None, label: str, limits: Limits
@@ -227,9 +214,8 @@ def _xlsx_rows(path: Path, sheet: str | None, label: str, limits: Limits
     try:
         sheets = tuple(wb.sheetnames)
         if sheet is not None and sheet not in sheets:
-            raise InputError(Finding("error", "sheet_missing", f"lembar '{sheet}' tidak ada", file=label, value=sheet,
-                                     message_en=f"sheet '{sheet}' does not exist",
-                                     expected=f"salah satu lembar: {list(sheets)}", expected_en=f"one of the sheets {list(sheets)}"))
+            raise InputError(Finding("error", "sheet_missing", Msg("f.sheet_missing", sheet=sheet), file=label, value=sheet,
+                                     expected=Msg("x.sheet_missing", sheets=list(sheets))))
         ws = wb[sheet] if sheet else wb.worksheets[0]
         ws.reset_dimensions()  # the <dimension> tag may claim A1:XFD1048576: read what is there
         rows: list[list] = []
@@ -237,13 +223,13 @@ def _xlsx_rows(path: Path, sheet: str | None, label: str, limits: Limits
         cells = 0
         for r in ws.iter_rows():
             if len(rows) >= limits.max_rows:
-                raise _too_big(label, f"lembar '{ws.title}'", f"sheet '{ws.title}'", limits.max_rows, "baris", "rows")
+                raise _too_big(label, Msg("f.too_large.sheet", sheet=ws.title), limits.max_rows, "rows")
             vals = [(c.value.strip() or None) if isinstance(c.value, str) else c.value for c in r]
             while vals and vals[-1] is None:
                 vals.pop()
             cells += len(vals)
             if cells > limits.max_cells:
-                raise _too_big(label, "jumlah sel", "the number of cells", limits.max_cells, "sel", "cells")
+                raise _too_big(label, Msg("f.too_large.cells"), limits.max_cells, "cells")
             rows.append(vals)
             fmts.append([getattr(c, "number_format", None) or "" for c in r[: len(vals)]])
         return rows, fmts, sheets, ws.title
@@ -326,30 +312,22 @@ def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None
         if suffix in (".csv", ".txt", ".tsv"):
             size = path.stat().st_size
             if size > limits.max_bytes:
-                raise _too_big(label, f"berkas ({size:,} byte)".replace(",", "."), f"the file ({size:,} bytes)",
-                               limits.max_bytes, "byte", "bytes")
+                raise _too_big(label, Msg("f.too_large.file", n=size), limits.max_bytes, "bytes")
             rows, used_encoding, notes, sep = _csv_bytes(path.read_bytes(), label, encoding, limits)
             found.extend(notes)
         elif suffix in (".xlsx", ".xlsm"):
             rows, fmt_rows, sheets, sheet_name = _xlsx_rows(path, sheet, label, limits)
         else:
-            raise InputError(Finding("error", "format", "format tabel tidak dikenal", file=label, value=path.suffix,
-                                     message_en="unknown table format", expected=f"salah satu dari {sorted(TABLE_SUFFIXES)} "
-                                     "(berkas .xls lama: simpan ulang sebagai .xlsx)",
-                                     expected_en=f"one of {sorted(TABLE_SUFFIXES)} (an old .xls file: save it as .xlsx)"))
+            raise InputError(Finding("error", "format", Msg("f.format.tables"), file=label, value=path.suffix, expected=Msg("x.format.tables", table_suffixes=sorted(TABLE_SUFFIXES))))
     except InputError:
         raise
     except FileNotFoundError:
-        raise InputError(Finding("error", "file_missing", "berkas tabel tidak ditemukan", file=label,
-                                 message_en="table file not found", expected=f"berkas di {path}",
-                                 expected_en=f"a file at {path}")) from None
+        raise InputError(Finding("error", "file_missing", Msg("f.file_missing.tables"), file=label, expected=Msg("x.file_missing.tables", path=path))) from None
     except MemoryError:
-        raise _too_big(label, "tabel", "the table", limits.max_cells, "sel", "cells") from None
+        raise _too_big(label, Msg("f.too_large.table"), limits.max_cells, "cells") from None
     except Exception as err:  # openpyxl/zipfile/OS errors: all mean "unreadable"
-        raise InputError(Finding("error", "unreadable", f"tabel tidak dapat dibaca ({type(err).__name__}: {err})", file=label,
-                                 message_en=f"table cannot be read ({type(err).__name__}: {err})",
-                                 expected="CSV atau XLSX (Excel 2007 ke atas); simpan ulang dari Excel bila perlu",
-                                 expected_en="a CSV or XLSX (Excel 2007+) file; save it again from Excel if needed")) from None
+        raise InputError(Finding("error", "unreadable", Msg("f.unreadable.tables", kind=type(err).__name__, err=str(err)),
+                                 file=label, expected=Msg("x.unreadable.tables"))) from None
     return _table(rows, fmt_rows, sheets, sheet_name, used_encoding, found, path, label, header_hint, limits, ragged, sep)
 
 
@@ -367,9 +345,8 @@ def _table(rows: list[list], fmt_rows: list[list[str]] | None, sheets: tuple[str
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     if not rows:
-        raise InputError(Finding("error", "empty", "tabel kosong", file=label, message_en="the table is empty",
-                                 expected="baris judul kolom lalu satu baris per wilayah",
-                                 expected_en="a header row, then one row per area"))
+        raise InputError(Finding("error", "empty", Msg("f.empty.tables"), file=label,
+                                 expected=Msg("x.empty")))
     header_row = 1
     if header_hint is not None:
         def has(r):
@@ -397,11 +374,9 @@ def _table(rows: list[list], fmt_rows: list[list[str]] | None, sheets: tuple[str
             errors.append(_ragged(label, i, len(r), width, sep, shorter=False))
         else:
             beyond.append(Finding(
-                "warning", "cell_without_heading", "sel berisi nilai di kanan judul kolom terakhir; diabaikan",
-                message_en="a cell right of the last column heading holds a value; ignored", file=label, row=i,
+                "warning", "cell_without_heading", Msg("f.cell_without_heading"), file=label, row=i,
                 column=column_letter(extra[0] + 1),
-                expected="judul kolom untuk setiap kolom berisi data, atau hapus sel itu",
-                expected_en="a heading for every column with data, or delete the cell"))
+                expected=Msg("x.cell_without_heading")))
     if errors:
         raise InputError(cap_rows(errors, limits.findings_per_kind))
     found.extend(cap_rows(beyond, limits.findings_per_kind))
@@ -423,23 +398,14 @@ def _table(rows: list[list], fmt_rows: list[list[str]] | None, sheets: tuple[str
 
 
 def _ragged(label: str, row: int, n: int, width: int, sep: str | None, *, shorter: bool) -> Finding:
-    by = f" (pemisah {_SEP_NAMES.get(sep, sep)})" if sep else ""
-    by_en = f" (separator {_SEP_NAMES.get(sep, sep)})" if sep else ""
+    by = Msg("f.by_separator", sep=_SEP_NAMES.get(sep, sep)) if sep else ""
     if shorter:
-        return Finding("error", "row_too_short", f"baris berisi {n} kolom{by}, judul berisi {width}: jawaban bergeser ke kiri",
-                       message_en=f"the row has {n} fields{by_en}, the header has {width}: answers shift left", file=label,
+        return Finding("error", "row_too_short", Msg("f.row_too_short", n=n, by=by, width=width), file=label,
                        row=row, value=n,
-                       expected=f"{width} kolom di setiap baris (ekspor ulang dengan versi formulir yang sama, atau "
-                                "ekspor per versi formulir)",
-                       expected_en=f"{width} fields on every row (export again with one form version, or one export "
-                                   "per form version)")
-    return Finding("error", "row_too_long", f"baris berisi {n} kolom{by}, judul berisi {width}: nilai bergeser ke kanan",
-                   message_en=f"the row has {n} fields{by_en}, the header has {width}: values shift right", file=label,
+                       expected=Msg("x.row_too_short", width=width))
+    return Finding("error", "row_too_long", Msg("f.row_too_long", n=n, by=by, width=width), file=label,
                    row=row, value=n,
-                   expected=f"{width} kolom di setiap baris; koma desimal di CSV berpemisah koma harus diapit tanda "
-                            "kutip (\"1,5\"), atau simpan dengan pemisah ';'",
-                   expected_en=f"{width} fields on every row; a decimal comma in a comma-separated CSV must be "
-                               "quoted (\"1,5\"), or save with ';' as separator")
+                   expected=Msg("x.row_too_long", width=width))
 
 
 def _key(name: object) -> str:
@@ -473,18 +439,14 @@ def match_columns(columns: list[str], wanted: list[str], label: str, header_row:
         elif ks:
             shown = ", ".join(f"'{columns[k - 1]}' ({column_letter(k)})" for k in ks[:5])
             findings.append(Finding(
-                "error", "ambiguous_column", f"beberapa kolom cocok dengan '{w}': {shown}", file=label,
-                row=header_row, column=w, message_en=f"several columns match '{w}': {shown}",
-                expected="satu kolom bernama seperti ini (huruf besar/kecil dan spasi diabaikan)",
-                expected_en="one column of this name (case and spaces are ignored)"))
+                "error", "ambiguous_column", Msg("f.ambiguous_column.tables", w=w, shown=shown), file=label,
+                row=header_row, column=w,
+                expected=Msg("x.ambiguous_column.tables")))
         else:
             close = difflib.get_close_matches(w, [str(c) for c in columns], n=1, cutoff=0.6)
-            hint_id = f"; mungkin maksudnya '{close[0]}'?" if close else ""
-            hint_en = f"; did you mean '{close[0]}'?" if close else ""
+            hint = Msg("x.missing_column.did_you_mean", name=close[0]) if close else ""
             shown = [str(c) for c in columns][:25]
             findings.append(Finding(
-                "error", "missing_column", f"kolom wajib '{w}' tidak ada", file=label, column=w,
-                message_en=f"required column '{w}' is missing",
-                expected=f"kolom bernama '{w}'{hint_id} (kolom yang ada: {shown})",
-                expected_en=f"a column named '{w}'{hint_en} (columns found: {shown})"))
+                "error", "missing_column", Msg("f.missing_column.tables", w=w), file=label, column=w,
+                expected=Msg("x.missing_column.tables", w=w, hint=hint, shown=shown)))
     return out, findings

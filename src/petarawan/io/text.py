@@ -19,6 +19,7 @@ import codecs
 from dataclasses import dataclass, field
 
 from ..errors import Finding, InputError
+from ..i18n import Msg
 
 PREFERRED = ("utf_16", "utf_16_le", "utf_16_be", "cp1252")
 """Encodings tried first when a file is not UTF-8 (charset-normalizer names)."""
@@ -47,10 +48,8 @@ class DecodedText:
 
 def _undecodable(label: str, encoding: str, err: UnicodeDecodeError) -> InputError:
     return InputError(Finding(
-        "error", "bad_encoding", f"berkas tidak dapat dibaca sebagai teks {encoding} (byte ke-{err.start + 1})",
-        message_en=f"the file cannot be read as {encoding} text (byte {err.start + 1})", file=label, value=encoding,
-        expected="pengodean yang benar di pengaturan encoding, atau simpan ulang sebagai 'CSV UTF-8' dari Excel",
-        expected_en="the right encoding in the encoding setting, or save the file again as 'CSV UTF-8' from Excel"))
+        "error", "bad_encoding", Msg("f.bad_encoding", encoding=encoding, p=err.start + 1), file=label, value=encoding,
+        expected=Msg("x.bad_encoding")))
 
 
 def decode_text(raw: bytes, *, label: str, encoding: str | None = None) -> DecodedText:
@@ -80,8 +79,8 @@ def decode_text(raw: bytes, *, label: str, encoding: str | None = None) -> Decod
             codecs.lookup(encoding)
         except LookupError:
             raise InputError(Finding(
-                "error", "bad_encoding", "nama pengodean tidak dikenal", message_en="unknown encoding name", file=label,
-                value=encoding, expected="mis. utf-8, cp1252, latin-1, utf-16", expected_en="e.g. utf-8, cp1252, latin-1, utf-16")) from None
+                "error", "bad_encoding", Msg("f.bad_encoding.text"), file=label,
+                value=encoding, expected=Msg("x.bad_encoding.text"))) from None
         try:
             return DecodedText(raw.decode(encoding), encoding)
         except UnicodeDecodeError as err:
@@ -102,18 +101,13 @@ def decode_text(raw: bytes, *, label: str, encoding: str | None = None) -> Decod
     best = from_bytes(raw, cp_isolation=list(PREFERRED)).best() or from_bytes(raw).best()
     if best is None:
         raise InputError(Finding(
-            "error", "not_text", "berkas bukan teks yang dapat dibaca (biner atau rusak)",
-            message_en="the file is not readable text (binary or damaged)", file=label,
-            expected="CSV teks (sebaiknya 'CSV UTF-8' dari Excel) atau XLSX",
-            expected_en="a text CSV (preferably 'CSV UTF-8' from Excel) or an XLSX"))
+            "error", "not_text", Msg("f.not_text"), file=label,
+            expected=Msg("x.not_text")))
     codec = codecs.lookup(best.encoding).name
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as err:  # charset-normalizer judged from samples; the whole file decides
         raise _undecodable(label, codec, err) from None
     return DecodedText(text, codec, [Finding(
-        "warning", "encoding_detected", f"berkas bukan UTF-8; dibaca sebagai {codec} (dideteksi) — periksa huruf "
-        "beraksen pada nama", message_en=f"the file is not UTF-8; read as {codec} (detected) — check accented letters "
-        "in names", file=label, value=codec,
-        expected=f"simpan sebagai 'CSV UTF-8' dari Excel, atau tetapkan encoding = \"{codec}\" bila benar",
-        expected_en=f"save it as 'CSV UTF-8' from Excel, or set encoding = \"{codec}\" if this is right")])
+        "warning", "encoding_detected", Msg("f.encoding_detected", codec=codec), file=label, value=codec,
+        expected=Msg("x.encoding_detected", codec=codec))])

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from ..i18n import Msg
 
 ACTIVITIES: tuple[str, ...] = ("pemetaan", "rapat_kerja", "bimtek", "life_skill", "entrepreneurship", "monev")
 """BNN's order of activities in an area (DOMAIN §2): mapping → stakeholder working meeting →
@@ -168,23 +169,18 @@ def check_programme_choices(programmes: list[Programme], form, questions, file: 
                 continue
             if not q or q not in form.questions:
                 problems.append(Finding(
-                    "error", "plan_question_missing", f"program '{p.code}': {key} memerlukan pertanyaan '{q}' di formulir",
-                    message_en=f"programme '{p.code}': {key} needs the question '{q}' in the form", file=file,
+                    "error", "plan_question_missing", Msg("f.plan_question_missing", code=p.code, key=key, q=q), file=file,
                     column=f"plan.programmes[{i}].{key}", value=values,
-                    expected=f"potential.questions.{qkey} = pertanyaan formulir", expected_en=f"potential.questions.{qkey} = a form question"))
+                    expected=Msg("x.plan_question_missing", qkey=qkey)))
                 continue
             valid = form.options(q)
             for v in values:
                 if v in valid:
                     continue
                 close = difflib.get_close_matches(v, valid, n=1)
-                hint_id = f" (maksud Anda '{close[0]}'?)" if close else ""
-                hint_en = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = Msg("f.did_you_mean", name=close[0]) if close else ""
                 problems.append(Finding(
-                    "error", "plan_unknown_choice",
-                    f"program '{p.code}': {key} bukan pilihan pertanyaan '{q}' di formulir{hint_id}",
-                    message_en=f"programme '{p.code}': {key} is not a choice of the form's question '{q}'{hint_en}",
-                    file=file, column=f"plan.programmes[{i}].{key}", value=v,
-                    expected=f"salah satu dari {valid}", expected_en=f"one of {valid}"))
+                    "error", "plan_unknown_choice", Msg("f.plan_unknown_choice", code=p.code, key=key, q=q, hint=hint),
+                    file=file, column=f"plan.programmes[{i}].{key}", value=v, expected=Msg("x.one_of", valid=valid)))
     if problems:
         raise InputError(problems)

@@ -34,7 +34,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
-from ..i18n import t
+from ..i18n import Msg, t
 from .config import Programme
 
 
@@ -83,10 +83,14 @@ class PlanSolution:
         """The solver returned a feasible plan (possibly an empty one, when nothing can be held)."""
         return self.status in WITH_PLAN
 
+    def status_msg(self) -> Msg:
+        """The status in words — every field filled (time limit in s, gap in %, solver detail)."""
+        return Msg(f"plan.status.{self.status}", gap=100 * self.gap, limit=self.params.get("time_limit", float("nan")),
+                   detail=self.message or "?")
+
     def status_text(self, lang: str) -> str:
-        """The status in words, in ``lang`` — every placeholder filled (time limit, gap, detail)."""
-        return t(f"plan.status.{self.status}", lang, gap=f"{100 * self.gap:.2g}",
-                 limit=f"{self.params.get('time_limit', float('nan')):g}", detail=self.message or "?")
+        """:meth:`status_msg` in ``lang``."""
+        return self.status_msg().render(lang)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding
-from ..i18n import t
+from ..i18n import Msg, t
 from ..potential.scoring import PotentialResult
 from ..report.text import rupiah as _rp
 from .config import PlanConfig
@@ -85,10 +85,8 @@ def make_plan(scores: PotentialResult, mask: pd.DataFrame, threshold: int, score
     def warn(code: str, key: str, **kw) -> None:
         where = {k: kw.pop(k) for k in ("file", "column", "value", "row") if k in kw}
         exp = kw.pop("expected", None)
-        f_kw = {}
-        if exp is not None:
-            f_kw = {"expected": t(exp, "id", **kw), "expected_en": t(exp, "en", **kw)}
-        findings.append(Finding("warning", code, t(key, "id", **kw), message_en=t(key, "en", **kw), **where, **f_kw))
+        findings.append(Finding("warning", code, Msg(key, **kw), **where,
+                                expected=Msg(exp, **kw) if exp is not None else None))
 
     for c in codes:
         if c not in population.index or not np.isfinite(population.get(c, np.nan)):
@@ -149,14 +147,12 @@ def make_plan(scores: PotentialResult, mask: pd.DataFrame, threshold: int, score
         per_group = False
         sol = solve(cfg.budget, cfg.max_areas, False)
     if sol.status == "infeasible":
-        findings.append(Finding("warning", "plan_infeasible", t("plan.infeasible", "id"),
-                                message_en=t("plan.infeasible", "en"), value=sol.message))
+        findings.append(Finding("warning", "plan_infeasible", Msg("plan.infeasible"), value=sol.message))
     elif sol.status != "optimal":  # every other HiGHS outcome, said as it is (plan/optimise.py::solver_outcome)
         limit = "time_limit" in sol.status
-        findings.append(Finding("warning", f"plan_{sol.status}", sol.status_text("id"), message_en=sol.status_text("en"),
+        findings.append(Finding("warning", f"plan_{sol.status}", sol.status_msg(),
                                 column="plan.time_limit" if limit else None, value=sol.message,
-                                expected="plan.time_limit lebih besar (detik)" if limit else None,
-                                expected_en="a larger plan.time_limit (seconds)" if limit else None))
+                                expected=Msg("x.plan_time_limit") if limit else None))
     more = solve(cfg.budget * 1.1, cfg.max_areas, per_group)
     k_more = solve(cfg.budget, cfg.max_areas + 1, per_group) if cfg.max_areas is not None else None
     no_group = solve(cfg.budget, cfg.max_areas, False) if per_group else None

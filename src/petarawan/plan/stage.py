@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from ..errors import Finding, InputError
-from ..i18n import t
+from ..i18n import Msg, t
 from ..potential.stage import PotentialStageResult
 from ..report import plan as view
 from ..stages import Stage, StageResult, StudyContext
@@ -36,10 +36,8 @@ def read_population(ctx: StudyContext, column: str) -> pd.Series:
     """
     if column not in ctx.denominators.columns:
         d = ctx.config.data
-        raise InputError(Finding("error", "missing_column", "kolom penduduk tidak ada",
-                                 message_en="population column missing", file=d.file, column=column,
-                                 expected=f"plan.population_column berisi nama kolom di {d.file}",
-                                 expected_en=f"plan.population_column names a column of {d.file}"))
+        raise InputError(Finding("error", "missing_column", Msg("f.missing_column.stage"), file=d.file, column=column,
+                                 expected=Msg("x.missing_column", file=d.file)))
     return ctx.denominators[column].dropna().astype(float)
 
 
@@ -101,9 +99,7 @@ def run_plan(ctx: StudyContext) -> PlanStageResult:
             with TrackStore(sp, read_only=True) as store:
                 store_rows = store.activities(), store.planned(), store.snapshots()
         except InputError as err:  # damaged or locked store: the plan stands, monitoring is left out
-            findings += [replace(f, level="warning",
-                                 message=f"{f.message}; rencana vs realisasi dan keterpulihan tidak ditampilkan",
-                                 message_en=f"{f.message_en}; plan vs actual and recovery are not shown")
+            findings += [replace(f, level="warning", message=Msg("f.track_left_out", inner=f.message))
                          for f in err.findings]
     if store_rows is not None:
         acts, planned, snaps = store_rows
@@ -192,9 +188,7 @@ def _known_rows(df: pd.DataFrame, codes: set[str], programmes: set[str], table: 
     bad = df[~(ok_area & ok_prog)]
     for rid in bad["id"]:
         findings.append(Finding("warning", "track_unknown_row",
-                                "baris penyimpanan monev dengan wilayah atau program di luar studi, diabaikan",
-                                message_en="tracking-store row with an area or programme outside the study, ignored",
+                                Msg("f.track_unknown_row"),
                                 file=f"petarawan.sqlite:{table}", row=int(rid),
-                                expected="kode wilayah studi dan kode program [[plan.programmes]]",
-                                expected_en="a study area code and a [[plan.programmes]] code"))
+                                expected=Msg("x.track_unknown_row")))
     return df[ok_area & ok_prog]

@@ -36,6 +36,7 @@ from scipy.stats import norm
 from ..errors import Finding, InputError
 from .config import COMPONENTS, PotentialConfig
 from ..io.survey import Form, expected_headers
+from ..i18n import Msg
 
 
 def read_questions(cfg: PotentialConfig, form: Form) -> list[str]:
@@ -51,11 +52,9 @@ def _check_columns(responses: pd.DataFrame, form: Form, cfg: PotentialConfig) ->
         else:
             ok = q in responses.columns
         if not ok:
-            missing.append(Finding("error", "survey_question_missing", "pertanyaan formulir tidak ada di data survei",
-                                   message_en="form question missing from the survey data", column=q,
+            missing.append(Finding("error", "survey_question_missing", Msg("f.survey_question_missing"), column=q,
                                    value=sorted(map(str, responses.columns)),
-                                   expected=f"kolom {expected_headers(form, q)}",
-                                   expected_en=f"a column {expected_headers(form, q)}"))
+                                   expected=Msg("x.survey_question_missing", expected_headers=expected_headers(form, q))))
     if missing:
         raise InputError(missing)
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding, InputError
-from ..i18n import t
+from ..i18n import Msg, t
 from ..io.readers import resolve, sha256
 from ..report import potential as view
 from ..stages import Stage, StageResult, StudyContext
@@ -60,7 +60,7 @@ def run_potential(ctx: StudyContext) -> PotentialStageResult:
     cfg: PotentialConfig = ctx.section("potential")
     if cfg.suppress_below is None:  # the study-wide [privacy] rule
         cfg = cfg.model_copy(update={"suppress_below": int(ctx.config.privacy.min_count)})
-    form_path = resolve(ctx.study_dir, cfg.form, "XLSForm")
+    form_path = resolve(ctx.study_dir, cfg.form, "xlsform")
     inputs = {cfg.form: sha256(form_path)}
     form = read_form(form_path, label=cfg.form)
     paths = []
@@ -78,32 +78,27 @@ def run_potential(ctx: StudyContext) -> PotentialStageResult:
         check_programme_choices(plan.programmes, form, cfg.questions)
     counts = dict(data.counts)
     if counts.get("kept", 0) == 0:
-        m_id, m_en = _both("pot.no_responses", read=counts.get("read", 0), unknown=counts.get("unknown_area", 0),
-                           dup=counts.get("duplicate", 0), consent="{consent}")
         raise InputError(Finding("error", "survey_no_usable_responses",
-                                 m_id.replace("{consent}", view.consent_text(counts, "id")),
-                                 message_en=m_en.replace("{consent}", view.consent_text(counts, "en")),
+                                 Msg("pot.no_responses", read=counts.get("read", 0), unknown=counts.get("unknown_area", 0),
+                                     dup=counts.get("duplicate", 0), consent=view.consent_msg(counts)),
                                  file=", ".join(cfg.survey), value=counts.get("read", 0),
-                                 expected=t("pot.no_responses_exp", "id"), expected_en=t("pot.no_responses_exp", "en")))
+                                 expected=Msg("pot.no_responses_exp")))
     res = score_potential(data.responses, form, ctx.areas.index, cfg)
     n_ok = int((res.table["n"] >= cfg.min_respondents).sum())
     if not np.isfinite(res.table["score"].to_numpy(dtype=float)).any():
         kw = dict(minn=cfg.min_respondents, kept=counts["kept"], areas=int((res.table["n"] > 0).sum()))
-        raise InputError(Finding("error", "survey_no_area_scored", t("pot.no_scored", "id", **kw),
-                                 message_en=t("pot.no_scored", "en", **kw), file=", ".join(cfg.survey),
+        raise InputError(Finding("error", "survey_no_area_scored", Msg("pot.no_scored", **kw), file=", ".join(cfg.survey),
                                  column="potential.min_respondents", value=cfg.min_respondents,
-                                 expected=t("pot.no_scored_exp", "id"), expected_en=t("pot.no_scored_exp", "en")))
+                                 expected=Msg("pot.no_scored_exp")))
     pub, mask = publish(res, cfg)
     findings = list(data.findings)
     for c in data.dropped_columns:
-        findings.append(Finding("info", "survey_identifier_dropped", t("pot.dropped_cols", "id"),
-                                message_en=t("pot.dropped_cols", "en"), file=", ".join(cfg.survey), column=c))
+        findings.append(Finding("info", "survey_identifier_dropped", Msg("pot.dropped_cols"), file=", ".join(cfg.survey),
+                                column=c))
     imputed = res.table.index[res.table["score_imputed"]]
     for code in imputed:
-        findings.append(Finding("warning", "potential_imputed", t("pot.imputed_finding", "id"),
-                                message_en=t("pot.imputed_finding", "en"), file=", ".join(cfg.survey),
-                                column=cfg.area_question, value=code, expected=f"≥ {cfg.min_respondents} responden",
-                                expected_en=f"≥ {cfg.min_respondents} respondents"))
+        findings.append(Finding("warning", "potential_imputed", Msg("pot.imputed_finding"), file=", ".join(cfg.survey),
+                                column=cfg.area_question, value=code, expected=Msg("x.min_respondents", n=cfg.min_respondents)))
 
     areas = ctx.areas
     layer = areas[[c for c in ("name", "group", "geometry") if c in areas.columns]].join(pub)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import has, t
+from ..i18n import Msg, has, t
 from ..potential.config import PotentialConfig
 from ..potential.figures import choropleth_png
 from ..potential.scoring import PotentialResult
@@ -55,10 +55,11 @@ def sheet_table(pub: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFrame, thre
     return pd.concat([front, df.reindex(areas.index)], axis=1).reset_index(drop=True)
 
 
-def consent_text(counts: dict, lang: str) -> str:
+def consent_msg(counts: dict) -> Msg:
+    """How many answers had no consent (or that the form asks none)."""
     if "no_consent" not in counts:
-        return t("pot.no_consent_q", lang)
-    return t("pot.consent_n", lang, n=counts["no_consent"])
+        return Msg("pot.no_consent_q")
+    return Msg("pot.consent_n", n=counts["no_consent"])
 
 
 def _fmt_share(v: float, lo: float | None = None, hi: float | None = None) -> str:
@@ -79,7 +80,7 @@ def section(ctx: StudyContext, cfg: PotentialConfig, res: PotentialResult, pub: 
     th = cfg.suppress_below
     imputed = res.table.index[res.table["score_imputed"]]
     summary = t("pot.summary", lang, read=counts.get("read", 0), kept=counts.get("kept", 0),
-                consent=consent_text(counts, lang), unknown=counts.get("unknown_area", 0), dup=counts.get("duplicate", 0),
+                consent=consent_msg(counts), unknown=counts.get("unknown_area", 0), dup=counts.get("duplicate", 0),
                 choice=counts.get("unknown_choice_answers", 0), areas=counts.get("areas_scored", 0), total=len(ctx.areas),
                 minn=cfg.min_respondents)
     privacy = markup("pot.privacy", lang, cols=", ".join(dropped_columns) or "–", tm1=th - 1, t=th,

@@ -505,7 +505,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
             new = _commit_version(c.db, rnd, layout.staging(sid, year, u.id))
         except OSError as err:
             f = os_error_finding(err, file=f"v{rnd.version + 1}")
-            raise HTTPException(409, f"{f.message} / {f.message_en}") from None
+            raise HTTPException(409, f.text(None)) from None
         u.status = "accepted"
         auth.audit(c.db, c.user.username, "upload_accept", target=f"study:{sid}/{year}/upload:{u.id}", ip=c.ip, version=new)
         c.db.commit()

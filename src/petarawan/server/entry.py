@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..codes import normalise_code
 from ..errors import Finding, InputError
+from ..i18n import Msg
 
 
 def _entry_indicators(cfg) -> list:
@@ -74,9 +75,8 @@ def write_entry(study_dir: Path, code: str, values: dict) -> str:
     allowed = {i.code for i in _entry_indicators(cfg)}
     unknown = sorted(set(values) - allowed)
     if unknown:
-        raise InputError([Finding("error", "unknown_indicator", f"indikator '{u}' tidak diisi dari tabel", column=u,
-                                  message_en=f"indicator '{u}' is not entered from the table",
-                                  expected=", ".join(sorted(allowed))) for u in unknown])
+        raise InputError([Finding("error", "unknown_indicator", Msg("server.f.unknown_indicator", code=u), column=u,
+                                  expected=Msg("server.x.one_of", choices=", ".join(sorted(allowed)))) for u in unknown])
     path = study_dir / cfg.data.file
     year = getattr(cfg.data, "year", None)
     if path.suffix.lower() == ".xlsx":
@@ -101,8 +101,8 @@ def _locate(rows: list[list], cfg, code: str, year) -> tuple[int, list[str], int
                 if year is None or ycol is None or _text(cells[ycol] if ycol < len(cells) else "") == str(year):
                     return h, header, r
         return h, header, -1
-    raise InputError(Finding("error", "missing_column", f"kolom kode '{want}' tidak ditemukan", file=cfg.data.file,
-                             column=want, message_en=f"code column '{want}' not found"))
+    raise InputError(Finding("error", "missing_column", Msg("f.missing_column", want=want), file=cfg.data.file,
+                             column=want))
 
 
 def _fill(header: list[str], row: list, cfg, code: str, values: dict, year) -> list:

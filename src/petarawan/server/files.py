@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, Finding, InputError
+from ..i18n import Msg
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 """Largest accepted upload (all files together)."""
@@ -50,9 +51,9 @@ class Incoming:
     path: Path
 
 
-def finding(code: str, id_: str, en: str, *, file: str | None = None, expected: str | None = None,
-            expected_en: str | None = None) -> Finding:
-    return Finding("error", code, id_, file=file, message_en=en, expected=expected, expected_en=expected_en)
+def finding(code: str, *, file: str | None = None, expected: Msg | None = None, **params) -> Finding:
+    """An error finding with the message ``server.f.<code>``."""
+    return Finding("error", code, Msg(f"server.f.{code}", **params), file=file, expected=expected)
 
 
 def safe_name(name: str) -> str:
@@ -68,9 +69,8 @@ def safe_name(name: str) -> str:
     base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).lstrip(".")
     suffix = Path(base).suffix.lower()
     if not base or base in (".", "..") or suffix not in ALLOWED_SUFFIXES or (suffix == ".sqlite" and base != TRACK_STORE):
-        raise InputError(finding("bad_file_name", "nama atau jenis berkas tidak diterima", "file name or type not accepted",
-                                 file=base or None, expected=f"berkas {', '.join(sorted(ALLOWED_SUFFIXES))}",
-                                 expected_en=f"a {', '.join(sorted(ALLOWED_SUFFIXES))} file"))
+        raise InputError(finding("bad_file_name", file=base or None,
+                                 expected=Msg("server.x.bad_file_name", suffixes=", ".join(sorted(ALLOWED_SUFFIXES)))))
     return base
 
 
@@ -83,14 +83,11 @@ def check_container(path: Path, label: str) -> None:
         with zipfile.ZipFile(path) as zf:
             total = sum(i.file_size for i in zf.infolist())
     except (zipfile.BadZipFile, OSError):
-        raise InputError(finding("bad_container", "berkas rusak atau bukan berkas Excel/zip", "damaged file, or not an "
-                                 "Excel/zip file", file=label)) from None
+        raise InputError(finding("bad_container", file=label)) from None
     size = max(path.stat().st_size, 1)
     if total > MAX_UNZIPPED_BYTES or total / size > MAX_ZIP_RATIO:
-        raise InputError(finding("zip_bomb", f"isi berkas terkompresi terlalu besar ({total // 2**20} MB setelah "
-                                 "dibuka)", f"compressed content too large ({total // 2**20} MB unpacked)", file=label,
-                                 expected=f"≤ {MAX_UNZIPPED_BYTES // 2**20} MB setelah dibuka",
-                                 expected_en=f"≤ {MAX_UNZIPPED_BYTES // 2**20} MB unpacked"))
+        raise InputError(finding("zip_bomb", file=label, mb=total // 2**20,
+                                 expected=Msg("server.x.zip_bomb", mb=MAX_UNZIPPED_BYTES // 2**20)))
 
 
 class Layout:
@@ -152,9 +149,8 @@ def extract_study(archive: Path, staged: Path, label: str) -> list[str]:
         tomls = [PurePosixPath(i.filename) for i in entries if PurePosixPath(i.filename).name == "petarawan.toml"]
         roots = sorted(tomls, key=lambda p: len(p.parts))
         if not roots or len(roots[0].parts) > 2:
-            raise InputError(finding("no_config", "arsip tidak berisi petarawan.toml di akarnya", "the archive has no "
-                                     "petarawan.toml at its root", file=label, expected="zip folder studi",
-                                     expected_en="a zip of the study folder"))
+            raise InputError(Finding("error", "no_config", Msg("server.f.no_config_in_zip"), file=label,
+                                     expected=Msg("server.x.study_zip")))
         prefix = roots[0].parts[:-1]
         written = []
         for info in entries:
@@ -202,32 +198,28 @@ def place(staged: Path, kind: str, files: list[Incoming]) -> list[str]:
     Returns the names written.  Raises :class:`InputError` with every problem found.
     """
     if kind not in KINDS:
-        raise InputError(finding("bad_kind", "jenis unggahan tidak dikenal", "unknown upload kind", expected=", ".join(KINDS)))
+        raise InputError(finding("bad_kind", expected=Msg("server.x.one_of", choices=", ".join(KINDS))))
     names = [safe_name(f.name) for f in files]
     if not files:
-        raise InputError(finding("no_file", "tidak ada berkas", "no file"))
+        raise InputError(finding("no_file"))
     for f, n in zip(files, names):
         check_container(f.path, n)
     if kind == "config" and len(files) == 1 and names[0].lower().endswith(".zip"):
         return extract_study(files[0].path, staged, names[0])
     if kind == "config":
         if "petarawan.toml" not in names:
-            raise InputError(finding("no_config", "unggahan konfigurasi harus berisi petarawan.toml",
-                                     "a configuration upload must include petarawan.toml", expected="petarawan.toml"))
+            raise InputError(finding("no_config", expected=Msg("server.x.one_of", choices="petarawan.toml")))
         for f, n in zip(files, names):
             put_file(f.path, staged / n)
         return names
     cfg = _config(staged)
     if cfg is None:
-        raise InputError(finding("no_config_yet", "studi ini belum punya petarawan.toml yang sah; unggah konfigurasi "
-                                 "lebih dulu", "this study has no valid petarawan.toml yet; upload the configuration first",
-                                 expected="unggahan jenis 'config'", expected_en="an upload of kind 'config'"))
+        raise InputError(finding("no_config_yet", expected=Msg("server.x.no_config_yet")))
     if kind == "survey":
         potential = getattr(cfg, "potential", None)
         targets = list(potential.survey) if potential is not None else []
         if not targets:
-            raise InputError(finding("no_survey_section", "konfigurasi tidak punya [potential] survey",
-                                     "the configuration has no [potential] survey", file="petarawan.toml"))
+            raise InputError(finding("no_survey_section", file="petarawan.toml"))
     else:
         targets = [cfg.areas.file if kind == "boundary" else cfg.data.file]
     written = []
@@ -243,15 +235,12 @@ def place(staged: Path, kind: str, files: list[Incoming]) -> list[str]:
             same = [t for t in targets if Path(t).suffix.lower() == suffix]
             target = same[0] if len(same) == 1 else None
         if target is None:
-            problems.append(finding("wrong_suffix", f"berkas '{n}' tidak cocok dengan berkas yang dinyatakan konfigurasi",
-                                    f"file '{n}' does not match the file the configuration names", file=n,
-                                    expected=f"berkas {', '.join(targets)} (ubah petarawan.toml untuk jenis lain)",
-                                    expected_en=f"a file {', '.join(targets)} (change petarawan.toml for another type)"))
+            problems.append(finding("wrong_suffix", file=n, name=n,
+                                    expected=Msg("server.x.wrong_suffix", targets=", ".join(targets))))
             continue
         dst = (staged / target).resolve()
         if staged.resolve() not in dst.parents:
-            problems.append(finding("outside", "nama berkas di konfigurasi menunjuk ke luar folder studi",
-                                    "the configured file name points outside the study folder", file=target))
+            problems.append(finding("outside", file=target))
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
         put_file(f.path, dst)
@@ -274,8 +263,7 @@ def validate_folder(study_dir: Path, lang: str = "id") -> list[Finding]:
     except InputError as err:
         return list(err.findings)
     except ConfigError as err:
-        return [Finding("error", "config", str(err), file="petarawan.toml",
-                        message_en=str(err))]
+        return [Finding("error", "config", err.msg, file="petarawan.toml")]
     except FileNotFoundError as err:
-        return [finding("file_missing", "berkas tidak ada", "file not found", file=Path(err.filename or "").name or None)]
+        return [finding("file_missing", file=Path(err.filename or "").name or None)]
     return [f for f in res.findings]

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from ..errors import ConfigError, Finding, InputError
 from .db import Round, Run, make_engine, now, sessions
 from .files import Layout
+from ..i18n import Msg
 
 
 def execute(engine, layout: Layout, run_id: int, study_id: int | None = None) -> str:
@@ -49,10 +50,9 @@ def execute(engine, layout: Layout, run_id: int, study_id: int | None = None) ->
     except InputError as err:
         findings = [f.to_dict() for f in err.findings]
     except ConfigError as err:
-        findings = [Finding("error", "config", str(err), file="petarawan.toml", message_en=str(err)).to_dict()]
+        findings = [Finding("error", "config", err.msg, file="petarawan.toml").to_dict()]
     except Exception as err:  # noqa: BLE001 - a run must end with a recorded status, never a hang
-        findings = [Finding("error", "internal", f"kesalahan internal ({type(err).__name__})",
-                            message_en=f"internal error ({type(err).__name__})").to_dict()]
+        findings = [Finding("error", "internal", Msg("f.internal", kind=type(err).__name__)).to_dict()]
     with Session() as db:
         row = db.get(Run, run_id)
         row.status, row.findings, row.class_counts, row.finished = status, findings, counts, now()
@@ -83,8 +83,7 @@ class Worker:
             for row in db.execute(select(Run).where(Run.status.in_(("running", "queued")))).scalars():
                 if row.status == "running":
                     row.status, row.finished = "failed", now()
-                    row.findings = [Finding("error", "interrupted", "dihentikan karena server dimulai ulang",
-                                            message_en="stopped by a server restart").to_dict()]
+                    row.findings = [Finding("error", "interrupted", Msg("f.interrupted")).to_dict()]
                 else:
                     self.submit(row.id)
             db.commit()
@@ -118,8 +117,7 @@ class Worker:
             row = db.get(Run, run_id)
             if row is not None and row.status in ("queued", "running"):
                 row.status, row.finished = "failed", now()
-                row.findings = [Finding("error", "worker_crashed", "proses analisis berhenti tanpa hasil",
-                                        message_en="the analysis process stopped without a result").to_dict()]
+                row.findings = [Finding("error", "worker_crashed", Msg("f.worker_crashed")).to_dict()]
                 db.commit()
 
     def wait(self, timeout: float | None = None) -> bool:

@@ -24,6 +24,7 @@ from .hotspots import (
 )
 from .rates import RateResult, compute_rates
 from .weights import WeightsResult, build_weights
+from ..i18n import Both, Msg
 
 
 @dataclass(frozen=True)
@@ -95,16 +96,11 @@ def _choose_period(counts: pd.DataFrame, period: str | None) -> tuple[pd.Series,
     if period is None:
         period = str(counts.columns[-1])
     if period not in counts.columns:
-        raise InputError(Finding("error", "hotspot_period", "periode tidak ada", message_en="period not found",
-                                 value=period, expected=f"salah satu dari {list(counts.columns)} atau 'all'",
-                                 expected_en=f"one of {list(counts.columns)} or 'all'"))
+        raise InputError(Finding("error", "hotspot_period", Msg("f.hotspot_period"),
+                                 value=period, expected=Msg("x.hotspot_period", columns=list(counts.columns))))
     return counts[period], period
 
 
-MEASURES: dict[str, tuple[str, str]] = {"count": ("jumlah", "count"), "rate": ("laju", "rate"),
-                                        "eb_global": ("laju EB global", "global EB rate"),
-                                        "eb_spatial": ("laju EB spasial", "spatial EB rate")}
-"""Names of the analysed measures in messages (Bahasa Indonesia, English)."""
 
 
 def variable_labels(indicators, v: str) -> tuple[str, str]:
@@ -125,29 +121,18 @@ def _constant_error(value: pd.Series, raw: pd.Series, rates: RateResult | None, 
     at 0), or simply equal values."""
     n = len(value)
     x = float(value.iloc[0])
-    per = rates is not None and measure != "count"
-    shown_en = f"{x:.6g}" + (f" per {rates.per:,}" if per else "")
-    shown_id = f"{x:.6g}".replace(".", ",") + (f" per {rates.per:,}".replace(",", ".") if per else "")
-    what_id, what_en = MEASURES[measure]
+    shown = Msg("f.value_per", value=x, per=rates.per) if rates is not None and measure != "count" \
+        else Msg("f.value", value=x)
     if (raw.fillna(0) == 0).all():
-        cause_id = f"tidak ada satu pun kejadian di {n} wilayah pada periode {period} (semua jumlah 0)"
-        cause_en = f"there is no event at all in the {n} areas in period {period} (every count is 0)"
+        cause = Msg("f.hotspot_constant.no_event", n=n, period=period)
     elif measure == "eb_global" and rates is not None and rates.truncated:
-        cause_id = ("varians antarwilayah negatif diset 0 (Marshall 1991), sehingga setiap laju EB global sama dengan "
-                    "laju keseluruhan m: laju mentah tidak bervariasi lebih dari derau Poisson")
-        cause_en = ("the negative between-area variance is set to 0 (Marshall 1991), so every global EB rate equals "
-                    "the overall rate m: the raw rates vary no more than Poisson noise")
+        cause = Msg("f.hotspot_constant.eb_truncated")
     else:
-        cause_id = f"semua {n} wilayah bernilai {shown_id} pada periode {period}"
-        cause_en = f"all {n} areas have the value {shown_en} in period {period}"
+        cause = Msg("f.hotspot_constant.equal", n=n, shown=shown, period=period)
     return InputError(Finding(
         "error", "hotspot_constant",
-        f"'{label[0]}' ({what_id}) sama di semua wilayah ({shown_id}) — tidak ada yang bisa dipetakan sebagai hot spot: "
-        f"{cause_id}",
-        message_en=f"'{label[1]}' ({what_en}) is the same in every area ({shown_en}) — nothing to map as hot spots: "
-                   f"{cause_en}", value=x,
-        expected="ukuran (measure) atau periode lain yang nilainya berbeda antarwilayah, atau hapus bagian [hotspots]",
-        expected_en="another measure or period whose values differ between areas, or remove the [hotspots] section"))
+        Msg("f.hotspot_constant", what=Both(*label), measure=Msg(f"hs.measure.{measure}"), shown=shown, cause=cause),
+        value=x, expected=Msg("x.hotspot_constant")))
 
 
 def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: HotspotConfig, *,
@@ -197,31 +182,21 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
         if no_pop:
             spec = cfg.population
             shown = ", ".join(no_pop[:20]) + (" …" if len(no_pop) > 20 else "")
-            left_id, left_en = (("tidak masuk perhitungan laju (jumlahnya tetap dianalisis)",
-                                 "left out of the rates (its count is still analysed)") if cfg.measure == "count" else
-                                ("tidak dianalisis hot spot", "not analysed for hot spots"))
+            left = Msg("f.no_population.count" if cfg.measure == "count" else "f.no_population.rate")
             findings.append(Finding("warning", "no_population",
-                                    f"{len(no_pop)} wilayah tanpa data penduduk (sel kosong atau tanpa baris): {left_id}: "
-                                    f"{shown}",
-                                    message_en=f"{len(no_pop)} area(s) without population (empty cell or no row): "
-                                               f"{left_en}: {shown}", value=len(no_pop),
-                                    file=spec.file if spec is not None else None,
+                                    Msg("f.no_population.hotspots", n=len(no_pop), left=left, shown=shown),
+                                    value=len(no_pop), file=spec.file if spec is not None else None,
                                     column=spec.column if spec is not None else None,
-                                    expected="penduduk > 0 untuk setiap wilayah",
-                                    expected_en="a population > 0 for every area"))
+                                    expected=Msg("x.no_population")))
     excluded = tuple(str(c) for c in areas.index.difference(use, sort=False))
     if excluded:
         shown = ", ".join(excluded[:20]) + (" …" if len(excluded) > 20 else "")
         findings.append(Finding("warning", "hotspot_no_data",
-                                f"{len(excluded)} wilayah tanpa data '{label[0]}', tidak dianalisis hot spot: "
-                                f"{shown}",
-                                message_en=f"{len(excluded)} area(s) without '{label[1]}' data, left out of the "
-                                           f"hot-spot analysis: {shown}", value=len(excluded),
-                                expected="nilai untuk setiap periode", expected_en="a value for every period"))
+                                Msg("f.hotspot_no_data", n=len(excluded), what=Both(*label), shown=shown),
+                                value=len(excluded), expected=Msg("x.hotspot_no_data")))
     if len(use) < 3:
-        raise InputError(Finding("error", "hotspot_too_few", "terlalu sedikit wilayah dengan data untuk hot spot",
-                                 message_en="too few areas with data for hot spots", value=len(use),
-                                 expected="≥ 3 (dianjurkan ≥ 30)", expected_en="≥ 3 (≥ 30 recommended)"))
+        raise InputError(Finding("error", "hotspot_too_few", Msg("f.hotspot_too_few"), value=len(use),
+                                 expected=Msg("x.hotspot_too_few")))
     findings.extend(small_n_findings(len(use)))
     sub = areas.loc[use]
     counts = counts.loc[use]
@@ -261,7 +236,6 @@ def analyse_hotspots(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cfg: Hotspot
                                      label=label)
         findings.extend(emerging.findings)
     elif cfg.emerging and n_periods > 1:
-        findings.append(Finding("info", "emerging_skipped", f"hanya {n_periods} periode; hot spot berkembang butuh ≥ 4",
-                                message_en=f"only {n_periods} periods; emerging hot spots need ≥ 4", value=n_periods))
+        findings.append(Finding("info", "emerging_skipped", Msg("f.emerging_skipped", n_periods=n_periods), value=n_periods))
     return HotspotAnalysis(cfg.variable, cfg.measure, period, value, counts, weights, moran, lisa, gi, rates, emerging,
                            excluded, findings, seeds)

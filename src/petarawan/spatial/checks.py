@@ -11,6 +11,7 @@ import numpy as np
 from ..errors import Finding
 
 from ..errors import FIRST_ROWS, cap_rows  # noqa: F401  (moved to errors: one capping rule for every reader)
+from ..i18n import Msg
 
 
 def _inside(x: np.ndarray, y: np.ndarray, bounds: tuple[float, float, float, float]) -> np.ndarray:
@@ -61,12 +62,6 @@ def swapped_columns(x: np.ndarray, y: np.ndarray, bounds: tuple[float, float, fl
     n = len(x)
     return Finding(
         "error", "coordinates_swapped",
-        f"kolom '{x_column}' dan '{y_column}' tampaknya tertukar: {n_swapped} dari {n} titik jatuh di wilayah studi "
-        f"bila keduanya ditukar, hanya {n_given} bila tidak",
-        message_en=f"columns '{x_column}' and '{y_column}' look swapped: {n_swapped} of {n} points fall in the study "
-                   f"area when they are exchanged, only {n_given} when they are not",
+        Msg("f.coordinates_swapped", x_column=x_column, y_column=y_column, n_swapped=n_swapped, n=n, n_given=n_given),
         file=label, column=f"{x_column}/{y_column}", value=first,
-        expected=f"bujur/easting di x_column dan lintang/northing di y_column: tulis x_column = \"{y_column}\" dan "
-                 f"y_column = \"{x_column}\" di [hotspots.incidents], atau tukar isi kedua kolom",
-        expected_en=f"longitude/easting in x_column and latitude/northing in y_column: set x_column = \"{y_column}\" "
-                    f"and y_column = \"{x_column}\" in [hotspots.incidents], or swap the two columns' contents")
+        expected=Msg("x.coordinates_swapped", y_column=y_column, x_column=x_column))

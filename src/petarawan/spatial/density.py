@@ -22,6 +22,7 @@ from scipy.stats import gaussian_kde
 
 from ..errors import Finding, InputError
 from .weights import projected
+from ..i18n import Msg
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,8 @@ def kernel_density(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, cell_si
     xy = np.column_stack([pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()])
     xy = xy[np.isfinite(xy).all(axis=1)]
     if len(np.unique(xy, axis=0)) < 3:
-        raise InputError(Finding("error", "density_points", "kepadatan kernel butuh minimal 3 titik berbeda",
-                                 message_en="kernel density needs at least 3 distinct points", value=len(xy),
-                                 expected="≥ 3 titik", expected_en="≥ 3 points"))
+        raise InputError(Finding("error", "density_points", Msg("f.density_points"), value=len(xy),
+                                 expected=Msg("x.density_points")))
     minx, miny, maxx, maxy = areas_p.total_bounds
     span = max(maxx - minx, maxy - miny)
     size = float(cell_size) if cell_size else span / 100.0

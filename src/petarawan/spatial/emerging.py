@@ -55,6 +55,7 @@ from scipy.stats import norm
 
 from ..errors import Finding, InputError
 from .hotspots import Inference, Label, gi_star, islands_of, seed_from, significance_cutoff
+from ..i18n import Msg
 
 PATTERNS: tuple[str, ...] = (
     "new_hot", "consecutive_hot", "intensifying_hot", "persistent_hot", "diminishing_hot",
@@ -238,15 +239,12 @@ def emerging_hotspots(counts: pd.DataFrame, graph: Graph, *, permutations: int =
     T = counts.shape[1]
     periods = tuple(str(c) for c in counts.columns)
     if T < MIN_PERIODS:
-        raise InputError(Finding("error", "emerging_periods", "hot spot berkembang butuh minimal 4 periode",
-                                 message_en="emerging hot spots need at least 4 periods", value=T,
-                                 expected=f"≥ {MIN_PERIODS} periode (dianjurkan ≥ {RECOMMENDED_PERIODS})",
-                                 expected_en=f"≥ {MIN_PERIODS} periods (≥ {RECOMMENDED_PERIODS} recommended)"))
+        raise InputError(Finding("error", "emerging_periods", Msg("f.emerging_periods"), value=T,
+                                 expected=Msg("x.emerging_periods", min_periods=MIN_PERIODS, recommended_periods=RECOMMENDED_PERIODS)))
     findings: list[Finding] = []
     if T < RECOMMENDED_PERIODS:
-        findings.append(Finding("warning", "emerging_few_periods", f"hanya {T} periode; Esri menganjurkan ≥ 10",
-                                message_en=f"only {T} periods; Esri recommends at least 10", value=T,
-                                expected="≥ 10 periode", expected_en="≥ 10 periods"))
+        findings.append(Finding("warning", "emerging_few_periods", Msg("f.emerging_few_periods", t=T), value=T,
+                                expected=Msg("x.emerging_few_periods")))
     ids = pd.Index(graph.unique_ids)
     data = counts.reindex(ids)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed_from(seed))
@@ -263,8 +261,7 @@ def emerging_hotspots(counts: pd.DataFrame, graph: Graph, *, permutations: int =
         seeds.append(s)
         if y.notna().all() and y.nunique() == 1:  # nothing to cluster in this period
             findings.append(Finding("info", "emerging_constant_period",
-                                    f"periode {periods[t]}: nilai sama di semua wilayah, tidak ada hot spot",
-                                    message_en=f"period {periods[t]}: constant values, no hot spots", column=periods[t]))
+                                    Msg("f.emerging_constant_period", periods_t=periods[t]), column=periods[t]))
             cutoffs.append(None)
             continue
         # analytical inference needs no permutations: skip them (the z-scores are the same)

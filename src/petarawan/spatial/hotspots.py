@@ -52,6 +52,7 @@ from scipy import stats
 
 from ..errors import Finding, InputError
 from .weights import star_weights
+from ..i18n import Both, Msg
 
 MIN_AREAS = 30
 LISA_LABELS: dict[int, str] = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
@@ -88,8 +89,9 @@ Label = str | tuple[str, str]
 indicator's label, never an internal name."""
 
 
-def _labels(label: Label) -> tuple[str, str]:
-    return (label, label) if isinstance(label, str) else (label[0], label[1])
+def _labels(label: Label) -> Both:
+    """The label as a message parameter in the reader's language."""
+    return Both(label) if isinstance(label, str) else Both(label[0], label[1])
 
 
 def _aligned(y, graph: Graph, label: Label = "y") -> np.ndarray:
@@ -102,43 +104,29 @@ def _aligned(y, graph: Graph, label: Label = "y") -> np.ndarray:
         differs from the weights, missing (NaN) or infinite values (each said as what it is), or
         values that are the same in every area (all 0: "no event at all").
     """
-    lid, len_ = _labels(label)
+    what = _labels(label)
     ids = list(graph.unique_ids)
     if isinstance(y, pd.Series):
         missing = [i for i in ids if i not in y.index]
         if missing:
             raise InputError(Finding("error", "spatial_missing_value",
-                                     f"nilai '{lid}' tidak ada untuk wilayah {missing[:10]}",
-                                     message_en=f"'{len_}' missing for areas {missing[:10]}", value=len(missing),
-                                     expected="nilai untuk setiap wilayah dalam bobot",
-                                     expected_en="a value for every area in the weights"))
+                                     Msg("f.spatial_missing_value", what=what, missing=missing[:10]), value=len(missing),
+                                     expected=Msg("x.spatial_missing_value")))
         y = y.reindex(ids)
     arr = np.asarray(y, dtype=float).ravel()
     if arr.shape[0] != len(ids):
-        raise InputError(Finding("error", "spatial_shape", f"panjang '{lid}' tidak sama dengan jumlah wilayah",
-                                 message_en=f"length of '{len_}' differs from the number of areas", value=arr.shape[0],
-                                 expected=f"{len(ids)} nilai", expected_en=f"{len(ids)} values"))
-    for bad, what_id, what_en in ((np.isnan(arr), "kosong", "missing"), (np.isinf(arr), "tak hingga", "infinite")):
+        raise InputError(Finding("error", "spatial_shape", Msg("f.spatial_shape", what=what), value=arr.shape[0],
+                                 expected=Msg("x.spatial_shape", n=len(ids))))
+    for bad, kind in ((np.isnan(arr), "missing"), (np.isinf(arr), "infinite")):
         if bad.any():
             where = [ids[i] for i in np.flatnonzero(bad)[:10]]
             raise InputError(Finding("error", "spatial_missing_value",
-                                     f"nilai '{lid}' {what_id} untuk {int(bad.sum())} wilayah: {where}",
-                                     message_en=f"'{len_}' is {what_en} for {int(bad.sum())} area(s): {where}",
-                                     value=int(bad.sum()),
-                                     expected="angka berhingga (keluarkan dulu wilayah tanpa data)",
-                                     expected_en="finite numbers (exclude areas without data first)"))
+                                     Msg(f"f.spatial_not_finite.{kind}", what=what, n=int(bad.sum()), where=where),
+                                     value=int(bad.sum()), expected=Msg("x.spatial_not_finite")))
     if np.all(arr == arr[0]):
-        if arr[0] == 0:
-            why_id, why_en = "semua nilai 0 (tidak ada kejadian sama sekali)", "every value is 0 (no event at all)"
-        else:
-            why_id, why_en = f"semua nilai {arr[0]:.6g}", f"every value is {arr[0]:.6g}"
-        raise InputError(Finding("error", "spatial_constant",
-                                 f"'{lid}' sama untuk semua {len(arr)} wilayah ({why_id}); autokorelasi spasial tidak "
-                                 "terdefinisi — tidak ada yang bisa dipetakan",
-                                 message_en=f"'{len_}' is the same in all {len(arr)} areas ({why_en}); spatial "
-                                            "autocorrelation is undefined — nothing to map",
-                                 value=float(arr[0]), expected="nilai yang berbeda antarwilayah",
-                                 expected_en="values that vary between areas"))
+        why = Msg("f.spatial_constant.zero") if arr[0] == 0 else Msg("f.spatial_constant.value", value=float(arr[0]))
+        raise InputError(Finding("error", "spatial_constant", Msg("f.spatial_constant", what=what, n=len(arr), why=why),
+                                 value=float(arr[0]), expected=Msg("x.spatial_constant")))
     return arr
 
 
@@ -147,9 +135,8 @@ def small_n_findings(n: int) -> list[Finding]:
     if n >= MIN_AREAS:
         return []
     return [Finding("warning", "spatial_small_n",
-                    f"hanya {n} wilayah: statistik hot spot kurang andal di bawah {MIN_AREAS} wilayah",
-                    message_en=f"only {n} areas: hot-spot statistics are unreliable below {MIN_AREAS} areas", value=n,
-                    expected=f"minimal {MIN_AREAS} wilayah", expected_en=f"at least {MIN_AREAS} areas")]
+                    Msg("f.spatial_small_n", n=n, min_areas=MIN_AREAS), value=n,
+                    expected=Msg("x.spatial_small_n", min_areas=MIN_AREAS))]
 
 
 def tie_safe_p_sim(observed: np.ndarray, simulations: np.ndarray) -> np.ndarray:
@@ -266,13 +253,8 @@ def resolution_findings(n: int, permutations: int, alpha: float, fdr: bool, infe
     if need <= 1:
         return []
     return [Finding("warning", "fdr_resolution",
-                    f"dengan {permutations} permutasi, p semu terkecil 1/{permutations + 1}; FDR atas {n} wilayah "
-                    f"baru menandai wilayah bila ≥ {need} wilayah mencapai batas itu — hasil sangat konservatif",
-                    message_en=f"with {permutations} permutations the smallest pseudo p is 1/{permutations + 1}; FDR "
-                               f"over {n} areas flags areas only when ≥ {need} of them reach it — results are very "
-                               "conservative", value=permutations,
-                    expected=f"permutations ≥ {int(np.ceil(n / alpha)) - 1} atau inference = 'analytical'",
-                    expected_en=f"permutations ≥ {int(np.ceil(n / alpha)) - 1} or inference = 'analytical'")]
+                    Msg("f.fdr_resolution", permutations=permutations, p=permutations + 1, n=n, need=need), value=permutations,
+                    expected=Msg("x.fdr_resolution", p=int(np.ceil(n / alpha)) - 1))]
 
 
 def significance_cutoff(p: np.ndarray, alpha: float, fdr: bool, tested: np.ndarray | None = None) -> float:
@@ -451,10 +433,8 @@ def local_moran(y, graph: Graph, *, transformation: str = "r", permutations: int
         As :func:`global_moran`, or ``permutations < 1``.
     """
     if permutations < 1:
-        raise InputError(Finding("error", "permutations", "Local Moran butuh permutasi",
-                                 message_en="Local Moran needs permutations", value=permutations,
-                                 expected="permutations ≥ 1 (dianjurkan 999)",
-                                 expected_en="permutations ≥ 1 (999 recommended)"))
+        raise InputError(Finding("error", "permutations", Msg("f.permutations"), value=permutations,
+                                 expected=Msg("x.permutations")))
     arr = _aligned(y, graph, label)
     s = seed_from(seed)
     g = graph.transform(transformation)
@@ -585,22 +565,16 @@ def gi_star(y, graph: Graph, *, permutations: int = 999, seed: int | np.random.G
         As :func:`global_moran`; negative values; permutation inference without permutations.
     """
     if inference not in ("permutation", "analytical"):
-        raise InputError(Finding("error", "inference", "jenis inferensi tidak dikenal", message_en="unknown inference",
-                                 value=inference, expected="'permutation' atau 'analytical'",
-                                 expected_en="'permutation' or 'analytical'"))
+        raise InputError(Finding("error", "inference", Msg("f.inference"),
+                                 value=inference, expected=Msg("x.inference")))
     if inference == "permutation" and permutations < 1:
-        raise InputError(Finding("error", "permutations", "inferensi permutasi butuh permutasi",
-                                 message_en="permutation inference needs permutations", value=permutations,
-                                 expected="permutations ≥ 1 (dianjurkan 999)",
-                                 expected_en="permutations ≥ 1 (999 recommended)"))
+        raise InputError(Finding("error", "permutations", Msg("f.permutations.hotspots"), value=permutations,
+                                 expected=Msg("x.permutations")))
     arr = _aligned(y, graph, label)
     if (arr < 0).any():
-        lid, len_ = _labels(label)
         where = [graph.unique_ids[i] for i in np.flatnonzero(arr < 0)[:10]]
-        raise InputError(Finding("error", "gi_negative", f"Gi* butuh nilai ≥ 0; '{lid}' negatif di wilayah {where}",
-                                 message_en=f"Gi* needs values ≥ 0; '{len_}' is negative in areas {where}",
-                                 value=float(arr.min()), expected="jumlah atau laju ≥ 0",
-                                 expected_en="counts or rates ≥ 0"))
+        raise InputError(Finding("error", "gi_negative", Msg("f.gi_negative", what=_labels(label), where=where),
+                                 value=float(arr.min()), expected=Msg("x.gi_negative")))
     s = seed_from(seed)
     g = star_weights(graph)
     with _seeded_legacy_rng(s):

@@ -28,6 +28,7 @@ from ..errors import Finding, InputError
 from ..io.numbers import EN, ID, STYLES, NumberStyle, classify, infer_style, parse_number
 from ..io.tables import read_table
 from .checks import cap_rows, swapped_columns
+from ..i18n import Msg
 
 Period = Literal["year", "quarter", "month"]
 
@@ -146,18 +147,18 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
                 v = None
             raw.append(np.nan if v is None else v)
             if v is None or not np.isfinite(v) or (geographic and abs(v) > lim):
-                errors.append(Finding("error", "bad_coordinate", "koordinat tidak valid",
-                                      message_en="invalid coordinate", file=label, row=int(row), column=c, value=cell,
-                                      expected=f"angka{f' dalam ±{lim}' if geographic else ''} dalam {crs}",
-                                      expected_en=f"a number{f' within ±{lim}' if geographic else ''} in {crs}"))
+                errors.append(Finding("error", "bad_coordinate", Msg("f.bad_coordinate"), file=label, row=int(row),
+                                      column=c, value=cell,
+                                      expected=Msg("x.bad_coordinate.degrees" if geographic else "x.bad_coordinate",
+                                                   lim=lim, crs=crs)))
             vals.append(v)
         d = None
         if date_column:
             d = _parse_date(df.at[row, date_column])
             if d is None:
-                errors.append(Finding("error", "bad_date", "tanggal tidak terbaca", message_en="unreadable date",
+                errors.append(Finding("error", "bad_date", Msg("f.bad_date"),
                                       file=label, row=int(row), column=date_column, value=df.at[row, date_column],
-                                      expected="tanggal seperti 2021-07-31", expected_en="a date such as 2021-07-31"))
+                                      expected=Msg("x.bad_date")))
         xs.append(vals[0]); ys.append(vals[1]); dates.append(d); rows.append(int(row))
         types.append(None if not type_column else df.at[row, type_column])
     swap = swapped_columns(np.array(raw_x, float), np.array(raw_y, float), study_bounds, label=label,
@@ -173,9 +174,8 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
 
 def missing_column(label: str, column: str, columns) -> Finding:
     """The error for a required ``column`` absent from the table ``label`` that has ``columns``."""
-    return Finding("error", "missing_column", "kolom wajib tidak ada", message_en="required column missing", file=label,
-                   column=column, expected=f"kolom bernama '{column}' (kolom yang ada: {list(columns)})",
-                   expected_en=f"a column named '{column}' (columns found: {list(columns)})")
+    return Finding("error", "missing_column", Msg("f.missing_column.incidents"), file=label,
+                   column=column, expected=Msg("x.missing_column.incidents", column=column, columns=list(columns)))
 
 
 def read_incidents(path: Path, *, x_column: str, y_column: str, crs: str, date_column: str | None = None,
@@ -240,11 +240,9 @@ def assign_points(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, *, label: s
     border.loc[n_touch.index] = (n_touch > 1).to_numpy()
     findings = []
     for i in np.flatnonzero(code.isna().to_numpy()):
-        findings.append(Finding("warning", "point_outside", "titik kejadian di luar semua wilayah; tidak dihitung",
-                                message_en="incident point outside every area; not counted", file=label,
+        findings.append(Finding("warning", "point_outside", Msg("f.point_outside"), file=label,
                                 row=int(points.index[i]),
-                                expected="titik di dalam satu wilayah (periksa urutan x/y dan CRS)",
-                                expected_en="a point inside one area (check x/y order and the CRS)"))
+                                expected=Msg("x.point_outside")))
     code.index = points.index
     border.index = points.index
     return Assignment(code, border, cap_rows(findings))

@@ -18,16 +18,15 @@ from ..stages import StudyContext
 from .checks import cap_rows
 from .config import HotspotConfig
 from .incidents import Incidents, assign_points, count_by_area, missing_column, period_label, read_incidents
+from ..i18n import Msg
 
 PERIOD_NAME = re.compile(r"^\d{4}(Q[1-4]|-\d{2})?$")
 """Column headings read as periods of a wide counts table: 2021, 2021Q3, 2021-07."""
 
 
 def _unknown_code(label: str, row: int, column: str, code: str, n_known: int) -> Finding:
-    return Finding("error", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah",
-                   message_en="area code not in the boundary file", file=label, row=row, column=column, value=code,
-                   expected=f"salah satu dari {n_known} kode di berkas batas wilayah",
-                   expected_en=f"one of the {n_known} codes of the boundary file")
+    return Finding("error", "unknown_code", Msg("f.unknown_code.spatial"), file=label, row=row, column=column, value=code,
+                   expected=Msg("x.unknown_code.spatial", n_known=n_known))
 
 
 def _count_columns(df: pd.DataFrame, columns: list[str], spec, label: str) -> tuple[dict[str, np.ndarray], list[Finding]]:
@@ -41,8 +40,8 @@ def _count_columns(df: pd.DataFrame, columns: list[str], spec, label: str) -> tu
     for c, p in parsed.items():
         x = p.values.copy()
         for r in df.index[x < 0]:
-            errors.append(Finding("error", "negative_count", "jumlah negatif", message_en="negative count", file=label,
-                                  row=int(r), column=c, value=df.at[r, c], expected="jumlah ≥ 0", expected_en="a count ≥ 0"))
+            errors.append(Finding("error", "negative_count", Msg("f.negative_count.inputs"), file=label,
+                                  row=int(r), column=c, value=df.at[r, c], expected=Msg("x.negative_count")))
         x[x < 0] = np.nan
         values[c] = x
     return values, errors
@@ -90,25 +89,21 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
             per = df.at[row, spec.period_column]
             x = counts[spec.count_column][i]
             if code is None:
-                errors.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code",
-                                      file=label, row=r, column=spec.code_column, expected="kode wilayah",
-                                      expected_en="an area code"))
+                errors.append(Finding("error", "empty_code", Msg("f.empty_code"),
+                                      file=label, row=r, column=spec.code_column, expected=Msg("x.empty_code")))
             elif known is not None and code not in known:
                 errors.append(_unknown_code(label, r, spec.code_column, code, len(known)))
             if per is None or not str(per).strip():
-                errors.append(Finding("error", "empty_period", "periode kosong", message_en="empty period", file=label,
-                                      row=r, column=spec.period_column, expected="periode seperti 2021, 2021Q3 atau 2021-07",
-                                      expected_en="a period such as 2021, 2021Q3 or 2021-07"))
+                errors.append(Finding("error", "empty_period", Msg("f.empty_period"), file=label,
+                                      row=r, column=spec.period_column, expected=Msg("x.empty_period")))
                 per = None
             if code is None or per is None:
                 continue
             per = str(per).strip().removesuffix(".0")
             if (code, per) in seen:
-                errors.append(Finding("error", "duplicate_code", f"kode dan periode ganda (juga di baris {seen[code, per]})",
-                                      message_en=f"duplicate code and period (also row {seen[code, per]})", file=label,
+                errors.append(Finding("error", "duplicate_code", Msg("f.duplicate_code", seen=seen[code, per]), file=label,
                                       row=r, column=spec.code_column, value=f"{code} {per}",
-                                      expected="satu baris per wilayah dan periode",
-                                      expected_en="one row per area and period"))
+                                      expected=Msg("x.duplicate_code")))
                 continue
             seen[code, per] = r
             rows.append((code, per, x))
@@ -118,10 +113,9 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
     periods = spec.periods or [c for c in df.columns if PERIOD_NAME.match(str(c))]
     missing = [p for p in periods if p not in df.columns]
     if missing or not periods:
-        errors.append(Finding("error", "missing_column", "kolom periode tidak ada", message_en="period column(s) missing",
+        errors.append(Finding("error", "missing_column", Msg("f.missing_column.inputs"),
                               file=label, value=missing or None,
-                              expected=f"kolom periode seperti 2021 (kolom yang ada: {list(df.columns)})",
-                              expected_en=f"period columns such as 2021 (columns found: {list(df.columns)})"))
+                              expected=Msg("x.missing_column.inputs", columns=list(df.columns))))
     if errors:
         return None, errors
     counts, bad_cells = _count_columns(df, list(periods), spec, label)  # every cell is checked, whatever the code
@@ -135,14 +129,11 @@ def counts_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | None
         code = to_code(df.at[row, spec.code_column])
         codes.append(code)
         if code is None:
-            errors.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code",
-                                  file=label, row=r, column=spec.code_column, expected="kode wilayah",
-                                  expected_en="an area code"))
+            errors.append(Finding("error", "empty_code", Msg("f.empty_code"),
+                                  file=label, row=r, column=spec.code_column, expected=Msg("x.empty_code")))
         elif code in seen:
-            errors.append(Finding("error", "duplicate_code", f"kode wilayah ganda (juga di baris {seen[code]})",
-                                  message_en=f"duplicate area code (also row {seen[code]})", file=label, row=r,
-                                  column=spec.code_column, value=code, expected="satu baris per wilayah",
-                                  expected_en="one row per area"))
+            errors.append(Finding("error", "duplicate_code", Msg("f.duplicate_code.inputs", seen_code=seen[code]), file=label, row=r,
+                                  column=spec.code_column, value=code, expected=Msg("x.duplicate_code.inputs")))
         else:
             seen[code] = r
             keep[i] = True
@@ -182,14 +173,14 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
     findings: list[Finding] = []
     incidents = None
     if cfg.counts is not None:
-        path = resolve(ctx.study_dir, cfg.counts.file, "jumlah kasus / counts")
+        path = resolve(ctx.study_dir, cfg.counts.file, "counts")
         counts, errors = counts_from_table(read_table(path, sheet=cfg.counts.sheet, label=cfg.counts.file, encoding=cfg.counts.encoding), cfg.counts,
                                            cfg.counts.file, known=ctx.areas.index)
         if errors:
             raise InputError(errors)
     elif cfg.incidents is not None:
         spec = cfg.incidents
-        path = resolve(ctx.study_dir, spec.file, "kejadian / incidents")
+        path = resolve(ctx.study_dir, spec.file, "incidents")
         incidents = read_incidents(path, x_column=spec.x_column, y_column=spec.y_column, crs=spec.crs,
                                    date_column=spec.date_column, type_column=spec.type_column, sheet=spec.sheet,
                                    label=spec.file, study_bounds=_study_bounds(ctx.areas, spec.crs),
@@ -202,9 +193,7 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
         n_border = int(assigned.on_border.sum())
         if n_border:
             findings.append(Finding("info", "point_on_border",
-                                    f"{n_border} titik di batas bersama; diberikan ke wilayah dengan kode terkecil",
-                                    message_en=f"{n_border} point(s) on a shared border; assigned to the area with "
-                                               "the lowest code", file=spec.file, value=n_border))
+                                    Msg("f.point_on_border", n_border=n_border), file=spec.file, value=n_border))
         periods = period_label(pts["date"], spec.period) if spec.date_column else None
         counts = count_by_area(assigned.code, ctx.areas.index, periods)
         # keep the counted points only (outside ones are reported above), with their area and period
@@ -213,11 +202,9 @@ def load_counts(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.DataFrame, In
     else:
         if cfg.variable not in ctx.data.columns:
             raise InputError(Finding("error", "hotspot_variable",
-                                     f"variabel hot spot '{cfg.variable}' bukan indikator di tabel",
-                                     message_en=f"hot-spot variable '{cfg.variable}' is not an indicator of the table",
+                                     Msg("f.hotspot_variable", variable=cfg.variable),
                                      value=cfg.variable,
-                                     expected=f"salah satu dari {list(ctx.data.columns)} atau bagian [hotspots.counts]",
-                                     expected_en=f"one of {list(ctx.data.columns)} or a [hotspots.counts] section"))
+                                     expected=Msg("x.hotspot_variable", columns=list(ctx.data.columns))))
         counts = ctx.data[[cfg.variable]].rename(columns={cfg.variable: "all"})
         counts = counts[counts["all"].notna()]
     return counts, incidents, findings
@@ -251,29 +238,24 @@ def population_from_table(df: pd.DataFrame, spec, label: str, known: pd.Index | 
         cell = df.at[row, spec.column]
         code = to_code(df.at[row, spec.code_column])
         if code is None:
-            found.append(Finding("error", "empty_code", "kode wilayah kosong", message_en="empty area code", file=label,
-                                 row=r, column=spec.code_column, expected="kode wilayah", expected_en="an area code"))
+            found.append(Finding("error", "empty_code", Msg("f.empty_code"), file=label,
+                                 row=r, column=spec.code_column, expected=Msg("x.empty_code")))
         elif code in seen:
-            found.append(Finding("error", "duplicate_code", f"kode wilayah ganda (juga di baris {seen[code]})",
-                                 message_en=f"duplicate area code (also row {seen[code]})", file=label, row=r,
-                                 column=spec.code_column, value=code, expected="satu baris per wilayah",
-                                 expected_en="one row per area"))
+            found.append(Finding("error", "duplicate_code", Msg("f.duplicate_code.inputs", seen_code=seen[code]), file=label, row=r,
+                                 column=spec.code_column, value=code, expected=Msg("x.duplicate_code.inputs")))
             code = None
         else:
             seen[code] = r
             if known is not None and code not in known:
-                found.append(Finding("warning", "unknown_code", "kode wilayah tidak ada di berkas batas wilayah; diabaikan",
-                                     message_en="area code not in the boundary file; ignored", file=label, row=r,
+                found.append(Finding("warning", "unknown_code", Msg("f.unknown_code.inputs"), file=label, row=r,
                                      column=spec.code_column, value=code,
-                                     expected=f"salah satu dari {len(known)} kode di berkas batas wilayah",
-                                     expected_en=f"one of the {len(known)} codes of the boundary file"))
+                                     expected=Msg("x.unknown_code.spatial", n_known=len(known))))
                 code = None
         if x != x:  # empty, or not a number (an error above): the analysis reports the area as without population
             continue
         if not x > 0:
-            found.append(Finding("error", "population_not_positive", "penduduk harus > 0",
-                                 message_en="population must be > 0", file=label, row=r, column=spec.column,
-                                 value=cell, expected="penduduk > 0", expected_en="a population > 0"))
+            found.append(Finding("error", "population_not_positive", Msg("f.population_not_positive.inputs"), file=label, row=r, column=spec.column,
+                                 value=cell, expected=Msg("x.population_not_positive")))
             continue
         if code is not None:
             out[code] = x
@@ -298,7 +280,7 @@ def load_population(ctx: StudyContext, cfg: HotspotConfig) -> tuple[pd.Series | 
     spec = cfg.population
     if spec is None:
         return None, []
-    path = resolve(ctx.study_dir, spec.file, "penduduk / population")
+    path = resolve(ctx.study_dir, spec.file, "population")
     pop, found = population_from_table(read_table(path, sheet=spec.sheet, label=spec.file, encoding=spec.encoding), spec, spec.file,
                                        known=ctx.areas.index)
     errors = [f for f in found if f.level == "error"]

@@ -36,6 +36,7 @@ from esda.smoothing import Spatial_Empirical_Bayes
 from libpysal.graph import Graph
 
 from ..errors import Finding, InputError
+from ..i18n import Msg
 
 PER = 10_000
 """Rates are per 10,000 residents."""
@@ -118,21 +119,16 @@ def global_eb(e: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float, float]:
 def _check(count: pd.Series, population: pd.Series) -> None:
     bad: list[Finding] = []
     if not count.index.equals(population.index):
-        raise InputError(Finding("error", "rate_index", "jumlah dan penduduk tidak selaras",
-                                 message_en="counts and population are not indexed by the same area codes",
-                                 expected="kode yang sama dengan urutan yang sama",
-                                 expected_en="the same codes in the same order"))
+        raise InputError(Finding("error", "rate_index", Msg("f.rate_index"),
+                                 expected=Msg("x.rate_index")))
     for code, v in count.items():
         if not np.isfinite(v) or v < 0:
-            bad.append(Finding("error", "negative_count", f"jumlah kasus harus ≥ 0 (wilayah {code})",
-                               message_en=f"count must be ≥ 0 (area {code})", value=v, expected="jumlah ≥ 0",
-                               expected_en="a count ≥ 0"))
+            bad.append(Finding("error", "negative_count", Msg("f.negative_count", code=code), value=v, expected=Msg("x.negative_count")))
     for code, v in population.items():
         if not np.isfinite(v) or v <= 0:
             bad.append(Finding("error", "population_not_positive",
-                               f"penduduk harus > 0 untuk menghitung laju (wilayah {code})",
-                               message_en=f"population must be > 0 to compute a rate (area {code})", value=v,
-                               expected="penduduk > 0", expected_en="a population > 0"))
+                               Msg("f.population_not_positive", code=code), value=v,
+                               expected=Msg("x.population_not_positive")))
     if bad:
         raise InputError(bad)
 
@@ -171,18 +167,9 @@ def compute_rates(count: pd.Series, population: pd.Series, *, graph: Graph | Non
     eb_global = pd.Series(theta * per, index=count.index, name="eb_global")
     findings: list[Finding] = []
     if s2 < 0:
-        mean = f"{m * per:.6g}"
-        per_id = f"{per:,}".replace(",", ".")
         findings.append(Finding("warning", "eb_negative_variance",
-                                f"varians antarwilayah EB global negatif (s² = {s2:.3g}), diset 0 (Marshall 1991): laju "
-                                f"mentah tidak bervariasi lebih dari derau Poisson, jadi setiap laju EB global sama "
-                                f"dengan laju keseluruhan {mean.replace('.', ',')} per {per_id}",
-                                message_en=f"the global EB between-area variance is negative (s² = {s2:.3g}) and set to 0 "
-                                           f"(Marshall 1991): the raw rates vary no more than Poisson noise, so every "
-                                           f"global EB rate equals the overall rate {mean} per {per:,}", value=s2,
-                                expected="measure = 'eb_spatial', 'rate' atau 'count' bila perbedaan antarwilayah "
-                                         "ingin dipetakan",
-                                expected_en="measure = 'eb_spatial', 'rate' or 'count' to map differences between areas"))
+                                Msg("f.eb_negative_variance", s2=s2, mean=m * per, per=per), value=s2,
+                                expected=Msg("x.eb_negative_variance")))
     eb_spatial = None
     if graph is not None:
         w = graph.transform("b").to_W()

@@ -80,9 +80,9 @@ class HotspotsStageResult(StageResult):
 
 def _input_hashes(ctx: StudyContext, cfg: HotspotConfig) -> dict[str, str]:
     """sha256 of every file ``[hotspots]`` reads (counts or incidents, population)."""
-    files = [(spec.file, what) for spec, what in ((cfg.counts, "jumlah kasus / counts"),
-                                                  (cfg.incidents, "kejadian / incidents"),
-                                                  (cfg.population, "penduduk / population")) if spec is not None]
+    files = [(spec.file, what) for spec, what in ((cfg.counts, "counts"),
+                                                  (cfg.incidents, "incidents"),
+                                                  (cfg.population, "population")) if spec is not None]
     return {name: sha256(resolve(ctx.study_dir, name, what)) for name, what in files}
 
 

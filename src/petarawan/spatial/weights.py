@@ -43,6 +43,7 @@ from libpysal.graph import Graph
 
 from ..io.geometry import polygonal  # the one repair to polygons (io owns it)
 from ..errors import Finding, InputError
+from ..i18n import Msg
 
 Kind = Literal["queen", "rook", "knn", "distance_band"]
 Transformation = Literal["r", "b"]
@@ -91,12 +92,8 @@ class WeightsResult:
             return out
         shown = ", ".join(self.islands[:20]) + (" …" if len(self.islands) > 20 else "")
         return out + [Finding("warning", "spatial_islands",
-                              f"{len(self.islands)} wilayah tanpa tetangga (pulau) dengan bobot '{self.kind}': {shown}; "
-                              "statistik lokalnya tidak dihitung",
-                              message_en=f"{len(self.islands)} area(s) have no neighbour (islands) under '{self.kind}' "
-                                         f"weights: {shown}; no local statistic for them", value=len(self.islands),
-                              expected="pakai knn atau jarak ambang lebih besar bila pulau perlu punya tetangga",
-                              expected_en="use knn or a larger distance band if islands should have neighbours")]
+                              Msg("f.spatial_islands", n_islands=len(self.islands), kind=self.kind, shown=shown), value=len(self.islands),
+                              expected=Msg("x.spatial_islands"))]
 
 
 def projected(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -221,30 +218,19 @@ def contiguity_findings(ids: pd.Index, used: set[tuple[int, int]], other: set[tu
         if contiguity == "geometric":
             out.append(Finding(
                 "info", "contiguity_extra",
-                f"{n} pasang wilayah bersinggungan tanpa titik sudut bersama (sambungan-T atau batas yang tumpang "
-                f"tindih); dihitung bertetangga ({kind}), walau kontiguitas berbasis titik sudut (GeoDa, bawaan "
-                f"libpysal) melewatkannya: {shown}",
-                message_en=f"{n} pair(s) of areas meet without a shared vertex (T-junctions or overlapping "
-                           f"boundaries); counted as {kind} neighbours, although vertex-based contiguity (GeoDa, "
-                           f"libpysal's default) misses them: {shown}", value=n,
-                expected="batas wilayah yang berimpit titik demi titik (topologi bersih)",
-                expected_en="boundaries that coincide vertex by vertex (clean topology)"))
+                Msg("f.contiguity_extra", n=n, kind=kind, shown=shown), value=n,
+                expected=Msg("x.contiguity_extra")))
         else:
             out.append(Finding(
                 "warning", "contiguity_missed",
-                f"{n} pasang wilayah bersinggungan tanpa titik sudut bersama dan TIDAK dihitung bertetangga karena "
-                f"contiguity = 'vertex': {shown}",
-                message_en=f"{n} pair(s) of areas meet without a shared vertex and are NOT counted as neighbours "
-                           f"because contiguity = 'vertex': {shown}", value=n,
-                expected="contiguity = 'geometric' di [hotspots.weights]",
-                expected_en="contiguity = 'geometric' in [hotspots.weights]"))
+                Msg("f.contiguity_missed", n=n, shown=shown), value=n,
+                expected=Msg("x.contiguity_missed")))
     if only_vertex:
         shown, n = _pair_names(ids, only_vertex)
         out.append(Finding(
             "warning", "contiguity_vertex_only",
-            f"{n} pasang wilayah berbagi titik sudut tetapi tidak bersinggungan menurut aturan geometris: {shown}",
-            message_en=f"{n} pair(s) of areas share vertices but do not meet under the geometric rule: {shown}",
-            value=n, expected="periksa batas wilayah ini", expected_en="check these boundaries"))
+            Msg("f.contiguity_vertex_only", n=n, shown=shown),
+            value=n, expected=Msg("x.contiguity_vertex_only")))
     return out
 
 
@@ -298,26 +284,21 @@ def build_weights(
         tolerance, duplicate ids.
     """
     if kind not in KINDS:
-        raise InputError(Finding("error", "weights_kind", "jenis bobot spasial tidak dikenal",
-                                 message_en="unknown spatial weights kind", value=kind,
-                                 expected=f"salah satu dari {list(KINDS)}", expected_en=f"one of {list(KINDS)}"))
+        raise InputError(Finding("error", "weights_kind", Msg("f.weights_kind"), value=kind,
+                                 expected=Msg("x.weights_kind", kinds=list(KINDS))))
     if contiguity not in CONTIGUITY:
-        raise InputError(Finding("error", "weights_contiguity", "aturan kontiguitas tidak dikenal",
-                                 message_en="unknown contiguity rule", value=contiguity,
-                                 expected=f"salah satu dari {list(CONTIGUITY)}", expected_en=f"one of {list(CONTIGUITY)}"))
+        raise InputError(Finding("error", "weights_contiguity", Msg("f.weights_contiguity"), value=contiguity,
+                                 expected=Msg("x.weights_contiguity", contiguity=list(CONTIGUITY))))
     if not (np.isfinite(snap_tolerance) and snap_tolerance >= 0):
-        raise InputError(Finding("error", "weights_snap_tolerance", "toleransi snapping harus ≥ 0 meter",
-                                 message_en="the snapping tolerance must be ≥ 0 metres", value=snap_tolerance,
-                                 expected="jarak dalam meter, mis. 1", expected_en="a distance in metres, e.g. 1"))
+        raise InputError(Finding("error", "weights_snap_tolerance", Msg("f.weights_snap_tolerance"), value=snap_tolerance,
+                                 expected=Msg("x.weights_snap_tolerance")))
     if transformation not in ("r", "b"):
-        raise InputError(Finding("error", "weights_transformation", "transformasi bobot tidak dikenal",
-                                 message_en="unknown weights transformation", value=transformation,
-                                 expected="'r' (distandarkan per baris) atau 'b' (biner)",
-                                 expected_en="'r' (row-standardised) or 'b' (binary)"))
+        raise InputError(Finding("error", "weights_transformation", Msg("f.weights_transformation"), value=transformation,
+                                 expected=Msg("x.weights_transformation")))
     if not areas.index.is_unique:
         dup = sorted(set(areas.index[areas.index.duplicated()].astype(str)))
-        raise InputError(Finding("error", "duplicate_code", "kode wilayah ganda", message_en="duplicate area ids",
-                                 value=dup[:10], expected="kode wilayah yang unik", expected_en="unique area codes"))
+        raise InputError(Finding("error", "duplicate_code", Msg("f.duplicate_code.weights"),
+                                 value=dup[:10], expected=Msg("x.duplicate_code.weights")))
     n = len(areas)
     params: dict = {"kind": kind, "transformation": transformation}
     notes: list[Finding] = []
@@ -325,19 +306,13 @@ def build_weights(
     if changed.any():
         codes = [str(c) for c in areas.index[changed]]
         notes.append(Finding("warning", "geometry_not_polygonal",
-                             f"{len(codes)} wilayah memuat bagian bukan poligon (garis/titik dari perbaikan geometri); "
-                             f"hanya bagian poligonnya dipakai untuk ketetanggaan: {', '.join(codes[:20])}",
-                             message_en=f"{len(codes)} area(s) hold parts that are not polygons (lines/points left by "
-                                        f"geometry repair); only the polygonal part is used for neighbours: "
-                                        f"{', '.join(codes[:20])}", value=len(codes),
-                             expected="poligon atau multipoligon", expected_en="a polygon or multipolygon"))
+                             Msg("f.geometry_not_polygonal", n_codes=len(codes), codes=', '.join(codes[:20])), value=len(codes),
+                             expected=Msg("x.geometry_not_polygonal")))
     if empty.any():
         codes = [str(c) for c in areas.index[empty]]
         notes.append(Finding("warning", "geometry_empty",
-                             f"{len(codes)} wilayah tanpa bagian poligon; tidak punya tetangga: {', '.join(codes[:20])}",
-                             message_en=f"{len(codes)} area(s) have no polygonal part and so no neighbours: "
-                                        f"{', '.join(codes[:20])}", value=len(codes),
-                             expected="poligon atau multipoligon", expected_en="a polygon or multipolygon"))
+                             Msg("f.geometry_empty", n_codes=len(codes), codes=', '.join(codes[:20])), value=len(codes),
+                             expected=Msg("x.geometry_not_polygonal")))
     clean = gpd.GeoDataFrame(geometry=geoms, index=areas.index, crs=areas.crs)
     if kind in ("queen", "rook"):
         rook = kind == "rook"
@@ -366,18 +341,15 @@ def build_weights(
         params["distance_crs"] = proj.crs.to_string() if proj.crs is not None else None
         if kind == "knn":
             if not 1 <= k < n:
-                raise InputError(Finding("error", "weights_k", "k di luar rentang", message_en="k out of range",
-                                         value=k, expected=f"1 ≤ k < {n} (jumlah wilayah)",
-                                         expected_en=f"1 ≤ k < {n} (the number of areas)"))
+                raise InputError(Finding("error", "weights_k", Msg("f.weights_k"),
+                                         value=k, expected=Msg("x.weights_k", n=n)))
             g = Graph.build_knn(pts, k=k)
             params["k"] = k
         else:
             if threshold is None or not threshold > 0:
                 raise InputError(Finding("error", "weights_threshold",
-                                         "jarak ambang (threshold) wajib untuk distance_band",
-                                         message_en="distance_band needs a positive threshold", value=threshold,
-                                         expected="jarak dalam satuan CRS, mis. 1500 (meter)",
-                                         expected_en="a distance in the CRS units, e.g. 1500 (metres)"))
+                                         Msg("f.weights_threshold"), value=threshold,
+                                         expected=Msg("x.weights_threshold")))
             g = Graph.build_distance_band(pts, threshold=threshold, binary=True)
             params["threshold"] = float(threshold)
     g = g.transform(transformation)

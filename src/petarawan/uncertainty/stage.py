@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..config import StudyConfig
 from ..errors import ConfigError, Finding
-from ..i18n import t
+from ..i18n import Msg, t
 from ..index.uncertainty import (design_from_unit, evaluate, evaluate_with_draws, factors, rank_desc_min, sample_design,
                                  sobol_ranks, summarise)
 from ..report import uncertainty as view
@@ -144,13 +144,8 @@ def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
     if cfg.classification.method == "bands" and alt_norms:
         findings.append(Finding(
             "warning", "bands_across_normalisations",
-            f"kelas memakai batas skor tetap, sedangkan normalisasi divariasikan ({', '.join(alt_norms)}): skor dari "
-            f"normalisasi berbeda punya sebaran berbeda, sehingga peluang kelas terutama mencerminkan pilihan normalisasi",
-            message_en=f"classes use fixed score bounds while the normalisation varies ({', '.join(alt_norms)}): scores "
-                       f"from different normalisations are spread differently, so class probabilities mostly reflect "
-                       f"the normalisation choice",
-            expected="baca peringkat (median dan rentang), atau pakai klasifikasi kuantil/jenks",
-            expected_en="read the ranks (median and band), or use quantile/jenks classes"))
+            Msg("f.bands_across_normalisations", alt_norms=', '.join(alt_norms)),
+            expected=Msg("x.bands_across_normalisations")))
     manifest: dict = {"runs": u.runs, "seed": seed, "factors": {k: v for k, v in f.items()},
                       "weights_perturbation": u.weights, "uncertain_below": u.uncertain_below,
                       "n_uncertain": int(uncertain.sum()), "mean_rank_band": float(band.mean()) if len(band) else None,
@@ -200,10 +195,7 @@ def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
                              "indices": table.to_dict(orient="records")}
     if uncertain.any():
         findings.append(Finding("info", "uncertain_class",
-                                f"{int(uncertain.sum())} wilayah dengan kelas tidak pasti (peluang kelas terbesar < "
-                                f"{u.uncertain_below:g})",
-                                message_en=f"{int(uncertain.sum())} areas with an uncertain class (top class "
-                                           f"probability < {u.uncertain_below:g})"))
+                                Msg("f.uncertain_class", sum=int(uncertain.sum()), uncertain_below=u.uncertain_below)))
     section = view.section(ctx, summary, uncertain, scored, band, f, table, sobol_runs, survey=survey_cols)
     return UncertaintyStageResult(name="uncertainty", area_columns=summary,
                                   public_columns=view.public_columns(summary.columns), sheets=sheets, manifest=manifest,

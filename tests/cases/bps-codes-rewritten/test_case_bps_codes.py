@@ -44,7 +44,7 @@ def test_declaring_kemendagri_shows_dotted_and_warns_on_bps_codes(tmp_path):
     bps = [c for c in gpd.read_file(EXAMPLE / "kelurahan.geojson")["kode_bps"] if c[6] not in "12"]
     rows = [f for f in warn if f.row is not None]
     assert (rows[0].level, rows[0].row, rows[0].value) == ("warning", 1, "1971020008")
-    assert "19.71.02.0008" in rows[0].message_en
+    assert "19.71.02.0008" in rows[0].text("en")
     (rest,) = [f for f in warn if f.row is None]  # ten listed one by one, the others counted
     assert len(rows) == 10 and rest.value == len(bps) - 10
 
@@ -56,7 +56,7 @@ def test_table_codes_join_with_or_without_dots(study):
     s = load_study(study)
     assert list(s.areas.index) == [c.replace(".", "") for c in CODES] and s.data.notna().all().all()
     (note,) = [f for f in s.findings if f.code == "codes_as_entered"]
-    assert 'code_scheme = "kemendagri"' in note.message_en and "19.71.01.1001" in note.message_en
+    assert 'code_scheme = "kemendagri"' in note.text("en") and "19.71.01.1001" in note.text("en")
 
 
 def test_a_foreign_short_code_keeps_its_zeros(study):

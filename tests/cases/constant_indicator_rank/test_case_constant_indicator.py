@@ -30,7 +30,7 @@ def test_constant_indicator_is_dropped_and_ranks_follow():
     assert res.result["score"][["P", "Q", "R"]].tolist() == pytest.approx([50, 50, 55])
     assert res.result["rank"][["P", "Q", "R"]].tolist() == [2, 2, 1]
     warn = [f for f in res.findings if f.code == "constant_indicator"]
-    assert len(warn) == 1 and warn[0].column == "a2" and "left out" in warn[0].message_en
+    assert len(warn) == 1 and warn[0].column == "a2" and "left out" in warn[0].text("en")
     assert res.index.weights.set_index("indicator").loc["a2", "weight"] == 0
 
 

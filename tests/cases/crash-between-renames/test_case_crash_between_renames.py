@@ -170,7 +170,7 @@ def test_second_run_into_a_locked_folder_stops_at_once(study, tmp_path):
         with pytest.raises(InputError) as exc:
             run(study, out)
         f = exc.value.findings[0]
-        assert f.code == "out_locked" and str(holder.pid) in f.message and f.file == str(out.absolute())
+        assert f.code == "out_locked" and str(holder.pid) in f.text("id") and f.file == str(out.absolute())
         assert not out.exists() and _hidden(tmp_path, "hasil") == [".hasil.lock"]
     finally:
         holder.kill()

@@ -19,7 +19,7 @@ def test_the_case_is_refused_as_wider_than_any_spreadsheet():
     with pytest.raises(InputError) as exc:
         read_sheet(HERE / "header_20000_x.csv")
     (f,) = exc.value.findings
-    assert f.code == "too_large" and "16,384" in f.message_en  # Excel's own column limit
+    assert f.code == "too_large" and "16,384" in f.text("en")  # Excel's own column limit
 
 
 def test_within_the_width_cap_every_duplicate_position_is_counted():
@@ -27,4 +27,4 @@ def test_within_the_width_cap_every_duplicate_position_is_counted():
         read_sheet(HERE / "header_20000_x.csv", limits=Limits(max_columns=100_000))
     (f,) = exc.value.findings
     assert (f.code, f.column) == ("duplicate_column", "x")
-    assert f.message_en.startswith("20000 columns share the heading 'x': columns 2 (B), 3 (C), 4 (D), 5 (E), 6 (F), … (+19995)")  # after 'kode'
+    assert f.text("en").startswith("20000 columns share the heading 'x': columns 2 (B), 3 (C), 4 (D), 5 (E), 6 (F), … (+19995)")  # after 'kode'

@@ -31,7 +31,7 @@ def test_the_case_is_repaired_and_said(tmp_path):
     s = load_study(study(tmp_path))
     assert s.areas["name"].tolist()[:2] == NAMES
     (f,) = [f for f in s.findings if f.code == "dbf_encoding_repaired"]
-    assert (f.level, f.file, f.value) == ("warning", "kel.shp", "utf-8") and "no .cpg" in f.message_en
+    assert (f.level, f.file, f.value) == ("warning", "kel.shp", "utf-8") and "no .cpg" in f.text("en")
 
 
 def test_a_cpg_that_lies_is_caught_too(tmp_path):
@@ -40,7 +40,7 @@ def test_a_cpg_that_lies_is_caught_too(tmp_path):
     layer = read_boundary_layer(d / "kel.shp")
     assert layer.frame["nama"].tolist()[:2] == NAMES and layer.encoding == "utf-8"
     (f,) = layer.findings
-    assert "the .cpg says" in f.message_en
+    assert "the .cpg says" in f.text("en")
 
 
 def test_the_setting_decides_without_a_warning(tmp_path):

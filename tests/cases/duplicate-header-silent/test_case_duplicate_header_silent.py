@@ -23,7 +23,7 @@ def test_the_case_names_both_columns(tmp_path):
     (f,) = errors_of(d)
     assert (f.code, f.file, f.row, f.column) == ("duplicate_column", "indikator_ILUSTRATIF.csv", 1, "kasus_narkoba")
     # kasus_narkoba is the 5th heading (E) and the appended 24th (X)
-    assert "5 (E), 24 (X)" in f.message and "5 (E), 24 (X)" in f.message_en
+    assert "5 (E), 24 (X)" in f.text("id") and "5 (E), 24 (X)" in f.text("en")
 
 
 def test_a_duplicate_of_an_unused_column_is_refused_too(study):
@@ -37,7 +37,7 @@ def test_headings_differing_only_in_case_are_ambiguous_for_a_used_column(study):
     (study / "data.csv").write_text("kode,x1,x2,x3,X1\n" + "".join(f"{c},1,2,3,9\n" for c in CODES), encoding="utf-8")
     (f,) = errors_of(study)
     assert (f.code, f.column) == ("ambiguous_column", "x1")
-    assert "'x1' (B)" in f.message_en and "'X1' (E)" in f.message_en
+    assert "'x1' (B)" in f.text("en") and "'X1' (E)" in f.text("en")
 
 
 def test_duplicate_headings_in_an_xlsx_sheet(study):
@@ -51,4 +51,4 @@ def test_duplicate_headings_in_an_xlsx_sheet(study):
     cfg = (study / "petarawan.toml").read_text(encoding="utf-8").replace('file = "data.csv"', 'file = "data.xlsx"')
     (study / "petarawan.toml").write_text(cfg, encoding="utf-8")
     (f,) = errors_of(study)
-    assert (f.code, f.column) == ("duplicate_column", "x2") and "3 (C), 5 (E)" in f.message_en
+    assert (f.code, f.column) == ("duplicate_column", "x2") and "3 (C), 5 (E)" in f.text("en")

@@ -32,8 +32,8 @@ def test_the_case_names_every_short_row(tmp_path):
     # rows 3, 5, …, 73 (36 rows): the first ten one by one, the other 26 counted with their range
     listed = [f.row for f in fs if f.row is not None]
     (rest,) = [f for f in fs if f.row is None]
-    assert listed == list(range(3, 23, 2)) and rest.value == 26 and "23–73" in rest.message_en
-    assert "77 fields" in fs[0].message_en and "header has 78" in fs[0].message_en
+    assert listed == list(range(3, 23, 2)) and rest.value == 26 and "23–73" in rest.text("en")
+    assert "77 fields" in fs[0].text("en") and "header has 78" in fs[0].text("en")
 
 
 def _lines(path: Path) -> list[str]:

@@ -63,7 +63,7 @@ def test_a_truly_undecidable_column_is_refused_naming_the_setting(tmp_path):
     csv = "kode,share,count\nU01,51.054,1\nU02,12.125,2\nU03,3.250,3\nU04,7.900,4\n"
     (f,) = errors_of(study(tmp_path, csv))
     assert (f.code, f.column, f.row, f.value) == ("ambiguous_number_column", "share", 2, "51.054")
-    assert '[data] decimal = ","' in f.expected_en and '"."' in f.expected_en
+    assert '[data] decimal = ","' in f.expectation("en") and '"."' in f.expectation("en")
 
 
 @pytest.mark.parametrize("setting,expected", [('decimal = "."', [51.054, 12.125, 3.25, 7.9]),
@@ -80,11 +80,11 @@ def test_an_explicit_setting_overrides_the_cells_and_names_each_other_cell(tmp_p
     assert [(f.code, f.row, f.column, f.value) for f in fs] == [
         ("mixed_number_style", 2, "share", "0.373"), ("mixed_number_style", 4, "share", "0.250"),
         ("mixed_number_style", 5, "share", "0.900")]
-    assert '[data] decimal = ","' in fs[0].message_en
+    assert '[data] decimal = ","' in fs[0].text("en")
 
 
 def test_mixed_styles_name_row_and_value_of_the_minority(tmp_path):
     csv = "kode,share,count\nU01,0.373,1\nU02,\"0,125\",2\nU03,0.250,3\nU04,0.900,4\n"
     (f,) = errors_of(study(tmp_path, csv))
     assert (f.code, f.row, f.column, f.value) == ("mixed_number_style", 3, "share", "0,125")
-    assert "row 2: '0.373'" in f.message_en and "baris 2: '0.373'" in f.message
+    assert "row 2: '0.373'" in f.text("en") and "baris 2: '0.373'" in f.text("id")

@@ -52,4 +52,4 @@ def test_no_typed_value_reaches_any_output(tmp_path):
     assert ("survey_unknown_area", 8, "wilayah/kode_wilayah") in found
     manifest = json.loads(texts["run.json"])
     choice = next(f for f in manifest["findings"] if f["code"] == "survey_unknown_choice" and f["row"] == 4)
-    assert choice["value"] is None and "not a known choice" in choice["message_en"]
+    assert choice["value"] is None and "not a known choice" in choice["message"]["en"]

@@ -56,7 +56,7 @@ def test_tied_zeros_are_aman_and_the_top_quarter_bahaya(tmp_path):
     assert cls["19.71.01.1009"] == "Waspada"
     assert cls[["19.71.01.1010", "19.71.01.1011", "19.71.01.1012"]].tolist() == ["Bahaya"] * 3
     warn = [f for f in res.findings if f.code == "class_breaks_tied"]
-    assert len(warn) == 1 and "Siaga" in warn[0].message_en and "coincide" in warn[0].message_en
+    assert len(warn) == 1 and "Siaga" in warn[0].text("en") and "coincide" in warn[0].text("en")
 
 
 @pytest.mark.parametrize("method", ["quantiles", "jenks"])

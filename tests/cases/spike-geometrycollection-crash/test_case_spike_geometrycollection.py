@@ -39,7 +39,7 @@ def test_the_case_keeps_the_polygon_and_says_so(tmp_path):
     # a zero-width spike encloses no area: the kept polygon has the shoelace area of the input ring
     assert g.area == pytest.approx(shape(_feature(SPIKY)["geometry"]).area, rel=1e-12)
     (f,) = [f for f in s.findings if f.code == "invalid_geometry"]
-    assert (f.level, f.value, f.row) == ("warning", SPIKY, 6) and "LineString" in f.message_en
+    assert (f.level, f.value, f.row) == ("warning", SPIKY, 6) and "LineString" in f.text("en")
 
 
 def test_hot_spots_run_on_the_repaired_layer(tmp_path):

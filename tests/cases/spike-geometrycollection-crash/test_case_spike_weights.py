@@ -32,7 +32,7 @@ def test_run_with_hotspots_completes_and_names_the_area(tmp_path):
     assert res.exit_code == 0, res.output
     manifest = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
     named = [f for f in manifest["findings"] if f["level"] == "warning"
-             and (f["value"] == SPIKED or SPIKED in (f["message_en"] or ""))]
+             and (f["value"] == SPIKED or SPIKED in f["message"]["en"])]
     assert named, "no finding names the repaired area"
     layer = gpd.read_file(tmp_path / "out" / "petarawan.gpkg", layer="hotspots").set_index("code")
     assert layer.loc[SPIKED, "gi_bin"] in range(-3, 4)

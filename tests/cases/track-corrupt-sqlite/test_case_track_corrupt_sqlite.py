@@ -106,7 +106,7 @@ def test_locked_store_says_which_program_to_close(tmp_path):
                 with TrackStore(path, read_only=read_only, timeout=0.05) as s:
                     s.activities()
             f = exc.value.findings[0]
-            assert f.code == "store_locked" and f.file == str(path) and "DB Browser" in f.expected_en
+            assert f.code == "store_locked" and f.file == str(path) and "DB Browser" in f.expectation("en")
     finally:
         holder.rollback()
         holder.close()

@@ -25,8 +25,8 @@ def test_the_case_is_refused_by_the_row_cap(tmp_path):
         load_study(d)
     (f,) = exc.value.findings
     assert (f.code, f.file) == ("too_large", "indikator.xlsx")
-    assert "1,000,000 rows" in f.message_en and "1.000.000 baris" in f.message
-    assert "Ctrl+End" in f.expected_en
+    assert "1,000,000 rows" in f.text("en") and "1.000.000 baris" in f.text("id")
+    assert "Ctrl+End" in f.expectation("en")
 
 
 def test_below_the_cap_the_stray_cell_is_reported_not_padded():

@@ -32,7 +32,7 @@ def test_the_case_names_each_formula_cell(tmp_path):
     fs = errors_of(study(tmp_path))
     assert [(f.code, f.row, f.column, f.value) for f in fs] == [
         ("formula_without_value", r, "miskin", f"=E{r}/200") for r in (2, 3, 4, 5)]
-    assert "LibreOffice" in fs[0].expected_en and "LibreOffice" in fs[0].expected
+    assert "LibreOffice" in fs[0].expectation("en") and "LibreOffice" in fs[0].expectation("id")
 
 
 def test_a_whole_column_of_formulas_is_named_not_no_area_scored(tmp_path):
@@ -52,4 +52,4 @@ def test_an_all_empty_column_is_no_data(tmp_path):
         wb.active[f"D{r}"] = None
     wb.save(d / "ind.xlsx")
     (f,) = errors_of(d)
-    assert (f.code, f.column) == ("empty_column", "miskin") and "12" in f.message_en
+    assert (f.code, f.column) == ("empty_column", "miskin") and "12" in f.text("en")

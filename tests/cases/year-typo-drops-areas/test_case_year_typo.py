@@ -29,7 +29,7 @@ def test_the_case_names_the_typo(tmp_path):
     (f,) = errors_of(d)
     assert (f.code, f.file, f.row, f.column, f.value) == (
         "implausible_year", "indikator_ILUSTRATIF.csv", 4, "tahun", "2052")
-    assert f.expected_en == f"a year 1900–{NEXT_YEAR}"
+    assert f.expectation("en") == f"a year 1900–{NEXT_YEAR}"
 
 
 def _years(study, years):
@@ -56,7 +56,7 @@ def test_a_configured_year_absent_from_the_table_lists_the_years_present(study):
     (study / "petarawan.toml").write_text(cfg, encoding="utf-8")
     (f,) = errors_of(study)
     assert (f.code, f.column, f.value) == ("no_rows_for_year", "tahun", 2023)
-    assert f.expected_en == "data.year one of the years in the table: 2024 (1 rows), 2025 (3 rows)"
+    assert f.expectation("en") == "data.year one of the years in the table: 2024 (1 rows), 2025 (3 rows)"
 
 
 def test_an_area_with_rows_of_other_years_only_is_named_with_its_row(study):
@@ -67,10 +67,10 @@ def test_an_area_with_rows_of_other_years_only_is_named_with_its_row(study):
     by_code = {f.code: f for f in s.findings}
     assert set(by_code) == {"latest_year", "no_row_for_year"}
     f = by_code["no_row_for_year"]
-    assert (f.level, f.row, f.value) == ("warning", 2, CODES[0]) and "2024" in f.message_en
+    assert (f.level, f.row, f.value) == ("warning", 2, CODES[0]) and "2024" in f.text("en")
 
 
 def test_two_year_columns_are_ambiguous(study):
     write_csv(study / "data.csv", ["kode", "tahun", "Year", "x1", "x2", "x3"], [[c, 2025, 2025, 1, 2, 3] for c in CODES])
     (f,) = errors_of(study)
-    assert f.code == "ambiguous_column" and "Year" in f.message_en
+    assert f.code == "ambiguous_column" and "Year" in f.text("en")

@@ -90,7 +90,12 @@
   function render(...nodes) { main.replaceChildren(...nodes); main.focus({ preventScroll: true }); }
   function fmt(x, d = 1) { return x === null || x === undefined ? t("none") : Number(x).toLocaleString(lang === "en" ? "en" : "id", { maximumFractionDigits: d }); }
   function badge(c) { return h("span", { class: "badge c-" + (c || "none") }, c || t("notScored")); }
-  function pick(f, key) { return lang === "en" && f[key + "_en"] ? f[key + "_en"] : f[key]; }
+  // a finding's message/expected: {key, params, id, en} (older records: text plus a "_en" twin)
+  function pick(f, key) {
+    const v = f[key];
+    if (v && typeof v === "object") return v[lang] || v.id;
+    return lang === "en" && f[key + "_en"] ? f[key + "_en"] : v;
+  }
 
   // ---------------------------------------------------------------- API
   async function api(method, path, body, isForm) {
