@@ -39,12 +39,67 @@ def test_the_command_list_is_the_documented_one():
 
 
 @pytest.mark.parametrize("path", _commands(), ids=" ".join)
-def test_every_command_has_help_with_example(path):
-    """Each command's --help works and shows an example that calls that very command."""
+@pytest.mark.parametrize("lang,example_word", [("id", "Contoh:"), ("en", "Example:")])
+def test_every_command_has_help_with_example(path, lang, example_word, monkeypatch):
+    """Each command's --help works, in the reader's language, and shows an example that calls that
+    very command."""
+    monkeypatch.setenv("PETARAWAN_LANG", lang)
     res = runner.invoke(app, [*path, "--help"], terminal_width=200)
     assert res.exit_code == 0, res.output
-    example = res.output[res.output.index("Example:"):].split()
+    example = res.output[res.output.index(example_word):].split()
     assert example[1:2 + len(path)] == ["petarawan", *path]
+
+
+def test_every_command_and_option_has_help_in_both_languages():
+    """Help comes from the catalogue (help.<command>, help.<command>.<option>), never a pasted "id / en" pair."""
+    import typer
+
+    from petarawan.cli_help import commands, help_keys
+    from petarawan.i18n import catalogue
+
+    root = typer.main.get_command(app)
+    keys = help_keys(root)
+    assert len(keys) > 60 and {"help.app", "help.run.out", "help.track.add.not_exposed"} <= set(keys)
+    for lang in ("id", "en"):
+        missing = [k for k in keys if k not in catalogue(lang)]
+        assert missing == [], lang
+        pasted = [k for k in keys if " / " in catalogue(lang)[k] and "returned / expected" not in catalogue(lang)[k]
+                  and "kembali / diharapkan" not in catalogue(lang)[k]]
+        assert pasted == [], lang
+    assert [p for p, _ in commands(root)][:2] == ["app", "run"]
+
+
+@pytest.mark.parametrize("how", ["flag", "env", "study"])
+def test_help_follows_the_readers_language(how, monkeypatch, study):
+    """--lang, else PETARAWAN_LANG, else the study's [study] lang: typer/click's own words too."""
+    monkeypatch.delenv("PETARAWAN_LANG", raising=False)
+    if how == "flag":
+        args = ["run", "--lang", "en", "--help"]
+    elif how == "env":
+        monkeypatch.setenv("PETARAWAN_LANG", "en")
+        args = ["run", "--help"]
+    else:
+        toml = (study / "petarawan.toml").read_text(encoding="utf-8")
+        (study / "petarawan.toml").write_text(toml.replace("[study]\n", '[study]\nlang = "en"\n', 1), encoding="utf-8")
+        args = ["validate", str(study), "--help"]
+    en = runner.invoke(app, args, terminal_width=200).output
+    assert "Usage:" in en and "Options" in en and "Show this message and exit." in en
+    assert "Penggunaan" not in en and "Folder keluaran" not in en and "Folder studi" not in en
+    monkeypatch.delenv("PETARAWAN_LANG", raising=False)
+    id_args = [a for a in args if a not in ("--lang", "en")]
+    if how == "study":
+        (study / "petarawan.toml").write_text(toml, encoding="utf-8")
+    ind = runner.invoke(app, id_args, terminal_width=200).output
+    assert "Penggunaan:" in ind and "Opsi" in ind and "Tampilkan pesan ini lalu keluar." in ind
+    assert "Usage:" not in ind and "Show this message" not in ind and " / " not in ind
+
+
+def test_a_configuration_error_is_shown_in_the_readers_language(study):
+    (study / "petarawan.toml").write_text("[study\nname = 1\n", encoding="utf-8")  # not TOML
+    en = invoke("validate", study, "--lang", "en").output
+    ind = invoke("validate", study, "--lang", "id").output
+    assert "invalid TOML" in en and "TOML tidak valid" not in en
+    assert "TOML tidak valid" in ind and "invalid TOML" not in ind
 
 
 @pytest.mark.parametrize("group", ["track", "ikrn", "server"])

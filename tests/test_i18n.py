@@ -195,6 +195,8 @@ RUNTIME = {
     "col.{}": "report/tables.py quality sheet — tests/test_outputs.py",
     "rep.{}": "report/html.py headings — tests/test_pipeline.py",
     "{}.exp": "expectation of a finding key — tests/test_ikrn_round.py",
+    "help.{}": "cli_help.py: every command's help — tests/test_cli.py::test_every_command_and_option_has_help_in_both_languages",
+    "help.{}.{}": "cli_help.py: every option's help — tests/test_cli.py::test_every_command_and_option_has_help_in_both_languages",
 }
 
 

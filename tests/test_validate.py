@@ -325,8 +325,9 @@ def test_config_error_names_indicator_and_suggests_key(study):
     (study / "petarawan.toml").write_text(cfg)
     with pytest.raises(ConfigError) as exc:
         load_study(study)
-    assert "indicators[x3].direktion: kunci tidak dikenal / unknown key" in str(exc.value)
-    assert "did you mean 'direction'?" in str(exc.value)
+    assert "indicators[x3].direktion: kunci tidak dikenal — mungkin maksudnya 'direction'?" in exc.value.text("id")
+    assert "indicators[x3].direktion: unknown key — did you mean 'direction'?" in exc.value.text("en")
+    assert "unknown key" not in exc.value.text("id") and "kunci" not in exc.value.text("en")
 
 
 def test_missing_data_date_is_warned(study):

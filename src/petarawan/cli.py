@@ -18,8 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import InputError, PetarawanError
-from .i18n import t
+from .cli_help import LocalisedGroup
+from .errors import ConfigError, InputError, PetarawanError
+from .i18n import resolve_lang, t
 
 
 class LangOpt(str, Enum):
@@ -27,13 +28,10 @@ class LangOpt(str, Enum):
     en = "en"
 
 
-app = typer.Typer(help="petarawan — peta kawasan rawan narkoba dan perencanaan pemberdayaan masyarakat / "
-                       "drug-prone area mapping and community-empowerment planning.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(cls=LocalisedGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 err_console = Console(stderr=True)
 console = Console()
 
-LANG_HELP = "Bahasa pesan dan laporan / language of messages and reports: id | en"
 
 
 def _version(value: bool) -> None:
@@ -43,9 +41,8 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                      help="Tampilkan versi / show the version.")) -> None:
-    """petarawan: kawasan rawan narkoba per kelurahan/desa."""
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True)) -> None:
+    """petarawan: drug-prone areas per kelurahan/desa (help text: :mod:`petarawan.cli_help`)."""
     if not os.environ.get("PETARAWAN_DEBUG"):
         import warnings
 
@@ -62,6 +59,8 @@ def _fail(err: BaseException, lang: str) -> None:
         err_console.print(f"[bold red]{t('cli.errors', lang, n=len(err.findings))}[/]")
         for f in err.findings:
             err_console.print(f"  • {f.render(lang)}", markup=False, highlight=False, soft_wrap=True)
+    elif isinstance(err, ConfigError):
+        err_console.print(err.text(lang), markup=False, highlight=False, soft_wrap=True)
     elif isinstance(err, PetarawanError):
         err_console.print(str(err), markup=False, highlight=False, soft_wrap=True)
     else:
@@ -73,21 +72,22 @@ def _fail(err: BaseException, lang: str) -> None:
 
 
 def _lang_of(lang: LangOpt | None, study_dir: Path | None = None) -> str:
-    if lang is not None:
-        return lang.value
+    """``--lang``, else ``PETARAWAN_LANG``, else the study's ``[study] lang``, else Indonesian."""
+    if lang is not None or os.environ.get("PETARAWAN_LANG"):
+        return resolve_lang(lang.value if lang is not None else None)
     try:
         from .registry import load_config
 
-        return load_config(study_dir).study.lang if study_dir else "id"
+        return resolve_lang(None, load_config(study_dir).study.lang if study_dir else None)
     except Exception:
-        return "id"
+        return resolve_lang()
 
 
 @app.command()
-def run(study_dir: Path = typer.Argument(..., help="Folder studi berisi petarawan.toml / study folder"),
-        out: Path = typer.Option(..., "--out", "-o", help="Folder keluaran / output folder"),
-        lang: LangOpt = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
-    """Jalankan pekerjaan utama / run the main job.
+def run(study_dir: Path = typer.Argument(...),
+        out: Path = typer.Option(..., "--out", "-o"),
+        lang: LangOpt = typer.Option(None, "--lang")) -> None:
+    """Run the main job.
 
     Example: petarawan run examples/pangkalpinang --out hasil/pangkalpinang
     """
@@ -141,9 +141,9 @@ def _print_findings(findings, lang: str, per_kind: int = 10) -> None:
 
 
 @app.command()
-def validate(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-             lang: LangOpt = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
-    """Periksa semua masukan dan tampilkan setiap masalah / check every input and list every problem.
+def validate(study_dir: Path = typer.Argument(...),
+             lang: LangOpt = typer.Option(None, "--lang")) -> None:
+    """Check every input and list every problem.
 
     Exit code 1 when any problem is an error.
 
@@ -172,14 +172,13 @@ def validate(study_dir: Path = typer.Argument(..., help="Folder studi / study fo
 
 
 @app.command()
-def init(study_dir: Path = typer.Argument(..., help="Folder studi baru / new study folder"),
-         areas: Path = typer.Option(None, "--areas", help="Berkas batas wilayah untuk disalin; tabel indikator diisi kodenya / "
-                                                          "boundary file to copy; the indicator table gets its codes"),
-         code_column: str = typer.Option("kode", help="Kolom kode di berkas batas / code column of the boundary file"),
-         name_column: str = typer.Option("nama", help="Kolom nama / name column"),
-         force: bool = typer.Option(False, "--force", help="Timpa berkas yang ada / overwrite existing files"),
-         lang: LangOpt = typer.Option(LangOpt.id, "--lang", help=LANG_HELP)) -> None:
-    """Tulis templat studi berkomentar / write a commented template study.
+def init(study_dir: Path = typer.Argument(...),
+         areas: Path = typer.Option(None, "--areas"),
+         code_column: str = typer.Option("kode"),
+         name_column: str = typer.Option("nama"),
+         force: bool = typer.Option(False, "--force"),
+         lang: LangOpt = typer.Option(LangOpt.id, "--lang")) -> None:
+    """Write a commented template study.
 
     Example: petarawan init studi-saya --areas kelurahan.geojson
     """
@@ -213,14 +212,12 @@ app.add_typer(server_app, name="server")
 
 
 @app.command()
-def serve(out_dir: Path = typer.Argument(..., help="Folder hasil `petarawan run` / output folder of `petarawan run`"),
-          port: int = typer.Option(8765, help="Port"),
-          host: str = typer.Option("127.0.0.1", help="Alamat; bawaan hanya komputer ini / address; default this computer only"),
-          allow_host: list[str] = typer.Option([], "--allow-host",
-                                               help="Nama host lain yang boleh dipakai di peramban (boleh berulang) / "
-                                                    "further host name browsers may use (repeatable)"),
-          lang: LangOpt = typer.Option(None, "--lang", help=LANG_HELP + " (bawaan: bahasa hasil / default: the run's)")) -> None:
-    """Buka dasbor web luring atas hasil / open the offline web dashboard over a run's outputs.
+def serve(out_dir: Path = typer.Argument(...),
+          port: int = typer.Option(8765),
+          host: str = typer.Option("127.0.0.1"),
+          allow_host: list[str] = typer.Option([], "--allow-host"),
+          lang: LangOpt = typer.Option(None, "--lang")) -> None:
+    """Open the offline web dashboard over a run's outputs.
 
     The dashboard answers only requests addressed to the host it is bound to (127.0.0.1 or
     localhost by default), so a web page cannot read it through DNS rebinding.
@@ -259,13 +256,11 @@ def serve(out_dir: Path = typer.Argument(..., help="Folder hasil `petarawan run`
 
 
 @app.command()
-def replay(manifest: Path = typer.Argument(..., help="run.json dari run sebelumnya / run.json of an earlier run"),
-           out: Path = typer.Option(..., "--out", "-o", help="Folder keluaran baru / new output folder"),
-           study: Path = typer.Option(None, "--study", help="Folder studi, bila bukan yang tercatat di run.json / study "
-                                                            "folder, when not the one recorded in run.json"),
-           lang: LangOpt = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
-    """Ulangi run dari manifesnya dan bandingkan setiap tabel / replay a run from its manifest and
-    compare every table.
+def replay(manifest: Path = typer.Argument(...),
+           out: Path = typer.Option(..., "--out", "-o"),
+           study: Path = typer.Option(None, "--study"),
+           lang: LangOpt = typer.Option(None, "--lang")) -> None:
+    """Replay a run from its manifest and compare every table.
 
     The inputs must be the recorded ones (sha256); the recorded configuration and seeds are
     used, not today's petarawan.toml.  Exit code 0 when every table is identical, 1 otherwise.

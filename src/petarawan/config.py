@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .classify import CLASSES, CLASSIFIERS
 from .errors import ConfigError
+from .i18n import Join, Msg
 from .index.aggregate import AGGREGATORS, AggregationSpec
 from .io.spec import TableFormat, TextEncoding
 from .index.framework import Framework
@@ -349,21 +350,22 @@ def _field_names(model: type[BaseModel], seen: set | None = None) -> set[str]:
     return names
 
 
-_PYDANTIC_ID = {
-    "missing": ("kunci wajib tidak ada", "required key missing"),
-    "extra_forbidden": ("kunci tidak dikenal", "unknown key"),
-    "float_parsing": ("harus angka", "must be a number"),
-    "float_type": ("harus angka", "must be a number"),
-    "int_parsing": ("harus bilangan bulat", "must be a whole number"),
-    "int_type": ("harus bilangan bulat", "must be a whole number"),
-    "int_from_float": ("harus bilangan bulat", "must be a whole number"),
-    "bool_parsing": ("harus true atau false", "must be true or false"),
-    "bool_type": ("harus true atau false", "must be true or false"),
-    "string_type": ("harus teks dalam tanda kutip", "must be quoted text"),
-    "list_type": ("harus daftar [ ... ]", "must be a list [ ... ]"),
-    "dict_type": ("harus tabel/bagian", "must be a table/section"),
-    "model_type": ("harus tabel/bagian", "must be a table/section"),
+_PYDANTIC_MSG = {
+    "missing": "cfg.missing",
+    "extra_forbidden": "cfg.unknown_key",
+    "float_parsing": "cfg.number",
+    "float_type": "cfg.number",
+    "int_parsing": "cfg.whole",
+    "int_type": "cfg.whole",
+    "int_from_float": "cfg.whole",
+    "bool_parsing": "cfg.bool",
+    "bool_type": "cfg.bool",
+    "string_type": "cfg.text",
+    "list_type": "cfg.list",
+    "dict_type": "cfg.table",
+    "model_type": "cfg.table",
 }
+"""pydantic error types → catalogue messages (what the key must be)."""
 
 
 def _where(loc: tuple, data: Any) -> str:
@@ -381,32 +383,38 @@ def _where(loc: tuple, data: Any) -> str:
 
 
 def _format_validation_error(err: ValidationError, source: str, data: Any = None,
-                             model: type[BaseModel] | None = None) -> str:
+                             model: type[BaseModel] | None = None) -> Msg:
+    """Every problem pydantic found, one line each (key, what it must be, the value given), as a
+    message rendered in the reader's language.  A validator that raises ``ValueError(Msg(...))``
+    is shown in the reader's language too; other validator texts are shown as written."""
     import difflib
 
-    lines = [f"{source}: konfigurasi tidak valid / invalid configuration:"]
     known = sorted(_field_names(model or StudyConfig))
+    lines = []
     for e in err.errors():
         key = _where(tuple(e["loc"]), data)
         kind = e["type"]
-        if kind in _PYDANTIC_ID:
-            msg = " / ".join(_PYDANTIC_ID[kind])
+        cause = (e.get("ctx") or {}).get("error")
+        if kind in _PYDANTIC_MSG:
+            msg: Msg = Msg(_PYDANTIC_MSG[kind])
         elif kind == "literal_error":
-            msg = f"harus salah satu dari / must be one of: {e.get('ctx', {}).get('expected', '')}"
+            msg = Msg("cfg.one_of", choices=str(e.get("ctx", {}).get("expected", "")))
         elif kind in ("greater_than_equal", "greater_than", "less_than", "less_than_equal"):
             op = {"greater_than_equal": "≥", "greater_than": ">", "less_than": "<", "less_than_equal": "≤"}[kind]
-            bound = next(iter(e.get("ctx", {}).values()), "")
-            msg = f"harus / must be {op} {bound}"
+            msg = Msg("cfg.bound", op=op, bound=next(iter(e.get("ctx", {}).values()), ""))
+        elif isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Msg):
+            msg = cause.args[0]
         else:
-            msg = str(e["msg"]).removeprefix("Value error, ")
+            msg = Msg("f.text", text=str(e["msg"]).removeprefix("Value error, "))
+        hint: Msg | str = ""
         if kind == "extra_forbidden":
             close = difflib.get_close_matches(str(e["loc"][-1]), known, n=1, cutoff=0.7)
             if close:
-                msg += f" — mungkin maksudnya / did you mean '{close[0]}'?"
+                hint = Msg("cfg.did_you_mean", name=close[0])
         inp = e.get("input")
-        shown = "" if kind in ("missing",) or isinstance(inp, (dict, list)) else f" (nilai/value: {inp!r})"
-        lines.append(f"  - {key}: {msg}{shown}")
-    return "\n".join(lines)
+        shown = "" if kind in ("missing",) or isinstance(inp, (dict, list)) else Msg("cfg.value", value=repr(inp))
+        lines.append(Msg("cfg.line", key=key, msg=msg, hint=hint, shown=shown))
+    return Msg("cfg.invalid", source=source, lines=Join(lines, "\n"))
 
 
 def validate_config(data: dict[str, Any], model: type[StudyConfig], source: str = CONFIG_NAME) -> StudyConfig:
@@ -434,12 +442,11 @@ def read_config(study_dir: Path) -> tuple[dict[str, Any], str]:
     """
     path = Path(study_dir) / CONFIG_NAME
     if not path.is_file():
-        raise ConfigError(f"{path}: berkas konfigurasi tidak ada / configuration file not found "
-                          f"(buat dengan / create with: petarawan init {study_dir})")
+        raise ConfigError(Msg("cfg.not_found", path=str(path), study=str(study_dir)))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: TOML tidak valid / invalid TOML: {err}") from None
+        raise ConfigError(Msg("cfg.bad_toml", path=str(path), err=str(err))) from None
     except UnicodeDecodeError as err:
-        raise ConfigError(f"{path}: bukan UTF-8 / not UTF-8 text: {err}") from None
+        raise ConfigError(Msg("cfg.not_utf8", path=str(path), err=str(err))) from None
     return data, str(path)

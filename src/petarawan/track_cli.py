@@ -14,13 +14,10 @@ import typer
 
 from .codes import normalise_code
 from .errors import Finding, InputError, PetarawanError
-from .plan.config import ACTIVITIES
 from .track import TrackStore, _text_or_none, store_path
 from .i18n import Msg
 
-track_app = typer.Typer(help="Monev: catat kegiatan, adopsi rencana, simpan skor tahunan (hanya jumlah, tanpa nama) / "
-                             "record activities, adopt a plan, store yearly scores (counts only, no names).",
-                        no_args_is_help=True)
+track_app = typer.Typer(no_args_is_help=True)
 
 
 def _fail(err: PetarawanError | OSError) -> None:
@@ -55,19 +52,16 @@ def _study(study_dir: Path) -> tuple[pd.Index, dict[str, str] | None]:
 
 
 @track_app.command("add")
-def add_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-            activity: str = typer.Option(..., help="Kegiatan / activity: " + " | ".join(ACTIVITIES)),
-            date_: str = typer.Option(..., "--date", help="Tanggal kegiatan / date of the activity: YYYY-MM-DD"),
-            area: str = typer.Option(..., help="Kode wilayah / area code, e.g. 19.71.01.1008"),
-            programme: str = typer.Option("", help="Kode program dari plan.programmes di petarawan.toml studi, sesuai "
-                                                   "jenis kegiatan (kosong untuk pemetaan, rapat_kerja, monev) / programme "
-                                                   "code from plan.programmes in the study's petarawan.toml, of the "
-                                                   "activity's kind (empty for pemetaan, rapat_kerja, monev)"),
-            exposed: int = typer.Option(0, help="Jumlah peserta yang sudah terpapar / participants already exposed (count)"),
-            not_exposed: int = typer.Option(0, help="Jumlah peserta belum terpapar / participants not yet exposed (count)"),
-            facilitators: int = typer.Option(0, help="Jumlah pendamping / facilitators (count)"),
-            spend: float = typer.Option(0.0, help="Realisasi biaya / spend (rupiah)")) -> None:
-    """Catat satu kegiatan (hanya jumlah, tanpa nama) / record one activity (counts only, no names).
+def add_cmd(study_dir: Path = typer.Argument(...),
+            activity: str = typer.Option(...),
+            date_: str = typer.Option(..., "--date"),
+            area: str = typer.Option(...),
+            programme: str = typer.Option(""),
+            exposed: int = typer.Option(0),
+            not_exposed: int = typer.Option(0),
+            facilitators: int = typer.Option(0),
+            spend: float = typer.Option(0.0)) -> None:
+    """Record one activity (counts only, no names).
 
     Example: petarawan track add examples/pangkalpinang --activity life_skill --date 2026-05-04
     --area 19.71.01.1008 --programme life_skill_remaja --not-exposed 18 --spend 9000000
@@ -86,8 +80,8 @@ def add_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study fol
 
 
 @track_app.command("list")
-def list_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder")) -> None:
-    """Tampilkan kegiatan yang dicatat / list recorded activities.
+def list_cmd(study_dir: Path = typer.Argument(...)) -> None:
+    """List recorded activities.
 
     Example: petarawan track list examples/pangkalpinang
     """
@@ -116,10 +110,9 @@ def _find_plan_rows(obj: object) -> list | None:
 
 
 @track_app.command("adopt")
-def adopt_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-              out_dir: Path = typer.Argument(..., help="Folder keluaran run yang rencananya diadopsi / output folder of "
-                                                       "the run whose plan is adopted")) -> None:
-    """Adopsi rencana sebuah run (run.json) sebagai acuan monev / adopt the plan of a run (its run.json) to track against.
+def adopt_cmd(study_dir: Path = typer.Argument(...),
+              out_dir: Path = typer.Argument(...)) -> None:
+    """Adopt the plan of a run (its run.json) to track against.
 
     Example: petarawan track adopt examples/pangkalpinang out/
     """
@@ -141,12 +134,10 @@ def adopt_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study f
 
 
 @track_app.command("snapshot")
-def snapshot_cmd(study_dir: Path = typer.Argument(..., help="Folder studi / study folder"),
-                 out_dir: Path = typer.Argument(..., help="Folder keluaran run (petarawan.gpkg) / output folder of a run "
-                                                          "(petarawan.gpkg)"),
-                 year: int = typer.Option(..., help="Tahun data run itu / year the run's data refer to")) -> None:
-    """Simpan skor dan kelas per wilayah sebuah run untuk tahun itu (keterpulihan) / store a run's score and class
-    per area as the given year (for keterpulihan).
+def snapshot_cmd(study_dir: Path = typer.Argument(...),
+                 out_dir: Path = typer.Argument(...),
+                 year: int = typer.Option(...)) -> None:
+    """Store a run's score and class per area as the given year (for keterpulihan).
 
     Example: petarawan track snapshot examples/pangkalpinang out/ --year 2025
     """

@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..i18n import Msg
 from ..errors import ConfigError
 
 __all__ = ["Bank", "Item", "Instrument", "Role", "Dimension", "load_bank", "default_bank", "SCALES", "DONT_KNOW",
@@ -178,7 +179,7 @@ class Bank(_Strict):
         return self.title_en if lang == "en" and self.title_en else self.title_id
 
 
-def _format(err: ValidationError, source: str, data: dict) -> str:
+def _format(err: ValidationError, source: str, data: dict) -> "Msg":
     from ..config import _format_validation_error
 
     return _format_validation_error(err, source, data)
@@ -204,14 +205,13 @@ def load_bank(path: Path | None) -> Bank:
         return default_bank()
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"{path}: bank butir IKRN tidak ada / IKRN item bank not found "
-                          f"(hapus ikrn.bank untuk memakai bank ilustratif / remove ikrn.bank to use the illustrative bank)")
+        raise ConfigError(Msg("cfg.bank_not_found", path=str(path)))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: TOML tidak valid / invalid TOML: {err}") from None
+        raise ConfigError(Msg("cfg.bad_toml", path=str(path), err=str(err))) from None
     except UnicodeDecodeError as err:
-        raise ConfigError(f"{path}: bukan UTF-8 / not UTF-8 text: {err}") from None
+        raise ConfigError(Msg("cfg.not_utf8", path=str(path), err=str(err))) from None
     return parse_bank(data, str(path))
 
 

@@ -14,9 +14,7 @@ import typer
 from ..i18n import t
 
 
-ikrn_app = typer.Typer(help="Putaran survei IKRN (IKRN 1 warga, 2 kepala desa, 3 Bhabinkamtibmas/Babinsa) / "
-                            "IKRN survey rounds (IKRN 1 residents, 2 village head, 3 officers).",
-                       no_args_is_help=True)
+ikrn_app = typer.Typer(no_args_is_help=True)
 
 
 def _lang(lang: str | None, cfg) -> str:
@@ -74,13 +72,12 @@ def _fail(err: BaseException, lang: str) -> None:
 
 @ikrn_app.command("form")
 def form_command(
-        study_dir: Annotated[Path, typer.Argument(help="Folder studi / study folder")],
-        out: Annotated[Optional[Path], typer.Option(help="Folder keluaran (bawaan: STUDI/formulir_ikrn) / "
-                                                         "output folder (default: STUDY/formulir_ikrn)")] = None,
-        force: Annotated[bool, typer.Option("--force", help="Timpa formulir yang ada / overwrite existing forms")] = False,
-        lang: Annotated[Optional[str], typer.Option(help="id | en")] = None,
+        study_dir: Annotated[Path, typer.Argument()],
+        out: Annotated[Optional[Path], typer.Option()] = None,
+        force: Annotated[bool, typer.Option("--force")] = False,
+        lang: Annotated[Optional[str], typer.Option()] = None,
 ) -> None:
-    """Tulis satu XLSForm per instrumen IKRN / write one XLSForm per IKRN instrument.
+    """Write one XLSForm per IKRN instrument.
 
     Forms are checked with pyxform and deploy unchanged on KoboToolbox and ODK Central; the area
     is chosen by kecamatan, then kelurahan/desa, from the study's boundary file.
@@ -134,13 +131,12 @@ def _pct(x: float) -> str:
 
 @ikrn_app.command("status")
 def status_command(
-        study_dir: Annotated[Path, typer.Argument(help="Folder studi / study folder")],
-        limit: Annotated[int, typer.Option(help="Tampilkan paling banyak N wilayah (0 = semua) / show at most N areas (0 = all)")] = 50,
-        all_areas: Annotated[bool, typer.Option("--all", help="Semua wilayah, bukan hanya yang di bawah kuota / "
-                                                              "every area, not only those below quota")] = False,
-        lang: Annotated[Optional[str], typer.Option(help="id | en")] = None,
+        study_dir: Annotated[Path, typer.Argument()],
+        limit: Annotated[int, typer.Option()] = 50,
+        all_areas: Annotated[bool, typer.Option("--all")] = False,
+        lang: Annotated[Optional[str], typer.Option()] = None,
 ) -> None:
-    """Tabel kelengkapan putaran IKRN / completeness table of the IKRN round.
+    """Completeness table of the IKRN round.
 
     Per kecamatan and area: questionnaires returned / expected per instrument, reporting rate,
     areas below quota (for follow-up), and the count of every quality check.
@@ -223,10 +219,10 @@ def status_command(
 
 @ikrn_app.command("pull")
 def pull_command(
-        study_dir: Annotated[Path, typer.Argument(help="Folder studi / study folder")],
-        lang: Annotated[Optional[str], typer.Option(help="id | en")] = None,
+        study_dir: Annotated[Path, typer.Argument()],
+        lang: Annotated[Optional[str], typer.Option()] = None,
 ) -> None:
-    """Unduh kiriman dari ODK Central/KoboToolbox / download submissions from ODK Central or KoboToolbox.
+    """Download submissions from ODK Central or KoboToolbox.
 
     Needs ``[ikrn.server]`` (kind, url, project, forms, token_env) and the token in the named
     environment variable; writes each instrument's export to its first ``[ikrn.returns]`` file.

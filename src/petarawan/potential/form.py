@@ -194,12 +194,11 @@ def build_form(areas: Iterable[tuple[str, str]], path: Path, *, version: str = "
 
 
 def form_command(
-        study_dir: Annotated[Path, typer.Argument(help="Folder studi / study folder")],
-        out: Annotated[Optional[Path], typer.Option(help="Berkas .xlsx keluaran (bawaan: STUDI/potensi_masyarakat.xlsx) / "
-                                                         "output .xlsx (default: STUDY/potensi_masyarakat.xlsx)")] = None,
-        force: Annotated[bool, typer.Option("--force", help="Timpa berkas yang ada / overwrite an existing file")] = False,
+        study_dir: Annotated[Path, typer.Argument()],
+        out: Annotated[Optional[Path], typer.Option()] = None,
+        force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
-    """Tulis XLSForm survei potensi dengan wilayah studi / write the potential-survey XLSForm with the study's areas.
+    """Write the potential-survey XLSForm with the study's areas.
 
     An existing file is never overwritten unless ``--force`` is given (the default output is the
     study's own ``potensi_masyarakat.xlsx``, which may be the form a survey was collected with).

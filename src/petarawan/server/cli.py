@@ -8,8 +8,7 @@ from pathlib import Path
 
 import typer
 
-server_app = typer.Typer(help="Server kantor multi-pengguna / multi-user office server", no_args_is_help=True)
-DB_HELP = "URL basis data / database URL (bawaan/default: PETARAWAN_DATABASE_URL, lalu/then sqlite:///petarawan-server.sqlite)"
+server_app = typer.Typer(no_args_is_help=True)
 
 
 def _default_data_dir(url: str) -> Path:
@@ -33,11 +32,10 @@ def _read_password() -> str:
 
 
 @server_app.command("init")
-def init(db: str = typer.Option(None, "--db", help=DB_HELP),
-         admin: str = typer.Option(..., "--admin", help="Nama pengguna admin pertama / first admin's user name"),
-         data: Path = typer.Option(None, "--data", help="Folder berkas studi dan hasil / folder of study files and outputs")) -> None:
-    """Buat skema basis data dan admin pertama; kata sandi dibaca dari stdin / create the schema and the
-    first admin; the password is read from standard input (no default password exists).
+def init(db: str = typer.Option(None, "--db"),
+         admin: str = typer.Option(..., "--admin"),
+         data: Path = typer.Option(None, "--data")) -> None:
+    """Create the schema and the first admin; the password is read from standard input (no default password exists).
 
     Example: petarawan server init --db sqlite:///kantor.sqlite --admin rina < kata-sandi.txt
     """
@@ -72,12 +70,11 @@ def init(db: str = typer.Option(None, "--db", help=DB_HELP),
 
 
 @server_app.command("run")
-def run(db: str = typer.Option(None, "--db", help=DB_HELP),
-        host: str = typer.Option("127.0.0.1", "--host", help="Alamat / address (0.0.0.0: semua antarmuka / all interfaces)"),
-        port: int = typer.Option(8080, "--port", help="Port"),
-        allowed_host: list[str] = typer.Option(None, "--allowed-host",
-                                               help="Nama host yang dilayani (boleh berulang) / Host header to answer (repeatable)")) -> None:
-    """Jalankan server / serve the application.
+def run(db: str = typer.Option(None, "--db"),
+        host: str = typer.Option("127.0.0.1", "--host"),
+        port: int = typer.Option(8080, "--port"),
+        allowed_host: list[str] = typer.Option(None, "--allowed-host")) -> None:
+    """Serve the application.
 
     Example: petarawan server run --db sqlite:///kantor.sqlite --host 127.0.0.1 --port 8080
     """
