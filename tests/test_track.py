@@ -209,7 +209,8 @@ def test_cli_track_echoes_the_canonical_code_and_refuses_a_foreign_run(tmp_path)
     study = make_study(tmp_path / "study")
     runner = CliRunner()
     r = runner.invoke(app, ["track", "add", str(study), "--activity", "bimtek", "--date", "2026-05-04",
-                            "--area", "1971011008", "--programme", "Budi Santoso 081234567890"])
+                            "--area", "1971011008", "--programme", "Budi Santoso 081234567890"],
+                      env={"PETARAWAN_LANG": "en"})
     assert r.exit_code == 1 and "unknown programme code" in r.output
     r = runner.invoke(app, ["track", "add", str(study), "--activity", "bimtek", "--date", "2026-05-04",
                             "--area", "1971011008", "--programme", "bimtek_pendamping", "--facilitators", "6"])
@@ -222,7 +223,9 @@ def test_cli_track_echoes_the_canonical_code_and_refuses_a_foreign_run(tmp_path)
 
     gpd.GeoDataFrame(columbus, geometry=[Point(i, 0) for i in range(49)], crs=4326).to_file(fake / "petarawan.gpkg",
                                                                                        layer="areas")
-    r = runner.invoke(app, ["track", "snapshot", str(study), str(fake), "--year", "2024"])
+    r = runner.invoke(app, ["track", "snapshot", str(study), str(fake), "--year", "2024"], env={"PETARAWAN_LANG": "en"})
     assert r.exit_code == 1 and "not this study's areas" in r.output
-    r = runner.invoke(app, ["track", "add", "--help"])
-    assert "Kode program" in r.output and "programme code" in r.output
+    r = runner.invoke(app, ["track", "add", "--help"], env={"PETARAWAN_LANG": "id"})
+    assert "Kode program" in r.output and "programme code" not in r.output
+    r = runner.invoke(app, ["track", "add", "--help"], env={"PETARAWAN_LANG": "en"})
+    assert "programme code" in r.output and "Kode program" not in r.output

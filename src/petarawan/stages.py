@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from .errors import ConfigError, Finding
+from .i18n import Msg
 
 if TYPE_CHECKING:  # imported for annotations only: the configuration is built from the registry
     import geopandas as gpd
@@ -162,8 +163,7 @@ class StudyContext:
         """
         res = self.stage_results.get(name)
         if res is None:
-            raise ConfigError(f"tahap [{name}] diperlukan tetapi tidak dijalankan / the [{name}] stage is required "
-                              f"but did not run")
+            raise ConfigError(Msg("cfg.stage_not_run", name=name))
         if not isinstance(res, kind):
             raise TypeError(f"stage {name!r} returned {type(res).__name__}, expected {kind.__name__}")
         return res
@@ -266,10 +266,7 @@ class Registry:
             deps[s.name] = set()
             for tok in s.requires:
                 if tok not in providers:
-                    raise ConfigError(
-                        f"tahap [{s.name}] memerlukan '{tok}', yang tidak disediakan tahap aktif mana pun "
-                        f"(tambahkan bagian yang menyediakannya) / the [{s.name}] stage requires '{tok}', which no "
-                        f"enabled stage provides (add the section that provides it)")
+                    raise ConfigError(Msg("cfg.stage_requires", name=s.name, token=tok))
                 deps[s.name] |= set(providers[tok])
             for tok in s.uses:
                 deps[s.name] |= set(providers.get(tok, ()))
@@ -287,7 +284,7 @@ class Registry:
         try:
             sorter.prepare()
         except graphlib.CycleError as err:
-            raise ConfigError(f"tahap saling memerlukan / stages require each other: {' → '.join(err.args[1])}") from None
+            raise ConfigError(Msg("cfg.stage_cycle", cycle=" → ".join(err.args[1]))) from None
         out: list[Stage] = []
         while sorter.is_active():
             ready = sorted(sorter.get_ready(), key=position.__getitem__)

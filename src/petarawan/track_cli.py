@@ -13,9 +13,9 @@ import pandas as pd
 import typer
 
 from .codes import normalise_code
-from .errors import Finding, InputError, PetarawanError
+from .errors import ConfigError, Finding, InputError, PetarawanError
 from .track import TrackStore, _text_or_none, store_path
-from .i18n import Msg
+from .i18n import Msg, resolve_lang
 
 track_app = typer.Typer(no_args_is_help=True)
 
@@ -25,11 +25,12 @@ def _fail(err: PetarawanError | OSError) -> None:
         from .io.atomic import os_error_finding
 
         err = InputError(os_error_finding(err))
+    lang = resolve_lang()  # PETARAWAN_LANG, else Indonesian
     if isinstance(err, InputError):
         for f in err.findings:
-            typer.echo(f"  • {f.render()}", err=True)
+            typer.echo(f"  • {f.render(lang)}", err=True)
     else:
-        typer.echo(str(err), err=True)
+        typer.echo(err.text(lang) if isinstance(err, ConfigError) else str(err), err=True)
     raise typer.Exit(1)
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..i18n import t
+from ..i18n import Msg, t
 
 
 ikrn_app = typer.Typer(no_args_is_help=True)
@@ -43,7 +43,7 @@ def _round_config(study_dir: Path, lang: str | None):
     cfg = load_config(study_dir)
     lg = _lang(lang, cfg)
     if cfg.ikrn is None:
-        raise ConfigError(t("ikrn.cli.no_section", lg))
+        raise ConfigError(Msg("ikrn.cli.no_section"))
     return cfg, study_bank(study_dir, cfg.ikrn), lg
 
 
@@ -54,14 +54,15 @@ def _fail(err: BaseException, lang: str) -> None:
 
     from rich.console import Console
 
-    from ..errors import InputError, PetarawanError
+    from ..errors import ConfigError, InputError, PetarawanError
 
     console = Console(stderr=True)
     if isinstance(err, InputError):
         for f in err.findings:
             console.print(f"  • {f.render(lang)}", markup=False, highlight=False, soft_wrap=True)
     elif isinstance(err, PetarawanError):
-        console.print(str(err), markup=False, highlight=False, soft_wrap=True)
+        text = err.text(lang) if isinstance(err, ConfigError) else str(err)
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
     else:
         if os.environ.get("PETARAWAN_DEBUG"):
             raise err

@@ -146,10 +146,10 @@ def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, envi
     """
     srv = cfg.server
     if srv is None:
-        raise ConfigError(t("ikrn.pull.no_server", "id") + " / " + t("ikrn.pull.no_server", "en"))
+        raise ConfigError(Msg("ikrn.pull.no_server"))
     token = (environ if environ is not None else os.environ).get(srv.token_env, "").strip()
     if not token:
-        raise ConfigError(t("ikrn.pull.no_token", "id", env=srv.token_env) + " / " + t("ikrn.pull.no_token", "en", env=srv.token_env))
+        raise ConfigError(Msg("ikrn.pull.no_token", env=srv.token_env))
     suffix = ".zip" if srv.kind == "odk" else ".csv"
     targets = {}
     for ins in instruments:
@@ -157,8 +157,7 @@ def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, envi
             continue
         name = (cfg.returns.get(ins) or [f"{ins}{suffix}"])[0]
         if not name.lower().endswith(suffix):
-            raise ConfigError(t("ikrn.pull.suffix", "id", name=name, suffix=suffix, kind=srv.kind) + " / "
-                              + t("ikrn.pull.suffix", "en", name=name, suffix=suffix, kind=srv.kind))
+            raise ConfigError(Msg("ikrn.pull.suffix", name=name, suffix=suffix, kind=srv.kind))
         targets[ins] = name
     base = srv.url.rstrip("/")
     own = urlparse(base).netloc
