@@ -38,8 +38,17 @@ class Strict(BaseModel):
 class StudySection(Strict):
     name: str = Field(description="Study title, e.g. 'Kota Pangkalpinang'")
     data_date: str = Field("", description="Date or year the data refer to, shown on every output")
+    data_date_en: str = Field("", description="The data date in English, when it is text such as '2025 (ilustratif)'")
     illustrative: bool = Field(False, description="True when the indicator values are not real data")
     lang: Literal["id", "en"] = "id"
+
+    def date_in(self, lang: str) -> str:
+        """The data date for a reader of ``lang``: ``data_date_en`` in English when given; an ISO
+        date (``2026-04-28``, ``2026-04``) in words (``28 April 2026``, ``Agustus``/``August``)."""
+        from .fmt import date
+
+        text = self.data_date_en if lang == "en" and self.data_date_en else self.data_date
+        return date(text.strip(), lang) if text.strip() else ""
     seed: int = Field(20211, description="Seed for every random step (permutations, Monte Carlo)")
 
 
@@ -70,6 +79,7 @@ class IndicatorSpec(Strict):
     label_id: str
     label_en: str = ""
     unit: str = ""
+    unit_en: str = Field("", description="The unit in English (default: `unit`)")
     source: str = ""
     direction: Literal[1, -1] = 1
     dimension: str
@@ -101,6 +111,10 @@ class IndicatorSpec(Strict):
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" and self.label_en else self.label_id
+
+    def unit_in(self, lang: str) -> str:
+        """The unit in ``lang`` (``unit_en`` in English when given, else ``unit``)."""
+        return self.unit_en if lang == "en" and self.unit_en else self.unit
 
 
 class DimensionSpec(Strict):

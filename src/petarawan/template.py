@@ -78,6 +78,25 @@ FRAMEWORK = [
 ]
 
 
+UNIT_EN = {
+    "kasus/tahun": "cases/year",
+    "orang": "people",
+    "lokasi": "locations",
+    "gram": "grams",
+    "kejadian per 10.000 penduduk": "incidents per 10,000 residents",
+    "tempat": "venues",
+    "unit": "units",
+    "% penduduk": "% of residents",
+    "per 10.000 penduduk": "per 10,000 residents",
+    "kegiatan/bulan": "activities/month",
+    "jiwa/km²": "people/km²",
+    "% angkatan kerja": "% of the labour force",
+    "anak": "children",
+    "skor 0–100": "score 0–100",
+}
+"""English of the template's units (``unit_en``)."""
+
+
 def _q(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -149,7 +168,8 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
                 f"weight = {w}", ""]
     for i in FRAMEWORK:
         out += ["[[indicators]]", f"code = {_q(i.code)}", f"label_id = {_q(i.label_id)}", f"label_en = {_q(i.label_en)}",
-                f"unit = {_q(i.unit)}", f"source = {_q(i.source)}", f"dimension = {_q(i.dimension)}",
+                f"unit = {_q(i.unit)}", f"unit_en = {_q(UNIT_EN.get(i.unit, i.unit))}", f"source = {_q(i.source)}",
+                f"dimension = {_q(i.dimension)}",
                 f"direction = {i.direction}", f"weight = {i.weight}", f"count = {'true' if i.count else 'false'}"]
         if not i.count and i.nonnegative:
             out.append("nonnegative = true")

@@ -81,7 +81,7 @@ class PlanConfig(_Strict):
     budget: float = Field(gt=0, description="Total budget (rupiah)")
     max_areas: int | None = Field(None, ge=1, description="At most K areas")
     per_group: bool = Field(False, description="At least one area in every group (kecamatan) that has demand")
-    area_cost: float = Field(0.0, ge=0, description="Fixed cost per chosen area: pemetaan, rapat kerja, monev (rupiah)")
+    area_cost: float = Field(0.0, ge=0, description="Fixed cost per chosen area: mapping, working meeting, monitoring (rupiah)")
     population_column: str = Field(description="Column of the [data] table with each area's population")
     household_size: float = Field(4.0, gt=0, description="Persons per household (BPS average), to turn population into households")
     demand: Literal["estimate", "lower"] = Field("estimate", description="Size target groups with the point estimate or the lower Wilson bound")

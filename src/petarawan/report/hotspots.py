@@ -98,7 +98,7 @@ def _subtitle(ctx: StudyContext, a: HotspotAnalysis) -> str:
     st = ctx.config.study
     bits = [st.name]
     if st.data_date:
-        bits.append(t("map.date", ctx.lang, date=st.data_date))
+        bits.append(t("map.date", ctx.lang, date=st.date_in(ctx.lang)))
     cfg = ctx.section("hotspots")
     if cfg is not None and cfg.counts is None and cfg.incidents is None and a.measure == "count":
         bits.append(a.variable)  # an indicator of the table, analysed as given
@@ -166,7 +166,7 @@ def sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | Non
     if a.period != "all":
         period = a.period
     elif single:  # one period: the indicator table's own date
-        period = ctx.config.study.data_date or "—"
+        period = ctx.config.study.date_in(ctx.lang) or "—"
     else:
         period = "semua periode" if lang == "id" else "all periods"
     gi, lc = a.gi.counts(), a.lisa.counts()

@@ -31,7 +31,7 @@ def _indicator_summary(res: "RunResult") -> pd.DataFrame:
     for i in cfg.indicators:
         x = res.data[i.code]
         fmt = (lambda v: suppress_count(v, k)) if i.count else (lambda v: "–" if pd.isna(v) else readable_number(v, lang))
-        rows.append({t("col.indicator", lang): i.label(lang), t("col.unit", lang): i.unit,
+        rows.append({t("col.indicator", lang): i.label(lang), t("col.unit", lang): i.unit_in(lang),
                      t("rep.min", lang): fmt(x.min()), t("rep.median", lang): fmt(x.median()),
                      t("rep.max", lang): fmt(x.max()), t("rep.missing", lang): int(x.isna().sum())})
     return pd.DataFrame(rows)
@@ -92,7 +92,7 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
     ind_sources = sorted({f"{i.label(lang)}: {i.source}" for i in cfg.indicators if i.source})
     return render(
         "report.html",
-        lang=lang, title=t("rep.title", lang), study=cfg.study.name, data_date=cfg.study.data_date,
+        lang=lang, title=t("rep.title", lang), study=cfg.study.name, data_date=cfg.study.date_in(lang),
         illustrative=t("illustrative.long", lang) if cfg.study.illustrative else "",
         style=dashboard_style(),
         h={**{k: t(f"rep.{k}", lang) for k in ("summary", "top", "map", "ranking", "reference", "method", "indicators",

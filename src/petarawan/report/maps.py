@@ -96,7 +96,7 @@ def category_map_png(gdf: gpd.GeoDataFrame, categories: pd.Series, colours: dict
 
 
 def _subtitle(res: "RunResult") -> str:
-    return subtitle_with_date(method_summary(res), res.study.config.study.data_date, res.lang)
+    return subtitle_with_date(method_summary(res), res.study.config.study.date_in(res.lang), res.lang)
 
 
 def uncertain_areas(result: pd.DataFrame) -> pd.Series | None:
@@ -133,5 +133,5 @@ def reference_map_png(res: "RunResult") -> bytes | None:
         res.study.areas, ref, REFERENCE_COLOURS,
         {"yes": t("reference.yes", lang), "no": t("reference.no", lang)},
         title=t("map.reference.title", lang, study=cfg.study.name),
-        subtitle=subtitle_with_date(f"{cfg.data.reference_column}", cfg.study.data_date, lang), key=res.result["rank"],
+        subtitle=subtitle_with_date(f"{cfg.data.reference_column}", cfg.study.date_in(lang), lang), key=res.result["rank"],
         watermark=t("illustrative", lang) if cfg.study.illustrative else "", lang=lang)

@@ -101,7 +101,7 @@ def figure(ctx: StudyContext, out: PlanOutcome) -> dict[str, bytes]:
     chosen_codes = list(out.priority)
     return {"rencana.png": plan_map_png(areas, pd.Series({c: True for c in chosen_codes}, dtype=bool),
                                         pd.Series(out.priority), ctx.result["class"], t("plan.map_title", lang),
-                                        subtitle_with_date(study.name, study.data_date, lang), lang=lang,
+                                        subtitle_with_date(study.name, study.date_in(lang), lang), lang=lang,
                                         note=t("illustrative", lang) if study.illustrative else "")}
 
 

@@ -135,5 +135,5 @@ def figure(ctx: StudyContext, score: pd.Series, mask: pd.DataFrame) -> dict[str,
     """``potensi.png``: the score per area, areas with suppressed scores hatched as missing."""
     lang, study = ctx.lang, ctx.config.study
     return {"potensi.png": choropleth_png(ctx.areas, score.where(~mask["potensi"]), t("pot.map_title", lang),
-                                          subtitle_with_date(study.name, study.data_date, lang), lang=lang,
+                                          subtitle_with_date(study.name, study.date_in(lang), lang), lang=lang,
                                           cmap=POTENTIAL_CMAP, note=t("illustrative", lang) if study.illustrative else "")}

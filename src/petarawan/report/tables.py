@@ -72,7 +72,7 @@ def indicator_table(res: "RunResult") -> pd.DataFrame:
         rows.append({
             t("col.indicator", lang): i.code,
             t("col.label", lang): i.label(lang),
-            t("col.unit", lang): i.unit,
+            t("col.unit", lang): i.unit_in(lang),
             t("col.source", lang): i.source,
             t("col.direction", lang): i.direction,
             t("col.dimension", lang): i.dimension,
@@ -99,7 +99,7 @@ def values_table(res: "RunResult", frame: pd.DataFrame) -> pd.DataFrame:
         spec = specs.get(base)
         if spec is None:
             return c
-        unit = f" [{spec.unit}]" if spec.unit and not suffix else ""
+        unit = f" [{spec.unit_in(lang)}]" if spec.unit and not suffix else ""
         rate = f" per {suffix}" if suffix else ""
         return f"{spec.label(lang)}{rate}{unit} ({base})"
 
