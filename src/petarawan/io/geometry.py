@@ -127,8 +127,8 @@ def read_boundary_layer(path: Path, *, layer: str | None = None, label: str | No
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputError(Finding("error", "bad_encoding", Msg("f.bad_encoding"), file=label, column="areas.encoding",
-                                     value=encoding, expected=Msg("x.bad_encoding"))) from None
+            raise InputError(Finding("error", "bad_encoding", Msg("f.bad_encoding_name"), file=label, column="areas.encoding",
+                                     value=encoding, expected=Msg("x.bad_encoding_name"))) from None
     findings: list[Finding] = []
     used = encoding
     try:
