@@ -155,7 +155,7 @@ def test_an_answer_that_is_not_an_export_is_a_finding_and_replaces_nothing(tmp_p
         pull_mod.pull_round(tmp_path, _kobo_two_forms_cfg(), ["ikrn1", "ikrn2"], environ={"IKRN_TOKEN": TOKEN},
                             client=client(lambda request: answer, "kobo"))
     f = e.value.findings[0]
-    assert f.code == "ikrn_pull_not_data" and "aBcD123" in f.message_en and f.column == "ikrn.server.url"
+    assert f.code == "ikrn_pull_not_data" and "aBcD123" in f.text("en") and f.column == "ikrn.server.url"
     assert {p.name: p.read_bytes() for p in tmp_path.glob("*.csv")} == before
 
 
@@ -163,7 +163,7 @@ def test_odk_answer_that_is_not_a_zip_is_a_finding(tmp_path):
     with pytest.raises(InputError) as e:
         pull_mod.pull_round(tmp_path, odk_cfg(), ["ikrn1"], environ={"IKRN_TOKEN": TOKEN},
                             client=client(lambda request: httpx.Response(200, html="<html>login</html>"), "odk"))
-    assert e.value.findings[0].code == "ikrn_pull_not_data" and "(answer: HTML)" in e.value.findings[0].message_en
+    assert e.value.findings[0].code == "ikrn_pull_not_data" and "(answer: HTML)" in e.value.findings[0].text("en")
     assert not (tmp_path / "ikrn1.zip").exists()
 
 
@@ -204,4 +204,4 @@ def test_a_shrinking_export_keeps_the_earlier_file_and_warns(tmp_path):
     assert out == {"ikrn1": ("ikrn1_kobo.csv", 3)}
     assert (tmp_path / "ikrn1_kobo.csv.bak").read_bytes() == before["ikrn1_kobo.csv"]
     assert len(read_export(tmp_path / "ikrn1_kobo.csv")) == 3
-    assert [n.code for n in notes] == ["ikrn_pull_fewer"] and "held 5" in notes[0].message_en
+    assert [n.code for n in notes] == ["ikrn_pull_fewer"] and "held 5" in notes[0].text("en")

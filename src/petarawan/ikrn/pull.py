@@ -78,10 +78,8 @@ def _not_data(r, form: str, kind: str) -> InputError:
     ctype = (r.headers.get("content-type") or "?").split(";")[0].strip()
     got = "HTML" if b"<html" in r.content[:2048].lower() or "html" in ctype else ctype
     name = "ODK Central" if kind == "odk" else "KoboToolbox"
-    return InputError(Finding("error", "ikrn_pull_not_data", t("ikrn.pull.not_data", "id", kind=name, form=form, got=got),
-                              message_en=t("ikrn.pull.not_data", "en", kind=name, form=form, got=got),
-                              column="ikrn.server.url", expected=t("ikrn.pull.not_data.exp", "id"),
-                              expected_en=t("ikrn.pull.not_data.exp", "en")))
+    return InputError(Finding("error", "ikrn_pull_not_data", Msg("ikrn.pull.not_data", kind=name, form=form, got=got),
+                              column="ikrn.server.url", expected=Msg("ikrn.pull.not_data.exp")))
 
 
 def _kobo_page(r, form: str) -> dict:
@@ -184,12 +182,8 @@ def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, envi
                 data = _kobo_csv(results)
             n, columns = _submissions(data, suffix, name) if data.strip() else (0, [])
             if n and not any(c == q or c.endswith((f"/{q}", f"-{q}")) for c in columns):
-                raise InputError(Finding("error", "ikrn_pull_wrong_form",
-                                         t("ikrn.pull.wrong_form", "id", form=form, question=q, ins=ins),
-                                         message_en=t("ikrn.pull.wrong_form", "en", form=form, question=q, ins=ins),
-                                         column=f"ikrn.server.forms.{ins}",
-                                         expected=t("ikrn.pull.wrong_form.exp", "id", ins=ins),
-                                         expected_en=t("ikrn.pull.wrong_form.exp", "en", ins=ins)))
+                raise InputError(Finding("error", "ikrn_pull_wrong_form", Msg("ikrn.pull.wrong_form", form=form, question=q, ins=ins),
+                                         column=f"ikrn.server.forms.{ins}", expected=Msg("ikrn.pull.wrong_form.exp", ins=ins)))
             fetched.append((ins, name, data, n if srv.kind == "kobo" else len(data), n))
     out: dict[str, tuple[str, int]] = {}
     for ins, name, data, shown, n in fetched:  # 2. every download is good: replace the files
@@ -201,9 +195,7 @@ def pull_round(study_dir: Path, cfg: IkrnConfig, instruments: list[str], *, envi
             shutil.copy2(path, backup)
             if notes is not None:
                 notes.append(Finding("warning", "ikrn_pull_fewer",
-                                     t("ikrn.pull.fewer", "id", name=name, n=n, old=old, backup=backup.name),
-                                     message_en=t("ikrn.pull.fewer", "en", name=name, n=n, old=old, backup=backup.name),
-                                     file=name))
+                                     Msg("ikrn.pull.fewer", name=name, n=n, old=old, backup=backup.name), file=name))
         replace_file(path, lambda tmp, data=data: tmp.write_bytes(data))
         out[ins] = (name, shown)
     return out
