@@ -145,7 +145,7 @@ def run_ikrn(ctx: StudyContext) -> IkrnStageResult:
     note = t("illustrative", lang) if (study.illustrative or bank.illustrative) else ""
     rate = table["reporting_rate"] * 100
     figures = {"ikrn_kelengkapan.png": choropleth_png(
-        areas, rate, t("ikrn.map_title", lang), subtitle_with_date(study.name, study.data_date, lang), lang=lang,
+        areas, rate, t("ikrn.map_title", lang), subtitle_with_date(study.name, study.date_in(lang), lang), lang=lang,
         cmap="RdYlGn", note=note, legend_title="%")}
     area_cols = pd.DataFrame({"ikrn_reporting_rate": table["reporting_rate"], "ikrn_below_quota": table["below_quota"],
                               "ikrn_survey_se": scores["survey_se"]}, index=table.index)

@@ -83,7 +83,7 @@ def section(ctx: StudyContext, cfg: PotentialConfig, res: PotentialResult, pub: 
                 consent=consent_msg(counts), unknown=counts.get("unknown_area", 0), dup=counts.get("duplicate", 0),
                 choice=counts.get("unknown_choice_answers", 0), areas=counts.get("areas_scored", 0), total=len(ctx.areas),
                 minn=cfg.min_respondents)
-    privacy = markup("pot.privacy", lang, cols=", ".join(dropped_columns) or "–", tm1=th - 1, t=th,
+    privacy = markup("pot.privacy", lang, cols=", ".join(f"'{c}'" for c in dropped_columns) or "–", tm1=th - 1, t=th,
                      cells=int(pub["suppressed"].sum()))
     names = ", ".join(str(ctx.areas.at[c, "name"]) for c in imputed)
     imp = t("pot.imputed", lang, minn=cfg.min_respondents, names=names) if len(imputed) else ""

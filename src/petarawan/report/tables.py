@@ -119,6 +119,11 @@ def indicator_values(res: "RunResult") -> pd.DataFrame:
     return df
 
 
+SETTING_LABELS_EN = {
+    # settings whose key is an Indonesian word (the English label is otherwise the key, humanised)
+    "plan.schedule.pemetaan_days": "Mapping days", "plan.schedule.rapat_kerja_days": "Working meeting days",
+    "plan.schedule.monev_days": "Monitoring days", "plan.schedule.monev_after_days": "Days from the last training to monitoring",
+}
 SETTING_LABELS_ID = {
     "study.name": "Nama studi", "study.data_date": "Tanggal data", "study.illustrative": "Data ilustratif",
     "study.lang": "Bahasa", "study.seed": "Benih acak (seed)",
@@ -157,7 +162,9 @@ def method_table(res: "RunResult") -> pd.DataFrame:
     rows = []
 
     def label(key: str) -> str:
-        return SETTING_LABELS_ID.get(key, key) if lang == "id" else key.split(".")[-1].replace("_", " ").capitalize()
+        if lang == "id":
+            return SETTING_LABELS_ID.get(key, key)
+        return SETTING_LABELS_EN.get(key) or key.split(".")[-1].replace("_", " ").capitalize()
 
     def flat(prefix: str, obj) -> None:
         if isinstance(obj, dict) and not (prefix.endswith("bands")):
