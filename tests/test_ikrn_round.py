@@ -238,12 +238,11 @@ def test_short_row_is_refused_not_shifted(tmp_path):
     cells = lines[3].split(";")
     lines[3] = ";".join(cells[:6] + cells[7:])          # row 4 lost its 'peran' cell
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tb = read_export(p)
-    assert [(f.code, f.row) for f in tb.findings] == [("export_row_length", 4)]
-    sub = decode_returns([("ikrn1", tb)], bank(), [A, B])
-    assert 4 not in sub.row.tolist() and sub.row.tolist()[:3] == [2, 3, 5]
-    np.testing.assert_array_equal(sub.answers["ikrn1"][2], [np.nan, np.nan, 1])  # row 5 = a4, unshifted
-    assert sub.role[2] == 0
+    with pytest.raises(InputError) as e:                # as every table of io/: refused with its row, never shifted
+        read_export(p)
+    (f,) = e.value.findings
+    assert (f.code, f.file, f.row, f.value) == ("row_too_short", "x.csv", 4, len(cells) - 1)
+    assert str(len(cells)) in f.text("en")
 
 
 def test_missing_item_column_is_an_error_naming_the_columns(tmp_path):

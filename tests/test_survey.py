@@ -298,3 +298,43 @@ def test_tab_separated_export_and_unparseable_csv(tmp_path, form_path):
         read_survey([bad], form, area_question="kode_wilayah")
     f = e.value.findings[0]
     assert (f.code, f.file, f.row, f.value) == ("row_too_long", "bad.csv", 2, 4) and "separator tab" in f.text("en")
+
+
+NAMES = pd.Series({"19.71.01.1008": "Pasir Putih", "19.71.01.1004": "Semabung Lama"})
+
+
+def test_area_names_instead_of_codes_are_matched_by_name_with_one_warning(tmp_path, form_path):
+    """Tester finding #17: a Kobo export "as labels" holds the kelurahan's name in the area question."""
+    form = read_form(form_path)
+    rows = [{"code": c, "peran": "warga", "minat": "kuliner"} for c in
+            ["Pasir Putih", "semabung  lama", "19.71.01.1008", "Pasir Putih", "Kampung Lain"]]
+    p = tmp_path / "kobo.csv"
+    p.write_text(_kobo_csv(rows), encoding="utf-8")
+    d = read_survey([p], form, area_question="kode_wilayah", known_codes=CODES, area_names=NAMES)
+    assert list(d.responses["code"]) == ["19.71.01.1008", "19.71.01.1004", "19.71.01.1008", "19.71.01.1008"]
+    named = [f for f in d.findings if f.code == "survey_area_names"]
+    assert len(named) == 1 and named[0].text("en").startswith("3 answers hold the area's name")
+    assert [(f.code, f.row) for f in d.findings if f.code == "survey_unknown_area"] == [("survey_unknown_area", 6)]
+
+
+def test_a_name_shared_by_two_areas_is_not_guessed(tmp_path, form_path):
+    form = read_form(form_path)
+    p = tmp_path / "kobo.csv"
+    p.write_text(_kobo_csv([{"code": "Bukit", "peran": "warga", "minat": "kuliner"}]), encoding="utf-8")
+    twins = pd.Series({"19.71.01.1008": "Bukit", "19.71.01.1004": "bukit"})
+    d = read_survey([p], form, area_question="kode_wilayah", known_codes=CODES, area_names=twins)
+    assert d.counts["kept"] == 0 and [f.code for f in d.findings] == ["survey_unknown_area"]
+
+
+def test_most_answers_without_a_known_area_stop_the_survey_not_silently_dropped(tmp_path, form_path):
+    form = read_form(form_path)
+    rows = [{"code": c, "peran": "warga", "minat": "kuliner", "uuid": f"u{i}"}
+            for i, c in enumerate(["Pasir Putih"] * 6 + ["19.71.01.1008"] * 4)]
+    p = tmp_path / "kobo.csv"
+    p.write_text(_kobo_csv(rows), encoding="utf-8")
+    with pytest.raises(InputError) as exc:  # without the names, 6 of 10 answers have no known area
+        read_survey([p], form, area_question="kode_wilayah", known_codes=CODES)
+    (f,) = exc.value.findings
+    assert (f.code, f.file, f.column) == ("survey_area_mostly_unknown", "kobo.csv", "lokasi/kode_wilayah")
+    assert f.text("en").startswith("6 of 10 answers hold no area code") and "Pasir" not in str(f.to_dict())
+    assert read_survey([p], form, area_question="kode_wilayah", known_codes=CODES, area_names=NAMES).counts["kept"] == 10

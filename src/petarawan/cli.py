@@ -72,15 +72,18 @@ def _fail(err: BaseException, lang: str) -> None:
 
 
 def _lang_of(lang: LangOpt | None, study_dir: Path | None = None) -> str:
-    """``--lang``, else ``PETARAWAN_LANG``, else the study's ``[study] lang``, else Indonesian."""
-    if lang is not None or os.environ.get("PETARAWAN_LANG"):
-        return resolve_lang(lang.value if lang is not None else None)
-    try:
-        from .registry import load_config
+    """--lang, else PETARAWAN_LANG, else the study's [study] lang — read from the TOML even when
+    the configuration is invalid, so its errors come in the study's language — else Indonesian."""
+    study_lang = None
+    if study_dir is not None and lang is None:
+        try:
+            from .config import read_config
 
-        return resolve_lang(None, load_config(study_dir).study.lang if study_dir else None)
-    except Exception:
-        return resolve_lang()
+            study = read_config(Path(study_dir))[0].get("study")
+            study_lang = study.get("lang") if isinstance(study, dict) else None
+        except Exception:  # noqa: BLE001 — no readable config: the default language
+            study_lang = None
+    return resolve_lang(lang.value if lang is not None else None, study_lang if isinstance(study_lang, str) else None)
 
 
 @app.command()

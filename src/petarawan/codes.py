@@ -21,6 +21,8 @@ import math
 import re
 from typing import Callable
 
+import numpy as np
+
 _SEGMENTS = (2, 2, 2, 4)
 _DOTTED = re.compile(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$")
 _DIGITS = re.compile(r"^\d+$")
@@ -109,14 +111,27 @@ def code_matcher(known) -> Callable[[object], str | None]:
     ----------
     known : iterable of str, or None
         The study's area codes (``areas.index``).  None: every code is taken as entered.
+
+    A number (a spreadsheet cell typed as a number, which drops leading zeros: ``0071`` → 71)
+    matches the one area whose code is that number with leading zeros; text is never padded.
     """
     keys = {} if known is None else {code_key(c): c for c in known}
+    # a spreadsheet cell typed as a number lost its leading zeros (code 0071 → 71): matched to the
+    # one area whose digits-only key is that number with zeros in front
+    unpadded: dict[str, object] = {}
+    for k, c in keys.items():
+        if k and k[0] == "0" and k.isdigit():
+            u = k.lstrip("0") or "0"
+            unpadded[u] = None if u in unpadded or u in keys else c
 
     def match(value: object) -> str | None:
         s = clean_code(value)
         if s is None:
             return None
-        return keys.get(code_key(s), s)
+        k = code_key(s)
+        if k not in keys and isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            return unpadded.get(k) or s
+        return keys.get(k, s)
 
     return match
 

@@ -12,7 +12,7 @@ Structure follows the OECD/JRC *Handbook on Constructing Composite Indicators* (
 
 from __future__ import annotations
 
-import tomllib
+import math
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +23,7 @@ from .errors import ConfigError
 from .i18n import Join, Msg
 from .index.aggregate import AGGREGATORS, AggregationSpec
 from .io.spec import TableFormat, TextEncoding
+from .io.toml import read_toml
 from .index.framework import Framework
 from .index.normalise import NORMALISERS
 from .index.treat import IMPUTERS, TREATMENTS
@@ -49,7 +50,9 @@ class StudySection(Strict):
 
         text = self.data_date_en if lang == "en" and self.data_date_en else self.data_date
         return date(text.strip(), lang) if text.strip() else ""
-    seed: int = Field(20211, description="Seed for every random step (permutations, Monte Carlo)")
+    seed: int = Field(20211, ge=0, le=2**32 - 1,
+                      description="Seed for every random step (permutations, Monte Carlo); 0 … 4294967295 "
+                                  "(numpy's legacy seeding, used by esda, takes 32 bits)")
 
 
 class AreasSection(Strict, TextEncoding):
@@ -378,8 +381,47 @@ _PYDANTIC_MSG = {
     "list_type": "cfg.list",
     "dict_type": "cfg.table",
     "model_type": "cfg.table",
+    "tuple_type": "cfg.list",
+    "finite_number": "cfg.finite",
 }
 """pydantic error types → catalogue messages (what the key must be)."""
+
+
+def non_finite(data: Any) -> list[tuple[tuple, float]]:
+    """``[(location, value)]`` of every ``inf``/``nan`` number anywhere in a configuration
+    mapping (TOML writes them ``inf``, ``+inf``, ``-inf``, ``nan``).  Iterative, so any depth."""
+    out: list[tuple[tuple, float]] = []
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            out.append((loc, node))
+        elif isinstance(node, dict):
+            stack.extend((loc + (k,), v) for k, v in node.items())
+        elif isinstance(node, (list, tuple)):
+            stack.extend((loc + (i,), v) for i, v in enumerate(node))
+    return sorted(out, key=lambda x: [str(p) for p in x[0]])
+
+
+def _not_finite(v: Any) -> bool:
+    """``inf``/``nan`` as a number or as text pydantic would read as one ("inf", "-Infinity", "NaN")."""
+    if isinstance(v, str):
+        try:
+            v = float(v)
+        except ValueError:
+            return False
+    return isinstance(v, float) and not math.isfinite(v)
+
+
+def _at(loc: tuple, data: Any, default: Any) -> Any:
+    """The value at ``loc`` in the mapping as written (``default`` when it is not there)."""
+    node = data
+    for p in loc:
+        try:
+            node = node[p]
+        except (KeyError, IndexError, TypeError):
+            return default
+    return node
 
 
 def _where(loc: tuple, data: Any) -> str:
@@ -396,8 +438,8 @@ def _where(loc: tuple, data: Any) -> str:
     return ".".join(parts) or "(root)"
 
 
-def _format_validation_error(err: ValidationError, source: str, data: Any = None,
-                             model: type[BaseModel] | None = None) -> Msg:
+def _format_validation_error(err: ValidationError | None, source: str, data: Any = None,
+                             model: type[BaseModel] | None = None, validated: Any = None) -> Msg:
     """Every problem pydantic found, one line each (key, what it must be, the value given), as a
     message rendered in the reader's language.  A validator that raises ``ValueError(Msg(...))``
     is shown in the reader's language too; other validator texts are shown as written."""
@@ -405,12 +447,23 @@ def _format_validation_error(err: ValidationError, source: str, data: Any = None
 
     known = sorted(_field_names(model or StudyConfig))
     lines = []
-    for e in err.errors():
+    seen: set[str] = set()  # every number that is not finite: as written, and as validated ("inf" as text)
+    for loc, v in non_finite(data) + (non_finite(validated) if validated is not None else []):
+        key = _where(loc, data)
+        if key not in seen:
+            seen.add(key)
+            lines.append(Msg("cfg.line", key=key, msg=Msg("cfg.finite"), hint="",
+                             shown=Msg("cfg.value", value=repr(_at(loc, data, v)))))
+    for e in err.errors() if err is not None else ():
         key = _where(tuple(e["loc"]), data)
         kind = e["type"]
         cause = (e.get("ctx") or {}).get("error")
-        if kind in _PYDANTIC_MSG:
-            msg: Msg = Msg(_PYDANTIC_MSG[kind])
+        if key in seen:
+            continue
+        if _not_finite(e.get("input")):
+            msg: Msg = Msg("cfg.finite")
+        elif kind in _PYDANTIC_MSG:
+            msg = Msg(_PYDANTIC_MSG[kind])
         elif kind == "literal_error":
             msg = Msg("cfg.one_of", choices=str(e.get("ctx", {}).get("expected", "")))
         elif kind in ("greater_than_equal", "greater_than", "less_than", "less_than_equal"):
@@ -431,9 +484,10 @@ def _format_validation_error(err: ValidationError, source: str, data: Any = None
     return Msg("cfg.invalid", source=source, lines=Join(lines, "\n"))
 
 
-def validate_config(data: dict[str, Any], model: type[StudyConfig], source: str = CONFIG_NAME) -> StudyConfig:
+def validate_config(data: dict[str, Any], model: type[BaseModel], source: str = CONFIG_NAME) -> Any:
     """Validate a configuration mapping against ``model`` (the full model is built by
-    :mod:`petarawan.registry`; use :func:`petarawan.registry.parse_config`).
+    :mod:`petarawan.registry`; use :func:`petarawan.registry.parse_config`).  Every number must be
+    finite: ``inf``/``nan`` (TOML allows them, also as text) are refused naming the key and value.
 
     Raises
     ------
@@ -441,9 +495,13 @@ def validate_config(data: dict[str, Any], model: type[StudyConfig], source: str 
         Naming every bad key, with "did you mean" for unknown keys.
     """
     try:
-        return model.model_validate(data)
+        cfg = model.model_validate(data)
     except ValidationError as err:
         raise ConfigError(_format_validation_error(err, source, data, model)) from None
+    validated = cfg.model_dump(by_alias=True)
+    if non_finite(data) or non_finite(validated):
+        raise ConfigError(_format_validation_error(None, source, data, model, validated))
+    return cfg
 
 
 def read_config(study_dir: Path) -> tuple[dict[str, Any], str]:
@@ -452,15 +510,10 @@ def read_config(study_dir: Path) -> tuple[dict[str, Any], str]:
     Raises
     ------
     ConfigError
-        File missing, not valid TOML (with line and column), or not UTF-8.
+        File missing, not valid TOML (with line and column), not UTF-8, larger than 1 MB or
+        nested too deeply (:func:`petarawan.io.toml.read_toml`).
     """
     path = Path(study_dir) / CONFIG_NAME
     if not path.is_file():
         raise ConfigError(Msg("cfg.not_found", path=str(path), study=str(study_dir)))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(Msg("cfg.bad_toml", path=str(path), err=str(err))) from None
-    except UnicodeDecodeError as err:
-        raise ConfigError(Msg("cfg.not_utf8", path=str(path), err=str(err))) from None
-    return data, str(path)
+    return read_toml(path), str(path)

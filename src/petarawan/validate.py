@@ -36,11 +36,11 @@ import shapely
 from .codes import area_code, code_matcher, looks_like
 from .config import StudyConfig
 from .errors import Finding, Findings, InputError
-from .io.numbers import NumberError, parse_columns, parse_number
+from .io.numbers import NumberError, as_shown, parse_columns, parse_number
 from .io.geometry import polygonal, read_boundary_layer
 from .io.readers import Table, read_sheet, resolve, sha256
 from .registry import load_config
-from .io.tables import match_columns
+from .io.tables import match_columns, sheet_with
 from .i18n import Join, Msg
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
@@ -240,7 +240,7 @@ def _years(df: pd.DataFrame, col: str, label: str, found: Findings) -> pd.Series
             bad = True
         elif not FIRST_YEAR <= y <= hi:
             found.add("error", "implausible_year", Msg("f.implausible_year"), file=label, row=int(r), column=col,
-                      value=v,
+                      value=as_shown(v),
                       expected=Msg("x.implausible_year", first_year=FIRST_YEAR, hi=hi))
             bad = True
         else:
@@ -374,7 +374,7 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
         neg = [(r, df.at[r, col]) for r, v in zip(keep, x) if nonneg and v < 0]
         for r, cell in neg:
             found.add("error", "negative_count", Msg("f.negative_count.validate"), file=label,
-                      row=int(r), column=col, value=cell,
+                      row=int(r), column=col, value=as_shown(cell),
                       expected=Msg("x.negative_count.validate"))
         values[spec.code] = np.where(x < 0, np.nan, x) if nonneg else x
     denoms = pd.DataFrame(index=index)
@@ -386,7 +386,7 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
         for r, v in zip(keep, x):
             if not np.isnan(v) and v <= 0:
                 found.add("error", "bad_denominator", Msg("f.bad_denominator"), file=label, row=int(r), column=col,
-                          value=df.at[r, col],
+                          value=as_shown(df.at[r, col]),
                           expected=Msg("x.bad_denominator"))
         denoms[name] = np.where(x > 0, x, np.nan)
     for spec in cfg.indicators:
@@ -433,7 +433,7 @@ def _reference(df: pd.DataFrame, keep: list[int], col: str, index: pd.Index, lab
             ref.append(0.0)
         else:
             found.add("error", "not_binary", Msg("f.not_binary"), file=label, row=int(row),
-                      column=col, value=cell,
+                      column=col, value=as_shown(cell),
                       expected=Msg("x.not_binary"))
             ref.append(np.nan)
     return pd.Series(ref, index=index, name=col)
@@ -515,8 +515,21 @@ def load_study(study_dir: Path | str, *, config: StudyConfig | None = None) -> S
     try:
         tpath = resolve(study_dir, cfg.data.file, "indicator")
         hashes[cfg.data.file] = sha256(tpath)
-        table = read_sheet(tpath, sheet=cfg.data.sheet, label=cfg.data.file, header_hint=cfg.data.code_column,
-                           encoding=cfg.data.encoding)
+        try:
+            table = read_sheet(tpath, sheet=cfg.data.sheet, label=cfg.data.file, header_hint=cfg.data.code_column,
+                               encoding=cfg.data.encoding)
+            unread = None
+        except InputError as err:
+            unread = err
+        if cfg.data.sheet is None and (unread is not None or cfg.data.code_column.lower() not in
+                                       [str(c).lower() for c in table.cells.columns]):
+            other = sheet_with(tpath, cfg.data.code_column, label=cfg.data.file)
+            if other is not None:  # the data sit on another sheet (a "Petunjuk" sheet first): one finding
+                unread = InputError(Finding("error", "data_on_other_sheet", Msg("v.other_sheet", first=other[0], sheet=other[1]),
+                                            file=cfg.data.file, expected=Msg("v.other_sheet.exp", sheet=other[1])))
+                table = None
+        if unread is not None:
+            raise unread
         found.extend(table.findings)
     except InputError as err:
         found.extend(err.findings)

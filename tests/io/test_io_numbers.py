@@ -40,7 +40,7 @@ def test_counts_read_an_undecided_separator_as_thousands():
 
 
 @pytest.mark.parametrize("cell,kind", [("5.309", "ambiguous"), ("abc", "not_numeric"), (True, "not_numeric"),
-                                       (dt.date(2025, 1, 5), "not_numeric"), ("9,81%", "not_numeric")])
+                                       (dt.date(2025, 1, 5), "not_numeric"), ("NA%", "not_numeric"), ("9%%", "not_numeric")])
 def test_cells_that_are_not_numbers(cell, kind):
     with pytest.raises(NumberError) as exc:
         parse_number(cell)

@@ -20,16 +20,16 @@ and ``direction = -1`` turns p into 100 − p, so that 100 is always the most dr
 
 from __future__ import annotations
 
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..i18n import Msg
 from ..errors import ConfigError
+from ..io.toml import parse_toml, read_toml
 
 __all__ = ["Bank", "Item", "Instrument", "Role", "Dimension", "load_bank", "default_bank", "SCALES", "DONT_KNOW",
            "YES", "NO", "DK_COUNT", "item_points", "item_coefficients", "points_matrix", "INSTRUMENTS"]
@@ -179,18 +179,12 @@ class Bank(_Strict):
         return self.title_en if lang == "en" and self.title_en else self.title_id
 
 
-def _format(err: ValidationError, source: str, data: dict) -> "Msg":
-    from ..config import _format_validation_error
-
-    return _format_validation_error(err, source, data)
-
-
 def parse_bank(data: dict, source: str) -> Bank:
-    """Validate a bank mapping; :class:`ConfigError` naming every bad key."""
-    try:
-        return Bank.model_validate(data)
-    except ValidationError as err:
-        raise ConfigError(_format(err, source, data)) from None
+    """Validate a bank mapping; :class:`ConfigError` naming every bad key (and any number that is
+    not finite), in the reader's language."""
+    from ..config import validate_config
+
+    return validate_config(data, Bank, source)
 
 
 def load_bank(path: Path | None) -> Bank:
@@ -206,19 +200,14 @@ def load_bank(path: Path | None) -> Bank:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(Msg("cfg.bank_not_found", path=str(path)))
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(Msg("cfg.bad_toml", path=str(path), err=str(err))) from None
-    except UnicodeDecodeError as err:
-        raise ConfigError(Msg("cfg.not_utf8", path=str(path), err=str(err))) from None
+    data = read_toml(path)
     return parse_bank(data, str(path))
 
 
 def default_bank() -> Bank:
     """The shipped illustrative bank (``bank_ilustratif.toml``)."""
     text = resources.files("petarawan.ikrn").joinpath("bank_ilustratif.toml").read_text(encoding="utf-8")
-    return parse_bank(tomllib.loads(text), "bank_ilustratif.toml")
+    return parse_bank(parse_toml(text, "bank_ilustratif.toml"), "bank_ilustratif.toml")
 
 
 def item_coefficients(item: Item) -> tuple[float, float, float, bool]:

@@ -31,6 +31,7 @@ from typing import Iterable
 
 from ..errors import Finding, InputError
 from ..i18n import Msg
+from ..io.atomic import replace_file
 from .bank import DK_COUNT, DONT_KNOW, NO, SCALES, YES, Bank, Item
 
 __all__ = ["build_forms", "form_rows", "district_choice_names", "FORM_FIELDS"]
@@ -217,23 +218,6 @@ def build_forms(bank: Bank, areas: Iterable[tuple[str, str, str | None]], out_di
         replace_file(path, write)
         written.append(path)
     return written
-
-
-def replace_file(path: Path, write) -> None:
-    """Call ``write(tmp)`` on a temporary sibling of ``path``, then rename it over ``path`` (an
-    earlier file survives any failure)."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def check_xlsform(path: Path, label: str) -> str:

@@ -38,7 +38,7 @@ from urllib.parse import urlparse
 from ..errors import ConfigError, Finding, InputError
 from ..i18n import Msg, t
 from .config import IkrnConfig
-from .form import replace_file
+from ..io.atomic import replace_file
 
 __all__ = ["pull_round", "make_client"]
 

@@ -7,10 +7,10 @@ Supported exports ("XML values and headers"; the form's choice *names*, not labe
 - ODK Central CSV (``,``, groups joined by ``-``, ``KEY``/``meta-instanceID``, geopoint as
   ``lokasi-Latitude`` …) and the ``.zip`` it downloads (its main CSV is read).
 
-Reading (:func:`read_export`) is deliberately thin — a file becomes an :class:`ExportTable` of
-dictionary-encoded text columns — so it can move into :mod:`petarawan.io` with the rest of the
-survey-export reading.  CSV is parsed with pyarrow (multi-threaded; millions of rows in seconds);
-XLSX with :func:`petarawan.io.readers.read_sheet`.
+Reading (:func:`read_export`) lives in :mod:`petarawan.io.exports` (re-exported here): a file
+becomes an :class:`ExportTable` of dictionary-encoded text columns; CSV is parsed with pyarrow
+(multi-threaded; millions of rows in seconds), other encodings through the one decoder, rows of
+the wrong length refused with their row; XLSX with :func:`petarawan.io.tables.read_sheet`.
 
 Decoding (:func:`decode_returns`) is vectorised over the distinct values of each column: an
 answer is looked up once per distinct value, never once per cell, so a national round (≈ 2.8 M
@@ -22,10 +22,7 @@ ever echoes a cell's value.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +32,7 @@ import pandas as pd
 from ..codes import code_key
 from ..errors import Finding, InputError
 from ..i18n import Msg, t
+from ..io.exports import INSTANCE_COLUMNS, Column, ExportTable, read_export, table_from_frame
 from .bank import DK_COUNT, DONT_KNOW, INSTRUMENTS, NO, YES, Bank
 
 __all__ = ["ExportTable", "read_export", "table_from_frame", "Submissions", "decode_returns", "MISSING", "DK",
@@ -43,94 +41,10 @@ __all__ = ["ExportTable", "read_export", "table_from_frame", "Submissions", "dec
 MISSING = np.float32(np.nan)
 DK = np.float32(-1.0)
 """Decoded value of "tidak tahu" (don't know) in the answer matrices; NaN = no answer."""
-INSTANCE_COLUMNS = ("meta/instanceID", "meta-instanceID", "instanceID", "KEY", "_uuid")
 
 
 # ------------------------------------------------------------------------------------------------
-# reading (thin; moves to petarawan.io)
-
-
-class Column:
-    """One export column of text cells: an Arrow string array, dictionary-encoded on first use.
-
-    ``codes`` (int32, −1 = empty cell) and ``values`` (object array of stripped distinct texts)
-    give cell i as ``values[codes[i]]``; ``arrow`` is the column itself (nulls for empty cells).
-    """
-
-    def __init__(self, arrow=None, codes: np.ndarray | None = None, values: np.ndarray | None = None):
-        self._arrow, self._codes, self._values = arrow, codes, values
-
-    @property
-    def arrow(self):
-        """The cells as an Arrow string array (nulls for empty cells)."""
-        import pyarrow as pa
-
-        if self._arrow is None:
-            vals = np.append(self._values, None)
-            self._arrow = pa.array(vals[np.where(self._codes < 0, len(self._values), self._codes)], pa.string())
-        elif pa.types.is_dictionary(self._arrow.type):
-            return self._arrow.cast(pa.string())
-        return self._arrow
-
-    def _encode(self) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        enc = self._arrow if pa.types.is_dictionary(self._arrow.type) else pc.dictionary_encode(self._arrow)
-        values = np.asarray([None if v is None else v.strip() for v in enc.dictionary.to_pylist()], dtype=object)
-        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-        empty = values == ""
-        if empty.any():
-            codes = np.where((codes >= 0) & empty[np.maximum(codes, 0)], -1, codes).astype(np.int32)
-        self._codes, self._values = codes, values
-
-    @property
-    def codes(self) -> np.ndarray:
-        if self._codes is None:
-            self._encode()
-        return self._codes
-
-    def transient(self) -> tuple[np.ndarray, np.ndarray]:
-        """(codes, values) without keeping the codes (answer columns are read once: caching them
-        would hold an extra int32 copy of every answer)."""
-        if self._codes is not None:
-            return self._codes, self._values
-        self._encode()
-        out = self._codes, self._values
-        if self._arrow is not None:
-            self._codes, self._values = None, None
-        return out
-
-    @property
-    def values(self) -> np.ndarray:
-        if self._values is None:
-            self._encode()
-        return self._values
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    """One export as read.
-
-    Attributes
-    ----------
-    label : str
-        File name shown in findings.
-    rows : int64 array (n,)
-        Spreadsheet row number of each record (header = 1).
-    columns : dict[str, Column]
-        Column name → its cells (:class:`Column`).
-    findings : list[Finding]
-        Rows refused while reading (wrong number of fields), never with their text.
-    """
-
-    label: str
-    rows: np.ndarray
-    columns: dict[str, Column]
-    findings: list[Finding] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.rows)
+# reading: petarawan.io.exports (one decoder, row-length and zip checks); re-exported here
 
 
 def _err(code: str, key: str, label: str, *, row=None, column=None, level="error", exp: str | None = "", **kw) -> Finding:
@@ -138,135 +52,6 @@ def _err(code: str, key: str, label: str, *, row=None, column=None, level="error
     exp = f"{key}.exp" if exp == "" else exp
     return Finding(level, code, Msg(key, **kw), file=label, row=row, column=column,
                    expected=Msg(exp, **kw) if exp else None)
-
-
-def _text_cell(v: object) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, float):
-        if v != v:
-            return None
-        return str(int(v)) if v.is_integer() else repr(v)
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    s = str(v).strip()
-    return s or None
-
-
-def table_from_frame(df: pd.DataFrame, label: str, rows: np.ndarray | None = None) -> ExportTable:
-    """An :class:`ExportTable` from a frame of cells (e.g. :func:`petarawan.io.readers.read_sheet`)."""
-    cols = {}
-    for c in df.columns:
-        texts = [_text_cell(v) for v in df[c].tolist()]
-        codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
-        cols[str(c)] = Column(codes=codes.astype(np.int32), values=np.asarray(uniques, dtype=object))
-    rows = np.asarray(df.index if rows is None else rows, dtype=np.int64)
-    return ExportTable(label, rows, cols)
-
-
-def _decode_bytes(raw: bytes) -> bytes:
-    """UTF-8 bytes of a text file in UTF-8 (BOM or not), UTF-16 or Windows-1252."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16").encode("utf-8")
-    try:
-        raw.decode("utf-8")
-        return raw
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace").encode("utf-8")
-
-
-def _kept(header: list[str], keep) -> list[str]:
-    """Columns to parse: those ``keep`` accepts (all when None), with one instance-ID column."""
-    cols = [h for h in header if keep is None or keep(h)]
-    inst = next((c for c in INSTANCE_COLUMNS if c in cols), None)
-    return [c for c in cols if c not in INSTANCE_COLUMNS or c == inst] if keep is not None else cols
-
-
-def _csv_table(source: bytes | Path, label: str, keep=None) -> ExportTable:
-    """Parse a CSV export (a file, streamed; or bytes, e.g. from a zip).  UTF-8 is read as it is;
-    UTF-16 or Windows-1252 text is converted first."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    if isinstance(source, Path):
-        with open(source, "rb") as f:
-            head = f.read(1 << 16)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return _csv_table(source.read_bytes(), label, keep)
-        try:
-            return _csv_parse(source, head, label, keep)
-        except _NotUtf8:
-            return _csv_table(source.read_bytes(), label, keep)
-    raw = _decode_bytes(source)
-    return _csv_parse(raw, raw[: 1 << 16], label, keep)
-
-
-class _NotUtf8(Exception):
-    pass
-
-
-def _csv_parse(source, head: bytes, label: str, keep=None) -> ExportTable:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    first = head[: head.find(b"\n") if b"\n" in head else len(head)].decode("utf-8", errors="replace").rstrip("\r")
-    sep = max([",", ";", "\t"], key=first.count)
-    header = next(csv.reader([first], delimiter=sep), [])
-    header = [h.strip() for h in header]
-    dups = sorted({h for h in header if header.count(h) > 1})
-    if dups:
-        raise InputError([_err("export_duplicate_header", "ikrn.f.dup_header", label, column=h) for h in dups])
-    bad: list[tuple[int | None, int]] = []
-
-    def on_bad(row) -> str:
-        bad.append((row.number, row.actual_columns))
-        return "skip"
-
-    def read(threads: bool):
-        bad.clear()
-        return pacsv.read_csv(
-            pa.BufferReader(source) if isinstance(source, bytes) else str(source),
-            read_options=pacsv.ReadOptions(use_threads=threads, column_names=header, skip_rows=1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=sep, invalid_row_handler=on_bad, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True, include_columns=wanted,
-                                                 null_values=[""], quoted_strings_can_be_null=True))
-
-    # answers, codes and roles have few distinct values: dictionary-encoded while parsing (in
-    # parallel); IDs, times and coordinates, one value per row, stay plain text
-    wanted = _kept(header, keep)
-    types = {h: pa.string() if _unique_per_row(h) else pa.dictionary(pa.int32(), pa.string()) for h in wanted}
-
-    try:
-        tb = read(True)
-        if bad and any(n is None for n, _ in bad):
-            tb = read(False)  # physical line numbers are only known single-threaded
-    except (pa.ArrowInvalid, pa.ArrowException, ValueError) as err:
-        if isinstance(source, Path) and "UTF8" in str(err).upper().replace("-", ""):
-            raise _NotUtf8 from None
-        raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=type(err).__name__)) from None
-    findings = [_err("export_row_length", "ikrn.f.row_length", label, row=int(n), level="warning", got=k, want=len(header))
-                for n, k in bad]
-    bad_lines = np.array(sorted(int(n) for n, _ in bad), dtype=np.int64)
-    lines = np.arange(2, 2 + tb.num_rows + len(bad_lines), dtype=np.int64)
-    rows = lines[~np.isin(lines, bad_lines)] if len(bad_lines) else lines
-    cols = {name: Column(arrow=col.combine_chunks()) for name, col in zip(tb.column_names, tb.columns)}
-    return ExportTable(label, rows, cols, findings)
-
-
-_ROW_UNIQUE = re.compile(r"(^|[/_-])(instanceID|KEY|PARENT_KEY|_?uuid|_id|_index|start|end|SubmissionDate|_submission_time|"
-                         r"rootUuid|deprecatedID|lokasi|Latitude|Longitude|Altitude|Accuracy|latitude|longitude|altitude|"
-                         r"precision|_geolocation)$")
-
-
-def _unique_per_row(header: str) -> bool:
-    """Columns holding (nearly) one value per row: read as plain text, not dictionary-encoded."""
-    return bool(_ROW_UNIQUE.search(header))
 
 
 def export_columns(bank: Bank, instrument: str):
@@ -283,47 +68,6 @@ def export_columns(bank: Bank, instrument: str):
                 or name.startswith(("lokasi-", "_lokasi_")))
 
     return keep
-
-
-def read_export(path: Path, label: str | None = None, keep=None) -> ExportTable:
-    """Read one export file (CSV, XLSX, or ODK Central zip).
-
-    ``keep``: an optional predicate on column names (:func:`export_columns`); other columns are
-    not parsed.  Of several instance-ID columns only the one decoding uses is kept.
-
-    Raises
-    ------
-    InputError
-        Unknown format, unreadable file, duplicate column headings, a zip without a CSV.
-    """
-    path = Path(path)
-    label = label or path.name
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from ..io.readers import read_sheet
-
-        cells = read_sheet(path, label=label).cells
-        return table_from_frame(cells[[c for c in _kept(list(cells.columns), keep)]], label)
-    if suffix in (".csv", ".txt"):
-        try:
-            return _csv_table(path, label, keep)
-        except OSError as err:
-            raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=err.strerror or type(err).__name__)) from None
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=err.strerror or type(err).__name__)) from None
-    if suffix == ".zip":
-        try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as z:
-                names = [n for n in z.namelist() if n.lower().endswith(".csv")]
-                main = [n for n in names if b"PARENT_KEY" not in z.read(n)[:4096]]
-                if not main:
-                    raise InputError(_err("export_zip_no_csv", "ikrn.f.zip_no_csv", label, exp="ikrn.f.unreadable.exp"))
-                return _csv_table(z.read(sorted(main, key=len)[0]), f"{label}:{sorted(main, key=len)[0]}", keep)
-        except zipfile.BadZipFile:
-            raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err="BadZipFile")) from None
-    raise InputError(_err("unreadable", "ikrn.f.unreadable", label, err=f"format {suffix or '?'}"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -406,10 +150,19 @@ def _numbers(column: Column) -> np.ndarray:
 
     try:
         return pc.cast(pc.utf8_trim_whitespace(column.arrow), pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # decimal commas, U+2212…: the one number parser
+        from ..io.numbers import NumberError, infer_style, parse_number
+
         codes, values = column.codes, column.values
-        nums = pd.to_numeric(pd.Series(values, dtype=object).str.replace(",", ".", regex=False),
-                             errors="coerce").to_numpy(dtype=float)
+        style = infer_style(list(values)).style
+
+        def one(v):
+            try:
+                return parse_number(v, style=style)
+            except NumberError:
+                return np.nan
+
+        nums = np.array([one(v) for v in values], dtype=float)  # once per distinct value
         return np.append(nums, np.nan)[np.where(codes < 0, len(values), codes)]
 
 

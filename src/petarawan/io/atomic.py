@@ -394,3 +394,29 @@ def atomic_dir(out_dir: Path, build: Callable[[Path], None], *, study_dir: Path 
             raise InputError(os_error_finding(err, file=out_dir)) from None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def replace_file(path: Path, write: Callable[[Path], None], *, mode: int = 0o644) -> None:
+    """Replace one file atomically: ``write(tmp)`` fills a temporary sibling of ``path`` (created
+    private, 0600), which is then given ``mode`` and renamed over ``path``.  An earlier file
+    survives any failure (the temporary file is removed); readers never see a half-written file.
+
+    Raises
+    ------
+    Whatever ``write`` raises, or OSError from the rename (see :func:`write_error`).
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def replace_bytes(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """:func:`replace_file` writing ``data``."""
+    replace_file(path, lambda tmp: tmp.write_bytes(data), mode=mode)

@@ -129,6 +129,10 @@ def read_boundary_layer(path: Path, *, layer: str | None = None, label: str | No
         except LookupError:
             raise InputError(Finding("error", "bad_encoding", Msg("f.bad_encoding_name"), file=label, column="areas.encoding",
                                      value=encoding, expected=Msg("x.bad_encoding_name"))) from None
+    size = path.stat().st_size
+    if size == 0 or (suffix in (".geojson", ".json") and not path.read_bytes()[:4096].strip()):
+        raise InputError(Finding("error", "empty_file", Msg("geo.empty"), file=label, value=size,
+                                 expected=Msg("geo.expected")))
     findings: list[Finding] = []
     used = encoding
     try:
@@ -154,7 +158,11 @@ def read_boundary_layer(path: Path, *, layer: str | None = None, label: str | No
     except InputError:
         raise
     except Exception as err:  # pyogrio raises several types; all mean "unreadable"
-        raise InputError(Finding("error", "unreadable", Msg("f.unreadable.geometry", err=str(err)), file=label)) from None
+        # GDAL's own text ("not recognized as being in a supported file format ... '<DRIVER>:'") is
+        # English advice for programmers: the finding says what was found and what is expected
+        what = "geo.not_format" if "not recognized" in str(err) or "supported file format" in str(err) else "geo.unreadable"
+        raise InputError(Finding("error", "unreadable", Msg(what, kind=suffix.lstrip(".").upper()), file=label,
+                                 expected=Msg("geo.expected"))) from None
     return BoundaryLayer(frame, findings, used if suffix == ".shp" else None)
 
 

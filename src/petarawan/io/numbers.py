@@ -99,7 +99,12 @@ class NumberError(ValueError):
 
 
 def _clean(value: str) -> str:
-    return value.strip().translate(_SPACES).replace("\u2212", "-")
+    """Spaces (also no-break and thin) removed, the minus sign U+2212 as ``-``, an accounting
+    negative ``(12)`` as ``-12``."""
+    s = value.strip().translate(_SPACES).replace("\u2212", "-")
+    if len(s) > 2 and s[0] == "(" and s[-1] == ")" and s[1] not in "+-":
+        s = "-" + s[1:-1]
+    return s
 
 
 def _split_sign(s: str) -> tuple[str, str]:
@@ -209,8 +214,11 @@ def parse_number(value: object, *, style: NumberStyle | str | None = None, whole
         raise NumberError(value, Msg("x.number.bool"))
     if kind == "date":
         raise NumberError(value, Msg("x.number.date"))
-    if kind == "percent":
-        raise NumberError(value, Msg("x.number.percent"))
+    if kind == "percent":  # "12%" / "12,5 %": the number of percentage points (as Excel percent cells ×100)
+        inner = s[:-1]
+        if not inner or inner.endswith("%") or _kind_of(inner)[0] in ("none", "token"):
+            raise NumberError(value, Msg("x.number.percent"))
+        return parse_number(inner, style=style, whole=whole)
     if kind == "bad":
         raise NumberError(value, Msg("x.number.bad"))
     if kind == "number":
@@ -266,7 +274,9 @@ def infer_style(cells: list[object], rows: list[int] | None = None) -> StyleVote
     for r, v in zip(rows, cells):
         if not isinstance(v, str):
             continue
-        kind, _ = _kind_of(v)
+        kind, s = _kind_of(v)
+        if kind == "percent":
+            kind = classify(s[:-1])
         if kind in votes:
             votes[kind].append((r, v))
         elif kind == "amb":
@@ -307,6 +317,21 @@ def _rows(rows: list[int], k: int = 8) -> str:
 
 def _where(setting: str, style: NumberStyle) -> str:
     return f'{setting} = "{style.decimal}"'
+
+
+def as_shown(value: object) -> object:
+    """A cell's value as a spreadsheet shows it, for findings: a date ``04/03/2025`` (day first, as
+    Excel shows it in Indonesia), a time ``09:30``, a boolean ``TRUE``/``FALSE`` — never a Python
+    repr such as ``datetime.datetime(2025, 3, 4, 0, 0)``; other values unchanged."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%d/%m/%Y" if value.time() == _dt.time() else "%d/%m/%Y %H:%M")
+    if isinstance(value, _dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, _dt.time):
+        return value.strftime("%H:%M")
+    return value
 
 
 def parse_column(cells: list[object], rows: list[int], *, label: str, column: str, whole: bool = False,
@@ -356,7 +381,7 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
     out = np.full(len(cells), np.nan)
 
     def value_of(v):
-        return v if echo else None
+        return as_shown(v) if echo else None
 
     for r in rows:
         if r in formulas:
@@ -398,6 +423,7 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
         ex_r = ex_v = None
     tokens: list[int] = []
     pct: list[int] = []
+    pct_text: list[int] = []
     for j, (r, cell) in enumerate(zip(rows, cells)):
         try:
             x = parse_number(cell, style=style, whole=whole)
@@ -427,6 +453,8 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
         if r in percent_rows:
             x *= 100
             pct.append(int(r))
+        elif isinstance(cell, str) and cell.rstrip().endswith("%"):
+            pct_text.append(int(r))
         out[j] = x
     if tokens:
         found.append(Finding(
@@ -436,6 +464,9 @@ def parse_column(cells: list[object], rows: list[int], *, label: str, column: st
         found.append(Finding(
             "info", "percent_cells", Msg("f.percent_cells", n_pct=len(pct), pct=_rows(pct)),
             file=label, column=column))
+    if pct_text:
+        found.append(Finding("info", "percent_text", Msg("io.percent_text", n=len(pct_text), rows=_rows(pct_text)),
+                             file=label, column=column))
     return ParsedColumn(out, found, style)
 
 

@@ -291,11 +291,12 @@ def read_export_tables(paths: list[Path], labels: list[str] | None = None, *, en
             raise InputError(Finding("error", "file_missing", Msg("f.file_missing.survey"), file=label,
                                      expected=Msg("x.file_missing.survey", p=str(p))))
         if suffix in (".csv", ".txt", ".tsv"):
-            out.append((label, _answers(read_sheet(p, label=label, encoding=encoding, limits=limits, ragged="strict"))))
+            out.append((label, _answers(read_sheet(p, label=label, encoding=encoding, limits=limits, ragged="strict",
+                                                     rows_required=False))))
         elif suffix in (".xlsx", ".xlsm"):
-            first = read_sheet(p, label=label, limits=limits)
+            first = read_sheet(p, label=label, limits=limits, rows_required=False)
             for k, name in enumerate(first.sheets):
-                t = first if k == 0 else read_sheet(p, sheet=name, label=label, limits=limits)
+                t = first if k == 0 else read_sheet(p, sheet=name, label=label, limits=limits, rows_required=False)
                 out.append((f"{label}[{name}]", _answers(t)))
         elif suffix == ".zip":
             check_zip_archive(p, label, limits)
@@ -306,7 +307,8 @@ def read_export_tables(paths: list[Path], labels: list[str] | None = None, *, en
                 raise InputError(Finding("error", "unreadable", Msg("f.unreadable.survey", err=type(err).__name__),
                                          file=label)) from None
             for member, raw in members.items():
-                t = read_csv_bytes(raw, label=f"{label}/{member}", encoding=encoding, limits=limits, ragged="strict")
+                t = read_csv_bytes(raw, label=f"{label}/{member}", encoding=encoding, limits=limits, ragged="strict",
+                                   rows_required=False)  # zero submissions: the survey says so itself
                 out.append((f"{label}/{member}", _answers(t)))
         else:
             raise InputError(Finding("error", "format", Msg("f.format"), file=label, value=p.suffix, expected=Msg("x.format")))
@@ -364,10 +366,28 @@ def _clean_instance(v: str) -> str:
     return v.strip().removeprefix("uuid:")
 
 
+def _name_key(v: object) -> str:
+    return " ".join(str(v).split()).casefold()
+
+
+def _name_matcher(area_names: pd.Series | None) -> dict[str, str]:
+    """Normalised area name → code, for names that belong to exactly one area."""
+    if area_names is None:
+        return {}
+    out: dict[str, str | None] = {}
+    for code, name in area_names.items():
+        if name is None or (isinstance(name, float) and name != name):
+            continue
+        k = _name_key(name)
+        out[k] = None if k in out else str(code)
+    return {k: c for k, c in out.items() if c is not None}
+
+
 def read_survey(paths: list[Path], form: Form, *, area_question: str, known_codes: pd.Index | None = None,
                 consent_question: str | None = None, consent_yes: str = "ya",
                 labels: list[str] | None = None, required: list[str] | None = None,
-                style: NumberStyle | None = None, encoding: str | None = None) -> SurveyData:
+                style: NumberStyle | None = None, encoding: str | None = None,
+                area_names: pd.Series | None = None) -> SurveyData:
     """Read and decode a survey export with its XLSForm.
 
     Privacy: no finding carries a value typed by a respondent or an enumerator — an unknown choice,
@@ -396,6 +416,10 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
         that cannot tell is read as XML values write numbers (decimal point).
     encoding : str, optional
         Text encoding of CSV exports (default: detected).
+    area_names : Series, optional
+        The study's area names (index = code).  An export "as labels" holds the area's *name* in
+        the area question: a name that belongs to exactly one area (case and spaces ignored) is
+        matched to its code, with one warning (``survey_area_names``).
 
     Returns
     -------
@@ -405,7 +429,9 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
     ------
     InputError
         Unreadable file, no main table, no column for the area question, the consent question or a
-        ``required`` question (the finding lists the column names expected and those found).
+        ``required`` question (the finding lists the column names expected and those found); more
+        than half of the answers without a known area (``survey_area_mostly_unknown``: the area
+        question holds something else than the study's codes — the answers are not silently dropped).
     """
     tables = read_export_tables(paths, labels, encoding=encoding)
     if area_question not in form.questions:
@@ -446,7 +472,19 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
         responses = responses[ok.to_numpy()]
     # area codes (positional: instance IDs may repeat), written with or without dots
     to_code = code_matcher(known_codes)
-    responses["code"] = pd.array([to_code(v) for v in responses["_raw_code"]], dtype=object)
+    by_name = _name_matcher(area_names)
+    matched, named = [], 0
+    for v in responses["_raw_code"]:
+        c = to_code(v)
+        if c is not None and known_codes is not None and c not in known_codes and by_name:
+            c_name = by_name.get(_name_key(v))
+            if c_name is not None:
+                c, named = c_name, named + 1
+        matched.append(c)
+    responses["code"] = pd.array(matched, dtype=object)
+    if named:
+        findings.append(Finding("warning", "survey_area_names", Msg("survey.area_names", n=named), file=label,
+                                column=area_col, expected=Msg("survey.area_names.exp")))
     codes = responses["code"]
     bad = codes.isna().to_numpy()
     unknown = np.zeros(len(responses), bool)
@@ -465,6 +503,10 @@ def read_survey(paths: list[Path], form: Form, *, area_question: str, known_code
                                     expected=Msg("x.survey_unknown_area", n_known_codes=len(known_codes))))
     bad = bad | unknown
     counts["unknown_area"] = int(bad.sum())
+    if known_codes is not None and len(responses) >= 10 and unknown.sum() * 2 > len(responses):
+        raise InputError(Finding(
+            "error", "survey_area_mostly_unknown", Msg("survey.area_unknown", n=int(unknown.sum()), total=len(responses)),
+            file=label, column=area_col, expected=Msg("survey.area_unknown.exp")))
     responses = responses[~bad]
     # duplicates (same instance ID): keep the first
     inst_col = colmap.get("_instance")

@@ -141,7 +141,7 @@ def duplicate_findings(duplicates: dict[str, list[int]], label: str, header_row:
             for h, ks in duplicates.items()]
 
 
-def _too_big(label: str, what: Msg, limit: int | float, unit: str) -> InputError:
+def too_big(label: str, what: Msg, limit: int | float, unit: str) -> InputError:
     """``what`` exceeds the reading ``limit`` counted in ``unit`` (rows, columns, cells, bytes)."""
     return InputError(Finding(
         "error", "too_large", Msg("f.too_large", what=what, limit=int(limit), unit=Msg(f"f.too_large.unit.{unit}")),
@@ -156,12 +156,12 @@ def _csv_rows(text: str, label: str, limits: Limits) -> tuple[list[list[str | No
     try:
         for r in csv.reader(_io.StringIO(text), delimiter=sep):
             if len(rows) >= limits.max_rows:
-                raise _too_big(label, Msg("f.too_large.table"), limits.max_rows, "rows")
+                raise too_big(label, Msg("f.too_large.table"), limits.max_rows, "rows")
             if len(r) > limits.max_columns:
-                raise _too_big(label, Msg("f.too_large.row", row=len(rows) + 1), limits.max_columns, "columns")
+                raise too_big(label, Msg("f.too_large.row", row=len(rows) + 1), limits.max_columns, "columns")
             cells += len(r)
             if cells > limits.max_cells:
-                raise _too_big(label, Msg("f.too_large.cells"), limits.max_cells, "cells")
+                raise too_big(label, Msg("f.too_large.cells"), limits.max_cells, "cells")
             rows.append([(c.strip() or None) for c in r])
     except csv.Error as err:
         raise InputError(Finding(
@@ -173,7 +173,7 @@ def _csv_rows(text: str, label: str, limits: Limits) -> tuple[list[list[str | No
 def _csv_bytes(raw: bytes, label: str, encoding: str | None, limits: Limits
                ) -> tuple[list[list[str | None]], str, list[Finding], str]:
     if len(raw) > limits.max_bytes:
-        raise _too_big(label, Msg("f.too_large.file", n=len(raw)), limits.max_bytes, "bytes")
+        raise too_big(label, Msg("f.too_large.file", n=len(raw)), limits.max_bytes, "bytes")
     dec = decode_text(raw, label=label, encoding=encoding)
     rows, sep = _csv_rows(dec.text, label, limits)
     return rows, dec.encoding, list(dec.findings), sep
@@ -197,12 +197,40 @@ def check_zip_archive(path: Path, label: str, limits: Limits = LIMITS) -> None:
         return
     total = sum(i.file_size for i in infos)
     if total > limits.max_xlsx_uncompressed:
-        raise _too_big(label, Msg("f.too_large.archive", n=total), limits.max_xlsx_uncompressed, "bytes")
+        raise too_big(label, Msg("f.too_large.archive", n=total), limits.max_xlsx_uncompressed, "bytes")
     for i in infos:
         if i.file_size > 1 << 20 and i.file_size / max(i.compress_size, 1) > limits.max_xlsx_ratio:
             raise InputError(Finding(
                 "error", "zip_bomb", Msg("f.zip_bomb", filename=i.filename, p=i.file_size / max(i.compress_size, 1)), file=label,
                 expected=Msg("x.zip_bomb")))
+
+
+def sheet_with(path: Path, column: str, *, label: str, limits: Limits = LIMITS) -> tuple[str, str] | None:
+    """(first sheet, the first other sheet whose headings hold ``column``) of a workbook — for the
+    message "the data are on sheet 'Data': set [data] sheet" — or None (not a workbook, one sheet,
+    no other sheet with the column).  Headings are looked for in each sheet's first 10 rows,
+    case-insensitively."""
+    import openpyxl
+
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    check_zip_archive(path, label, limits)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — unreadable: the reader reports it
+        return None
+    try:
+        names = wb.sheetnames
+        want = column.strip().lower()
+        for name in names[1:]:
+            ws = wb[name]
+            ws.reset_dimensions()
+            for row in ws.iter_rows(max_row=10, values_only=True):
+                if any(isinstance(v, str) and v.strip().lower() == want for v in row[: limits.max_columns]):
+                    return names[0], name
+        return None
+    finally:
+        wb.close()
 
 
 def _xlsx_rows(path: Path, sheet: str | None, label: str, limits: Limits
@@ -223,13 +251,13 @@ def _xlsx_rows(path: Path, sheet: str | None, label: str, limits: Limits
         cells = 0
         for r in ws.iter_rows():
             if len(rows) >= limits.max_rows:
-                raise _too_big(label, Msg("f.too_large.sheet", sheet=ws.title), limits.max_rows, "rows")
+                raise too_big(label, Msg("f.too_large.sheet", sheet=ws.title), limits.max_rows, "rows")
             vals = [(c.value.strip() or None) if isinstance(c.value, str) else c.value for c in r]
             while vals and vals[-1] is None:
                 vals.pop()
             cells += len(vals)
             if cells > limits.max_cells:
-                raise _too_big(label, Msg("f.too_large.cells"), limits.max_cells, "cells")
+                raise too_big(label, Msg("f.too_large.cells"), limits.max_cells, "cells")
             rows.append(vals)
             fmts.append([getattr(c, "number_format", None) or "" for c in r[: len(vals)]])
         return rows, fmts, sheets, ws.title
@@ -268,7 +296,7 @@ def read_table(path: Path, *, sheet: str | None = None, label: str | None = None
 
 def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None, header_hint: str | None = None,
                encoding: str | None = None, limits: Limits = LIMITS,
-               ragged: Literal["longer", "strict"] = "longer") -> Table:
+               ragged: Literal["longer", "strict"] = "longer", rows_required: bool = True) -> Table:
     """Read a CSV or an XLSX sheet (rules in the module docstring).
 
     Parameters
@@ -287,6 +315,9 @@ def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None
     ragged : {"longer", "strict"}
         CSV rows with more non-empty fields than the header are always errors; ``"strict"`` also
         refuses rows with fewer fields (survey exports, where a missing field shifts answers).
+    rows_required : bool
+        A table with headings but no data rows is an error (``no_rows``); False for survey
+        exports of a round still in progress (no submission yet).
 
     Returns
     -------
@@ -312,7 +343,7 @@ def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None
         if suffix in (".csv", ".txt", ".tsv"):
             size = path.stat().st_size
             if size > limits.max_bytes:
-                raise _too_big(label, Msg("f.too_large.file", n=size), limits.max_bytes, "bytes")
+                raise too_big(label, Msg("f.too_large.file", n=size), limits.max_bytes, "bytes")
             rows, used_encoding, notes, sep = _csv_bytes(path.read_bytes(), label, encoding, limits)
             found.extend(notes)
         elif suffix in (".xlsx", ".xlsm"):
@@ -324,23 +355,24 @@ def read_sheet(path: Path, *, sheet: str | None = None, label: str | None = None
     except FileNotFoundError:
         raise InputError(Finding("error", "file_missing", Msg("f.file_missing.tables"), file=label, expected=Msg("x.file_missing.tables", path=path))) from None
     except MemoryError:
-        raise _too_big(label, Msg("f.too_large.table"), limits.max_cells, "cells") from None
+        raise too_big(label, Msg("f.too_large.table"), limits.max_cells, "cells") from None
     except Exception as err:  # openpyxl/zipfile/OS errors: all mean "unreadable"
         raise InputError(Finding("error", "unreadable", Msg("f.unreadable.tables", kind=type(err).__name__, err=str(err)),
                                  file=label, expected=Msg("x.unreadable.tables"))) from None
-    return _table(rows, fmt_rows, sheets, sheet_name, used_encoding, found, path, label, header_hint, limits, ragged, sep)
+    return _table(rows, fmt_rows, sheets, sheet_name, used_encoding, found, path, label, header_hint, limits, ragged, sep,
+                  rows_required)
 
 
 def read_csv_bytes(raw: bytes, *, label: str, encoding: str | None = None, limits: Limits = LIMITS,
-                   ragged: Literal["longer", "strict"] = "longer") -> Table:
+                   ragged: Literal["longer", "strict"] = "longer", rows_required: bool = True) -> Table:
     """:func:`read_sheet` for the bytes of a CSV that is not a file of its own (a member of a zip)."""
     rows, used, notes, sep = _csv_bytes(raw, label, encoding, limits)
-    return _table(rows, None, (), None, used, notes, None, label, None, limits, ragged, sep)
+    return _table(rows, None, (), None, used, notes, None, label, None, limits, ragged, sep, rows_required)
 
 
 def _table(rows: list[list], fmt_rows: list[list[str]] | None, sheets: tuple[str, ...], sheet_name: str | None,
            used_encoding: str | None, found: list[Finding], path: Path | None, label: str, header_hint: str | None,
-           limits: Limits, ragged: str, sep: str | None = None) -> Table:
+           limits: Limits, ragged: str, sep: str | None = None, rows_required: bool = True) -> Table:
     # drop trailing empty rows; keep inner empty rows (the validator reports them as blank)
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
@@ -360,18 +392,21 @@ def _table(rows: list[list], fmt_rows: list[list[str]] | None, sheets: tuple[str
     errors = duplicate_findings(duplicates, label, header_row)
     width = len(names)
     body = rows[header_row:]
+    if not body and not errors and rows_required:  # headings only: every area would silently have no data
+        raise InputError(Finding("error", "no_rows", Msg("io.no_rows", header_row=header_row), file=label, row=header_row,
+                                 expected=Msg("io.no_rows.exp")))
     first_row = header_row + 1
     beyond: list[Finding] = []
     for i, r in enumerate(body, start=first_row):
         if len(r) <= width:
             if ragged == "strict" and fmt_rows is None and len(r) < width and any(v is not None for v in r):
-                errors.append(_ragged(label, i, len(r), width, sep, shorter=True))
+                errors.append(row_length_finding(label, i, len(r), width, sep, shorter=True))
             continue
         extra = [j for j in range(width, len(r)) if r[j] is not None]
         if not extra:
             continue
         if fmt_rows is None:
-            errors.append(_ragged(label, i, len(r), width, sep, shorter=False))
+            errors.append(row_length_finding(label, i, len(r), width, sep, shorter=False))
         else:
             beyond.append(Finding(
                 "warning", "cell_without_heading", Msg("f.cell_without_heading"), file=label, row=i,
@@ -397,7 +432,7 @@ def _table(rows: list[list], fmt_rows: list[list[str]] | None, sheets: tuple[str
     return Table(df, header_row, frozenset(percent), sheets, formulas, found, used_encoding)
 
 
-def _ragged(label: str, row: int, n: int, width: int, sep: str | None, *, shorter: bool) -> Finding:
+def row_length_finding(label: str, row: int, n: int, width: int, sep: str | None, *, shorter: bool) -> Finding:
     by = Msg("f.by_separator", sep=_SEP_NAMES.get(sep, sep)) if sep else ""
     if shorter:
         return Finding("error", "row_too_short", Msg("f.row_too_short", n=n, by=by, width=width), file=label,
@@ -406,6 +441,12 @@ def _ragged(label: str, row: int, n: int, width: int, sep: str | None, *, shorte
     return Finding("error", "row_too_long", Msg("f.row_too_long", n=n, by=by, width=width), file=label,
                    row=row, value=n,
                    expected=Msg("x.row_too_long", width=width))
+
+
+def missing_column(label: str, column: str, columns) -> Finding:
+    """The error for a required ``column`` absent from the table ``label`` that has ``columns``."""
+    return Finding("error", "missing_column", Msg("f.missing_column.incidents"), file=label,
+                   column=column, expected=Msg("x.missing_column.incidents", column=column, columns=list(columns)))
 
 
 def _key(name: object) -> str:

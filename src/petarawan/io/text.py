@@ -11,6 +11,9 @@ Order of decisions (never a silent ``errors="replace"``):
    an Indonesian or English Windows), then among every encoding it knows.  The text is decoded
    strictly and a warning says which encoding was used and how to make the file unambiguous.
 5. Nothing decodes: an error (the file is not text, or is damaged).
+
+A NUL byte in a file that is not UTF-16/32 (fewer than one byte in four is NUL) is an error naming
+its line — such a file would otherwise be "detected" as UTF-16 and read as garbage.
 """
 
 from __future__ import annotations
@@ -52,6 +55,17 @@ def _undecodable(label: str, encoding: str, err: UnicodeDecodeError) -> InputErr
         expected=Msg("x.bad_encoding")))
 
 
+def _check_nul(raw: bytes, label: str) -> None:
+    """A NUL byte in a file that is not UTF-16/32 text (where every other byte of Latin text is
+    NUL) is damage or a binary export: refused naming its line, never read as UTF-16 garbage."""
+    n = raw.count(b"\x00")
+    if n and n * 4 < len(raw):
+        at = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, at) + 1
+        raise InputError(Finding("error", "nul_byte", Msg("io.nul_byte", byte=at + 1), file=label, row=line,
+                                 expected=Msg("io.nul_byte.exp")))
+
+
 def decode_text(raw: bytes, *, label: str, encoding: str | None = None) -> DecodedText:
     """Decode the bytes of a text file.
 
@@ -72,7 +86,8 @@ def decode_text(raw: bytes, *, label: str, encoding: str | None = None) -> Decod
     ------
     InputError
         ``bad_encoding`` (the given or detected encoding fails, or an unknown codec name);
-        ``not_text`` (no encoding decodes the bytes — a binary or damaged file).
+        ``not_text`` (no encoding decodes the bytes — a binary or damaged file); ``nul_byte`` (a
+        NUL byte in a file that is not UTF-16/32, naming its line).
     """
     if encoding:
         try:
@@ -85,6 +100,7 @@ def decode_text(raw: bytes, *, label: str, encoding: str | None = None) -> Decod
             return DecodedText(raw.decode(encoding), encoding)
         except UnicodeDecodeError as err:
             raise _undecodable(label, encoding, err) from None
+    _check_nul(raw, label)
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             try:

@@ -70,7 +70,8 @@ def run_potential(ctx: StudyContext) -> PotentialStageResult:
         paths.append(p)
     data = read_survey(paths, form, area_question=cfg.area_question, known_codes=ctx.areas.index,
                        consent_question=cfg.consent_question or None, consent_yes=cfg.yes, labels=list(cfg.survey),
-                       required=read_questions(cfg, form), style=cfg.number_style(), encoding=cfg.encoding)
+                       required=read_questions(cfg, form), style=cfg.number_style(), encoding=cfg.encoding,
+                       area_names=ctx.areas["name"] if "name" in ctx.areas.columns else None)
     plan = ctx.section("plan")
     if plan is not None:  # programme choices must exist in this form (checked here so `validate` sees it)
         from ..plan.config import check_programme_choices

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from ..codes import normalise_code
 from ..errors import Finding, InputError
 from ..i18n import Msg
+from ..io.atomic import replace_bytes
+from ..io.text import decode_text
 
 
 def _entry_indicators(cfg) -> list:
@@ -121,16 +121,8 @@ def _fill(header: list[str], row: list, cfg, code: str, values: dict, year) -> l
     return row
 
 
-def _replace(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".entry-", dir=path.parent)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.replace(tmp, path)
-
-
 def _write_csv(path: Path, cfg, code: str, values: dict, year) -> None:
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig", errors="strict") if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-16")
+    text = decode_text(path.read_bytes(), label=path.name, encoding=cfg.data.encoding).text
     first = text.splitlines()[0] if text else ""
     delim = ";" if first.count(";") > first.count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delim))
@@ -145,12 +137,15 @@ def _write_csv(path: Path, cfg, code: str, values: dict, year) -> None:
     out = io.StringIO()
     csv.writer(out, delimiter=delim, lineterminator="\n").writerows([x + [""] * (width - len(x)) if i >= h else x
                                                                      for i, x in enumerate(rows)])
-    _replace(path, out.getvalue().encode("utf-8"))
+    replace_bytes(path, out.getvalue().encode("utf-8"))
 
 
 def _write_xlsx(path: Path, cfg, code: str, values: dict, year) -> None:
     import openpyxl
 
+    from ..io.tables import check_zip_archive
+
+    check_zip_archive(path, path.name)  # a zip bomb is refused before openpyxl inflates it
     wb = openpyxl.load_workbook(path)
     ws = wb[cfg.data.sheet] if cfg.data.sheet else wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -167,7 +162,7 @@ def _write_xlsx(path: Path, cfg, code: str, values: dict, year) -> None:
         ws.cell(row=target, column=k + 1, value=_cell(v))
     buf = io.BytesIO()
     wb.save(buf)
-    _replace(path, buf.getvalue())
+    replace_bytes(path, buf.getvalue())
 
 
 def _cell(v):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,10 +130,9 @@ def copy_version(src: Path | None, dst: Path) -> None:
 def put_file(src: Path, dst: Path) -> None:
     """Place ``src`` at ``dst`` by writing a new file and renaming it over ``dst`` — a hard link
     to an earlier version is replaced, never written through."""
-    fd, tmp = tempfile.mkstemp(prefix=".put-", dir=dst.parent)
-    os.close(fd)
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
+    from ..io.atomic import replace_file
+
+    replace_file(dst, lambda tmp: shutil.copyfile(src, tmp), mode=0o600)  # private, as before
 
 
 def extract_study(archive: Path, staged: Path, label: str) -> list[str]:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..errors import Finding, InputError
 from ..io.numbers import EN, ID, STYLES, NumberStyle, classify, infer_style, parse_number
-from ..io.tables import read_table
+from ..io.tables import missing_column, read_table  # noqa: F401  (missing_column re-exported)
 from .checks import cap_rows, swapped_columns
 from ..i18n import Msg
 
@@ -170,12 +170,6 @@ def incidents_from_table(df: pd.DataFrame, *, x_column: str, y_column: str, crs:
     pts = gpd.GeoDataFrame({"date": pd.to_datetime(pd.Series(dates, dtype=object)).to_numpy(), "type": types},
                            geometry=gpd.points_from_xy(xs, ys), crs=crs, index=pd.Index(rows, name="row"))
     return Incidents(pts, label, [])
-
-
-def missing_column(label: str, column: str, columns) -> Finding:
-    """The error for a required ``column`` absent from the table ``label`` that has ``columns``."""
-    return Finding("error", "missing_column", Msg("f.missing_column.incidents"), file=label,
-                   column=column, expected=Msg("x.missing_column.incidents", column=column, columns=list(columns)))
 
 
 def read_incidents(path: Path, *, x_column: str, y_column: str, crs: str, date_column: str | None = None,
