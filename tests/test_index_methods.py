@@ -221,10 +221,11 @@ def test_ahp_inconsistent_is_config_error_with_cr_and_pair():
     data = pd.DataFrame({"a": [0.0, 1], "b": [0.0, 1], "c": [1.0, 0]}, index=["p", "q"])
     with pytest.raises(ConfigError) as e:
         build_index(data, cfg)
-    msg = str(e.value)
+    msg = e.value.text("en")
     assert "CR = " in msg and "> 0.10" in msg and "most inconsistent pair" in msg
     cr = float(msg.split("CR = ")[1].split()[0])
     assert cr > 1.0
+    assert "> 0,10" in e.value.text("id") and "pasangan paling tidak konsisten" in e.value.text("id")  # Indonesian decimals
 
 
 def test_ahp_matrix_not_reciprocal_rejected():

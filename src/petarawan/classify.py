@@ -255,10 +255,8 @@ def classify(score: pd.Series, data: pd.DataFrame, config: "StudyConfig") -> pd.
     cfg = config.classification
     off_range = sorted(m for m in config.normalisations_used() if not NORMALISERS[m].on_range)
     if cfg.method == "bands" and off_range:
-        raise ConfigError(
-            f"classification.method = 'bands' classes scores on index.range {list(config.index.range)}, but "
-            f"normalisation {off_range} does not put scores on that range; use "
-            f"{', '.join(NORMALISERS.names(on_range=True))}, or classification.method = 'quantiles' or 'jenks'")
+        raise ConfigError(Msg("cfg.bands_off_range", range=str(list(config.index.range)), off=str(off_range),
+                              on=", ".join(NORMALISERS.names(on_range=True))))
     counts = present_counts(data.reindex(score.index), config)
     s = score.to_numpy(float)
     notes: dict = {}

@@ -160,28 +160,27 @@ def normalise_frame(treated: pd.DataFrame, config: StudyConfig, method: str | No
         if m == "goalposts":
             missing = [s.code for s in sub if s.goalposts is None]
             if missing:
-                raise ConfigError(f"normalisation 'goalposts' needs goalposts = [low, high] for indicator(s) {missing}")
+                raise ConfigError(Msg("cfg.goalposts_missing", codes=", ".join(missing)))
             gp = np.array([s.goalposts for s in sub], float)
             params["goalposts"] = {s.code: list(s.goalposts) for s in sub}
         elif m == "target":
             missing = [s.code for s in sub if s.target is None]
             if missing:
-                raise ConfigError(f"normalisation 'target' needs target = <value> for indicator(s) {missing}")
+                raise ConfigError(Msg("cfg.target_missing", codes=", ".join(missing)))
             tg = np.array([s.target for s in sub], float)
             xd = nz.apply_direction(x[:, cols], d[cols])
             bad = [s.code for s, t, mn in zip(sub, d[cols] * tg, nz._colmin(xd)) if not t > mn]
             if bad:
-                raise ConfigError(f"normalisation 'target': the target of indicator(s) {bad} is not beyond the least "
-                                  f"prone value in the data; set a target that marks 'fully prone'")
+                raise ConfigError(Msg("cfg.target_not_beyond", codes=", ".join(bad)))
             params["target"] = {s.code: s.target for s in sub}
         elif m == "reference":
             ref = ix.reference_area
             if ref not in treated.index:
-                raise ConfigError(f"index.reference_area = '{ref}' is not an area code of the study")
+                raise ConfigError(Msg("cfg.reference_not_area", ref=str(ref)))
             ref_row = int(np.flatnonzero(treated.index == ref)[0])
             nan_cols = [s.code for s, v in zip(sub, x[ref_row, cols]) if np.isnan(v)]
             if nan_cols:
-                raise ConfigError(f"index.reference_area = '{ref}' has no value for indicator(s) {nan_cols}")
+                raise ConfigError(Msg("cfg.reference_no_value", ref=str(ref), codes=", ".join(nan_cols)))
             params["reference_area"] = ref
         spec = NormSpec(lo, hi, goalposts=gp, target=tg, reference_row=ref_row)
         out[:, cols] = NORMALISERS[m].apply(x[:, cols], d[cols], spec)
@@ -236,7 +235,7 @@ def nominal_weights(config: StudyConfig, normalised: pd.DataFrame | None = None,
         data = None
         if m.data_driven:
             if normalised is None:
-                raise ConfigError(f"index.weighting.indicators = '{method}' needs the normalised data")
+                raise ConfigError(Msg("cfg.weighting_needs_data", where="index.weighting.indicators", method=str(method)))
             data = normalised
         inputs = WeightInputs(key=key, where="index.weighting", manual=manual, ahp=ws.ahp, budget=ws.budget, data=data)
         w, params = m.apply(live if m.data_driven else items, inputs)
@@ -244,7 +243,7 @@ def nominal_weights(config: StudyConfig, normalised: pd.DataFrame | None = None,
         if sum(w.values()) <= 0:
             if not live:
                 return w
-            raise ConfigError(f"{level} '{key}': weights sum to 0")
+            raise ConfigError(Msg("cfg.weights_zero", level=str(level), key=str(key)))
         w = rescale(w)
         rec = {"level": level, **({"dimension": key} if level == "indicator" else {}), "weights": w, **params}
         if len(live) < len(items):

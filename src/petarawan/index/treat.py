@@ -94,7 +94,7 @@ def impute(raw: pd.DataFrame, method: str, *, groups: pd.Series | None = None) -
         return raw.copy(deep=False), [], {}  # copy-on-write: a later change cannot reach ``raw``
     if imputer.needs_groups and groups is None:
         from ..errors import ConfigError
-        raise ConfigError(f"index.imputation = '{method}' needs areas.group_column (e.g. the kecamatan column)")
+        raise ConfigError(Msg("cfg.imputation_needs_group", method=str(method)))
     out = raw.copy()
     findings: list[Finding] = []
     counts: dict[str, int] = {}

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
+from ..i18n import Msg
 from ..methods import MethodRegistry
 from .aggregate import one_blas_thread
 
@@ -75,19 +76,18 @@ def ahp(matrix: np.ndarray) -> dict:
 def ahp_for(mats: dict, key: str, items: list[str], where: str, max_cr: float = 0.10) -> tuple[dict[str, float], dict]:
     """AHP weights for ``items`` from ``mats[key]``; ConfigError if missing, mismatched or CR > max_cr."""
     if key not in mats:
-        raise ConfigError(f"{where}: AHP matrix missing — add [{where}] with items = {items} and a {len(items)}×{len(items)} matrix")
+        raise ConfigError(Msg("cfg.ahp_missing", where=where, items=", ".join(items), n=len(items)))
     spec = mats[key]
     if sorted(spec.items) != sorted(items):
-        raise ConfigError(f"{where}.items = {spec.items} must list exactly {items}")
+        raise ConfigError(Msg("cfg.ahp_items", where=where, given=", ".join(spec.items), items=", ".join(items)))
     res = ahp(np.array(spec.values()))
     i, j = res["pair"]
     a_ij = spec.values()[i][j]
     if res["cr"] > max_cr:
-        raise ConfigError(
-            f"{where}: matriks AHP tidak konsisten / AHP matrix inconsistent: CR = {res['cr']:.3f} > {max_cr:.2f} "
-            f"(λmax = {res['lambda_max']:.3f}, CI = {res['ci']:.3f}, RI = {res['ri']:.2f}). "
-            f"Pasangan paling tidak konsisten / most inconsistent pair: {spec.items[i]} vs {spec.items[j]} = {a_ij:g}; "
-            f"bobot lain menyiratkan / the other judgements imply ≈ {res['suggest']:.2f}")
+        raise ConfigError(Msg(
+            "cfg.ahp_inconsistent", where=where, cr=float(res["cr"]), max_cr=float(max_cr), lmax=float(res["lambda_max"]),
+            ci=float(res["ci"]), ri=float(res["ri"]), a=spec.items[i], b=spec.items[j], aij=float(a_ij),
+            suggest=float(res["suggest"])))
     w = dict(zip(spec.items, res["weights"]))
     params = {"items": list(spec.items), "lambda_max": res["lambda_max"], "ci": res["ci"], "ri": res["ri"],
               "cr": res["cr"], "most_inconsistent_pair": [spec.items[i], spec.items[j]]}
@@ -105,16 +105,16 @@ def budget(allocations: list[dict[str, float]], items: list[str]) -> np.ndarray:
 
 def budget_for(allocs: dict, key: str, items: list[str], where: str) -> tuple[dict[str, float], dict]:
     if key not in allocs or not allocs[key]:
-        raise ConfigError(f"{where}: budget allocation missing — add {where} = [{{...}}, ...] (one table of points per expert over {items})")
+        raise ConfigError(Msg("cfg.budget_missing", where=where, items=", ".join(items)))
     for e, a in enumerate(allocs[key], start=1):
         unknown = sorted(set(a) - set(items))
         if unknown:
-            raise ConfigError(f"{where}[{e}]: unknown item(s) {unknown}; expected some of {items}")
+            raise ConfigError(Msg("cfg.budget_unknown", where=where, e=e, unknown=", ".join(unknown), items=", ".join(items)))
         neg = [k for k, v in a.items() if v < 0]
         if neg:
-            raise ConfigError(f"{where}[{e}]: negative points for {neg}")
+            raise ConfigError(Msg("cfg.budget_negative", where=where, e=e, neg=", ".join(neg)))
         if sum(a.values()) <= 0:
-            raise ConfigError(f"{where}[{e}]: the expert gave no points")
+            raise ConfigError(Msg("cfg.budget_empty", where=where, e=e))
     w = budget(allocs[key], items)
     return dict(zip(items, map(float, w))), {"experts": len(allocs[key])}
 
@@ -306,7 +306,7 @@ def _budget(items, inp):
 def _data_driven(f):
     def apply(items, inp):
         if inp.data is None:
-            raise ConfigError(f"{inp.where}: a data-driven weighting needs the normalised data")
+            raise ConfigError(Msg("cfg.weighting_needs_data", where=inp.where, method="data"))
         return f(inp.data[list(items)])
     return apply
 

@@ -41,10 +41,7 @@ def check_uncertainty_config(config: StudyConfig) -> None:
     used = {config.index.normalisation, *config.uncertainty.normalisation}
     bad = sorted(used & set(SCORE_SCALE_FREE))
     if bad:
-        raise ConfigError(
-            f"uncertainty.normalisation / index.normalisation: {bad} give scores that are not on index.range "
-            f"{list(config.index.range)}, so classification.bands cannot class them; use minmax/percentile/goalposts/target/"
-            f"reference, or classification.method = 'quantiles' or 'jenks'")
+        raise ConfigError(Msg("cfg.unc_off_range", bad=str(bad), range=str(list(config.index.range))))
 
 
 def _progress_bar(total: int, label: str):
