@@ -44,7 +44,13 @@ def test_area_detail_suppresses_small_counts(client):
     c, _ = client
     d = c.get(f"/api/areas/{CODES[1]}").json()  # x1 = 5 (count), shown; x2 = 2 (not a count)
     vals = {i["code"]: i for i in d["indicators"]}
-    assert vals["x1"]["value"] == "5" and vals["x1"]["normalised"] is None  # count: normalised would reveal
+    # x1 = 0, 5, 10, 20: no small count anywhere, so its normalised value (5 − 0)/(20 − 0)·100 and its
+    # contribution are published (issue 12 item 5)
+    assert vals["x1"]["value"] == "5" and vals["x1"]["normalised"] == pytest.approx(25)
+    assert vals["x1"]["bnn"] == "main" and vals["x1"]["present_at"] == 5 and vals["x1"]["present"] is True
+    assert vals["x3"]["bnn"] is None and vals["x3"]["present"] is None
+    contrib = [i["contribution"] for i in d["indicators"]]
+    assert sum(contrib) == pytest.approx(45.3125)  # contributions add up to the hand score (test_pipeline.py)
     assert vals["x3"]["value"] == "3" and vals["x3"]["normalised"] == pytest.approx(50)  # (3-1)/(5-1)·100
     d0 = c.get(f"/api/areas/{CODES[0]}").json()
     assert {i["code"]: i["value"] for i in d0["indicators"]}["x1"] == "0"
@@ -58,6 +64,11 @@ def test_count_of_one_to_four_is_suppressed(study, tmp_path):
     run(study, tmp_path / "o")
     c = TestClient(create_app(tmp_path / "o"), base_url="http://127.0.0.1:8765")
     assert {i["code"]: i["value"] for i in c.get(f"/api/areas/{CODES[1]}").json()["indicators"]}["x1"] == "<5"
+    # a column holding a small count: no area publishes that count's normalised value or contribution
+    # (min–max offset and scale would give the hidden 3 back)
+    for code in CODES:
+        x1 = next(i for i in c.get(f"/api/areas/{code}").json()["indicators"] if i["code"] == "x1")
+        assert x1["normalised"] is None and x1["contribution"] is None
 
 
 def test_only_listed_outputs_are_downloadable(client):

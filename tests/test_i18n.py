@@ -139,6 +139,7 @@ def _dynamic_domains() -> dict[str, list[str]]:
     from petarawan.io.readers import FILE_KINDS
     from petarawan.plan.config import ACTIVITIES, Programme
     from petarawan.plan.optimise import STATUSES
+    from petarawan.plan.planner import LEFT_OUT
     from petarawan.registry import STAGES
     from petarawan.spatial.config import HotspotConfig
     from petarawan.style import GI_COLOURS, LISA_COLOURS, TREND_COLOURS
@@ -173,6 +174,10 @@ def _dynamic_domains() -> dict[str, list[str]]:
         "f.too_large.unit.{}": ["rows", "columns", "cells", "bytes"],  # io/tables.py _too_big units
         "f.spatial_not_finite.{}": ["missing", "infinite"],  # spatial/hotspots.py
         "server.f.{}": _server_finding_codes(),
+        "why.intro.{}": _registry_names("rule"),  # report/why.py: every classification rule
+        "why.rule.{}": ["quantiles", "jenks"],  # report/why.py: count_rule and bands have their own keys
+        "plan.hidden.{}": ["True", "False"],  # report/plan.py: Rencana's "hidden in published outputs"
+        "plan.left.{}": list(LEFT_OUT),  # plan/planner.py: why an area is left out of the plan
     }
 
 

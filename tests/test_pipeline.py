@@ -68,7 +68,7 @@ def test_outputs(study, tmp_path):
         (qml,) = con.execute("SELECT styleQML FROM layer_styles WHERE f_table_name='areas' AND useAsDefault=1").fetchone()
     assert 'attr="class"' in qml and 'value="Bahaya"' in qml and "215,25,28" in qml  # red for Bahaya
     wb = openpyxl.load_workbook(out / "petarawan.xlsx")
-    assert wb.sheetnames[:5] == ["Peringkat", "Indikator", "Normalisasi", "Metode", "Metode – Indikator"]
+    assert wb.sheetnames[:6] == ["Peringkat", "Indikator", "Normalisasi", "Kontribusi", "Metode", "Metode – Indikator"]
     ws = wb["Peringkat"]
     header = [c.value for c in ws[1]]
     first = dict(zip(header, [c.value for c in ws[2]]))

@@ -245,23 +245,34 @@ def test_example_plan_respects_every_constraint():
 
 def test_published_matching_hides_numbers_derived_from_suppressed_counts():
     """Demand for affected households = households × exposure share × training share; where the
-    exposure share is suppressed, publishing that demand would reveal it."""
+    exposure share is suppressed, publishing that demand would reveal it.  The published rule
+    (:func:`suppress_derived`) hides exactly those cells; the workbook, an analysts' file (issue 12
+    item 3), carries the real demand everywhere."""
+    from petarawan.plan.suppression import suppress_derived
+
     study, out, res = full_run()
-    mask = res.stages["potential"].mask
-    sheet = pd.read_excel(out / "petarawan.xlsx", sheet_name="Pencocokan")
-    label = next(p.label_id for p in res.study.config.plan.programmes if p.target == "exposed")
-    rows = sheet[sheet["Program"] == label].set_index("Kode")
+    pot = res.stages["potential"]
+    mask = pot.mask
+    matched = res.stages["plan"].matched
+    progs = res.study.config.plan.programmes
+    published = suppress_derived(matched, progs, mask, pot.scores.table, 5, "disembunyikan")
+    label = next(p for p in progs if p.target == "exposed")
+    rows = published[published["programme"] == label.code].set_index("code")
     hidden = mask["terpapar"] | mask["minat_pelatihan"] | mask["n"]
     assert hidden.any() and (~hidden).any()
     for code in rows.index:
-        shown = rows.at[code, "Perkiraan peminat"] != "disembunyikan"
+        shown = rows.at[code, "demand"] != "disembunyikan"
         assert shown == (not hidden[code]), code
-    # the raw shares are never published where Potensi hides them
-    matched = res.stages["plan"].matched
-    kul = sheet[sheet["Program"] == "Pelatihan kewirausahaan kuliner"].set_index("Kode")["Minat"]
+    kul = published[published["programme"] == "kwu_kuliner"].set_index("code")["interest"]
     for code, v in kul.items():
         assert (v == "disembunyikan") == bool(mask.at[code, "minat_kuliner"]), code
-    assert len(matched) == 42 * len(res.study.config.plan.programmes)
+    assert len(matched) == 42 * len(progs)
+    # the workbook: the real numbers, never the marker
+    sheet = pd.read_excel(out / "petarawan.xlsx", sheet_name="Pencocokan")
+    assert not (sheet.astype(str) == "disembunyikan").any().any()
+    real = matched[matched["programme"] == label.code].set_index("code")["demand"]
+    got = sheet[sheet["Program"] == label.label_id].set_index("Kode")["Perkiraan peminat"]
+    assert np.allclose(got.reindex(real.index).astype(float), real.round(4).astype(float), equal_nan=True)
 
 
 # ---- defects found by a fresh user (issue 5 follow-up) -----------------------------------------
@@ -328,19 +339,40 @@ def test_plan_hides_participants_bounded_by_a_suppressed_count():
         assert 0 < k < threshold and r.participants <= k
         # budgeted for min(max_class 25, t - 1 = 4) seats: 3 000 000 + 1 500 000 · 4 = 9 000 000, whatever x is
         assert r.cost == 9_000_000
+    # the workbook is the analysts' file (issue 12 item 3): the real numbers, and which ones the
+    # published outputs hide; no "disembunyikan" in place of a number
     sheet = pd.read_excel(out / "petarawan.xlsx", sheet_name="Rencana")
     pasir = sheet[(sheet["Kelurahan/desa"] == "Pasir Putih") & (sheet["Program"] == "Bimtek pendamping (agen pemulihan)")]
-    assert list(pasir["Peserta"]) == ["<5"] and list(pasir["Biaya (Rp)"]) == [9_000_000]
-    # every participant number whose demand is hidden is hidden too
-    hidden = sheet["Perkiraan peminat"] == "disembunyikan"
-    assert set(sheet.loc[hidden & (sheet["Peserta"] != "<5"), "Peserta"]) <= {"disembunyikan"}
+    r0 = rows[rows["name"] == "Pasir Putih"].iloc[0]
+    assert list(pasir["Peserta"]) == [r0["participants"]] and list(pasir["Biaya (Rp)"]) == [9_000_000]
+    assert list(pasir["Disembunyikan di keluaran publik"]) == ["ya (jumlah kecil dari survei)"]
+    assert list(pasir["Kursi dianggarkan"]) == [4 * r0["classes"]]  # budgeted at min(25, t − 1) seats per class
+    for name in ("Rencana", "Pencocokan"):
+        cells = pd.read_excel(out / "petarawan.xlsx", sheet_name=name).astype(str).to_numpy().ravel()
+        assert not any("disembunyikan" == c or c.startswith("<") for c in cells), name
+    assert pd.to_numeric(sheet["Peserta"]).notna().all()
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "<td>&lt;5</td>" in html and "disembunyikan" in html
-    # area totals in the layer are hidden where they include a hidden number
+    assert "<td>&lt;5</td>" in html and "disembunyikan" in html  # the published report still hides them
+    # the layer carries the real area totals and flags those the published outputs hide
     import pyogrio
 
     layer = pyogrio.read_dataframe(out / "petarawan.gpkg", layer="plan", read_geometry=False).set_index("code")
-    assert layer.loc[rows["code"].unique(), "participants"].isna().all()
+    hid = rows["code"].unique()
+    assert (layer.loc[hid, "participants_suppressed"] == 1).all()
+    assert (layer.loc[hid, "participants"] == plan.groupby("code")["participants"].sum()[hid]).all()
+    assert (layer["participants_suppressed"] == 0).sum() == (~layer.index.isin(plan.loc[plan["participants_hidden"], "code"])).sum()
+    # the report states places and seats: seats = visible participants + 4 per hidden class
+    seats = int(plan.loc[~plan["participants_hidden"], "participants"].sum() + 4 * plan.loc[
+        plan["participants_hidden"] & (plan["target"] == "facilitator"), "classes"].sum()
+        + plan.loc[plan["participants_hidden"] & (plan["target"] != "facilitator"), "classes"].mul(
+            plan.loc[plan["participants_hidden"] & (plan["target"] != "facilitator"), "programme"].map(
+                {p.code: p.max_class for p in res.study.config.plan.programmes})).sum())
+    assert f"anggaran mencakup {seats:,} kursi".replace(",", ".") in " ".join(html.split())
+    # every area outside the plan is listed once with its reason (issue 12 item 4)
+    left = html[html.index("Wilayah di luar rencana dan alasannya"):]
+    left = left[:left.index("</table>")]
+    assert left.count("<tr>") - 1 == 42 - len(st.manifest["areas"])
+    assert "Urutan: prioritas rencana = wilayah dalam rencana menurut skor kerawanan" in html
     # the plan flags are public columns with both headings
     assert st.public_columns == {"rencana": ("Dalam rencana (1=ya)", "In the plan (1=yes)"),
                                  "prioritas_rencana": ("Prioritas rencana", "Plan priority")}

@@ -158,8 +158,17 @@ def validate(study_dir: Path = typer.Argument(...),
     lg = _lang_of(lang, study_dir)
     try:
         study = load_study(study_dir)
+    except Exception as err:  # noqa: BLE001
+        _fail(err, lg)
+        return
+    try:
         res = analyse(study, lang=lg, post=False)  # the index and classes must be computable too
     except Exception as err:  # noqa: BLE001
+        # the study's warnings (e.g. per-area partial data) often explain the error: show them first
+        early = [f for f in study.findings if f.level != "info"]
+        if early and isinstance(err, InputError):
+            err_console.print(f"[yellow]{t('cli.warnings', lg, n=len(early))}[/]")
+            _print_findings(early, lg)
         _fail(err, lg)
         return
     findings = res.findings

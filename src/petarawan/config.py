@@ -69,6 +69,9 @@ class AreasSection(Strict, TextEncoding):
 
 class DataSection(Strict, TableFormat):
     file: str = Field(description="Indicator table: CSV or XLSX, one row per area code")
+    empty_columns: Literal["error", "leave_out"] = Field(
+        "error", description="An indicator whose column holds no value in any row: 'error' stops validation; "
+                             "'leave_out' leaves such indicators out of this run, with one warning listing them")
     sheet: str | None = None
     code_column: str = "kode"
     year: int | None = Field(None, description="Use only rows of this year when the table has a 'year' column")
@@ -79,6 +82,9 @@ class DataSection(Strict, TableFormat):
 
 class IndicatorSpec(Strict):
     code: str
+    enabled: bool = Field(
+        True, description="false: the indicator is switched off for this study (left out of the index, the classes and "
+                          "every output) without deleting its block")
     label_id: str
     label_en: str = ""
     unit: str = ""
@@ -310,6 +316,17 @@ class StudyConfig(Strict):
     index: IndexSection = IndexSection()
     classification: ClassificationSection = ClassificationSection()
     privacy: PrivacySection = PrivacySection()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _switched_off(cls, data: Any) -> Any:
+        """``[[indicators]] enabled = false`` leaves the indicator out of the model (and of every
+        output); the resolved configuration keeps only the indicators in use."""
+        if isinstance(data, dict) and isinstance(data.get("indicators"), list):
+            kept = [i for i in data["indicators"] if not (isinstance(i, dict) and i.get("enabled") is False)]
+            if len(kept) != len(data["indicators"]):
+                data = {**data, "indicators": kept}
+        return data
 
     @model_validator(mode="after")
     def _framework(self) -> "StudyConfig":

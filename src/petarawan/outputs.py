@@ -23,6 +23,7 @@ from .io.writers import GeoPackage, LayerStyle, Output, atomic_dir, jsonable, wr
 from .report.html import render_report
 from .report.maps import class_map_png
 from .report.qgis import categorized_qml
+from .index.explain import contributions
 from .report.tables import workbook_sheets
 from .style import CLASS_COLOURS, NO_SCORE_COLOUR
 
@@ -35,7 +36,8 @@ MANIFEST_NAME = "run.json"
 def areas_layer(res: "RunResult") -> gpd.GeoDataFrame:
     """Layer ``areas``: one feature per area with code, name, score, class, rank, dimension
     scores, stage columns, then each indicator's value as entered, its rate (``<code>_rate``, when
-    it has a denominator) and its normalised value (``<code>_norm``)."""
+    it has a denominator), its normalised value (``<code>_norm``) and, under arithmetic means, its
+    contribution to the score in points (``<code>_contrib``, :func:`petarawan.index.explain.contributions`)."""
     cfg = res.study.config
     areas = res.study.areas
     table = res.result.copy()
@@ -44,6 +46,10 @@ def areas_layer(res: "RunResult") -> gpd.GeoDataFrame:
         if spec.denominator:
             table[f"{spec.code}_rate"] = res.index.raw[spec.code].reindex(table.index)
         table[f"{spec.code}_norm"] = res.index.normalised[spec.code].reindex(table.index)
+    contrib = contributions(res.index, cfg)
+    if contrib is not None:  # score points per indicator (arithmetic means): they add up to the score
+        for spec in cfg.indicators:
+            table[f"{spec.code}_contrib"] = contrib[spec.code].reindex(table.index)
     return gpd.GeoDataFrame(table.reset_index(), geometry=areas.geometry.values, crs=areas.crs)
 
 

@@ -136,6 +136,9 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
         f"code_column = {_q(code_column)}   # kode dengan atau tanpa titik (1971011008) sama-sama diterima",
         "# year = 2025            # bila tabel punya kolom year/tahun",
         '# decimal = ","           # pemisah desimal tabel (1.234,5); bawaan: ditentukan per kolom dari isinya',
+        '# Indikator yang kolomnya kosong di semua baris: "error" (bawaan) menghentikan validasi; "leave_out"',
+        '# meninggalkannya pada run ini (satu peringatan mendaftarnya). Matikan satu indikator: enabled = false.',
+        'empty_columns = "error"',
     ]
     if reference_column:
         out.append(f"reference_column = {_q(reference_column)}  # label 0/1 yang dipublikasikan, untuk pembanding")
@@ -145,6 +148,12 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
         'normalisation = "minmax"  # min–maks (OECD/JRC 2008 §5)',
         "range = [0.0, 100.0]",
         'aggregation = "arithmetic"',
+        "# Wilayah dengan data untuk kurang dari bagian indikator ini (sebelum imputasi) tidak diberi skor,",
+        "# agar wilayah yang hanya melapor sedikit nilai tidak memuncaki peringkat. 0 = setiap wilayah dengan",
+        "# data di setiap dimensi diberi skor.",
+        "min_availability = 0.5",
+        '# Nilai kosong: "none" (bawaan; rata-rata dimensi memakai indikator yang ada), "group_median", "mean", ...',
+        'imputation = "none"',
         "",
         "[classification]",
         '# "bands": kelas dari skor; "count_rule": aturan hitungan indikator pokok/pendukung BNN',
@@ -167,7 +176,9 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
         out += ["[[dimensions]]", f"code = {_q(code)}", f"label_id = {_q(lid)}", f"label_en = {_q(len_)}",
                 f"weight = {w}", ""]
     for i in FRAMEWORK:
-        out += ["[[indicators]]", f"code = {_q(i.code)}", f"label_id = {_q(i.label_id)}", f"label_en = {_q(i.label_en)}",
+        out += ["[[indicators]]", f"code = {_q(i.code)}",
+                "enabled = true           # false: indikator dimatikan tanpa menghapus blok ini",
+                f"label_id = {_q(i.label_id)}", f"label_en = {_q(i.label_en)}",
                 f"unit = {_q(i.unit)}", f"unit_en = {_q(UNIT_EN.get(i.unit, i.unit))}", f"source = {_q(i.source)}",
                 f"dimension = {_q(i.dimension)}",
                 f"direction = {i.direction}", f"weight = {i.weight}", f"count = {'true' if i.count else 'false'}"]

@@ -41,7 +41,7 @@ from .io.geometry import polygonal, read_boundary_layer
 from .io.readers import Table, read_sheet, resolve, sha256
 from .registry import load_config
 from .io.tables import match_columns, sheet_with
-from .i18n import Join, Msg
+from .i18n import Both, Join, Msg
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
 YES = {"1", "ya", "y", "yes", "true", "benar"}
@@ -300,7 +300,7 @@ def _other_year_rows(other: pd.DataFrame, code_col: str, year_col: str | None, t
 
 def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, label: str,
                 found: Findings) -> tuple[pd.DataFrame | None, pd.Series | None, pd.DataFrame, dict[str, int],
-                                          dict[str, tuple[int, object]]]:
+                                          dict[str, tuple[int, object]], list[str]]:
     """Check the indicator table; return numeric data, the reference label and the
     denominators, all indexed by code, each code's spreadsheet row, and — for codes that have
     rows of other years only — the first such row and its year."""
@@ -315,7 +315,7 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
     needed = [d.code_column] + wanted + denominators + ([d.reference_column] if d.reference_column else [])
     colmap, problems = match_columns(cols, needed, label, table.header_row)
     found.extend(problems)
-    nothing = (None, None, pd.DataFrame(), {}, {})
+    nothing = (None, None, pd.DataFrame(), {}, {}, [])
     if d.code_column not in colmap:
         if table.sheets and len(table.sheets) > 1:
             found.add("info", "sheets", Msg("f.sheets", sheets=list(table.sheets)),
@@ -360,13 +360,20 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
             numeric[colmap[name]] = True
     # a table with no value at all (a fresh template) is one problem, reported when no area can be scored
     some_data = any(df.at[r, c] is not None or (r, c) in table.formula_cells for c in numeric for r in keep)
+    left_out: list[str] = []
+    empty: list[str] = []
+    if some_data:
+        empty = _empty_indicators(df, keep, cfg, colmap, table.formula_cells, label, found)
+        for code in empty:  # reported once, by indicator, not again as an empty column
+            numeric.pop(colmap[code], None)
+        left_out = empty if d.empty_columns == "leave_out" else []
     parsed = parse_columns(df, numeric, rows=keep, label=label, style=d.number_style(), setting="[data] decimal",
                            percent=table.percent_cells, formulas=table.formula_cells, empty_is_error=some_data)
     for p in parsed.values():
         found.extend(p.findings)
     values = pd.DataFrame(index=index)
     for spec in cfg.indicators:
-        if spec.stage is not None or spec.code not in colmap:
+        if spec.stage is not None or spec.code not in colmap or spec.code in empty:
             continue
         col = colmap[spec.code]
         x = parsed[col].values
@@ -400,7 +407,51 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
     if d.reference_column and d.reference_column in colmap:
         reference = _reference(df, keep, colmap[d.reference_column], index, label, found)
     others = {c: v for c, v in _other_year_rows(other, code_col, year_col, to_code).items() if c not in rows_by_code}
-    return values, reference, denoms, rows_by_code, others
+    return values, reference, denoms, rows_by_code, others, left_out
+
+
+def _empty_indicators(df: pd.DataFrame, keep: list, cfg: StudyConfig, colmap: dict[str, str], formulas, label: str,
+                      found: Findings) -> list[str]:
+    """Indicators whose column holds no value in any kept row (a template column never filled).
+
+    ``[data] empty_columns = "error"`` (default): one error per indicator naming the two ways out
+    (``enabled = false`` in its block, or ``empty_columns = "leave_out"``).  ``"leave_out"``: one
+    warning listing them (the caller leaves them out of this run).  Returns their codes."""
+    empty = [s.code for s in cfg.indicators
+             if s.stage is None and s.code in colmap
+             and all(df.at[r, colmap[s.code]] is None and (r, colmap[s.code]) not in formulas for r in keep)]
+    if not empty:
+        return []
+    if cfg.data.empty_columns == "error":
+        for code in empty:
+            spec = cfg.indicator(code)
+            found.add("error", "empty_column",
+                      Msg("f.empty_indicator", code=code, label=Both(spec.label_id, spec.label_en), rows=len(keep)),
+                      file=label, column=colmap[code], expected=Msg("f.empty_indicator.expected", code=code))
+        return empty
+    found.add("warning", "indicators_left_out", Msg("f.indicators_left_out", n=len(empty), codes=", ".join(empty)),
+              file=label)
+    return empty
+
+
+def without_indicators(cfg: StudyConfig, codes: list[str]) -> StudyConfig:
+    """``cfg`` with the indicators ``codes`` left out (``[data] empty_columns = "leave_out"``).
+
+    Raises
+    ------
+    InputError
+        A dimension would be left without any indicator (``dimension_without_data``), naming it.
+    """
+    if not codes:
+        return cfg
+    kept = [i for i in cfg.indicators if i.code not in codes]
+    holds = {i.dimension for i in kept} | {d.parent for d in cfg.dimensions if d.parent}
+    empty = [d.code for d in cfg.dimensions if d.code not in holds]
+    if empty:
+        raise InputError([Finding("error", "dimension_without_data", Msg("f.dimension_without_data", dimension=d),
+                                  file=cfg.data.file, expected=Msg("f.dimension_without_data.expected"))
+                          for d in empty])
+    return cfg.model_copy(update={"indicators": kept})
 
 
 def _unknown_codes(unknown: list[tuple[int, object]], codes: pd.Series, areas, code_col: str, label: str,
@@ -537,9 +588,13 @@ def load_study(study_dir: Path | str, *, config: StudyConfig | None = None) -> S
     denoms = pd.DataFrame()
     table_rows: dict[str, int] = {}
     others: dict[str, tuple[int, object]] = {}
+    left_out: list[str] = []
     if table is not None:
-        data, reference, denoms, table_rows, others = check_table(table, cfg, areas, cfg.data.file, found)
+        data, reference, denoms, table_rows, others, left_out = check_table(table, cfg, areas, cfg.data.file, found)
     found.raise_if_errors()
+    cfg = without_indicators(cfg, left_out)
+    if data is not None:
+        data = data.drop(columns=[c for c in left_out if c in data.columns])
     assert areas is not None and data is not None
     for code in areas.index.difference(data.index, sort=False):
         if code in others:

@@ -126,10 +126,12 @@ def test_run_map_profile_and_files(server):
     assert ind["x3"]["contribution"] == pytest.approx(12.5)
     assert ind["x1"]["present"] is True and ind["x2"]["present"] is False  # x1=5 ≥ 5; x2=2 > 1 (direction −1)
     assert ind["x1"]["value"] == "5" and prof["history"] == [{"year": Y, "class": "Siaga", "rank": 2, "score": 45.3125}]
-    # a viewer: the count x1 (=5, not small) shown, but no normalised value or contribution of a count
+    # a viewer: the count x1 (=5, not small) shown; its column (0, 5, 10, 20) holds no small count, so its
+    # normalised value and contribution are published too (issue 12 item 5, as the dashboard does)
     pv = v.get(f"/api/studies/{sid}/rounds/{Y}/areas/{CODES[1]}").json()
     iv = {i["code"]: i for i in pv["indicators"]}
-    assert iv["x1"]["value"] == "5" and iv["x1"]["normalised"] is None and iv["x1"]["contribution"] is None
+    assert iv["x1"]["value"] == "5" and iv["x1"]["normalised"] == pytest.approx(25)
+    assert iv["x1"]["contribution"] == pytest.approx(4.6875)
     assert iv["x2"]["contribution"] == pytest.approx(28.125)
     assert v.get(f"/api/studies/{sid}/rounds/{Y}/areas/99.99.99.9999").status_code == 404
     # files: the analysts' files for analysts and admins only
@@ -148,6 +150,10 @@ def test_small_count_suppressed_for_viewers(server):
     v = server.client("viewer")
     iv = {i["code"]: i for i in v.get(f"/api/studies/{sid}/rounds/{Y}/areas/{CODES[1]}").json()["indicators"]}
     assert iv["x1"]["value"] == "<5"
+    # the column holds a small count: no area shows a viewer x1's normalised value or contribution
+    for code in CODES:
+        x1 = next(i for i in v.get(f"/api/studies/{sid}/rounds/{Y}/areas/{code}").json()["indicators"] if i["code"] == "x1")
+        assert x1["normalised"] is None and x1["contribution"] is None
     ia = {i["code"]: i for i in a.get(f"/api/studies/{sid}/rounds/{Y}/areas/{CODES[1]}").json()["indicators"]}
     assert ia["x1"]["value"] == "3"
 

@@ -102,8 +102,18 @@ def areas_geojson(areas: gpd.GeoDataFrame, manifest: dict | None = None, *, tole
     return {"type": "FeatureCollection", "crs": "local" if local else "EPSG:4326", "features": feats}
 
 
+def _has_small(areas, column: str, k: int) -> bool:
+    """True when some area holds a count 1..k-1 in ``column`` (or the column is missing)."""
+    if column not in areas.columns:
+        return True
+    v = pd.to_numeric(areas[column], errors="coerce")
+    return bool(((v > 0) & (v < k)).any())
+
+
 def area_detail(areas: gpd.GeoDataFrame, manifest: dict, code: str, lang: str = "id") -> dict | None:
-    """One area's indicators (label, unit, raw value with small counts suppressed, normalised)."""
+    """Why an area has its class: each indicator's label, unit, raw value (small counts shown as
+    ``<k``), normalised value and contribution to the score in points (withheld where the count is
+    small), and for BNN main/supporting indicators the threshold and whether it is present."""
     hit = areas[areas["code"] == code]
     if hit.empty:
         return None
@@ -115,12 +125,20 @@ def area_detail(areas: gpd.GeoDataFrame, manifest: dict, code: str, lang: str = 
         c = ind["code"]
         raw = _clean(row.get(c)) if c in row.index else None
         shown = suppress_count(raw, k) if ind.get("count") else (None if raw is None else f"{raw:.4g}")
-        # a count's normalised value (or its rate's) would let a hidden count be solved back from
-        # the counts that are shown: publish it only for indicators that are not counts
-        hide_norm = bool(ind.get("count") or ind.get("denominator"))
+        # a count's normalised value or contribution would let a count shown as "<k" be solved back
+        # (directly, or through the normalisation's offset and scale): published only for counts
+        # whose column holds no small count in any area; a non-count rate stays withheld
+        small = (bool(ind.get("denominator")) and not ind.get("count")) or (
+            bool(ind.get("count")) and _has_small(areas, c, k))
         label = ind.get("label_en") if lang == "en" and ind.get("label_en") else ind.get("label_id")
+        present = None
+        if ind.get("bnn") and ind.get("present_at") is not None and isinstance(raw, (int, float)):
+            present = bool(raw >= ind["present_at"] if ind.get("direction", 1) >= 0 else raw <= ind["present_at"])
         out.append({"code": c, "label": label, "unit": ind.get("unit", ""), "dimension": ind.get("dimension"),
-                    "value": shown, "normalised": None if hide_norm else _clean(row.get(f"{c}_norm"))})
+                    "value": shown, "normalised": None if small else _clean(row.get(f"{c}_norm")),
+                    "contribution": None if small else _clean(row.get(f"{c}_contrib")),
+                    "bnn": ind.get("bnn"), "present_at": ind.get("present_at"), "direction": ind.get("direction", 1),
+                    "present": present})
     props = {c: _clean(row[c]) for c in public_keys(row.index, manifest)}
     return {"area": props, "indicators": out}
 

@@ -274,6 +274,28 @@ def weights_table(config: StudyConfig, ind_w: dict[str, float], dim_w: dict[str,
     return pd.DataFrame(rows)
 
 
+def no_area_scored(raw: pd.DataFrame, reasons: dict, min_availability: float,
+                   sparse: pd.Series) -> Finding:
+    """The error when no area gets a score, naming the real cause.
+
+    When areas were held back by ``index.min_availability`` (``sparse``: area → share of
+    indicators with data, below the setting), the finding names the setting, its value, how many
+    areas it held back and the best-covered area's share; otherwise it says that every area lacks
+    data on some dimension (or has none at all)."""
+    n = len(raw)
+    if len(sparse):
+        best = float(sparse.max())
+        # settings are quoted as TOML writes them (0.41), rounded down so the suggestion admits the area
+        p = dict(n=len(sparse), total=n, share=min_availability, setting=f"{min_availability:g}", best=best,
+                 k=len(raw.columns), have=int(round(best * len(raw.columns))))
+        low = f"{np.floor(best * 100) / 100:.2f}"
+        return Finding("error", "no_area_scored", Msg("f.no_area_scored.availability", **p),
+                       column="index.min_availability", file="petarawan.toml",
+                       expected=Msg("f.no_area_scored.availability.expected", low=low))
+    return Finding("error", "no_area_scored", Msg("f.no_area_scored.dimension", total=n),
+                   expected=Msg("f.no_area_scored.dimension.expected"))
+
+
 def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | None = None) -> IndexResult:
     """Build the composite index of a study.
 
@@ -322,9 +344,11 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
 
     # 1. data availability (before imputation)
     steps.append({"step": "availability", "method": "share_of_indicators", "params": {"min_availability": ix.min_availability}})
+    sparse = pd.Series(dtype=float)
     if ix.min_availability > 0:
         avail = availability(raw)
-        for code in avail.index[(avail < ix.min_availability) & (avail > 0)]:
+        sparse = avail[(avail < ix.min_availability) & (avail > 0)]
+        for code in sparse.index:
             reasons[code] = Msg("f.no_score.availability", share=float(avail[code]), threshold=ix.min_availability)
     # 2. imputation
     treated, imp_findings, imp_params = impute(raw, ix.imputation, groups=groups)
@@ -397,8 +421,7 @@ def build_index(data: pd.DataFrame, config: StudyConfig, *, groups: pd.Series | 
         findings.append(Finding("warning", "no_score", Msg("f.no_score", why=reasons[code]), value=code,
                                 expected=Msg("x.no_score")))
     if score_s.notna().sum() == 0:
-        raise InputError([Finding("error", "no_area_scored", Msg("f.no_area_scored"),
-                                  expected=Msg("x.no_area_scored"))])
+        raise InputError([no_area_scored(raw, reasons, ix.min_availability, sparse)])
     wt = weights_table(config, ind_w, dim_w)
     wt["effective_weight"] = wt["indicator"].map(effective_weights(normalised, score_s))
     return IndexResult(raw=raw, treated=treated, normalised=normalised, dimensions=dimensions, score=score_s,

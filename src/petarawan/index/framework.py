@@ -84,7 +84,8 @@ class Framework:
                              f"sub-dimension of their own")
         empty = [c for c in dcodes if c not in holds_ind and c not in holds_dim]
         if empty:
-            raise ValueError(f"dimension(s) {empty} have no indicator")
+            raise ValueError(f"dimension(s) {empty} have no indicator (indicators switched off with enabled = false "
+                             f"do not count; switch the dimension's indicators on, or remove the dimension)")
         return cls(tuple(icodes), tuple(dcodes), tuple(pos[d] for _, d in indicators), dparent)
 
     # -- structure -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..classify import classify, rank
+from ..classify import CLASSES, classify, rank
 from ..errors import Finding, InputError
 from ..i18n import Msg
 from ..stages import Stage, StageResult, StudyContext
@@ -65,10 +65,54 @@ def _check_stage_indicators(cfg, data: pd.DataFrame) -> None:
                           for c in missing])
 
 
+def unreachable_classes(cfg) -> list[Finding]:
+    """Warnings for classes the configured framework can never give, whatever the data.
+
+    Count rule (rules tried Bahaya, Waspada, Siaga): a rule needing more main or supporting
+    indicators than the study has (``bnn = "main"|"supporting"``, switched-on indicators only);
+    a rule that an earlier (worse) rule's minima already cover (every area meeting it meets the
+    earlier one first); a class without a rule; Aman when a rule needs nothing (0 and 0).
+    Score bands: a lower bound above the top of ``index.range``; Aman when the Siaga bound is at or
+    below the bottom of the range."""
+    c = cfg.classification
+    out: list[Finding] = []
+
+    def warn(key: str, cls: str, **p) -> None:
+        out.append(Finding("warning", "class_unreachable", Msg(key, cls=cls, **p), file="petarawan.toml",
+                           column="classification", expected=Msg("f.class_unreachable.expected")))
+
+    if c.method == "count_rule":
+        have = {k: sum(1 for i in cfg.indicators if i.bnn == k) for k in ("main", "supporting")}
+        rules = sorted(c.count_rule, key=lambda r: CLASSES.index(r.cls))
+        for j, r in enumerate(rules):
+            if r.main > have["main"] or r.supporting > have["supporting"]:
+                warn("f.class_unreachable.count", r.cls, main=r.main, supporting=r.supporting,
+                     have_main=have["main"], have_supporting=have["supporting"])
+                continue
+            cover = next((q for q in rules[:j] if q.main <= r.main and q.supporting <= r.supporting), None)
+            if cover is not None:
+                warn("f.class_unreachable.shadowed", r.cls, other=cover.cls, main=cover.main,
+                     supporting=cover.supporting)
+        for cls in CLASSES[:3]:
+            if not any(r.cls == cls for r in rules):
+                warn("f.class_unreachable.no_rule", cls)
+        if any(r.main == 0 and r.supporting == 0 for r in rules):
+            warn("f.class_unreachable.no_aman", "Aman")
+    elif c.method == "bands":
+        lo, hi = cfg.index.range
+        for cls in CLASSES[:3]:
+            if c.bands[cls] > hi:
+                warn("f.class_unreachable.band", cls, bound=c.bands[cls], top=hi)
+        if c.bands["Siaga"] <= lo:
+            warn("f.class_unreachable.band_aman", "Aman", bound=c.bands["Siaga"], bottom=lo)
+    return out
+
+
 def classification_findings(result: pd.DataFrame, cfg) -> list[Finding]:
     """Warnings about the classes: an Aman area with main indicators present (count rule), no
-    area reaching Waspada (score bands), too few scored areas for a relative index."""
-    findings: list[Finding] = []
+    area reaching Waspada (score bands), too few scored areas for a relative index, and every
+    class the framework makes unreachable (:func:`unreachable_classes`)."""
+    findings: list[Finding] = unreachable_classes(cfg)
     if cfg.classification.method == "count_rule":
         quiet = result.index[(result["class"] == "Aman") & (result["n_main"] > 0)]
         for code in quiet:

@@ -43,6 +43,9 @@ class PlanOutcome:
     reason : tuple[str, dict] | None
         Message key and parameters of why the plan is empty, when it is.
     findings : list[Finding]
+    left_out : DataFrame
+        One row per area not in the plan (index code): ``why`` (one of :data:`LEFT_OUT`) and
+        its parameters ``params`` (dict), in the order of the score rank (:func:`left_out_reasons`).
     """
 
     solution: PlanSolution
@@ -55,6 +58,7 @@ class PlanOutcome:
     per_group: bool
     reason: tuple[str, dict] | None
     findings: list[Finding]
+    left_out: pd.DataFrame = None  # type: ignore[assignment]
 
 
 def make_plan(scores: PotentialResult, mask: pd.DataFrame, threshold: int, score: pd.Series, bnn_class: pd.Series,
@@ -180,12 +184,13 @@ def make_plan(scores: PotentialResult, mask: pd.DataFrame, threshold: int, score
                               "class": bnn_class.get(c), "score": round(float(score[c]), 1),
                               "programme": p.code, "kind": p.kind, "target": p.target, "classes": n, "participants": x,
                               "participants_hidden": bool(seats[pos[c], j] > 0),
+                              "seats": int(seats[pos[c], j]) * n if seats[pos[c], j] > 0 else x,
                               "cost": cpp * x + cpc * n,
                               "demand": m["demand"], "demand_lo": m["demand_lo"], "demand_hi": m["demand_hi"],
                               "match": round(float(m["match"]), 4), "rank": int(m["rank"])})
     plan_df = pd.DataFrame(plan_rows, columns=["priority", "code", "name", "group", "class", "score", "programme", "kind",
-                                               "target", "classes", "participants", "participants_hidden", "cost",
-                                               "demand", "demand_lo", "demand_hi", "match", "rank"])
+                                               "target", "classes", "participants", "participants_hidden", "seats",
+                                               "cost", "demand", "demand_lo", "demand_hi", "match", "rank"])
 
     # --- sensitivity / binding -------------------------------------------------------------
     d_budget = more.objective - sol.objective
@@ -207,4 +212,52 @@ def make_plan(scores: PotentialResult, mask: pd.DataFrame, threshold: int, score
     binding["cheapest_area_cost"] = float(cheapest[feasible].min()) if feasible.any() else None
     binding["groups_with_demand"] = len(demand_groups)
 
-    return PlanOutcome(sol, more, matched, sched, plan_df, priority, binding, per_group, reason, findings)
+    left = left_out_reasons(codes, sol.chosen, score, eligible, scores.table.get("score_imputed"), cheapest, cfg,
+                            max_areas_reached=cfg.max_areas is not None and int(sol.chosen.sum()) >= cfg.max_areas,
+                            has_plan=sol.has_plan)
+    return PlanOutcome(sol, more, matched, sched, plan_df, priority, binding, per_group, reason, findings, left)
+
+
+LEFT_OUT = ("no_score", "below_min_score", "few_respondents", "no_programme", "too_costly", "max_areas", "budget",
+            "no_plan")
+"""Why an area is not in the plan, checked in this order (the first that applies is given)."""
+
+
+def left_out_reasons(codes: list[str], chosen: np.ndarray, score: pd.Series, eligible: np.ndarray,
+                     imputed: pd.Series | None, cheapest: np.ndarray, cfg: PlanConfig, *, max_areas_reached: bool,
+                     has_plan: bool) -> pd.DataFrame:
+    """Why each area outside the plan is left out — the first that applies of :data:`LEFT_OUT`:
+
+    ``no_score`` (no vulnerability score), ``below_min_score`` (score < ``plan.min_class_score``),
+    ``few_respondents`` (no programme has demand for even one class of ``min_class``, and the area
+    has too few survey respondents to measure it: its potential was imputed), ``no_programme`` (no
+    programme has demand for even one class of ``min_class``), ``too_costly`` (its cheapest class with the area cost exceeds the whole
+    budget), ``max_areas`` (the limit ``plan.max_areas`` is reached), ``budget`` (the budget went to
+    areas that reach more people weighted by vulnerability), ``no_plan`` (the solver gave no plan).
+
+    Returns
+    -------
+    DataFrame, index code (areas not chosen, in the order given), columns ``why`` and ``params``.
+    """
+    rows = []
+    for i, c in enumerate(codes):
+        if chosen[i]:
+            continue
+        sc = score.get(c, np.nan)
+        if not np.isfinite(sc):
+            why, p = "no_score", {}
+        elif not eligible[i]:
+            why, p = "below_min_score", {"min": cfg.min_class_score}
+        elif not np.isfinite(cheapest[i]):
+            few = imputed is not None and bool(imputed.get(c, False))
+            why, p = ("few_respondents" if few else "no_programme"), {}
+        elif cheapest[i] > cfg.budget:
+            why, p = "too_costly", {"cost": float(cheapest[i])}
+        elif not has_plan:
+            why, p = "no_plan", {}
+        elif max_areas_reached:
+            why, p = "max_areas", {"k": cfg.max_areas}
+        else:
+            why, p = "budget", {"cost": float(cheapest[i])}
+        rows.append({"code": c, "why": why, "params": p})
+    return pd.DataFrame(rows, columns=["code", "why", "params"]).set_index("code")

@@ -102,7 +102,11 @@ def run_potential(ctx: StudyContext) -> PotentialStageResult:
                                 column=cfg.area_question, value=code, expected=Msg("x.min_respondents", n=cfg.min_respondents)))
 
     areas = ctx.areas
-    layer = areas[[c for c in ("name", "group", "geometry") if c in areas.columns]].join(pub)
+    # analysts' files (GeoPackage, workbook) carry every number; ``suppressed`` counts the cells that
+    # published outputs (report, maps, dashboard) hide
+    full, _ = publish(res, cfg.model_copy(update={"suppress_below": 1}))
+    full["suppressed"] = pub["suppressed"]
+    layer = areas[[c for c in ("name", "group", "geometry") if c in areas.columns]].join(full)
     layer = layer.reset_index()
     indicators = pd.DataFrame({cfg.indicator: res.table["score"]}, index=res.table.index)
     choice_warnings = sum(1 for f in data.findings if f.code == "survey_unknown_choice")
@@ -125,7 +129,7 @@ def run_potential(ctx: StudyContext) -> PotentialStageResult:
     area_cols = pd.DataFrame({cfg.indicator: pub["potensi"]}, index=res.table.index)
     return PotentialStageResult(name="potential", area_columns=area_cols,
                                 public_columns={cfg.indicator: _both("pot.col.potensi")},
-                                layers={"potential": layer}, sheets=view.sheet(pub, mask, ctx, form, cfg),
+                                layers={"potential": layer}, sheets=view.sheet(full, mask & False, ctx, form, cfg),
                                 manifest=manifest, findings=findings, figures=view.figure(ctx, res.table["score"], mask),
                                 sections=[view.section(ctx, cfg, res, pub, mask, form, all_counts, data.dropped_columns)],
                                 indicators=indicators,

@@ -19,6 +19,7 @@ from ..style import dashboard_style
 from .maps import reference_map_png, uncertain_areas
 from .render import b64, html_table, markup, render
 from .text import method_text, readable_number, readable_time, rule_text
+from .why import section as why_section
 
 if TYPE_CHECKING:
     from ..pipeline import RunResult
@@ -76,6 +77,7 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         reference = {"text": markup("rep.reference.text", lang, col=cfg.data.reference_column),
                      "table": Markup(tab.to_html(border=0, index=False)), "png": b64(png) if png else ""}
     unc = uncertain_areas(r)
+    why = why_section(res)
     ranking, ranking_note = _ranking(res)
     sections = [{"title": s.title, "html": Markup(s.html), "png": b64(figures[s.figure]) if s.figure and s.figure in figures else None}
                 for st in res.stages.values() for s in st.sections]
@@ -102,6 +104,9 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         counts=[(c, counts[c]) for c in CLASSES], top=top, map_png=b64(figures["map.png"]),
         uncertain_note=t("rep.caveat.uncertain", lang) if unc is not None and unc.any() else "",
         ranking=ranking, ranking_note=ranking_note, reference=reference,
+        why={"title": why["title"], "html": Markup(why["html"])},
+        top_order=t("rep.order.top", lang), map_order=t("rep.order.map", lang),
+        ranking_order=t("rep.order.ranking", lang),
         method_text=method_text(res),
         rule_text=rule_text(res), indicators=html_table(indicator_table(res)),
         suppression_note=t("rep.indsummary.note", lang, k=cfg.privacy.min_count - 1, m=cfg.privacy.min_count),

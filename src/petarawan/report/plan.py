@@ -10,7 +10,7 @@ import pandas as pd
 from ..i18n import t
 from ..plan.config import PlanConfig
 from ..plan.planner import PlanOutcome
-from ..plan.suppression import published_participants, suppress_derived
+from ..plan.suppression import published_participants
 from ..potential.figures import plan_map_png
 from ..privacy import suppress_count
 from ..stages import ReportSection, StudyContext
@@ -27,23 +27,21 @@ def labels(cfg: PlanConfig, lang: str) -> dict[str, str]:
 def sheets(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, mask: pd.DataFrame, table: pd.DataFrame, threshold: int,
            pva: pd.DataFrame | None, rec: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
     """Sheets Rencana (plan), Jadwal (schedule), Pencocokan (matching) and, with a tracking
-    store, Monev (plan vs actual) and Keterpulihan (recovery); numbers derived from suppressed
-    survey counts hidden."""
+    store, Monev (plan vs actual) and Keterpulihan (recovery).  The workbook is the analysts' file:
+    participants and demand are the real numbers; Rencana says which participant numbers the
+    published outputs hide."""
     lang, areas, progs = ctx.lang, ctx.areas, cfg.programmes
     codes = list(areas.index)
     plan_df, sched, matched, priority = out.plan, out.schedule, out.matched, out.priority
-    pot_mask = mask
     lab = labels(cfg, lang)
 
-    def _supp(df: pd.DataFrame) -> pd.DataFrame:
-        return suppress_derived(df, progs, pot_mask, table, threshold, t("plan.suppressed", lang))
-
-    rencana = _supp(plan_df)
-    rencana["participants"] = [published_participants(x, h, threshold, t("plan.suppressed", lang))
-                               for x, h in zip(plan_df["participants"], plan_df["participants_hidden"])]
+    # the workbook is the analysts' file: every number, and a column saying which participant
+    # numbers the published outputs (report, dashboard, the server's viewers) hide
+    rencana = plan_df.copy()
     rencana["programme"] = rencana["programme"].map(lab)
     rencana["target"] = rencana["target"].map(lambda x: t(f"plan.target.{x}", lang))
     rencana["class"] = rencana["class"].map(lambda c: t(f"class.{c}", lang) if isinstance(c, str) else c)
+    rencana["published_hidden"] = rencana["participants_hidden"].map(lambda h: t(f"plan.hidden.{bool(h)}", lang))
     rencana = rencana.drop(columns=["kind", "participants_hidden"])
     rencana = rencana.rename(columns={c: t(f"plan.col.{c}", lang) for c in rencana.columns})
     jadwal = sched.assign(name=sched["code"].map(areas["name"]),
@@ -53,7 +51,7 @@ def sheets(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, mask: pd.DataFr
     jadwal.insert(0, "priority", jadwal["code"].map(priority))
     jadwal = jadwal[["priority", "code", "name", "step", "activity", "programme", "classes", "start", "end", "team"]]
     jadwal = jadwal.rename(columns={c: t(f"plan.col.{c}", lang) for c in jadwal.columns})
-    pencocokan = _supp(matched.merge(pd.DataFrame({"code": codes, "name": areas["name"].to_numpy()}), on="code"))
+    pencocokan = matched.merge(pd.DataFrame({"code": codes, "name": areas["name"].to_numpy()}), on="code")
     pencocokan["programme"] = pencocokan["programme"].map(lab)
     pencocokan = pencocokan[["code", "name", "rank", "programme", "interest", "resources", "vulnerability", "match",
                              "demand", "demand_lo", "demand_hi"]].round(4)
@@ -69,25 +67,26 @@ def sheets(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, mask: pd.DataFr
 
 
 def layer(ctx: StudyContext, out: PlanOutcome, score: pd.Series):
-    """GeoPackage layer ``plan``: every area with chosen, priority, class, score and its totals
-    (programmes, classes, participants — hidden when any is — cost, first and last day)."""
+    """GeoPackage layer ``plan`` (analysts' file): every area with chosen, priority, class, score and
+    its totals (programmes, classes, participants, seats budgeted, cost, first and last day), and
+    ``participants_suppressed`` (1 = published outputs hide the participant total)."""
     areas, plan_df, sched, priority = ctx.areas, out.plan, out.schedule, out.priority
     codes = list(areas.index)
     score = score.reindex(codes)
     agg = plan_df.groupby("code").agg(programmes=("programme", "size"), classes=("classes", "sum"),
-                                      participants=("participants", "sum"), cost=("cost", "sum"),
-                                      hidden=("participants_hidden", "any"))
+                                      participants=("participants", "sum"), seats=("seats", "sum"),
+                                      cost=("cost", "sum"), hidden=("participants_hidden", "any"))
     layer = areas[[c for c in ("name", "group", "geometry") if c in areas.columns]].copy()
     layer["chosen"] = [int(c in priority) for c in codes]
     layer["priority"] = pd.array([priority.get(c) for c in codes], dtype="Int64")
     layer["class"] = ctx.result["class"].reindex(codes).to_numpy()
     layer["score"] = score.to_numpy()
-    for col in ("programmes", "classes", "participants", "cost"):
+    for col in ("programmes", "classes", "participants", "seats", "cost"):
         layer[col] = agg[col].reindex(codes).fillna(0).to_numpy()
-    # an area total that includes a hidden participant number is itself hidden (differencing)
-    hidden_area = agg["hidden"].reindex(codes).fillna(False).astype(bool).to_numpy()
-    layer["participants"] = pd.array([None if h else int(x) for x, h in zip(layer["participants"], hidden_area)],
-                                     dtype="Int64")
+    # the GeoPackage is an analysts' file: the real total; ``participants_suppressed`` = 1 where a
+    # published output must hide it (it includes a number bounded by a suppressed survey count)
+    layer["participants"] = layer["participants"].astype("int64")
+    layer["participants_suppressed"] = agg["hidden"].reindex(codes).fillna(False).astype(int).to_numpy()
     first = sched.groupby("code")["start"].min() if len(sched) else pd.Series(dtype=object)
     last = sched.groupby("code")["end"].max() if len(sched) else pd.Series(dtype=object)
     layer["start"] = [str(first[c]) if c in first.index else None for c in codes]
@@ -147,6 +146,11 @@ def recovery_table(rec: pd.DataFrame, lab: dict[str, str], threshold: int, lang:
     return out
 
 
+def _left_params(p: dict) -> dict:
+    """Parameters of a left-out reason as the message shows them (rupiah as text)."""
+    return {k: (_rp(v) if k == "cost" else v) for k, v in p.items()}
+
+
 def _cells(df: pd.DataFrame, money: tuple[str, ...] = ()) -> dict:
     """A table's head and rows for ``table.html``: sums in rupiah, missing values empty."""
     rows = [[_rp(v) if c in money else ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
@@ -173,9 +177,14 @@ def section(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, threshold: int
         people = (t("plan.people", lang, n=shown) if not hidden.any()
                   else t("plan.people_hidden", lang, n=shown, k=int(hidden.sum())))
         status = sol.status_text(lang)
+        hid = plan_df.loc[hidden]
+        seats_text = t("plan.seats", lang, places=shown, seats=int(plan_df["seats"].sum()),
+                       classes=int(plan_df["classes"].sum()),
+                       hidden=t("plan.seats.hidden", lang, k=int(hid["classes"].sum()), s=int(hid["seats"].sum()))
+                       if len(hid) else "")
         ctx_.update(summary=t("plan.summary", lang, budget=_rp(cfg.budget), cost=_rp(sol.cost), pct=pct,
                               areas=int(sol.chosen.sum()), classes=int(sol.classes.sum()), people=people,
-                              obj=f"{sol.objective:.1f}", status=status),
+                              obj=f"{sol.objective:.1f}", status=status) + " " + seats_text,
                     hidden_note=t("plan.hidden_note", lang, t=threshold) if hidden.any() else "")
     k = f", ≤ {cfg.max_areas} " + ("wilayah" if lang == "id" else "areas") if cfg.max_areas else ""
     g = (", ≥ 1 " + ("wilayah per kecamatan" if lang == "id" else "area per district")) if out.per_group else ""
@@ -209,8 +218,20 @@ def section(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, threshold: int
         people = published_participants(r.participants, r.participants_hidden, threshold, t("plan.suppressed", lang))
         rows.append([r.priority, r.name, t(f"class.{r._5}", lang), f"{r.score:.1f}", lab[r.programme], r.classes, people,
                      _rp(r.cost), "" if s is None else s["start"], "" if s is None else s["end"]])
+    left = None
+    if out.left_out is not None and len(out.left_out):
+        rank = ctx.result["rank"]
+        order = sorted(out.left_out.index, key=lambda c: (pd.isna(rank.get(c)), rank.get(c) if not pd.isna(rank.get(c)) else 0, c))
+        left = {"title": t("plan.left.title", lang), "note": t("plan.left.order", lang),
+                "head": [t("col.rank", lang), t("plan.col.name", lang), t("plan.col.class", lang), t("plan.left.col.why", lang)],
+                "rows": [["" if pd.isna(rank.get(c)) else int(rank.get(c)), str(areas.at[c, "name"]),
+                          t(f"class.{ctx.result.at[c, 'class']}", lang) if isinstance(ctx.result.at[c, "class"], str)
+                          else t("class.none", lang),
+                          t(f"plan.left.{out.left_out.at[c, 'why']}", lang,
+                            **_left_params(out.left_out.at[c, "params"]))] for c in order]}
     body = render(
         "plan.html", **ctx_, method=t("plan.method", lang, hh=cfg.household_size, k=k, g=g),
+        plan_order=t("plan.order", lang), left=left,
         binding_title=t("plan.binding", lang), items=items, plan={"head": head, "rows": rows},
         monev=None if pva is None else {
             "title": t("plan.vs_actual", lang), "note": t("plan.area_cost_note", lang, c=_rp(cfg.area_cost)),

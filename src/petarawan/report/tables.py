@@ -205,11 +205,15 @@ def findings_table(res: "RunResult") -> pd.DataFrame:
 def workbook_sheets(res: "RunResult") -> dict[str, pd.DataFrame]:
     """Sheets of ``petarawan.xlsx`` in order: ranking, indicators (raw), normalised, method,
     data quality, then every stage's sheets."""
+    from .why import contribution_sheet
+
     lang = res.lang
+    contrib = contribution_sheet(res)
     sheets = {
         t("sheet.ranking", lang): ranking_table(res),
         t("sheet.indicators", lang): values_table(res, indicator_values(res)),
         t("sheet.normalised", lang): values_table(res, res.index.normalised.round(4)),
+        **({t("sheet.contributions", lang): contrib} if contrib is not None else {}),
         t("sheet.method", lang): pd.concat([method_table(res)], ignore_index=True),
         t("sheet.method", lang) + " – " + t("col.indicator", lang): indicator_table(res),
         t("sheet.quality", lang): findings_table(res),

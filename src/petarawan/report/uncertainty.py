@@ -124,7 +124,25 @@ def section(ctx: StudyContext, summary: pd.DataFrame, uncertain: pd.Series, scor
                   result=markup("unc.result", lang, n_unc=int(uncertain.sum()), n=int(scored.sum()),
                                 thr=f"{u.uncertain_below * 100:g}", band=f"{band.mean():.1f}" if len(band) else "—"),
                   survey=t("unc.survey", lang, cols=", ".join(survey)) if survey else "",
-                  count_rule=(t("unc.count_rule_survey" if survey else "unc.count_rule", lang)
-                              if cfg.classification.method == "count_rule" else ""),
+                  count_rule=_count_rule_text(cfg, survey, lang),
                   top=top, sobol=sens)
     return ReportSection(t("unc.title", lang), body, figure="sensitivity.png" if sobol is not None else None)
+
+
+def _count_rule_text(cfg, survey, lang: str) -> str:
+    """What the class probabilities mean under the count rule: what is modelled and what is not
+    (:mod:`petarawan.uncertainty.presence`)."""
+    if cfg.classification.method != "count_rule":
+        return ""
+    u = cfg.uncertainty
+    if u.count_uncertainty == "none" and u.threshold_uncertainty <= 0:
+        return t("unc.count_rule_survey" if survey else "unc.count_rule", lang)
+    parts = []
+    if u.count_uncertainty == "poisson":
+        parts.append(t("unc.presence.poisson", lang))
+    if u.threshold_uncertainty > 0:
+        parts.append(t("unc.presence.threshold", lang, pct=round(100 * u.threshold_uncertainty)))
+    if survey:
+        parts.append(t("unc.presence.survey", lang))
+    return t("unc.presence", lang, modelled="; ".join(parts))
+

@@ -102,8 +102,8 @@ def _plan_layer(out_dir: Path) -> dict[str, dict]:
         df = pyogrio.read_dataframe(gpkg, layer="plan", read_geometry=False)
     except Exception:  # noqa: BLE001 - an unreadable optional layer means "no plan"
         return {}
-    keep = [c for c in ("chosen", "priority", "programmes", "classes", "participants", "cost", "start", "end")
-            if c in df.columns]
+    keep = [c for c in ("chosen", "priority", "programmes", "classes", "participants", "participants_suppressed",
+                        "seats", "cost", "start", "end") if c in df.columns]
     return {str(r["code"]): {k: _clean(r[k]) for k in keep} for _, r in df.iterrows()}
 
 
@@ -194,7 +194,9 @@ def area_profile(run: LoadedRun, code: str, *, full: bool, lang: str = "id") -> 
         c = spec["code"]
         item = dict(by_code.get(c, {"code": c}))
         raw = _num(row.get(c)) if c in row.index else None
-        hidden = bool(spec.get("count") or spec.get("denominator")) and not full
+        # a viewer sees a count's normalised value and contribution exactly where the dashboard shows
+        # them (dashboard.app.area_detail: no small count anywhere in that indicator's column)
+        hidden = bool(spec.get("count") or spec.get("denominator")) and not full and item.get("normalised") is None
         if full:
             item["value"] = None if raw is None else f"{raw:.6g}"
             item["normalised"] = _num(row.get(f"{c}_norm"))
@@ -219,6 +221,9 @@ def area_profile(run: LoadedRun, code: str, *, full: bool, lang: str = "id") -> 
                "rank_p95": _num(row.get("rank_p95")),
                "probabilities": {k: _num(row.get(f"p_{k.lower()}")) for k in CLASSES}}
     plan = run.plan.get(code) if run.plan else None
+    if plan is not None and not full and plan.get("participants_suppressed"):
+        # the GeoPackage is an analysts' file with the real total; a viewer gets it withheld
+        plan = {**plan, "participants": None}
     rule = cfg.get("classification", {})
     return {"area": shown["area"], "indicators": indicators, "dimensions": dims, "uncertainty": unc,
             "potential": _num(row.get("potensi")) if "potensi" in row.index else None, "plan": plan,

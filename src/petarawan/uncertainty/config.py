@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 
 from ..config import Aggregation, Imputation, Normalisation, Strict
@@ -27,6 +29,12 @@ class UncertaintySection(Strict):
     sobol: bool = Field(True, description="Variance-based sensitivity (Sobol) of the ranks to each uncertain choice")
     sobol_samples: int = Field(128, ge=8, description="Base sample size of the Saltelli design (power of 2); runs = N(k + 2)")
     uncertain_below: float = Field(0.8, gt=0, le=1, description="An area's class is 'uncertain' when its top class probability is below this")
+    count_uncertainty: Literal["none", "poisson"] = Field(
+        "none", description="Count rule: 'poisson' draws each count indicator from its Poisson posterior predictive "
+                            "(Jeffreys prior: λ ~ Gamma(x + ½, 1), X ~ Poisson(λ)) in every run")
+    threshold_uncertainty: float = Field(
+        0.0, ge=0, lt=1, description="Count rule: every present_at is multiplied by a factor uniform on [1 − this, "
+                                     "1 + this] in every run (0.1 = ±10 %)")
 
     @field_validator("sobol_samples")
     @classmethod

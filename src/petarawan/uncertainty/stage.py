@@ -18,6 +18,7 @@ from ..i18n import Msg, t
 from ..index.uncertainty import (design_from_unit, evaluate, evaluate_with_draws, factors, rank_desc_min, sample_design,
                                  sobol_ranks, summarise)
 from ..report import uncertainty as view
+from . import presence as presence_model
 from ..stages import Stage, StageResult, StudyContext
 from .config import UncertaintySection
 
@@ -129,6 +130,10 @@ def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
     design = sample_design(cfg, u.runs, rng)
     draws, replicate, survey_cols = survey_draws(ctx, codes, u.runs, seed)
     ranks, classes = _run_with_progress(raw, cfg, design, groups, "Monte Carlo", presence, draws, replicate)
+    if presence_model.modelled(cfg):  # the count rule: counts and thresholds drawn (uncertainty/presence.py)
+        drawn = presence_model.presence_classes(presence, cfg, u.runs, np.random.default_rng([seed, 4]),
+                                                draws=draws, replicate=replicate)
+        classes = np.where(classes < 0, classes, drawn).astype(np.int8)
     summary = summarise(ranks, classes, raw.index)
     pcols = ["p_bahaya", "p_waspada", "p_siaga", "p_aman"]
     ptop = summary[pcols].max(axis=1)
@@ -147,6 +152,12 @@ def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
                       "weights_perturbation": u.weights, "uncertain_below": u.uncertain_below,
                       "n_uncertain": int(uncertain.sum()), "mean_rank_band": float(band.mean()) if len(band) else None,
                       "method": "Monte Carlo, every step of the base run recomputed in every run"}
+    if presence_model.modelled(cfg):
+        manifest["presence_uncertainty"] = {
+            "count_uncertainty": u.count_uncertainty, "threshold_uncertainty": u.threshold_uncertainty,
+            "seed": [seed, 4], "method": "count indicators drawn from their Poisson posterior predictive (Jeffreys "
+                                         "prior); present_at × U(1 − δ, 1 + δ) per indicator and run "
+                                         "(petarawan.uncertainty.presence)"}
     if survey_cols:
         manifest["survey_draws"] = {"indicators": survey_cols, "seed": [seed, 3],
                                     "method": "each run takes one bootstrap replicate of the IKRN survey indicators"}
