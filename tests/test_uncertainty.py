@@ -74,27 +74,28 @@ NESTED = [{"code": "P", "label_id": "P", "weight": 2.0}, {"code": "D0", "label_i
           {"code": "D1", "label_id": "D1", "parent": "P", "weight": 3.0}, {"code": "D2", "label_id": "D2", "weight": 1.0}]
 
 
-def _fast_study(index, unc, seed=3):
-    inds, _, data = random_study(n=30, missing=0.1, seed=seed)
+def _fast_study(index, unc, seed=3, nested=True):
+    inds, dims, data = random_study(n=30, missing=0.1, seed=seed)
     data.iloc[0, :5] = np.nan  # area 00 below the availability threshold
     data["x21"] = 5.0  # a constant indicator: left out of every run
-    cfg = make_config(inds, NESTED, index=index, uncertainty=unc,
+    cfg = make_config(inds, NESTED if nested else dims, index=index, uncertainty=unc,
                       classification={"bands": {"Bahaya": 60, "Waspada": 45, "Siaga": 30}})
     return cfg, data
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_fast_path_equals_reference_run_by_run(workers):
+@pytest.mark.parametrize("workers,nested", [(1, True), (2, True), (1, False)], ids=["three-levels", "two-threads", "two-levels"])
+def test_fast_path_equals_reference_run_by_run(workers, nested):
     # arithmetic at every level takes the matrix-product path for areas with every value (their
-    # score is linear in their values) and the framework aggregation for the others (missing
-    # values without imputation); geometric runs take the framework aggregation throughout.
+    # score is linear in their values); the others (missing values without imputation) take two
+    # products per dimension in a two-level framework, the framework aggregation in deeper ones;
+    # geometric runs take the framework aggregation throughout (one product per dimension).
     # Every run must equal build_index on that run's configuration: scores to 1e-12, ranks and
-    # classes exactly — three levels, a constant indicator, an excluded area, two threads.
+    # classes exactly — three and two levels, a constant indicator, an excluded area, two threads.
     index = {"imputation": "none", "outliers": True, "min_availability": 0.6, "aggregation": "arithmetic",
              "index_aggregation": "arithmetic"}
     unc = {"runs": 24, "weights": 0.3, "normalisation": ["percentile"], "aggregation": ["geometric"],
            "imputation": ["median"], "outliers": True, "sobol": False}
-    cfg, data = _fast_study(index, unc)
+    cfg, data = _fast_study(index, unc, nested=nested)
     des = sample_design(cfg, 24, np.random.default_rng(11))
     assert "arithmetic|arithmetic" in set(des.aggregation) and "none" in set(des.imputation)
     scores = np.full((24, len(data)), np.nan)

@@ -261,6 +261,14 @@ def weighted_group_means(t: np.ndarray, p: np.ndarray | None, groups: np.ndarray
         elif t.ndim == 3:
             num = np.einsum("nkr,kgr->ngr", t, block)
             den = np.einsum("nkr,kgr->ngr", p, block) if p is not None else None
+        elif multi and n_groups > 1:  # many weight sets: one product per group, not one with the zeros
+            num = np.empty((n, n_groups, R))
+            den = np.empty((n, n_groups, R)) if p is not None else None
+            for g in range(n_groups):
+                cols = np.flatnonzero(groups == g)
+                num[:, g, :] = t[:, cols] @ w2[cols]
+                if p is not None:
+                    den[:, g, :] = p[:, cols] @ w2[cols]
         else:
             b2 = block.reshape(k, n_groups * R)
             num = (t @ b2).reshape(n, n_groups, R)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import rankdata
 
 from ..methods import MethodRegistry
 
@@ -127,13 +126,28 @@ def zscore(x: np.ndarray, mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
 
 
 def _rank_min(x: np.ndarray) -> np.ndarray:
-    """Column-wise ascending ranks 1..n_j, ties take the lowest rank, NaN kept."""
+    """Column-wise ascending ranks 1..n_j, ties take the lowest rank, NaN kept.
+
+    As ``scipy.stats.rankdata(method="min")`` of each column's present values, computed from one
+    ``argsort`` per column (rank of a value = 1 + position of the first equal value in sorted
+    order) without rankdata's general machinery — the percentile normalisation of every Monte
+    Carlo combination calls it."""
     out = np.full(x.shape, np.nan)
     for j in range(x.shape[1]):
         col = x[:, j]
         ok = ~np.isnan(col)
-        if ok.any():
-            out[ok, j] = rankdata(col[ok], method="min")
+        v = col[ok]
+        if not len(v):
+            continue
+        order = np.argsort(v, kind="stable")
+        sv = v[order]
+        new = np.empty(len(v), bool)
+        new[0] = True
+        np.not_equal(sv[1:], sv[:-1], out=new[1:])
+        first = np.maximum.accumulate(np.where(new, np.arange(1, len(v) + 1, dtype=float), 0.0))
+        r = np.empty(len(v))
+        r[order] = first
+        out[ok, j] = r
     return out
 
 

@@ -296,6 +296,7 @@ class _Combination:
     complete: np.ndarray | None = None  # rows with every active indicator (linear path)
     complete_t: np.ndarray | None = None  # their normalised values, transposed (m, n_complete)
     rest: np.ndarray | None = None  # other scored rows (general path)
+    rest_groups: list | None = None  # two levels: per active dimension (position, columns, values, presence)
 
 
 def _combinations(raw: pd.DataFrame, config: StudyConfig, design: Design, groups, excl: np.ndarray):
@@ -303,6 +304,7 @@ def _combinations(raw: pd.DataFrame, config: StudyConfig, design: Design, groups
     codes = [i.code for i in config.indicators]
     keys = pd.DataFrame({"imp": design.imputation, "out": design.outliers, "norm": design.normalisation,
                          "agg": design.aggregation})
+    fw = config.framework
     for (imp, out), g1 in keys.groupby(["imp", "out"], sort=False):
         treated = _treated(raw, config, imp, bool(out), groups)
         for norm_m, g2 in g1.groupby("norm", sort=False):
@@ -317,15 +319,17 @@ def _combinations(raw: pd.DataFrame, config: StudyConfig, design: Design, groups
                 combo = _Combination(g3.index.to_numpy(), norm, iw_v, dw_v, active,
                                      config.index.aggregation_spec(a_dim, a_idx), cache)
                 if a_dim == a_idx == "arithmetic":
-                    _split_linear(combo, excl)
+                    _split_linear(combo, excl, fw)
                 yield combo
 
 
-def _split_linear(c: _Combination, excl: np.ndarray) -> None:
+def _split_linear(c: _Combination, excl: np.ndarray, fw) -> None:
     """Arithmetic means at every level make the score linear in the normalised values of an area
     with every active indicator: score = Σ_j e_j x_j, e_j the product of the renormalised weights
     on the path from indicator j to the index.  Those rows take one matrix product per batch of
-    runs; the others (some value missing) go through the framework aggregation."""
+    runs.  The others (some value missing) take, in a two-level framework, two products per
+    dimension (weighted sum of the present values and of their weights); in deeper frameworks
+    the framework aggregation."""
     x = c.norm[:, c.active]
     full = ~np.isnan(x).any(axis=1) & ~excl
     c.linear = True
@@ -333,6 +337,39 @@ def _split_linear(c: _Combination, excl: np.ndarray) -> None:
     c.rest = np.flatnonzero(~full & ~excl)
     xt = np.where(c.active[:, None], np.nan_to_num(c.norm[c.complete].T, nan=0.0), 0.0)
     c.complete_t = np.ascontiguousarray(xt)
+    if len(c.rest) and fw.depth == 1:
+        rest = c.norm[c.rest].T  # (m, n_rest)
+        dim_active = fw.active_dimensions(c.active)
+        c.rest_groups = []
+        for k in range(len(fw.dimensions)):
+            cols = np.array([j for j in fw.members(k) if c.active[j]], int)
+            if dim_active[k] and len(cols):
+                v = rest[cols]
+                c.rest_groups.append((k, cols, np.ascontiguousarray(np.nan_to_num(v, nan=0.0)),
+                                      np.ascontiguousarray((~np.isnan(v)).astype(float))))
+
+
+def _two_level_rest(c: _Combination, IW: np.ndarray, DW: np.ndarray) -> np.ndarray:
+    """Scores (r, n_rest) of the rows with a missing value, two-level arithmetic framework: per
+    dimension the weighted mean of the present values (weights renormalised over them), the index
+    the weighted mean of the active dimensions; NaN where an active dimension has no value
+    (as :func:`~petarawan.index.aggregate.aggregate_framework`)."""
+    dims = [k for k, *_ in c.rest_groups]
+    dwa = DW[dims]  # (G, r)
+    dwa = dwa / dwa.sum(axis=0, keepdims=True)
+    out = np.zeros((IW.shape[1], len(c.rest)))
+    missing = np.zeros(out.shape, bool)
+    with np.errstate(all="ignore"):
+        for g, (k, cols, vals, pres) in enumerate(c.rest_groups):
+            w = IW[cols].T  # (r, k_g)
+            num = w @ vals
+            den = w @ pres
+            missing |= ~(den > 0)
+            num /= den
+            num *= dwa[g][:, None]
+            out += num
+    out[missing] = np.nan
+    return out
 
 
 def _scores(c: _Combination, fw, IW: np.ndarray, DW: np.ndarray, n: int, excl: np.ndarray) -> np.ndarray:
@@ -348,7 +385,9 @@ def _scores(c: _Combination, fw, IW: np.ndarray, DW: np.ndarray, n: int, excl: n
     # the weight each indicator carries into the index in each run: the aggregation of unit vectors
     _, e, _ = aggregate_framework(np.eye(m), fw, IW, DW, c.spec, active=c.active)
     out[:, c.complete] = e.T @ c.complete_t
-    if len(c.rest):
+    if c.rest_groups is not None:
+        out[:, c.rest] = _two_level_rest(c, IW, DW)
+    elif len(c.rest):
         _, score, _ = aggregate_framework(c.norm[c.rest], fw, IW, DW, c.spec, active=c.active)
         out[:, c.rest] = score.T
     return out
