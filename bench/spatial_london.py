@@ -1,66 +1,73 @@
 """Benchmark: the full hot-spot analysis of London's drug offences (4,829 LSOAs × 11 years).
 
-Prints wall times for
+Prints wall and CPU seconds (medians of ``--repeat`` runs, with the load average: the machine
+may be shared) for
 
-1. ``petarawan run examples/london-drugs`` end to end (validation, hot-spot stage with global
-   Moran, Local Moran, Gi*, emerging hot spots over 11 years, maps, composite index, every output
-   written) — target ≤ 30 s on 2 cores;
-2. the hot-spot analysis core (:func:`petarawan.spatial.stage.analyse_hotspots`: weights, Moran,
-   Local Moran, Gi*, emerging hot spots with the example's settings);
-3. the same statistics by calling libpysal / esda / pymannkendall directly on the same arrays
-   (same weights kind, permutations, seeds, inference) with no validation, FDR, labels or
-   result objects;
+1. ``petarawan run examples/london-drugs --out DIR`` end to end in a new process (interpreter
+   start, imports, validation, hot-spot stage with global Moran, Local Moran, Gi*, emerging hot
+   spots over 11 years, maps, composite index, every output written) — target ≤ 8 s on 2 cores;
+2. the hot-spot stage's computation (:func:`petarawan.spatial.analysis.analyse_hotspots`:
+   weights, Moran, Local Moran, Gi*, emerging hot spots with the example's settings);
+3. the same statistics by calling libpysal / esda directly on the same arrays (same weights
+   kind, permutations, seeds, inference) with no validation, FDR, labels, trend test or result
+   objects; and, for reference, with pymannkendall's ``original_test`` per area added;
 
-and the ratio 2 / 3 — target ≤ 1.2.  Each timing is the best of ``--repeat`` runs.
+and the ratio 2 / 3 (esda alone, the strict comparison) — target ≤ 1.1.  The last line is one
+JSON object ``{"total_s", "hotspot_stage_s", "ratio_vs_esda", ...}``.
 
 Usage::
 
-    python bench/spatial_london.py [--repeat 5] [--skip-run]
+    python bench/spatial_london.py [--repeat 3] [--skip-run]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import load, measure  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "examples" / "london-drugs"
-
-
-def best(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+CLI = Path(sys.executable).with_name("petarawan")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--skip-run", action="store_true", help="skip the end-to-end pipeline run")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--skip-run", action="store_true", help="skip the end-to-end run")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
+    print(f"{load()} at start", flush=True)
+
+    total = None
+    if not args.skip_run:
+        with tempfile.TemporaryDirectory() as tmp:
+            def once():
+                r = subprocess.run([str(CLI), "run", str(STUDY), "--out", str(Path(tmp) / "out")], capture_output=True,
+                                   text=True)
+                if r.returncode != 0:
+                    raise SystemExit(f"run failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+
+            total, _ = measure("1. petarawan run examples/london-drugs (new process, end to end)", once, args.repeat)
 
     import esda
     import pymannkendall as mk
     from libpysal.graph import Graph
 
-    from petarawan.pipeline import run
-    from petarawan.spatial.stage import analyse_hotspots, load_counts
+    from petarawan.spatial.analysis import analyse_hotspots
+    from petarawan.spatial.inputs import load_counts
     from petarawan.stages import StudyContext
     from petarawan.validate import load_study
-
-    if not args.skip_run:
-        with tempfile.TemporaryDirectory() as tmp:
-            t_run, _ = best(lambda: run(STUDY, Path(tmp) / "out"), 1)
-        print(f"1. petarawan run examples/london-drugs (end to end): {t_run:7.2f} s   (target ≤ 30 s)")
 
     study = load_study(STUDY)
     cfg = study.config.hotspots
@@ -71,16 +78,14 @@ def main() -> None:
     def ours():
         return analyse_hotspots(study.areas, counts, cfg, seed=seed)
 
-    a = ours()  # warm-up; also gives the arrays for the direct calls
-
-    # the same statistics straight from the libraries, on the same arrays
+    a = ours()  # warm-up (compiled kernels, caches); also gives the arrays for the direct calls
     areas = study.areas.loc[a.value.index]
     Y = counts.loc[a.value.index].to_numpy(dtype=float)
     y = Y[:, list(counts.columns).index(a.period)]
     R = cfg.permutations
     analytical = cfg.inference == "analytical"
 
-    def direct():
+    def direct(with_mk: bool = False):
         g = Graph.build_contiguity(areas.geometry, rook=cfg.weights.kind == "rook").transform(cfg.weights.transformation)
         gs = g.transform("b").assign_self_weight(1.0)
         np.random.seed(seed)
@@ -92,20 +97,36 @@ def main() -> None:
         for t in range(Y.shape[1]):
             Z[:, t] = esda.G_Local(Y[:, t], gs, transform="B", star=True, permutations=0 if analytical else R,
                                    n_jobs=1, seed=seed).Zs
-        for i in range(Z.shape[0]):
-            if np.ptp(Z[i]) > 0:
-                mk.original_test(Z[i], alpha=cfg.trend_alpha)
+        if with_mk:
+            for i in range(Z.shape[0]):
+                if np.ptp(Z[i]) > 0:
+                    mk.original_test(Z[i], alpha=cfg.trend_alpha)
 
-    # interleave the two so that machine noise hits both alike; best of --repeat each
-    t_ours, t_direct = float("inf"), float("inf")
-    for _ in range(args.repeat):
-        t_ours = min(t_ours, best(ours, 1)[0])
-        t_direct = min(t_direct, best(direct, 1)[0])
-    print(f"2. analyse_hotspots ({len(a.value)} areas × {counts.shape[1]} periods):   {t_ours:7.2f} s")
-    print(f"3. libpysal + esda + pymannkendall directly:          {t_direct:7.2f} s")
-    print(f"   ratio 2 / 3 = {t_ours / t_direct:.2f}   (target ≤ 1.2)")
+    direct()  # warm-up
+    t_ours, t_direct = measure("2. analyse_hotspots", ours, 1, quiet=True)[0], measure("3. esda", direct, 1, quiet=True)[0]
+    for _ in range(args.repeat - 1):  # interleaved so that machine noise hits both alike
+        for t, fn in ((t_ours, ours), (t_direct, direct)):
+            tt, _ = measure(t.label, fn, 1, quiet=True)
+            t.wall += tt.wall
+            t.cpu += tt.cpu
+            t.loads += tt.loads
+    t_ours.label = f"2. analyse_hotspots ({len(a.value)} areas × {counts.shape[1]} periods)"
+    t_direct.label = "3. libpysal + esda directly (same settings)"
+    print(t_ours.line())
+    print(t_direct.line())
+    t_mk, _ = measure("3b. ... plus pymannkendall.original_test per area", lambda: direct(True), 1)
+    ratio = t_ours.median / t_direct.median
+    print(f"   ratio 2 / 3 = {ratio:.2f} wall, {t_ours.median_cpu / t_direct.median_cpu:.2f} CPU (target ≤ 1.1); "
+          f"vs 3b {t_ours.median / t_mk.median:.2f}")
     print(f"   moran_i = {a.moran.I:.6f}, Gi* hot/cold areas = "
           f"{int((a.gi.bins > 0).sum())}/{int((a.gi.bins < 0).sum())}, patterns = {a.emerging.counts()}")
+    print(f"summary: total {'-' if total is None else f'{total.median:.2f}'} s (≤ 8 s), hot-spot stage "
+          f"{t_ours.median:.2f} s, ratio vs esda {ratio:.2f} (≤ 1.1); {load()} at the end")
+    print(json.dumps({"total_s": None if total is None else round(total.median, 3),
+                      "total_cpu_s": None if total is None else round(total.median_cpu, 3),
+                      "hotspot_stage_s": round(t_ours.median, 3), "hotspot_stage_cpu_s": round(t_ours.median_cpu, 3),
+                      "esda_direct_s": round(t_direct.median, 3), "ratio_vs_esda": round(ratio, 3),
+                      "load_1min": round(os.getloadavg()[0], 2), "cores": os.cpu_count()}))
 
 
 if __name__ == "__main__":
