@@ -87,6 +87,7 @@ def main() -> None:
         name="Kota Pangkalpinang", areas_file="kelurahan.geojson", data_file="indikator_ILUSTRATIF.csv",
         data_date="2025 (ilustratif)", illustrative=True, group_column="nama_kec",
         reference_column="bnnk_zona_merah_2025", population_column="penduduk_ilustratif",
+        reference_source="Kepala BNN Kota Pangkalpinang, dikutip ANTARA Babel (2025)", reference_date="2025",
         classification="count_rule") + "\n" + (ROOT / "scripts" / "pangkalpinang_stages.toml").read_text(encoding="utf-8"),
         encoding="utf-8")
     print(f"wrote {OUT}")

@@ -141,7 +141,7 @@ def _dynamic_domains() -> dict[str, list[str]]:
     from petarawan.plan.optimise import STATUSES
     from petarawan.plan.planner import LEFT_OUT
     from petarawan.registry import STAGES
-    from petarawan.spatial.config import HotspotConfig
+    from petarawan.spatial.config import HotspotConfig, WeightsSpec
     from petarawan.style import GI_COLOURS, LISA_COLOURS, TREND_COLOURS
 
     regs = {f"{p}.{{}}": _registry_names(p) for p in ("norm", "imp", "out", "wt", "agg", "rule")}
@@ -157,6 +157,9 @@ def _dynamic_domains() -> dict[str, list[str]]:
         "ikrn.pull.why.{}": ["401", "403", "404", "other"],
         "plan.change.{}": ["membaik", "memburuk", "tetap"],  # track.recovery class_change
         "hs.inference.{}": _literal_args(HotspotConfig, "inference"),
+        "map.test.{}": _literal_args(HotspotConfig, "inference"),
+        "map.neighbours.{}": _literal_args(WeightsSpec, "kind"),
+        "map.read.{}": ["gi", "lisa", "trend"],  # report/hotspots.reading kinds
         "hs.measure.{}": _literal_args(HotspotConfig, "measure"),
         "hs.gi.{}": [str(k) for k in GI_COLOURS],
         "hs.lisa.{}": list(LISA_COLOURS),

@@ -39,13 +39,15 @@ def _squares(n_x: int, n_y: int) -> gpd.GeoDataFrame:
 
 
 def test_frame_fits_the_map_without_empty_bands():
-    # a wide area 4 km × 1 km: map 7.5 in wide → 7.5 × (1.06 / 4.24) = 1.875 in, raised to the 4.5 in minimum;
+    # a wide area 4 km × 1 km: map 7.5 in wide → 7.5 × ((1.06 + 0.10 strip) / 4.24) = 2.05 in, raised to the 4.5 in minimum;
     # header 0.55 + 0.2 (one subtitle line) + 0.1 = 0.85 in; footer 0.15 + 0.15 = 0.3 in → figure 5.65 in high
     g = _squares(4, 1)
     frame = MapFrame(g, title="T", subtitle="Data: 2025", footer="note", watermark="data ilustratif", side=2.0)
     assert frame.fig.get_size_inches()[1] == pytest.approx(5.65)
     assert frame.ax.get_position().height * 5.65 == pytest.approx(4.5)
-    # a square area 2 km × 2 km: map 7.5 in square, so the map is 7.5 / (7.5 + 0.85 + 0.3) of the figure height
+    # a square area 2 km × 2 km: the map is 2.32 km high with the margins and the strip below the areas for the
+    # scale bar and north arrow (2 × (1.06 + 0.10)) and 2.12 km wide: 7.5 × 2.32 / 2.12 = 8.21 in, capped at 8 in;
+    # so the map is 8 / (0.85 + 8 + 0.3) of the figure height
     g = _squares(2, 2)
     frame = MapFrame(g, title="T", subtitle="Data: 2025", footer="note")
     handles = draw_categories(frame.ax, g, pd.Series({"a0": "x", "a1": "y"}), {"x": "#ff0000", "y": "#0000ff"},
@@ -53,10 +55,10 @@ def test_frame_fits_the_map_without_empty_bands():
     # legend counts: one area each, the other two missing
     assert [h.get_label() for h in handles] == ["X (1)", "Y (1)", "tanpa data (2)"]
     frame.legend(handles)
-    box_ = frame.ax.get_position()
     png = frame.png()
     assert png.startswith(PNG)
-    assert box_.height == pytest.approx(7.5 / 8.65)
-    # the saved image is cropped tight: no taller than the figure (8.65 in × DPI) plus the 0.12 in padding
+    assert frame.fig.get_size_inches()[1] == pytest.approx(9.15)
+    assert frame.ax.get_position().height == pytest.approx(8 / 9.15)
+    # the saved image is cropped tight: no taller than the figure (9.15 in × DPI) plus the 0.12 in padding
     height_px = int.from_bytes(png[20:24], "big")
-    assert height_px <= round((8.65 + 0.24) * DPI)
+    assert height_px <= round((9.15 + 0.24) * DPI)

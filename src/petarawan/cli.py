@@ -89,7 +89,8 @@ def _lang_of(lang: LangOpt | None, study_dir: Path | None = None) -> str:
 @app.command()
 def run(study_dir: Path = typer.Argument(...),
         out: Path = typer.Option(..., "--out", "-o"),
-        lang: LangOpt = typer.Option(None, "--lang")) -> None:
+        lang: LangOpt = typer.Option(None, "--lang"),
+        dpi: int = typer.Option(None, "--dpi", min=72, max=600)) -> None:
     """Run the main job.
 
     Example: petarawan run examples/pangkalpinang --out hasil/pangkalpinang
@@ -108,7 +109,7 @@ def run(study_dir: Path = typer.Argument(...),
                 progress.console.print(f"  · {msg}", highlight=False)
                 progress.update(task, description=msg)
 
-            res = run_study(study_dir, out, lang=lang.value if lang else None, progress=step)
+            res = run_study(study_dir, out, lang=lang.value if lang else None, progress=step, dpi=dpi)
     except Exception as err:  # noqa: BLE001 — mapped to messages
         err_console.print(f"[red]{t('cli.failed', lg)}[/]")
         _fail(err, lg)

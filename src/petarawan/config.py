@@ -78,6 +78,10 @@ class DataSection(Strict, TableFormat):
     reference_column: str | None = Field(
         None, description="A published 0/1 label of prone areas to compare the classes with"
     )
+    reference_source: str = Field(
+        "", description="Who published the reference label, where and when (cited on its map, which says the "
+                        "label is real), e.g. 'Kepala BNN Kota Pangkalpinang, ANTARA Babel, 2025'")
+    reference_date: str = Field("", description="Date or year of the reference label, shown on its map")
 
 
 class IndicatorSpec(Strict):
@@ -299,6 +303,11 @@ class PrivacySection(Strict):
     min_count: int = Field(5, ge=1, description="Counts in 1..min_count-1 are shown as '<min_count' in published outputs")
 
 
+class MapsSection(Strict):
+    dpi: int = Field(130, ge=72, le=600, description="Resolution of every map and figure in dots per inch: 130 for "
+                                                     "screen, 300 for print (also: petarawan run --dpi 300)")
+
+
 class StudyConfig(Strict):
     """The framework and method of ``petarawan.toml``.
 
@@ -316,6 +325,7 @@ class StudyConfig(Strict):
     index: IndexSection = IndexSection()
     classification: ClassificationSection = ClassificationSection()
     privacy: PrivacySection = PrivacySection()
+    maps: MapsSection = MapsSection()
 
     @model_validator(mode="before")
     @classmethod

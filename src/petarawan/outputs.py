@@ -1,5 +1,6 @@
 """Every output of a run, assembled from its :class:`~petarawan.pipeline.RunResult` and written
-atomically: ``petarawan.gpkg``, ``petarawan.xlsx``, ``map.png`` and the stages' figures,
+atomically: ``petarawan.gpkg``, ``petarawan.xlsx``, ``map.png`` (``rujukan.png`` with a reference label) and the
+stages' figures,
 ``report.html`` and ``run.json``.
 
 :func:`build_outputs` says *what* is written (presentation comes from :mod:`petarawan.report`);
@@ -15,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
+from . import fmt
 from .config import CLASSES
 from .i18n import t
 from .io.digest import table_hashes
 from .io.readers import sha256
-from .io.writers import GeoPackage, LayerStyle, Output, atomic_dir, jsonable, write_json
+from .io.writers import GeoPackage, LayerStyle, Output, Workbook, atomic_dir, jsonable, write_json
 from .report.html import render_report
-from .report.maps import class_map_png
+from .report.maps import class_map_png, reference_map_png
 from .report.qgis import categorized_qml
 from .index.explain import contributions
 from .report.tables import workbook_sheets
@@ -59,16 +61,29 @@ def class_style(lang: str) -> LayerStyle:
     return LayerStyle("kelas BNN", categorized_qml("class", cats), "petarawan: kelas BNN")
 
 
+def layer_description(res: "RunResult", layer: str) -> str:
+    """A GeoPackage layer's description: what it is, the study, the data date and, for
+    illustrative data, the "DATA ILUSTRATIF" mark (``gpkg_contents.description``)."""
+    st, lang = res.study.config.study, res.lang
+    text = t("gpkg.description", lang, layer=layer, study=st.name, date=st.date_in(lang) or "–")
+    return f"{t('illustrative', lang).upper()} — {text}" if st.illustrative else text
+
+
 def build_outputs(res: "RunResult") -> list[Output]:
     """Every output file of a run but ``run.json``, in the order they are written."""
     layers = {"areas": areas_layer(res)}
     for stage in res.stages.values():
         layers.update(stage.layers)
     figures = {"map.png": class_map_png(res)}
+    reference = reference_map_png(res)
+    if reference is not None:
+        figures["rujukan.png"] = reference
     for stage in res.stages.values():
         figures.update(stage.figures)
-    out = [Output("petarawan.gpkg", "gpkg", GeoPackage(layers, {"areas": class_style(res.lang)})),
-           Output("petarawan.xlsx", "xlsx", workbook_sheets(res))]
+    mark = t("illustrative", res.lang).upper() if res.study.config.study.illustrative else ""
+    out = [Output("petarawan.gpkg", "gpkg", GeoPackage(layers, {"areas": class_style(res.lang)},
+                                                       {name: layer_description(res, name) for name in layers})),
+           Output("petarawan.xlsx", "xlsx", Workbook(workbook_sheets(res), mark=mark, title=res.study.config.study.name))]
     out += [Output(name, "png", png) for name, png in figures.items()]
     out.append(Output("report.html", "html", render_report(res, figures)))
     return out

@@ -129,9 +129,16 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
     return RunResult(study, core.index, result, core.data, results, findings, lang, started, inputs)
 
 
+def with_dpi(study: Study, dpi: int) -> Study:
+    """``study`` with ``[maps] dpi`` replaced (validated as the setting: 72–600)."""
+    cfg = study.config
+    maps = type(cfg.maps).model_validate({**cfg.maps.model_dump(), "dpi": dpi})
+    return replace(study, config=cfg.model_copy(update={"maps": maps}))
+
+
 def run(study_dir: Path | str, out_dir: Path | str, *, lang: str | None = None,
         progress: Progress | None = None, config: StudyConfig | None = None,
-        record: dict[str, Any] | None = None) -> RunResult:
+        record: dict[str, Any] | None = None, dpi: int | None = None) -> RunResult:
     """Validate, analyse and write every output of a study into ``out_dir`` atomically.
 
     The outputs are first written to a temporary sibling folder; only when all of them exist is
@@ -140,7 +147,8 @@ def run(study_dir: Path | str, out_dir: Path | str, *, lang: str | None = None,
     (:mod:`petarawan.io.atomic`; a restore is reported as a finding).
 
     ``config`` replaces the study's ``petarawan.toml`` (``petarawan replay`` passes the resolved
-    configuration of the run it replays); ``record`` adds keys to ``run.json``.
+    configuration of the run it replays); ``record`` adds keys to ``run.json``; ``dpi`` replaces
+    ``[maps] dpi`` (e.g. 300 for print; recorded in run.json's configuration).
 
     Raises
     ------
@@ -157,6 +165,8 @@ def run(study_dir: Path | str, out_dir: Path | str, *, lang: str | None = None,
         recovered = prepare_out_dir(Path(out_dir), Path(study_dir))
         say(t("step.validation", lang or "id"))
         study = load_study(study_dir, config=config)
+        if dpi is not None:
+            study = with_dpi(study, dpi)
         res = analyse(study, lang=lang, progress=progress)
         res.findings[:0] = recovered
         say(t("step.write", res.lang))

@@ -33,6 +33,10 @@ TREND_COLOURS: dict[str, str] = {
     "no_pattern": "#e6e6e6",
 }
 """Emerging hot-spot patterns: reds hot (darkest = newest), blues cold."""
+ISLAND_COLOUR = "#ffffff"
+ISLAND_HATCH = "..."
+"""Areas without a neighbour on a local-statistic map (Gi*, LISA, emerging): no statistic, drawn
+white with dots — never the grey of "not significant"."""
 NO_DATA_COLOUR = "#ffffff"
 """Areas left out of a stage map for lack of data (drawn hatched)."""
 
@@ -43,8 +47,8 @@ PLAN_OTHER_COLOUR = "#eeeeee"
 
 INK: dict[str, str] = {"text": "#222222", "subtitle": "#444444", "footer": "#555555", "watermark": "#aa0000",
                        "outline": "#333333", "edge": "#777777", "edge_light": "#999999", "boundary": "#444444",
-                       "missing": "#dddddd", "unknown_class": "#888888"}
-"""Map ink: texts, the illustrative-data watermark, area edges, study boundary, missing values."""
+                       "missing": "#dddddd", "unknown_class": "#888888", "real": "#1a6b2f"}
+"""Map ink: texts, the illustrative-data watermark, the real-data mark, area edges, study boundary, missing values."""
 
 DENSITY_CMAP = "YlOrRd"
 """Matplotlib colour map of the incident kernel density."""

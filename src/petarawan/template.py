@@ -104,7 +104,7 @@ def _q(s: str) -> str:
 def render_config(*, name: str, areas_file: str, data_file: str, data_date: str = "", illustrative: bool = False,
                   code_column: str = "kode", name_column: str = "nama", group_column: str | None = None,
                   reference_column: str | None = None, population_column: str | None = "penduduk",
-                  classification: str = "count_rule") -> str:
+                  classification: str = "count_rule", reference_source: str = "", reference_date: str = "") -> str:
     """The commented ``petarawan.toml`` for a study using :data:`FRAMEWORK`.
 
     Counts that grow with population (``rate=True``) get ``denominator = population_column`` so
@@ -142,6 +142,9 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
     ]
     if reference_column:
         out.append(f"reference_column = {_q(reference_column)}  # label 0/1 yang dipublikasikan, untuk pembanding")
+        out.append(f"reference_source = {_q(reference_source)}  # siapa, di mana, kapan (dikutip di peta rujukan.png)")
+        if reference_date:
+            out.append(f"reference_date = {_q(reference_date)}")
     out += [
         "",
         "[index]",
@@ -170,6 +173,9 @@ def render_config(*, name: str, areas_file: str, data_file: str, data_date: str 
         "",
         "[privacy]",
         "min_count = 5            # jumlah 1–4 ditampilkan sebagai <5 dalam laporan",
+        "",
+        "[maps]",
+        "dpi = 130                # resolusi peta; 300 untuk cetak (atau: petarawan run --dpi 300)",
         "",
     ]
     for code, lid, len_, w in DIMENSIONS:

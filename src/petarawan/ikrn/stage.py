@@ -108,7 +108,7 @@ def run_ikrn(ctx: StudyContext) -> IkrnStageResult:
     """
     from ..io.readers import sha256
     from ..potential.figures import choropleth_png
-    from ..report.mapkit import subtitle_with_date
+    from ..report.mapkit import map_marks, name_numbers, subtitle_with_date
 
     cfg: IkrnConfig = ctx.section("ikrn")
     lang = ctx.lang
@@ -145,8 +145,9 @@ def run_ikrn(ctx: StudyContext) -> IkrnStageResult:
     note = t("illustrative", lang) if (study.illustrative or bank.illustrative) else ""
     rate = table["reporting_rate"] * 100
     figures = {"ikrn_kelengkapan.png": choropleth_png(
-        areas, rate, t("ikrn.map_title", lang), subtitle_with_date(study.name, study.date_in(lang), lang), lang=lang,
-        cmap="RdYlGn", note=note, legend_title="%")}
+        areas, rate, t("ikrn.map_title", lang), subtitle_with_date(study.name, study.date_in(lang), lang),
+        cmap="RdYlGn", legend_title="%", footer=t("map.read.ikrn", lang), key=name_numbers(areas),
+        key_title=t("map.key_names", lang), **{**map_marks(ctx.config, lang), "watermark": note})}
     area_cols = pd.DataFrame({"ikrn_reporting_rate": table["reporting_rate"], "ikrn_below_quota": table["below_quota"],
                               "ikrn_survey_se": scores["survey_se"]}, index=table.index)
     indicators = scores[list(names)]

@@ -46,6 +46,9 @@ class GeoPackage:
 
     layers: dict[str, Any]
     styles: dict[str, LayerStyle] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    """Layer → description stored in ``gpkg_contents.description`` (what QGIS shows as the
+    layer's abstract): study, data date and, for illustrative data, the "DATA ILUSTRATIF" mark."""
 
 
 def _add_qgis_style(gpkg: Path, layer: str, style: LayerStyle) -> None:
@@ -87,6 +90,14 @@ def write_gpkg(content: GeoPackage, path: Path) -> None:
             _gpkg_safe(layer).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
     for layer, style in content.styles.items():
         _add_qgis_style(path, layer, style)
+    if content.descriptions:
+        con = sqlite3.connect(path)
+        try:
+            con.executemany("UPDATE gpkg_contents SET description = ? WHERE table_name = ?",
+                            [(d, layer) for layer, d in content.descriptions.items()])
+            con.commit()
+        finally:
+            con.close()
 
 
 # --------------------------------------------------------------------------- Excel
@@ -109,16 +120,43 @@ def cell_value(v: Any) -> Any:
     return neutralise_formula(str(v))
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """Write sheets with openpyxl; text that could run as a formula is neutralised."""
-    from openpyxl import Workbook
+@dataclass(frozen=True)
+class Workbook:
+    """The content of a workbook: sheets (name → DataFrame, in order) and, for illustrative
+    data, ``mark`` (e.g. "DATA ILUSTRATIF") printed in the header of every sheet, on a red sheet
+    tab and in the file's title, subject and keywords; ``title`` is the file's title."""
+
+    sheets: dict[str, pd.DataFrame]
+    mark: str = ""
+    title: str = ""
+
+
+MARK_COLOUR = "AA0000"
+
+
+def write_xlsx(content: "Workbook | dict[str, pd.DataFrame]", path: Path) -> None:
+    """Write sheets with openpyxl (a :class:`Workbook` or a plain dict of sheets); text that could
+    run as a formula is neutralised; the heading row stays row 1 (a filter on it)."""
+    from openpyxl import Workbook as XWorkbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
+    book = content if isinstance(content, Workbook) else Workbook(content)
+    sheets = book.sheets
+    wb = XWorkbook()
     wb.remove(wb.active)
+    if book.title or book.mark:
+        wb.properties.title = " — ".join(p for p in (book.title, book.mark) if p)
+    if book.mark:
+        wb.properties.subject = wb.properties.keywords = book.mark
     for name, df in sheets.items():
         ws = wb.create_sheet(_sheet_name(name))
+        if book.mark:  # on paper: every page's header; on screen: a red tab
+            ws.oddHeader.center.text = book.mark
+            ws.oddHeader.center.color = MARK_COLOUR
+            ws.oddHeader.center.size = 12
+            ws.oddFooter.center.text = book.mark
+            ws.sheet_properties.tabColor = MARK_COLOUR
         ws.append([str(neutralise_formula(str(c))) for c in df.columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -173,7 +211,7 @@ def write_text(content: str, path: Path) -> None:
 
 WRITERS: dict[str, Callable[[Any, Path], None]] = {
     "gpkg": write_gpkg,   # GeoPackage
-    "xlsx": write_xlsx,   # dict[str, DataFrame]
+    "xlsx": write_xlsx,   # Workbook (or dict[str, DataFrame])
     "png": write_bytes,   # bytes
     "html": write_text,   # str
     "json": write_json,   # JSON-ready value (cleaned by :func:`jsonable`)

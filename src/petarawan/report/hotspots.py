@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import fmt
 from ..i18n import has, t
 from ..spatial.analysis import HotspotAnalysis, variable_labels
 from ..spatial.config import HotspotConfig
@@ -13,7 +14,8 @@ from ..spatial.density import DensityResult
 from ..spatial.emerging import PATTERNS
 from ..spatial.maps import category_map, density_map
 from ..stages import ReportSection, StudyContext
-from ..style import GI_COLOURS, LISA_COLOURS, TREND_COLOURS
+from ..style import GI_COLOURS, ISLAND_COLOUR, ISLAND_HATCH, LISA_COLOURS, TREND_COLOURS
+from .mapkit import map_marks, name_numbers
 from .render import markup, render
 
 
@@ -47,10 +49,7 @@ def public_columns(columns) -> dict[str, tuple[str, str]]:
 
 
 def _per_text(per: int | None, lang: str) -> str:
-    if per is None:
-        return ""
-    s = f"{per:,}"
-    return s.replace(",", ".") if lang == "id" else s
+    return "" if per is None else fmt.integer(per, lang)
 
 
 def column_labels(cols: pd.DataFrame, v: str, per, from_table: bool) -> dict[str, tuple[str, str]]:
@@ -120,28 +119,62 @@ def _note(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig) -> str:
              inf=t(f"hs.inference.{cfg.inference}", ctx.lang))
 
 
+def reading(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig, kind: str) -> str:
+    """The footer of a local-statistic map in plain words: how to read it (``kind`` = ``gi``,
+    ``lisa`` or ``trend``), what neighbours are, what the test compares with, what the FDR
+    correction means, islands, then the technical details (:func:`_note`)."""
+    lang, w = ctx.lang, cfg.weights
+    parts = [t(f"map.read.{kind}", lang, **({"periods": f"{a.emerging.periods[0]}–{a.emerging.periods[-1]}"}
+                                            if kind == "trend" else {}))]
+    parts.append(t(f"map.neighbours.{w.kind}", lang, k=w.k, d=w.threshold or 0))
+    parts.append(t(f"map.test.{cfg.inference}", lang, perm=cfg.permutations))
+    parts.append(t("map.fdr.on" if cfg.fdr else "map.fdr.off", lang, alpha=cfg.alpha))
+    if a.weights.islands:
+        parts.append(t("map.read.islands", lang, n=len(a.weights.islands)))
+    parts.append(t("map.details", lang, text=_note(ctx, a, cfg)))
+    return " ".join(parts)
+
+
+def with_islands(values: pd.Series, islands) -> pd.Series:
+    """``values`` with every island (area without a neighbour) set to ``"island"``: it has no
+    local statistic, which a map must not show as "not significant"."""
+    out = values.astype(object).copy()
+    out[out.index.isin(list(islands))] = "island"
+    return out
+
+
 def figures(ctx: StudyContext, a: HotspotAnalysis, cfg: HotspotConfig, density: DensityResult | None) -> dict[str, bytes]:
+    """The hot-spot maps (Gi* bins, LISA clusters, emerging patterns, incident density): areas
+    numbered alphabetically (:func:`~petarawan.report.mapkit.name_numbers`), islands as "no local
+    statistic", a plain-words footer (:func:`reading`)."""
     lang, areas = ctx.lang, ctx.areas
-    sub, note = _subtitle(ctx, a), _note(ctx, a, cfg)
+    sub = _subtitle(ctx, a)
     nd = t("hs.no_data", lang)
-    mark = {"watermark": t("illustrative", lang) if ctx.config.study.illustrative else "", "lang": lang}
+    mark = {**map_marks(ctx.config, lang), "key": name_numbers(areas), "key_title": t("map.key_names", lang)}
+    islands = a.weights.islands
+    island = {"island": ISLAND_COLOUR} if islands else {}  # in the legend only when there are islands
+    local = {**mark, "hatches": {"island": ISLAND_HATCH}}
     tab = a.area_table()
+    il = {"island": t("map.island", lang)}
     figs = {
-        "hotspot_gi_bins.png": category_map(areas, tab["gi_bin"], {k: GI_COLOURS[k] for k in (3, 2, 1, 0, -1, -2, -3)},
-                                            {k: t(f"hs.gi.{k}", lang) for k in range(-3, 4)},
-                                            title=t("hs.gi.title", lang, v=_vlabel(ctx, a.variable)), subtitle=sub, note=note,
-                                            no_data_label=nd, **mark),
-        "hotspot_lisa.png": category_map(areas, tab["lisa_cluster"], LISA_COLOURS,
-                                         {k: t(f"hs.lisa.{k}", lang) for k in LISA_COLOURS},
-                                         title=t("hs.lisa.title", lang, v=_vlabel(ctx, a.variable)), subtitle=sub, note=note,
-                                         no_data_label=nd, **mark),
+        "hotspot_gi_bins.png": category_map(areas, with_islands(tab["gi_bin"], islands),
+                                            {**{k: GI_COLOURS[k] for k in (3, 2, 1, 0, -1, -2, -3)}, **island},
+                                            {**{k: t(f"hs.gi.{k}", lang) for k in range(-3, 4)}, **il},
+                                            title=t("hs.gi.title", lang, v=_vlabel(ctx, a.variable)), subtitle=sub,
+                                            note=reading(ctx, a, cfg, "gi"), no_data_label=nd, **local),
+        "hotspot_lisa.png": category_map(areas, with_islands(tab["lisa_cluster"], islands), {**LISA_COLOURS, **island},
+                                         {**{k: t(f"hs.lisa.{k}", lang) for k in LISA_COLOURS}, **il},
+                                         title=t("hs.lisa.title", lang, v=_vlabel(ctx, a.variable)), subtitle=sub,
+                                         note=reading(ctx, a, cfg, "lisa"), no_data_label=nd, **local),
     }
     if a.emerging is not None:
         present = [p for p in PATTERNS if (a.emerging.pattern == p).any()] or ["no_pattern"]
         figs["hotspot_trend.png"] = category_map(
-            areas, tab["trend_pattern"], {p: TREND_COLOURS[p] for p in present},
-            {p: t(f"pattern.{p}", lang) for p in present}, title=t("hs.trend.title", lang, v=_vlabel(ctx, a.variable)),
-            subtitle=f"{sub} · {a.emerging.periods[0]}–{a.emerging.periods[-1]}", note=note, no_data_label=nd, **mark)
+            areas, with_islands(tab["trend_pattern"], islands), {**{p: TREND_COLOURS[p] for p in present}, **island},
+            {**{p: t(f"pattern.{p}", lang) for p in present}, **il},
+            title=t("hs.trend.title", lang, v=_vlabel(ctx, a.variable)),
+            subtitle=f"{sub} · {a.emerging.periods[0]}–{a.emerging.periods[-1]}", note=reading(ctx, a, cfg, "trend"),
+            no_data_label=nd, **local)
     if density is not None:
         figs["hotspot_density.png"] = density_map(density.grid, areas, title=t("hs.density.title", lang, v=_vlabel(ctx, a.variable)),
                                                   legend=t("hs.density.legend", lang), subtitle=sub,

@@ -73,7 +73,7 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         tab = tab.reindex([c for c in list(CLASSES) + [t("class.none", lang)] if c in tab.index])
         tab.index.name, tab.columns.name = t("col.class", lang), None
         tab = tab.reset_index()
-        png = reference_map_png(res)
+        png = figures.get("rujukan.png") or reference_map_png(res)  # drawn once, with the other figures
         reference = {"text": markup("rep.reference.text", lang, col=cfg.data.reference_column),
                      "table": Markup(tab.to_html(border=0, index=False)), "png": b64(png) if png else ""}
     unc = uncertain_areas(r)

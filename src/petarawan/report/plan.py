@@ -14,7 +14,7 @@ from ..plan.suppression import published_participants
 from ..potential.figures import plan_map_png
 from ..privacy import suppress_count
 from ..stages import ReportSection, StudyContext
-from .mapkit import subtitle_with_date
+from .mapkit import map_marks, subtitle_with_date
 from .render import render
 from .text import rupiah as _rp
 
@@ -100,8 +100,9 @@ def figure(ctx: StudyContext, out: PlanOutcome) -> dict[str, bytes]:
     chosen_codes = list(out.priority)
     return {"rencana.png": plan_map_png(areas, pd.Series({c: True for c in chosen_codes}, dtype=bool),
                                         pd.Series(out.priority), ctx.result["class"], t("plan.map_title", lang),
-                                        subtitle_with_date(study.name, study.date_in(lang), lang), lang=lang,
-                                        note=t("illustrative", lang) if study.illustrative else "")}
+                                        subtitle_with_date(study.name, study.date_in(lang), lang),
+                                        footer=t("map.read.plan", lang), key_title=t("map.key_plan", lang),
+                                        **map_marks(ctx.config, lang))}
 
 
 def monev_table(pva: pd.DataFrame, lab: dict[str, str], hidden_pairs: dict, threshold: int, lang: str) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from ..io.survey import Form
 from ..privacy import suppress_count
 from ..stages import ReportSection, StudyContext
 from ..style import POTENTIAL_CMAP
-from .mapkit import subtitle_with_date
+from .mapkit import map_marks, name_numbers, subtitle_with_date
 from .render import markup, render
 
 
@@ -135,5 +135,8 @@ def figure(ctx: StudyContext, score: pd.Series, mask: pd.DataFrame) -> dict[str,
     """``potensi.png``: the score per area, areas with suppressed scores hatched as missing."""
     lang, study = ctx.lang, ctx.config.study
     return {"potensi.png": choropleth_png(ctx.areas, score.where(~mask["potensi"]), t("pot.map_title", lang),
-                                          subtitle_with_date(study.name, study.date_in(lang), lang), lang=lang,
-                                          cmap=POTENTIAL_CMAP, note=t("illustrative", lang) if study.illustrative else "")}
+                                          subtitle_with_date(study.name, study.date_in(lang), lang), cmap=POTENTIAL_CMAP,
+                                          footer=t("map.read.potential", lang, t=ctx.section("potential").suppress_below
+                                                   or ctx.config.privacy.min_count),
+                                          key=name_numbers(ctx.areas), key_title=t("map.key_names", lang),
+                                          **map_marks(ctx.config, lang))}

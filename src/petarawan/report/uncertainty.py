@@ -10,7 +10,9 @@ import pandas as pd
 
 from ..i18n import method_label, has, t
 from ..stages import ReportSection, StudyContext
-from ..style import SOBOL_COLOURS
+from .. import fmt
+from ..style import INK, SOBOL_COLOURS
+from .mapkit import DPI, map_marks, subtitle_with_date
 from .render import markup, render
 
 
@@ -38,13 +40,38 @@ def readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         names[c] = t(key, lang)
     return df.rename(columns=names)
 
-def plot(table: pd.DataFrame, labels: list[str], lang: str) -> bytes:
+def marks(ctx: StudyContext) -> dict:
+    """``subtitle`` (study and data date), ``watermark`` and ``dpi`` of the run for :func:`plot`."""
+    m = map_marks(ctx.config, ctx.lang)
+    return {"subtitle": subtitle_with_date(ctx.config.study.name, ctx.config.study.date_in(ctx.lang), ctx.lang),
+            "watermark": m["watermark"], "dpi": m["dpi"]}
+
+
+def plot(table: pd.DataFrame, labels: list[str], lang: str, *, subtitle: str = "", watermark: str = "",
+         dpi: int = DPI) -> bytes:
+    """``sensitivity.png``: Sobol first-order (S1) and total (ST) indices per method choice with
+    their 95 % confidence intervals, a plain-words footer, ``subtitle`` (study, data date), the
+    mark of illustrative data ``watermark``; axis numbers written the reader's way.  PNG bytes at
+    ``dpi``."""
+    return plot_figure(table, labels, lang, subtitle=subtitle, watermark=watermark, dpi=dpi)[0]
+
+
+def plot_figure(table: pd.DataFrame, labels: list[str], lang: str, *, subtitle: str = "", watermark: str = "",
+                dpi: int = DPI) -> tuple[bytes, list[str]]:
+    """:func:`plot` and every text given to matplotlib (for the tests)."""
+    import textwrap
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
-    fig, ax = plt.subplots(figsize=(7, 0.6 * len(table) + 1.6), dpi=120)
+    texts: list[str] = []
+    footer = "\n".join(textwrap.wrap(t("fig.sobol.read", lang), 150))
+    height = 0.6 * len(table) + 2.6
+    fig, ax = plt.subplots(figsize=(8, height), dpi=dpi)
+    fig.subplots_adjust(left=0.2, right=0.97, top=1 - 1.0 / height, bottom=1.25 / height)
     y = np.arange(len(table))
     h = 0.38
     ax.barh(y + h / 2, table["S1"], h, xerr=table["S1_conf"], color=SOBOL_COLOURS["S1"], label="S1")
@@ -52,14 +79,27 @@ def plot(table: pd.DataFrame, labels: list[str], lang: str) -> bytes:
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, max(1.0, float(np.nanmax(table[["S1", "ST"]].to_numpy()) * 1.1)))
-    ax.set_xlabel("indeks Sobol (pergeseran peringkat)" if lang == "id" else "Sobol index (rank shift)")
-    ax.set_title("Sensitivitas peringkat terhadap pilihan metode" if lang == "id" else "Sensitivity of ranks to method choices")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, lang, digits=3)))
+    ax.set_xlabel(t("fig.sobol.axis", lang))
     ax.legend(loc="lower right")
-    fig.tight_layout()
+    title = t("fig.sobol.title", lang)
+    fig.text(0.02, 1 - 0.3 / height, title, fontsize=13, fontweight="bold", va="center")
+    texts += labels + [t("fig.sobol.axis", lang), title]
+    if subtitle:
+        fig.text(0.02, 1 - 0.62 / height, subtitle, fontsize=9, color=INK["subtitle"], va="center")
+        texts.append(subtitle)
+    if watermark:
+        fig.text(0.98, 1 - 0.3 / height, watermark.upper(), fontsize=10, color=INK["watermark"], ha="right",
+                 va="center", fontweight="bold")
+        ax.text(0.5, 0.5, watermark.upper(), transform=ax.transAxes, fontsize=30, color=INK["watermark"], alpha=0.15,
+                rotation=15, ha="center", va="center", fontweight="bold")
+        texts.append(watermark.upper())
+    fig.text(0.02, 0.1 / height, footer, fontsize=7, color=INK["footer"], va="bottom")
+    texts.append(footer)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
-    return buf.getvalue()
+    return buf.getvalue(), texts
 
 
 _KIND = {"normalisation": "norm", "aggregation": "agg", "imputation": "imp"}

@@ -197,7 +197,7 @@ def run_uncertainty(ctx: StudyContext) -> UncertaintyStageResult:
         shown = table.copy()
         shown.insert(1, "label", labels)
         sheets[t("unc.sheet.sobol", lang)] = view.readable(shown, lang)
-        figures["sensitivity.png"] = view.plot(table, labels, lang)
+        figures["sensitivity.png"] = view.plot(table, labels, lang, **view.marks(ctx))
         manifest["sobol"] = {"base_samples": u.sobol_samples, "runs": len(sdes), "output": "mean absolute rank shift vs base run",
                              "estimators": "Saltelli et al. 2010 (SALib analyze.sobol)", "weight_sets": 256,
                              "indices": table.to_dict(orient="records")}
