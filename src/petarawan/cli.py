@@ -90,7 +90,7 @@ def _lang_of(lang: LangOpt | None, study_dir: Path | None = None) -> str:
 def run(study_dir: Path = typer.Argument(...),
         out: Path = typer.Option(..., "--out", "-o"),
         lang: LangOpt = typer.Option(None, "--lang"),
-        dpi: int = typer.Option(None, "--dpi", min=72, max=600)) -> None:
+        dpi: int = typer.Option(None, "--dpi", metavar="<int>")) -> None:
     """Run the main job.
 
     Example: petarawan run examples/pangkalpinang --out hasil/pangkalpinang
@@ -100,6 +100,8 @@ def run(study_dir: Path = typer.Argument(...),
     from .pipeline import run as run_study
 
     lg = _lang_of(lang, study_dir)
+    if dpi is not None and not 72 <= dpi <= 600:
+        raise typer.BadParameter(t("cli.dpi_range", lg, dpi=dpi), param_hint="--dpi")
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=err_console, transient=True) as progress:
