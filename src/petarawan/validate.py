@@ -396,6 +396,13 @@ def check_table(table: Table, cfg: StudyConfig, areas: gpd.GeoDataFrame | None, 
                           value=as_shown(df.at[r, col]),
                           expected=Msg("x.bad_denominator"))
         denoms[name] = np.where(x > 0, x, np.nan)
+        users = [spec for spec in cfg.indicators if spec.denominator == name and spec.code in values]
+        for i, r in enumerate(keep):  # an empty denominator under a filled numerator: the rate silently missing
+            if df.at[r, col] is None and (r, col) not in table.formula_cells:
+                filled = [spec.code for spec in users if not np.isnan(values[spec.code].iloc[i])]
+                if filled:
+                    found.add("error", "empty_denominator", Msg("f.empty_denominator", indicators=", ".join(filled)),
+                              file=label, row=int(r), column=col, expected=Msg("x.empty_denominator"))
     for spec in cfg.indicators:
         if spec.denominator and spec.code in values and spec.denominator in denoms:
             rate = values[spec.code] / denoms[spec.denominator]

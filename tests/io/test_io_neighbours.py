@@ -278,3 +278,18 @@ def test_a_date_in_a_number_cell_is_shown_as_excel_shows_it():
     r = parse_column([dt.datetime(2025, 3, 4), "7"], [2, 3], label="t.xlsx", column="kasus")
     (f,) = r.findings
     assert (f.row, f.value) == (2, "04/03/2025") and "datetime" not in f.render("id")
+
+
+def test_an_empty_denominator_under_a_filled_rate_is_named_with_the_other_errors(study):
+    """Tester finding #19: an empty population left the area unscored, blaming its indicators."""
+    cfg = (study / "petarawan.toml").read_text().replace('code = "x3"\nlabel_id = "Pengguna"',
+                                                          'code = "x3"\nlabel_id = "Pengguna"\ndenominator = "pop"')
+    (study / "petarawan.toml").write_text(cfg, encoding="utf-8")
+    lines = (study / "data.csv").read_text().splitlines()
+    pops = ["0", "", "1000", "1000"]                      # row 2: zero (an error already), row 3: empty
+    (study / "data.csv").write_text("\n".join([lines[0] + ",pop"] + [ln + "," + p for ln, p in zip(lines[1:], pops)]) + "\n")
+    with pytest.raises(InputError) as exc:
+        load_study(study)
+    got = [(f.code, f.row, f.column) for f in exc.value.findings]
+    assert got == [("bad_denominator", 2, "pop"), ("empty_denominator", 3, "pop")]
+    assert "the rate of x3 cannot be computed" in exc.value.findings[1].text("en")
