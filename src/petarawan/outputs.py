@@ -22,6 +22,7 @@ from .i18n import t
 from .io.digest import table_hashes
 from .io.readers import sha256
 from .io.writers import GeoPackage, LayerStyle, Output, Workbook, atomic_dir, jsonable, write_json
+from .privacy import publication_of
 from .report.html import render_report
 from .report.maps import class_map_png, reference_map_png
 from .report.qgis import categorized_qml
@@ -112,6 +113,7 @@ def manifest(res: "RunResult", version: str) -> dict[str, Any]:
         "stages": {name: st.manifest for name, st in res.stages.items()},
         "public_columns": {c: list(h) for st in res.stages.values() for c, h in st.public_columns.items()},
         "findings": [f.to_dict() for f in res.findings],
+        "privacy": publication_of(res).to_manifest(),
     })
 
 

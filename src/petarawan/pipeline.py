@@ -17,6 +17,7 @@ from .config import CLASSES, StudyConfig
 from .errors import Finding
 from .i18n import has, t
 from .index.stage import IndexStageResult
+from .privacy import publication_of
 from .registry import STAGES
 from .stages import StageResult, StudyContext
 from .validate import Study, load_study
@@ -126,7 +127,9 @@ def analyse(study: Study, *, lang: str | None = None, progress: Progress | None 
         if res.area_columns is not None:
             for col in res.area_columns.columns:
                 result[col] = res.area_columns[col].reindex(result.index)
-    return RunResult(study, core.index, result, core.data, results, findings, lang, started, inputs)
+    res = RunResult(study, core.index, result, core.data, results, findings, lang, started, inputs)
+    res.findings.extend(publication_of(res).findings)  # what the published outputs withhold, and why
+    return res
 
 
 def with_dpi(study: Study, dpi: int) -> Study:

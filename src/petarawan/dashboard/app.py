@@ -80,11 +80,43 @@ def public_keys(columns, manifest: dict) -> list[str]:
             or c in public]
 
 
+def published_properties(areas: gpd.GeoDataFrame, manifest: dict) -> list[dict]:
+    """The public columns of each area (in ``areas`` order) as they may be published
+    (:class:`petarawan.privacy.Publication` rebuilt from ``run.json``): ``score``, dimension
+    scores, ``n_main`` and ``n_supporting`` exact or ``None``, with ``<column>_band = [low, high]``
+    where a band is published instead; ``rank`` the published rank; score-derived stage columns
+    ``None`` where the score is not exact."""
+    from ..privacy import SCORE_DERIVED_COLUMNS, Publication
+
+    keep = public_keys(areas.columns, manifest)
+    table = areas[keep].copy()
+    table.index = table["code"].astype(str)
+    pub = Publication.from_manifest(table, manifest)
+    exact_score = pub.exact("score") if "score" in pub.low.columns else pd.Series(False, index=table.index)
+    out = []
+    for code, row in table.iterrows():
+        props = {}
+        for k in keep:
+            v = _clean(row[k])
+            if k in pub.low.columns:
+                lo, hi = float(pub.low.at[code, k]), float(pub.high.at[code, k])
+                v = _clean(lo) if lo == hi else None
+                if lo < hi:
+                    props[f"{k}_band"] = [_clean(lo), _clean(hi)]
+            elif k == "rank":
+                v = _clean(pub.rank.get(code, pd.NA))
+            elif k in SCORE_DERIVED_COLUMNS and not bool(exact_score.get(code, False)):
+                v = None
+            props[k] = v
+        out.append(props)
+    return out
+
+
 def areas_geojson(areas: gpd.GeoDataFrame, manifest: dict | None = None, *, tolerance_m: float = 15.0) -> dict:
-    """Areas with public result columns only; geometry simplified by ``tolerance_m`` metres
-    (topology preserved) and, when the CRS allows it, in WGS84 rounded to 6 decimals (~0.1 m).
-    A layer in local units that cannot be transformed (e.g. Columbus) keeps its coordinates and the
-    collection says ``"crs": "local"``."""
+    """Areas with public result columns only (:func:`published_properties`); geometry simplified
+    by ``tolerance_m`` metres (topology preserved) and, when the CRS allows it, in WGS84 rounded to
+    6 decimals (~0.1 m).  A layer in local units that cannot be transformed (e.g. Columbus) keeps
+    its coordinates and the collection says ``"crs": "local"``."""
     g = areas
     local = False
     try:
@@ -94,11 +126,9 @@ def areas_geojson(areas: gpd.GeoDataFrame, manifest: dict | None = None, *, tole
         simple = shapely.set_precision(simple.values, 1e-6)
     except Exception:  # noqa: BLE001 - local/unknown units: draw as stored
         simple, local = g.geometry.values, True
-    keep = public_keys(g.columns, manifest or {})
-    feats = []
-    for geom, (_, row) in zip(simple, g[keep].iterrows()):
-        feats.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom) if geom is not None else None,
-                      "properties": {k: _clean(row[k]) for k in keep}})
+    props = published_properties(g, manifest or {})
+    feats = [{"type": "Feature", "geometry": shapely.geometry.mapping(geom) if geom is not None else None,
+              "properties": p} for geom, p in zip(simple, props)]
     return {"type": "FeatureCollection", "crs": "local" if local else "EPSG:4326", "features": feats}
 
 
@@ -110,10 +140,13 @@ def _has_small(areas, column: str, k: int) -> bool:
     return bool(((v > 0) & (v < k)).any())
 
 
-def area_detail(areas: gpd.GeoDataFrame, manifest: dict, code: str, lang: str = "id") -> dict | None:
+def area_detail(areas: gpd.GeoDataFrame, manifest: dict, code: str, lang: str = "id",
+                published: dict | None = None) -> dict | None:
     """Why an area has its class: each indicator's label, unit, raw value (small counts shown as
     ``<k``), normalised value and contribution to the score in points (withheld where the count is
-    small), and for BNN main/supporting indicators the threshold and whether it is present."""
+    small), and for BNN main/supporting indicators the threshold and whether it is present (for a
+    count shown as ``<k`` only when every hidden value 1..k-1 gives the same answer); ``area``: its
+    published results (``published``: its entry of :func:`published_properties`)."""
     hit = areas[areas["code"] == code]
     if hit.empty:
         return None
@@ -133,14 +166,18 @@ def area_detail(areas: gpd.GeoDataFrame, manifest: dict, code: str, lang: str = 
         label = ind.get("label_en") if lang == "en" and ind.get("label_en") else ind.get("label_id")
         present = None
         if ind.get("bnn") and ind.get("present_at") is not None and isinstance(raw, (int, float)):
-            present = bool(raw >= ind["present_at"] if ind.get("direction", 1) >= 0 else raw <= ind["present_at"])
+            flag = (lambda v: bool(v >= ind["present_at"] if ind.get("direction", 1) >= 0 else v <= ind["present_at"]))
+            present = flag(raw)
+            if ind.get("count") and 0 < raw < k and len({flag(v) for v in range(1, k)}) > 1:
+                present = None  # shown as "<k": the flag would split the hidden values
         out.append({"code": c, "label": label, "unit": ind.get("unit", ""), "dimension": ind.get("dimension"),
                     "value": shown, "normalised": None if small else _clean(row.get(f"{c}_norm")),
                     "contribution": None if small else _clean(row.get(f"{c}_contrib")),
                     "bnn": ind.get("bnn"), "present_at": ind.get("present_at"), "direction": ind.get("direction", 1),
                     "present": present})
-    props = {c: _clean(row[c]) for c in public_keys(row.index, manifest)}
-    return {"area": props, "indicators": out}
+    if published is None:
+        published = published_properties(areas, manifest)[list(areas["code"]).index(code)]
+    return {"area": published, "indicators": out}
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -274,6 +311,7 @@ def create_app(out_dir: Path | str, *, hosts: Iterable[str] = LOOPBACK_HOSTS):
     out_dir = out_dir.resolve()
     manifest, areas = load_output(out_dir)
     geojson = areas_geojson(areas, manifest)
+    by_code = {f["properties"].get("code"): f["properties"] for f in geojson["features"]}
     # the GeoPackage and the workbook hold per-area raw values (analysts' files): not served
     outputs = manifest.get("outputs", {}) if isinstance(manifest.get("outputs"), dict) else {}
     allowed = {n for n in outputs if isinstance(n, str) and n.endswith(tuple(MEDIA_TYPES))}
@@ -306,7 +344,7 @@ def create_app(out_dir: Path | str, *, hosts: Iterable[str] = LOOPBACK_HOSTS):
 
     @app.get("/api/areas/{code}")
     def one_area(code: str, lang: str = "id") -> dict:
-        detail = area_detail(areas, manifest, code, lang)
+        detail = area_detail(areas, manifest, code, lang, by_code.get(code))
         if detail is None:
             raise HTTPException(404, "unknown area code")
         return detail

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..config import CLASSES
 from ..i18n import t
-from ..privacy import suppress_count
+from ..privacy import publication_of, published_result, suppress_count
 from ..style import dashboard_style
 from .maps import reference_map_png, uncertain_areas
 from .render import b64, html_table, markup, render
@@ -58,13 +58,16 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
     from .tables import indicator_table
 
     cfg, lang, r = res.study.config, res.lang, res.result
+    k = cfg.privacy.min_count
     counts = res.class_counts()
     counts_text = ", ".join(f"{c} {counts[c]}" for c in CLASSES)
+    pub, shown_r = publication_of(res), published_result(res)  # scores and ranks as they may be published
     top = []
     severity = r["class"].map({c: k for k, c in enumerate(CLASSES)})
-    for code, row in r.assign(_sev=severity).dropna(subset=["score"]).sort_values(["_sev", "rank"]).head(5).iterrows():
+    scored = shown_r.assign(_sev=severity)[r["score"].notna()]
+    for code, row in scored.sort_values(["_sev", "rank", "name"], na_position="last", kind="stable").head(5).iterrows():
         top.append({"name": row["name"], "code": code, "cls": row["class"], "cls_label": t(f"class.{row['class']}", lang),
-                    "score": f"{row['score']:.1f}"})
+                    "score": pub.text(code, "score", lang, 1)})
     reference = None
     if "reference" in r.columns:
         ref = r["reference"].map(lambda v: "–" if pd.isna(v) else
@@ -76,16 +79,16 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         png = figures.get("rujukan.png") or reference_map_png(res)  # drawn once, with the other figures
         reference = {"text": markup("rep.reference.text", lang, col=cfg.data.reference_column),
                      "table": Markup(tab.to_html(border=0, index=False)), "png": b64(png) if png else ""}
-    unc = uncertain_areas(r)
+    unc = uncertain_areas(shown_r)
     why = why_section(res)
     ranking, ranking_note = _ranking(res)
+    published_note = t("rep.published_note", lang, n=len(pub.reasons), k=k - 1) if pub.reasons else ""
     sections = [{"title": s.title, "html": Markup(s.html), "png": b64(figures[s.figure]) if s.figure and s.figure in figures else None}
                 for st in res.stages.values() for s in st.sections]
     from ..errors import sample_by_kind
 
     shown, more_by_kind = sample_by_kind([f for f in res.findings if f.level != "info"], 5)
     rest = sum(more_by_kind.values())
-    k = cfg.privacy.min_count
     caveats = [t("rep.caveat.stigma", lang), t("rep.caveat.method", lang), t("rep.caveat.privacy", lang, k=k - 1, m=k)]
     if cfg.classification.method == "count_rule":
         caveats.insert(1, t("rep.caveat.count_rule", lang))
@@ -103,7 +106,7 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         summary=t("rep.summary.text", lang, n=len(r), scored=int(r["score"].notna().sum()), counts=counts_text),
         counts=[(c, counts[c]) for c in CLASSES], top=top, map_png=b64(figures["map.png"]),
         uncertain_note=t("rep.caveat.uncertain", lang) if unc is not None and unc.any() else "",
-        ranking=ranking, ranking_note=ranking_note, reference=reference,
+        ranking=ranking, ranking_note=ranking_note, published_note=published_note, reference=reference,
         why={"title": why["title"], "html": Markup(why["html"])},
         top_order=t("rep.order.top", lang), map_order=t("rep.order.map", lang),
         ranking_order=t("rep.order.ranking", lang),

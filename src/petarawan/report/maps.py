@@ -99,11 +99,14 @@ def class_map_png(res: "RunResult") -> bytes:
     """The main map: the four BNN classes in conventional colours, numbered by rank."""
     from .. import __version__
 
+    from ..privacy import published_result
+
     cfg, lang = res.study.config, res.lang
+    shown = published_result(res)  # ranks and uncertainty as they may be published
     return category_map_png(
         res.study.areas, res.result["class"], CLASS_COLOURS, {c: t(f"class.{c}", lang) for c in CLASSES},
-        title=t("map.title", lang, study=cfg.study.name), subtitle=_subtitle(res), key=res.result["rank"],
-        key_title=t("map.key", lang), hatch=uncertain_areas(res.result), hatch_label=t("map.uncertain", lang),
+        title=t("map.title", lang, study=cfg.study.name), subtitle=_subtitle(res), key=shown["rank"],
+        key_title=t("map.key", lang), hatch=uncertain_areas(shown), hatch_label=t("map.uncertain", lang),
         footer=" · ".join(([t("map.count_rule_note", lang)] if cfg.classification.method == "count_rule"
                           and len(res.result) <= MAX_KEYED_AREAS else [])
                         + [t("map.made_with", lang, version=__version__)]),
@@ -115,6 +118,8 @@ def reference_map_png(res: "RunResult") -> bytes | None:
     map, for comparison.  The label is real data: with ``[data] reference_source`` the map says so
     and cites it (no "DATA ILUSTRATIF" mark, even in an illustrative study); without a source it
     cannot claim to be real and carries the study's mark.  ``None`` without a reference column."""
+    from ..privacy import published_result
+
     if "reference" not in res.result.columns:
         return None
     cfg, lang = res.study.config, res.lang
@@ -131,4 +136,4 @@ def reference_map_png(res: "RunResult") -> bytes | None:
         res.study.areas, ref, REFERENCE_COLOURS, {"yes": t("reference.yes", lang), "no": t("reference.no", lang)},
         title=t("map.reference.title", lang, study=cfg.study.name),
         subtitle=subtitle_with_date(t("map.reference.subtitle", lang), date, lang),
-        key=res.result["rank"], key_title=t("map.key", lang), footer=note, real_mark=title_mark, **marks)
+        key=published_result(res)["rank"], key_title=t("map.key", lang), footer=note, real_mark=title_mark, **marks)

@@ -12,7 +12,7 @@ from ..plan.config import PlanConfig
 from ..plan.planner import PlanOutcome
 from ..plan.suppression import published_participants
 from ..potential.figures import plan_map_png
-from ..privacy import suppress_count
+from ..privacy import publication_of, suppress_count
 from ..stages import ReportSection, StudyContext
 from .mapkit import map_marks, subtitle_with_date
 from .render import render
@@ -159,6 +159,14 @@ def _cells(df: pd.DataFrame, money: tuple[str, ...] = ()) -> dict:
     return {"head": [str(c) for c in df.columns], "rows": rows}
 
 
+def _published_recovery(rec: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The recovery table without exact scores (the workbook keeps them): a score of this run or an
+    earlier one could give back a small count (:mod:`petarawan.privacy`); classes and their change
+    are published."""
+    drop = [t(f"plan.col.{c}", lang) for c in ("score_from", "score_to", "change")]
+    return rec.drop(columns=[c for c in drop if c in rec.columns])
+
+
 def section(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, threshold: int, pva: pd.DataFrame | None,
             rec: pd.DataFrame | None) -> ReportSection:
     """The report section: budget and reach (or why the plan is empty), the method, which
@@ -214,10 +222,12 @@ def section(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, threshold: int
             t("plan.col.cost", lang), t("plan.col.start", lang), t("plan.col.end", lang)]
     span = sched.groupby(["code", "programme"]).agg(start=("start", "min"), end=("end", "max")) if len(sched) else None
     rows = []
+    pub = publication_of(ctx)  # scores as they may be published (a band where a small count hides)
     for r in plan_df.itertuples():
         s = span.loc[(r.code, r.programme)] if span is not None and (r.code, r.programme) in span.index else None
         people = published_participants(r.participants, r.participants_hidden, threshold, t("plan.suppressed", lang))
-        rows.append([r.priority, r.name, t(f"class.{r._5}", lang), f"{r.score:.1f}", lab[r.programme], r.classes, people,
+        score = pub.text(r.code, "score", lang, 1) if r.code in pub.low.index else "–"
+        rows.append([r.priority, r.name, t(f"class.{r._5}", lang), score, lab[r.programme], r.classes, people,
                      _rp(r.cost), "" if s is None else s["start"], "" if s is None else s["end"]])
     left = None
     if out.left_out is not None and len(out.left_out):
@@ -237,5 +247,6 @@ def section(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, threshold: int
         monev=None if pva is None else {
             "title": t("plan.vs_actual", lang), "note": t("plan.area_cost_note", lang, c=_rp(cfg.area_cost)),
             "table": _cells(pva, money=(t("plan.col.planned_cost", lang), t("plan.col.spent", lang)))},
-        recovery=None if rec is None or not len(rec) else {"title": t("plan.recovery", lang), "table": _cells(rec)})
+        recovery=None if rec is None or not len(rec) else {"title": t("plan.recovery", lang),
+                                                           "table": _cells(_published_recovery(rec, lang))})
     return ReportSection(t("plan.title", lang), body, figure="rencana.png")

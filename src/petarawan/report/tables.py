@@ -26,25 +26,38 @@ def ranking_table(res: "RunResult", *, published: bool = False) -> pd.DataFrame:
     dimension scores, reference label, then stage columns.
 
     ``published=True`` (the report): only the stages' ``public_columns``, under readable
-    headings — never raw counts or rates from which a small count could be recovered.
-    ``published=False`` (the analysts' workbook): every stage column, public ones with headings."""
+    headings — never raw counts or rates from which a small count could be recovered — and the
+    score, dimension scores, presence counts and rank as :func:`petarawan.privacy.publication`
+    allows them (text: exact, a band such as ``30–40``, or ``–``), ordered by the published rank.
+    ``published=False`` (the analysts' workbook): every stage column, public ones with headings,
+    exact values."""
+    from ..privacy import publication_of, published_result
+
     lang, cfg = res.lang, res.study.config
-    r = res.result.copy()
+    r = published_result(res) if published else res.result.copy()
     r = r.sort_values(["rank", "name"], na_position="last", kind="stable")
     out = pd.DataFrame({
         t("col.rank", lang): r["rank"].astype("Int64"),
         t("col.code", lang): r.index,
         t("col.name", lang): r["name"],
     })
+    if published:
+        pub = publication_of(res)
+
+        def shown(col: str, decimals: int = 2) -> list:
+            return [pub.text(c, col, lang, decimals) for c in r.index]
+    else:
+        def shown(col: str, decimals: int = 2) -> pd.Series:
+            return r[col].round(decimals) if decimals else r[col]
     if "group" in r.columns:
         out[t("col.group", lang)] = r["group"]
-    out[t("col.score", lang)] = r["score"].round(2)
+    out[t("col.score", lang)] = shown("score")
     out[t("col.class", lang)] = r["class"].map(lambda c: t(f"class.{c}", lang) if isinstance(c, str) else t("class.none", lang))
     if any(i.bnn for i in cfg.indicators):
-        out[t("col.n_main", lang)] = r["n_main"]
-        out[t("col.n_supporting", lang)] = r["n_supporting"]
+        out[t("col.n_main", lang)] = shown("n_main", 0)
+        out[t("col.n_supporting", lang)] = shown("n_supporting", 0)
     for d in cfg.dimensions:
-        out[t("col.dim", lang, label=d.label(lang))] = r[f"dim_{d.code}"].round(2)
+        out[t("col.dim", lang, label=d.label(lang))] = shown(f"dim_{d.code}")
     if "reference" in r.columns:
         out[t("col.reference", lang)] = r["reference"].map(
             lambda v: "" if pd.isna(v) else t("reference.yes" if v == 1 else "reference.no", lang))

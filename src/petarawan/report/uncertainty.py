@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import method_label, has, t
+from ..privacy import publication_of
 from ..stages import ReportSection, StudyContext
 from .. import fmt
 from ..style import INK, SOBOL_COLOURS
@@ -146,10 +147,13 @@ def section(ctx: StudyContext, summary: pd.DataFrame, uncertain: pd.Series, scor
     top = None
     if uncertain.any():
         codes = ptop[uncertain].sort_values().head(10).index
+        # rank bands and probabilities follow the score: shown only where the score is published exactly
+        exact = publication_of(ctx).exact("score").reindex(codes, fill_value=False)
         top = {"title": t("unc.top", lang),
                "head": [t("unc.col.area", lang), t("unc.col.band", lang), t("unc.col.ptop", lang)],
-               "rows": [[f"{names.get(c, c)} ({c})", f"{summary.at[c, 'rank_p05']:.0f}–{summary.at[c, 'rank_p95']:.0f}",
-                         f"{ptop[c]:.2f}"] for c in codes]}
+               "rows": [[f"{names.get(c, c)} ({c})",
+                         f"{summary.at[c, 'rank_p05']:.0f}–{summary.at[c, 'rank_p95']:.0f}" if exact[c] else "–",
+                         f"{ptop[c]:.2f}" if exact[c] else "–"] for c in codes]}
     sens = None
     if sobol is not None:
         labels = [factor_label(k, lang, u.weights) for k in sobol["factor"]]
