@@ -623,7 +623,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         history = []
         for y, past in past_runs:
             await warm(past)
-            got = loaded(past).summary(code)
+            got = loaded(past).summary(code, full=full)
             if got is not None:
                 history.append({"year": y, **got})
         prof["history"] = history

@@ -2,9 +2,13 @@
 
 What a viewer sees is decided here, by the same rules as the read-only dashboard
 (:mod:`petarawan.dashboard.app`): result columns, dimension scores and the columns the stages
-declare public (``run.json`` ``public_columns``); counts through
-:func:`petarawan.privacy.suppress_count`; no normalised value or contribution of a count or a
-rate (a hidden count could be solved back from it).  Analysts and admins see every value.
+declare public (``run.json`` ``public_columns``) exactly as :func:`petarawan.dashboard.app.published_properties`
+publishes them (score and dimension scores exact, as a band, or withheld; the published rank;
+uncertainty columns only where the score is exact — ``docs/privacy.md``), in the map, the area
+profile and the history alike; counts through :func:`petarawan.privacy.suppress_count`; no
+normalised value or contribution of a count or a rate, and no "present" flag a suppressed count's
+candidates disagree on (a hidden count could be solved back from them).  Analysts and admins see
+every value.
 """
 
 from __future__ import annotations
@@ -56,6 +60,8 @@ class LoadedRun:
         self.flat = self.areas.reset_index(drop=True)
         self.areas = self.areas.set_index("code", drop=False)
         self.geojson = areas_geojson(self.flat, self.manifest)
+        self.public = {str(f["properties"]["code"]): f["properties"] for f in self.geojson["features"]}
+        """Per area code its published properties (what a viewer may see: the map layer's)."""
         self.geojson_bytes = json.dumps(self.geojson, ensure_ascii=False, separators=(",", ":")).encode()
         self.plan = _plan_layer(self.out_dir)
         self._memo: dict[tuple, Any] = {}
@@ -71,16 +77,23 @@ class LoadedRun:
                 self._memo[key] = value
             return value
 
-    def summary(self, code: str) -> dict | None:
-        """Class, rank and score of one area (for the history across years)."""
+    def summary(self, code: str, *, full: bool = False) -> dict | None:
+        """Class, rank and score of one area (for the history across years): ``full`` the exact
+        values (analysts), otherwise the published ones (score exact or ``None`` with
+        ``score_band`` = [low, high]; the published rank)."""
         def make():
             if code not in self.areas.index:
                 return None
-            row = self.areas.loc[code]
+            row = self.public.get(code) if not full else self.areas.loc[code]
+            if row is None:
+                return None
             rank, score = _num(row.get("rank")), _num(row.get("score"))
-            return {"class": _clean(row.get("class")), "rank": None if rank is None else int(rank),
-                    "score": None if score is None else round(score, 6)}
-        return self.memo(("summary", code), make)
+            out = {"class": _clean(row.get("class")), "rank": None if rank is None else int(rank),
+                   "score": None if score is None else round(score, 6)}
+            if not full and row.get("score_band"):
+                out["score_band"] = row["score_band"]
+            return out
+        return self.memo(("summary", code, full), make)
 
     @property
     def min_count(self) -> int:
@@ -162,6 +175,11 @@ def contributions(row, manifest: dict) -> dict[str, float] | None:
     return out
 
 
+def _present(value: float, spec: dict) -> bool:
+    """Does ``value`` count as present for a BNN indicator (``present_at``, ``direction``)?"""
+    return value >= spec["present_at"] if spec.get("direction", 1) >= 0 else value <= spec["present_at"]
+
+
 def _num(v: Any) -> float | None:
     v = _clean(v)
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
@@ -186,7 +204,8 @@ def area_profile(run: LoadedRun, code: str, *, full: bool, lang: str = "id") -> 
         return None
     row = run.areas.loc[code]
     cfg = run.manifest.get("config", {})
-    shown = area_detail(run.flat, run.manifest, code, lang)
+    public = run.public.get(code, {})
+    shown = area_detail(run.flat, run.manifest, code, lang, published=public)
     contrib = contributions(row, run.manifest) or {}
     by_code = {i["code"]: i for i in shown["indicators"]}
     indicators = []
@@ -206,20 +225,30 @@ def area_profile(run: LoadedRun, code: str, *, full: bool, lang: str = "id") -> 
         item["direction"] = spec.get("direction", 1)
         present = None
         if spec.get("bnn") and spec.get("present_at") is not None and raw is not None:
-            present = raw >= spec["present_at"] if spec.get("direction", 1) >= 0 else raw <= spec["present_at"]
+            present = _present(raw, spec)
+            if not full and spec.get("count") and 0 < raw < run.min_count:
+                # shown as "<k": publish the flag only when every hidden value 1..k-1 gives it
+                flags = {_present(c, spec) for c in range(1, run.min_count)}
+                present = present if len(flags) == 1 else None
         item["present"] = present
         indicators.append(item)
     dims = []
     used = weights_used(run.manifest)
+    seen = row if full else public  # a viewer: the published values only
     for d in cfg.get("dimensions", []):
-        dims.append({"code": d["code"], "label": (d.get("label_en") if lang == "en" and d.get("label_en") else d.get("label_id")),
-                     "score": _num(row.get(f"dim_{d['code']}")),
-                     "weight": (used[1].get(d["code"]) if used else d.get("weight"))})
+        col = f"dim_{d['code']}"
+        item = {"code": d["code"], "label": (d.get("label_en") if lang == "en" and d.get("label_en") else d.get("label_id")),
+                "score": _num(seen.get(col)), "weight": (used[1].get(d["code"]) if used else d.get("weight"))}
+        if not full and public.get(f"{col}_band"):
+            item["band"] = public[f"{col}_band"]
+        dims.append(item)
     unc = None
     if "rank_p05" in row.index and "p_bahaya" in row.index:
-        unc = {"rank_median": _num(row.get("rank_median")), "rank_p05": _num(row.get("rank_p05")),
-               "rank_p95": _num(row.get("rank_p95")),
-               "probabilities": {k: _num(row.get(f"p_{k.lower()}")) for k in CLASSES}}
+        unc = {"rank_median": _num(seen.get("rank_median")), "rank_p05": _num(seen.get("rank_p05")),
+               "rank_p95": _num(seen.get("rank_p95")),
+               "probabilities": {k: _num(seen.get(f"p_{k.lower()}")) for k in CLASSES}}
+        if not full and all(v is None for v in (unc["rank_p05"], unc["rank_p95"], *unc["probabilities"].values())):
+            unc = None  # withheld with the score (or not a public column)
     plan = run.plan.get(code) if run.plan else None
     if plan is not None and not full and plan.get("participants_suppressed"):
         # the GeoPackage is an analysts' file with the real total; a viewer gets it withheld

@@ -121,7 +121,8 @@ def recover(layer: pd.DataFrame, manifest: dict, published: dict[str, dict], *, 
     ----------
     layer : the GeoPackage's ``areas`` attributes, index code
     manifest : run.json
-    published : code → {column → interval or None} (score, dim_<d>, n_main, n_supporting, class)
+    published : code → {column → interval or None} (score, dim_<d>, n_main, n_supporting, class);
+        optionally ``present:<indicator>`` → True/False (a per-indicator "present" flag shown)
 
     Returns
     -------
@@ -185,6 +186,9 @@ def recover(layer: pd.DataFrame, manifest: dict, published: dict[str, dict], *, 
             n_main = sum(1 for i in inds if i.get("bnn") == "main" and _present(raw[i["code"]], i))
             n_sup = sum(1 for i in inds if i.get("bnn") == "supporting" and _present(raw[i["code"]], i))
             would = {"score": score, "n_main": n_main, "n_supporting": n_sup, **{f"dim_{d}": d_val[d] for d in dims}}
+            flags = {c[len("present:"):]: v for c, v in pub.items() if c.startswith("present:") and v is not None}
+            if any(_present(raw[ind], next(i for i in inds if i["code"] == ind)) != v for ind, v in flags.items()):
+                continue
             if all(iv is None or iv[0] <= would[c] <= iv[1] for c, iv in pub.items() if c in would):
                 if method == "count_rule":
                     cls = next((r["class"] for r in rule if n_main >= r["main"] and n_sup >= r.get("supporting", 0)),

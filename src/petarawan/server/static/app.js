@@ -89,6 +89,8 @@
   function s(tag, attrs) { const el = document.createElementNS(svgNS, tag); for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v); return el; }
   function render(...nodes) { main.replaceChildren(...nodes); main.focus({ preventScroll: true }); }
   function fmt(x, d = 1) { return x === null || x === undefined ? t("none") : Number(x).toLocaleString(lang === "en" ? "en" : "id", { maximumFractionDigits: d }); }
+  // a published value: exact, or a band [low, high] where the exact number would give a hidden small count back
+  function fmtPub(x, band, d = 1) { return (x === null || x === undefined) && band ? `${fmt(band[0], d)}–${fmt(band[1], d)}` : fmt(x, d); }
   function badge(c) { return h("span", { class: "badge c-" + (c || "none") }, c || t("notScored")); }
   // a finding's message/expected: {key, params, id, en} (older records: text plus a "_en" twin)
   function pick(f, key) {
@@ -262,7 +264,7 @@
     const tbody = h("tbody");
     const fill = () => { const v = q.value.toLowerCase(); tbody.replaceChildren(...rows.filter((p) => !v || String(p.name).toLowerCase().includes(v) || String(p.code).includes(v))
       .map((p) => h("tr", {}, h("td", { class: "num" }, p.rank ?? ""), h("td", {}, h("a", { href: `#/s/${sid}/${year}/a/${encodeURIComponent(p.code)}` }, p.name || p.code), h("div", { class: "muted small" }, p.code)),
-        h("td", {}, badge(p.class)), h("td", { class: "num" }, fmt(p.score))))); };
+        h("td", {}, badge(p.class)), h("td", { class: "num" }, fmtPub(p.score, p.score_band))))); };
     q.addEventListener("input", fill); fill();
     res.append(
       S.illustrative ? h("p", { class: "notice" }, t("illustrative")) : "",
@@ -341,7 +343,7 @@
     const maxC = Math.max(1e-9, ...P.indicators.map((i) => i.contribution || 0));
     const out = [h("p", { class: "noprint" }, h("a", { href: `#/s/${sid}/${year}` }, "← " + t("back"))),
       h("h1", {}, A.name || A.code, " ", badge(A.class)),
-      h("p", { class: "muted" }, `${A.code}${A.group ? " · " + A.group : ""} · ${year} · ${t("score")} ${fmt(A.score)} · ${t("rank")} ${A.rank ?? "–"}`),
+      h("p", { class: "muted" }, `${A.code}${A.group ? " · " + A.group : ""} · ${year} · ${t("score")} ${fmtPub(A.score, A.score_band)} · ${t("rank")} ${A.rank ?? "–"}`),
       h("section", { class: "card" }, h("h2", {}, t("why")),
         h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, [t("indicator"), t("role"), t("value"), t("presentAt"), t("present"), t("contribution")].map((x, i) => h("th", { class: i >= 2 ? "num" : "" }, x)))),
           h("tbody", {}, P.indicators.map((i) => h("tr", {}, h("td", {}, i.label || i.code, h("div", { class: "muted small" }, [i.code, i.unit].filter(Boolean).join(" · "))),
@@ -352,7 +354,7 @@
         h("p", { class: "muted small" }, P.aggregation === "arithmetic" ? t("contribNote") : t("notArithmetic")),
         h("p", { class: "muted small" }, t("hiddenNote").replace("{k}", P.min_count)),
         A.n_main !== undefined ? h("p", { class: "small" }, `${t("main")}: ${A.n_main ?? "–"} · ${t("supporting")}: ${A.n_supporting ?? "–"}`) : ""),
-      h("section", { class: "card" }, h("h2", {}, t("dimensions")), h("div", { class: "table-wrap" }, h("table", {}, h("tbody", {}, P.dimensions.map((d) => h("tr", {}, h("td", {}, d.label || d.code), h("td", { class: "num" }, fmt(d.score)), h("td", { class: "num muted" }, t("weight") + " " + fmt(d.weight, 3)))))))),
+      h("section", { class: "card" }, h("h2", {}, t("dimensions")), h("div", { class: "table-wrap" }, h("table", {}, h("tbody", {}, P.dimensions.map((d) => h("tr", {}, h("td", {}, d.label || d.code), h("td", { class: "num" }, fmtPub(d.score, d.band)), h("td", { class: "num muted" }, t("weight") + " " + fmt(d.weight, 3)))))))),
     ];
     if (P.uncertainty) out.push(h("section", { class: "card" }, h("h2", {}, t("uncertainty")),
       h("p", {}, `${t("rankBand")}: ${fmt(P.uncertainty.rank_p05, 0)}–${fmt(P.uncertainty.rank_p95, 0)} (median ${fmt(P.uncertainty.rank_median, 0)})`),
@@ -364,7 +366,7 @@
       h("tbody", {}, P.activities.map((x) => h("tr", {}, h("td", {}, x.date), h("td", {}, [x.activity, x.programme].filter(Boolean).join(" · ")), h("td", { class: "num" }, x.participants))))))));
     out.push(h("section", { class: "card" }, h("h2", {}, t("history")), h("div", { class: "table-wrap" }, h("table", {},
       h("thead", {}, h("tr", {}, h("th", {}, t("year")), h("th", {}, t("cls")), h("th", { class: "num" }, t("score")), h("th", { class: "num" }, t("rank")))),
-      h("tbody", {}, P.history.map((x) => h("tr", {}, h("td", {}, x.year), h("td", {}, badge(x.class)), h("td", { class: "num" }, fmt(x.score)), h("td", { class: "num" }, x.rank ?? "–"))))))),
+      h("tbody", {}, P.history.map((x) => h("tr", {}, h("td", {}, x.year), h("td", {}, badge(x.class)), h("td", { class: "num" }, fmtPub(x.score, x.score_band)), h("td", { class: "num" }, x.rank ?? "–"))))))),
       h("button", { type: "button", class: "secondary noprint", id: "print", onclick: () => window.print() }, t("print")));
     render(...out);
   }
