@@ -60,6 +60,13 @@ def explanation(res: "RunResult", *, published: bool) -> pd.DataFrame:
     supp = [i for i in cfg.indicators if i.bnn == "supporting"]
     contrib = contributions(res.index, cfg)
     counts = {i.code for i in cfg.indicators if i.count}
+    coarse: set = set()
+    if published:  # the published rank; nothing that would give a hidden small count back (docs/privacy.md)
+        from ..privacy import publication_of
+
+        pub = publication_of(res)
+        r = r.assign(rank=pub.rank.reindex(r.index))
+        coarse = set(pub.reasons)
     order = r.sort_values(["rank", "name"], na_position="last", kind="stable").index
     rows = []
     for code in order:
@@ -68,23 +75,25 @@ def explanation(res: "RunResult", *, published: bool) -> pd.DataFrame:
                else t("class.none", lang),
                t("why.col.rule", lang): _rule_text(res, code, lang)}
         if main:
-            row[t("why.col.main", lang)] = _present_text(code, pres, main, lang)
+            row[t("why.col.main", lang)] = "–" if code in coarse else _present_text(code, pres, main, lang)
         if supp:
-            row[t("why.col.supporting", lang)] = _present_text(code, pres, supp, lang)
+            row[t("why.col.supporting", lang)] = "–" if code in coarse else _present_text(code, pres, supp, lang)
         if contrib is not None:
-            row[t("why.col.top", lang)] = _top_text(contrib.loc[code], counts if published else set(), cfg, lang)
+            # where the score is coarsened, the counts' summed contribution would give it back: left out
+            row[t("why.col.top", lang)] = _top_text(contrib.loc[code], counts if published else set(), cfg, lang,
+                                                    lump=code not in coarse)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _top_text(c: pd.Series, hidden: set[str], cfg, lang: str) -> str:
+def _top_text(c: pd.Series, hidden: set[str], cfg, lang: str, lump: bool = True) -> str:
     c = c.dropna()
     if c.empty:
         return "–"
     lump = float(c[c.index.isin(list(hidden))].sum()) if hidden else 0.0
     shown = c[~c.index.isin(list(hidden))].sort_values(ascending=False, kind="stable")
     parts = [(cfg.indicator(k).label(lang), float(v)) for k, v in shown.head(TOP).items() if v > 0]
-    if hidden and c.index.isin(list(hidden)).any():
+    if lump and hidden and c.index.isin(list(hidden)).any():
         parts.append((t("why.counts_together", lang), lump))
         parts.sort(key=lambda p: -p[1])
     return "; ".join(t("why.points", lang, label=lab, points=round(v, 1)) for lab, v in parts if v > 0) or "–"
