@@ -9,6 +9,7 @@ tiles, no inline script (the Content-Security-Policy forbids it).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from contextlib import asynccontextmanager
@@ -20,14 +21,15 @@ from typing import Any
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..errors import Finding, InputError
 from ..io.atomic import os_error_finding
+from ..io.writers import jsonable
 from . import auth
 from .db import ROLES, Audit, Round, Run, SessionRow, Study, Upload, User, database_url, get_setting, make_engine, now, sessions
-from .files import KINDS, MAX_UPLOAD_BYTES, Incoming, Layout, copy_version, place, validate_folder
+from .files import KINDS, MAX_UPLOAD_BYTES, Incoming, Layout, copy_version, place
 from .runs import Worker
 from .views import RunCache, activities, compare, profile, rollup
 
@@ -108,8 +110,7 @@ async def _json(send, status: int, body: dict) -> None:
 class Ctx:
     """The signed-in user of a request and a database session."""
 
-    user: User
-    session: SessionRow
+    user: auth.SignedIn
     db: Session
     ip: str
 
@@ -151,6 +152,26 @@ class EntryIn(BaseModel):
     values: dict[str, str | float | int | None]
 
 
+@dataclass(frozen=True)
+class RunRef:
+    """A run known by id only (what the hot read routes need)."""
+
+    id: int
+
+
+_ROUND_OF_YEAR = select(Round.id, Round.version, Round.published_run_id).where(
+    Round.study_id == bindparam("sid"), Round.year == bindparam("year"))
+_RUN_STATE = select(Run.round_id, Run.status).where(Run.id == bindparam("rid"))
+_PAST_RUNS = select(Round.year, Round.published_run_id).where(
+    Round.study_id == bindparam("sid"), Round.published_run_id.is_not(None)).order_by(Round.year)
+
+
+def json_bytes(obj) -> bytes:
+    """Compact UTF-8 JSON (cleaned by :func:`petarawan.io.writers.jsonable`: numpy numbers as
+    numbers, NaN as null)."""
+    return json.dumps(jsonable(obj), ensure_ascii=False, separators=(",", ":")).encode()
+
+
 SCOPE_PATTERN = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}(\.[0-9]{4})?$"
 
 
@@ -177,8 +198,9 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
     if root is None:
         raise RuntimeError("database not initialised: run `petarawan server init` first")
     layout = Layout(Path(root))
-    worker = Worker(engine, layout, url, worker_mode)
     cache = RunCache()
+    worker = Worker(engine, layout, url, worker_mode,
+                    published=lambda rid: cache.get(layout.run(rid)))  # loaded before the first reader asks
     @asynccontextmanager
     async def lifespan(_app):
         worker.recover()
@@ -201,13 +223,12 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
             yield db
 
     async def ctx(request: Request, db: Session = Depends(get_db)) -> Ctx:
-        found = auth.session_user(db, request.cookies.get(auth.COOKIE))
-        if found is None:
+        user = auth.session_user(db, request.cookies.get(auth.COOKIE))
+        if user is None:
             raise HTTPException(401, "login required / perlu masuk")
-        user, row = found
-        if request.method not in SAFE_METHODS and not auth.csrf_ok(row, request.headers.get(auth.CSRF_HEADER)):
+        if request.method not in SAFE_METHODS and not auth.csrf_ok(user, request.headers.get(auth.CSRF_HEADER)):
             raise HTTPException(403, "missing or wrong CSRF token / token CSRF tidak ada atau salah")
-        return Ctx(user, row, db, request.client.host if request.client else "")
+        return Ctx(user, db, request.client.host if request.client else "")
 
     def role(*allowed: str):
         async def check(c: Ctx = Depends(ctx)) -> Ctx:
@@ -239,14 +260,37 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
             raise HTTPException(404, "no published run yet / belum ada hasil yang diterbitkan")
         return run
 
-    async def warm(run: Run) -> None:
-        """Load a run's outputs in a thread the first time (reading the GeoPackage takes a while)."""
-        if cache.peek(layout.run(run.id)) is None:
+    def published_ref(db: Session, sid: int, year: int, run_id: int | None, c: Ctx) -> tuple[int, "RunRef"]:
+        """(the round's current version, its published run — or, for analysts, another succeeded
+        run of the round) with one indexed read in the usual case (hot read routes)."""
+        con = db.connection()
+        rnd = con.execute(_ROUND_OF_YEAR, {"sid": sid, "year": year}).first()
+        if rnd is None:
+            raise HTTPException(404, "unknown round / putaran tidak dikenal")
+        rid = run_id if run_id is not None and c.full else rnd.published_run_id
+        if rid is not None and rid != rnd.published_run_id:  # the published run is succeeded by construction
+            row = con.execute(_RUN_STATE, {"rid": rid}).first()
+            rid = rid if row is not None and row.round_id == rnd.id and row.status == "succeeded" else None
+        if rid is None:
+            raise HTTPException(404, "no published run yet / belum ada hasil yang diterbitkan")
+        return rnd.version, RunRef(rid)
+
+    warming: dict[int, asyncio.Future] = {}
+
+    async def warm(run: Run | RunRef) -> None:
+        """Load a run's outputs in a thread the first time (reading the GeoPackage takes a while);
+        concurrent requests for the same run await that one load."""
+        if cache.peek(layout.run(run.id)) is not None:
+            return
+        job = warming.get(run.id)
+        if job is None:
             from starlette.concurrency import run_in_threadpool
 
-            await run_in_threadpool(loaded, run)
+            job = warming[run.id] = asyncio.ensure_future(run_in_threadpool(loaded, run))
+            job.add_done_callback(lambda _j, rid=run.id: warming.pop(rid, None))
+        await asyncio.shield(job)
 
-    def loaded(run: Run):
+    def loaded(run: Run | RunRef):
         try:
             return cache.get(layout.run(run.id))
         except InputError:
@@ -301,7 +345,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
 
     @app.get("/api/me")
     async def me(c: Ctx = Depends(ctx)) -> dict:
-        return {"username": c.user.username, "role": c.user.role, "scopes": c.user.scopes, "csrf": c.session.csrf}
+        return {"username": c.user.username, "role": c.user.role, "scopes": c.user.scopes, "csrf": c.user.csrf}
 
     # ------------------------------------------------------------------ people (admin)
     @app.get("/api/users")
@@ -460,13 +504,13 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         try:
             copy_version(layout.version(sid, year, rnd.version) if rnd.version else None, staged)
             u.filenames = place(staged, kind, incoming)
-            findings = validate_folder(staged, lang)
+            findings = worker.validate(staged, lang)
         except InputError as err:
             u.filenames = [i.name[:200] for i in incoming]
-            findings = list(err.findings)
+            findings = [f.to_dict() for f in err.findings]
         except OSError as err:  # full disk, permissions: a finding, never a traceback
             u.filenames = [i.name[:200] for i in incoming]
-            findings = [os_error_finding(err, file=str(staged))]
+            findings = [os_error_finding(err, file=str(staged)).to_dict()]
         _record_findings(u, findings)
         if u.n_errors:
             shutil.rmtree(staged, ignore_errors=True)  # a failing upload changes nothing
@@ -476,10 +520,10 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         db.commit()
         return upload_info(u)
 
-    def _record_findings(u: Upload, findings: list[Finding]) -> None:
-        u.findings = [f.to_dict() for f in findings]
-        u.n_errors = sum(f.level == "error" for f in findings)
-        u.n_warnings = sum(f.level == "warning" for f in findings)
+    def _record_findings(u: Upload, findings: list[dict]) -> None:
+        u.findings = findings
+        u.n_errors = sum(f["level"] == "error" for f in findings)
+        u.n_warnings = sum(f["level"] == "warning" for f in findings)
 
     def upload_or_404(db: Session, sid: int, year: int, uid: int) -> tuple[Round, Upload]:
         rnd = round_or_404(db, sid, year)
@@ -599,39 +643,51 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
 
     @app.get("/api/studies/{sid}/rounds/{year}/map")
     async def area_map(sid: int, year: int, run: int | None = None, c: Ctx = Depends(ctx)) -> Response:
-        rnd = round_or_404(c.db, sid, year)
-        r = published(c.db, rnd, run, c)
+        _, r = published_ref(c.db, sid, year, run, c)
         c.db.close()  # the connection goes back to the pool before anything is awaited
         await warm(r)
         return Response(loaded(r).geojson_bytes, media_type="application/json")
 
     @app.get("/api/studies/{sid}/rounds/{year}/areas/{code}")
     async def area_profile(sid: int, year: int, code: str, run: int | None = None, lang: str = "id",
-                     c: Ctx = Depends(ctx)) -> dict:
-        rnd = round_or_404(c.db, sid, year)
-        r = published(c.db, rnd, run, c)
-        past_runs = [(o.year, c.db.get(Run, o.published_run_id)) for o in c.db.execute(
-            select(Round).where(Round.study_id == sid, Round.published_run_id.is_not(None)).order_by(Round.year)).scalars()]
+                           c: Ctx = Depends(ctx)) -> Response:
+        version, r = published_ref(c.db, sid, year, run, c)
+        past = tuple((y, rid) for y, rid in c.db.connection().execute(_PAST_RUNS, {"sid": sid}))
         c.db.close()  # the connection goes back to the pool before anything is awaited
         await warm(r)
+        lr = loaded(r)
         full = c.full or (c.user.role == "entry" and auth.in_scope(c.user, code))
-        prof = profile(loaded(r), code, full=full, lang="en" if lang == "en" else "id")
-        if prof is None:
+        lang = "en" if lang == "en" else "id"
+        # runs and versions never change: the whole answer is kept per run, area, view, language,
+        # version and set of published years (a new publication or version makes a new key)
+        key = ("profile.json", code, full, lang, version, past)
+        body = lr.peek(key)
+        if body is None:
+            for _, rid in past:
+                await warm(RunRef(rid))
+            body = lr.memo(key, lambda: _profile_json(lr, r, sid, year, version, code, full, lang, past))
+        if body is False:
             raise HTTPException(404, "unknown area code / kode wilayah tidak dikenal")
-        if not c.full and prof.get("plan"):
+        return Response(body, media_type="application/json")
+
+    def _profile_json(lr, r, sid: int, year: int, version: int, code: str, full: bool, lang: str,
+                      past: tuple) -> bytes | bool:
+        """The area profile as JSON bytes (False for an unknown code)."""
+        prof = profile(lr, code, full=full, lang=lang)
+        if prof is None:
+            return False
+        if not full and prof.get("plan"):
             prof["plan"] = {k: prof["plan"].get(k) for k in ("chosen", "priority")}
         history = []
-        for y, past in past_runs:
-            await warm(past)
-            got = loaded(past).summary(code, full=full)
+        for y, rid in past:
+            got = loaded(RunRef(rid)).summary(code, full=full)
             if got is not None:
                 history.append({"year": y, **got})
         prof["history"] = history
-        vdir, lr = layout.version(sid, year, rnd.version), loaded(r)  # versions never change: memoised
-        prof["activities"] = lr.memo(("activities", str(vdir), code, full), lambda: activities(
-            vdir, code, full=full, min_count=lr.min_count)) if rnd.version else []
+        vdir = layout.version(sid, year, version)
+        prof["activities"] = activities(vdir, code, full=full, min_count=lr.min_count) if version else []
         prof["run"], prof["year"] = r.id, year
-        return prof
+        return json_bytes(prof)
 
     @app.get("/api/studies/{sid}/compare")
     def compare_years(sid: int, old: int, new: int, c: Ctx = Depends(ctx)) -> dict:
@@ -695,11 +751,11 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         try:
             copy_version(layout.version(sid, year, rnd.version), staged)
             u.filenames = [write_entry(staged, code, body.values)]
-            findings = validate_folder(staged, lang)
+            findings = worker.validate(staged, lang)
         except InputError as err:
-            findings = list(err.findings)
+            findings = [f.to_dict() for f in err.findings]
         except OSError as err:
-            findings = [os_error_finding(err, file=str(staged))]
+            findings = [os_error_finding(err, file=str(staged)).to_dict()]
         _record_findings(u, findings)
         ok = u.n_errors == 0
         if ok:
@@ -720,4 +776,3 @@ ROLLUP_SECTIONS: list = []
 """Extra sections of the roll-up page: callables ``(db, runs) -> {"title_id", "title_en",
 "columns": [...], "rows": [...]}`` appended to ``/api/rollup`` ``sections`` and drawn as tables.
 The IKRN survey rounds' completeness (reporting rate per kabupaten/kota) belongs here."""
-

@@ -17,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from .db import ROLES, Audit, LoginFailure, SessionRow, User, now
@@ -100,16 +101,31 @@ def login(db: Session, username: str, password: str, ip: str, old_token: str | N
     return user, token, csrf
 
 
-def session_user(db: Session, token: str | None) -> tuple[User, SessionRow] | None:
+@dataclass(frozen=True)
+class SignedIn:
+    """The person behind a valid session (read in one query per request, see :func:`session_user`)."""
+
+    id: int
+    username: str
+    role: str
+    scopes: list
+    csrf: str
+
+
+_SESSION_QUERY = (select(SessionRow.csrf, SessionRow.expires, User.id, User.username, User.role, User.scopes)
+                  .join(User, User.id == SessionRow.user_id)
+                  .where(SessionRow.token_hash == bindparam("token_hash"), User.active.is_(True)))
+
+
+def session_user(db: Session, token: str | None) -> SignedIn | None:
+    """The active user of an unexpired session ``token``, else None.  One indexed query (the
+    session check runs on every request, on the event loop)."""
     if not token:
         return None
-    row = db.get(SessionRow, _digest(token))
+    row = db.connection().execute(_SESSION_QUERY, {"token_hash": _digest(token)}).first()
     if row is None or row.expires < now():
         return None
-    user = db.get(User, row.user_id)
-    if user is None or not user.active:
-        return None
-    return user, row
+    return SignedIn(row.id, row.username, row.role, list(row.scopes or []), row.csrf)
 
 
 def logout(db: Session, token: str) -> None:
@@ -121,11 +137,11 @@ def end_sessions(db: Session, user_id: int) -> None:
     db.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
 
 
-def csrf_ok(row: SessionRow, header: str | None) -> bool:
-    return bool(header) and hmac.compare_digest(row.csrf, header)
+def csrf_ok(signed_in: SignedIn, header: str | None) -> bool:
+    return bool(header) and hmac.compare_digest(signed_in.csrf, header)
 
 
-def in_scope(user: User, code: str) -> bool:
+def in_scope(user: User | SignedIn, code: str) -> bool:
     """May ``user`` enter data for area ``code``?  Admins and analysts: every area; data-entry
     users: areas whose Kemendagri code equals a scope or starts with it followed by a dot."""
     if user.role in ("admin", "analyst"):
@@ -146,4 +162,4 @@ def count_admins(db: Session) -> int:
 
 
 __all__ = ["COOKIE", "CSRF_HEADER", "audit", "create_user", "csrf_ok", "in_scope", "login", "logout",
-           "rate_limited", "session_user"]
+           "rate_limited", "session_user", "SignedIn"]

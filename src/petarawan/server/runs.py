@@ -10,6 +10,7 @@ the last good one published.  Every run's folder is kept (``run.json`` is its ma
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ from sqlalchemy import select
 
 from ..errors import ConfigError, Finding, InputError
 from .db import Round, Run, make_engine, now, sessions
+from .child import lower_priority
 from .files import Layout
 from ..i18n import Msg
 
@@ -68,8 +70,11 @@ class Worker:
     """Runs queued runs one at a time, in a child process (``mode="process"``) or in a thread of
     this process (``mode="thread"``, used by tests)."""
 
-    def __init__(self, engine, layout: Layout, url: str, mode: str = "process"):
+    def __init__(self, engine, layout: Layout, url: str, mode: str = "process", published=None):
+        """``published(run_id)`` is called (in the worker thread) after a run succeeded: the web
+        application loads the new run's outputs there, before readers ask for them."""
         self.engine, self.layout, self.url, self.mode = engine, layout, url, mode
+        self.published = published
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="petarawan-run")
         self.idle = threading.Event()
         self.idle.set()
@@ -104,6 +109,11 @@ class Worker:
                                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
                 if proc.returncode != 0:
                     self._mark_crashed(run_id)
+            if self.published is not None and self._status(run_id) == "succeeded":
+                try:
+                    self.published(run_id)
+                except Exception:  # noqa: BLE001 - readers then load it themselves and see the error
+                    pass
         except Exception:  # noqa: BLE001
             self._mark_crashed(run_id)
         finally:
@@ -112,6 +122,11 @@ class Worker:
                 if self._pending == 0:
                     self.idle.set()
 
+    def _status(self, run_id: int) -> str | None:
+        with sessions(self.engine)() as db:
+            row = db.get(Run, run_id)
+            return None if row is None else row.status
+
     def _mark_crashed(self, run_id: int) -> None:
         with sessions(self.engine)() as db:
             row = db.get(Run, run_id)
@@ -119,6 +134,21 @@ class Worker:
                 row.status, row.finished = "failed", now()
                 row.findings = [Finding("error", "worker_crashed", Msg("f.worker_crashed")).to_dict()]
                 db.commit()
+
+    def validate(self, staged: Path, lang: str) -> list[dict]:
+        """The findings (as dicts) of :func:`petarawan.server.files.validate_folder` on ``staged``:
+        in a lower-priority child process (``mode="process"``; the pandas work then never holds
+        the web process's interpreter lock) or in this thread (``mode="thread"``)."""
+        if self.mode == "thread":
+            from .files import validate_folder
+
+            return [f.to_dict() for f in validate_folder(staged, lang)]
+        proc = subprocess.run([sys.executable, "-m", "petarawan.server.files", str(staged), lang],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, encoding="utf-8")
+        if proc.returncode != 0:
+            return [Finding("error", "internal", "pemeriksaan berhenti tanpa hasil",
+                            message_en="the check stopped without a result").to_dict()]
+        return json.loads(proc.stdout)
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.idle.wait(timeout)
@@ -133,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", required=True)
     p.add_argument("run_id", type=int)
     a = p.parse_args(argv)
+    lower_priority()
     engine = make_engine(a.db)
     status = execute(engine, Layout(Path(a.data)), a.run_id)
     engine.dispose()

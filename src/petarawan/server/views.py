@@ -28,10 +28,15 @@ CLASS_ORDER = {c: i for i, c in enumerate(CLASSES)}  # 0 = Bahaya (worst) … 3 
 
 
 class RunCache:
-    """Loaded runs by output folder (runs never change once written), least recently used out."""
+    """Loaded runs by output folder (runs never change once written), least recently used out.
+
+    Loading is single-flight: when many requests ask for a run that is not in memory yet (every
+    reader, right after a new run is published) one of them loads it and the others wait for
+    that load instead of each reading the GeoPackage again."""
 
     def __init__(self, size: int = 16):
         self.size, self._d, self._lock = size, OrderedDict(), threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}
 
     def peek(self, out_dir: Path) -> "LoadedRun | None":
         """The loaded run if it is already in memory (never reads files)."""
@@ -43,11 +48,20 @@ class RunCache:
             if key in self._d:
                 self._d.move_to_end(key)
                 return self._d[key]
-        loaded = LoadedRun(out_dir)
-        with self._lock:
-            self._d[key] = loaded
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
+            gate = self._loading.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                if key in self._d:
+                    return self._d[key]
+            try:
+                loaded = LoadedRun(out_dir)
+            finally:
+                with self._lock:
+                    self._loading.pop(key, None)
+            with self._lock:
+                self._d[key] = loaded
+                while len(self._d) > self.size:
+                    self._d.popitem(last=False)
         return loaded
 
 
@@ -66,6 +80,10 @@ class LoadedRun:
         self.plan = _plan_layer(self.out_dir)
         self._memo: dict[tuple, Any] = {}
         self._lock = threading.Lock()
+
+    def peek(self, key: tuple):
+        """The memoised value of ``key``, or None."""
+        return self._memo.get(key)
 
     def memo(self, key: tuple, make):
         """``make()`` once per ``key`` (a run never changes once written)."""
@@ -350,3 +368,4 @@ def suppressed(value, min_count: int) -> str:
 
 __all__ = ["LoadedRun", "RunCache", "activities", "area_profile", "compare", "contributions", "profile", "public_keys",
            "rollup"]
+
