@@ -14,6 +14,7 @@ import json
 import shutil
 from contextlib import asynccontextmanager
 import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from . import auth
 from .db import ROLES, Audit, Round, Run, SessionRow, Study, Upload, User, database_url, get_setting, make_engine, now, sessions
 from .files import KINDS, MAX_UPLOAD_BYTES, Incoming, Layout, copy_version, place
 from .runs import Worker
-from .views import RunCache, activities, compare, profile, rollup
+from .views import RunCache, activities, compare, ikrn_completeness, profile, rollup, rollup_map
 
 STATIC = Path(__file__).with_name("static")
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -705,19 +706,27 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         return out
 
     @app.get("/api/rollup")
-    def rollup_table(level: int = 2, c: Ctx = Depends(ctx)) -> dict:
+    def rollup_table(level: int = 2, lang: str = "id", c: Ctx = Depends(ctx)) -> dict:
         runs = latest_runs(c.db)
-        out = rollup(runs, level=1 if level == 1 else 2)
+        level = 1 if level == 1 else 2
+        out = rollup(runs, level=level)
         out["studies"] = [s for s, _ in runs]
-        out["sections"] = [section(c.db, runs) for section in ROLLUP_SECTIONS]
+        sections = (section(runs, level=level, lang="en" if lang == "en" else "id", full=c.full)
+                    for section in ROLLUP_SECTIONS)
+        out["sections"] = [s for s in sections if s is not None]
         return out
 
+    maps: OrderedDict[tuple, bytes] = OrderedDict()
+
     @app.get("/api/rollup/map")
-    def rollup_map(c: Ctx = Depends(ctx)) -> Response:
-        feats = []
-        for _, run in latest_runs(c.db):
-            feats.extend(run.geojson["features"])
-        body = json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, separators=(",", ":"))
+    def rollup_map_route(level: int | None = None, c: Ctx = Depends(ctx)) -> Response:
+        runs = latest_runs(c.db)
+        key = (tuple(sorted(r.out_dir.name for _, r in runs)), level if level in (0, 1, 2) else None)
+        body = maps.get(key)
+        if body is None:  # runs never change: one map per set of published runs and level
+            body = maps[key] = json_bytes(rollup_map(runs, level=key[1]))
+            while len(maps) > 8:
+                maps.popitem(last=False)
         return Response(body, media_type="application/json")
 
     # ------------------------------------------------------------------ data entry
@@ -772,7 +781,9 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
     return app
 
 
-ROLLUP_SECTIONS: list = []
-"""Extra sections of the roll-up page: callables ``(db, runs) -> {"title_id", "title_en",
-"columns": [...], "rows": [...]}`` appended to ``/api/rollup`` ``sections`` and drawn as tables.
-The IKRN survey rounds' completeness (reporting rate per kabupaten/kota) belongs here."""
+ROLLUP_SECTIONS: list = [ikrn_completeness]
+"""Extra sections of the roll-up page: callables ``(runs, *, level, lang, full) -> {"title_id",
+"title_en", "columns": [...], "rows": [[text, ...], ...]} | None`` (``runs``: the latest published
+run of every study as ``(study, LoadedRun)``; ``level`` 1 province / 2 kabupaten-kota; ``full``:
+analysts' view, else small counts suppressed).  Appended to ``/api/rollup`` ``sections`` (None =
+nothing to show) and drawn as tables.  Registered: IKRN reporting completeness."""

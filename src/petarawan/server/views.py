@@ -20,6 +20,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ..config import CLASSES
 from ..dashboard.app import _clean, area_detail, areas_geojson, load_output, public_keys
 from ..privacy import suppress_count
@@ -366,6 +368,156 @@ def suppressed(value, min_count: int) -> str:
     return suppress_count(value, min_count)
 
 
-__all__ = ["LoadedRun", "RunCache", "activities", "area_profile", "compare", "contributions", "profile", "public_keys",
-           "rollup"]
+__all__ = ["LoadedRun", "RunCache", "activities", "area_profile", "compare", "contributions", "ikrn_completeness",
+           "profile", "public_keys", "rollup"]
 
+
+def ikrn_layer(run: LoadedRun) -> pd.DataFrame | None:
+    """The run's ``ikrn`` layer (per area: returned and expected questionnaires per instrument,
+    ``below_quota``), read once per run; None when the run has no IKRN stage."""
+    def make():
+        import pyogrio
+
+        gpkg = run.out_dir / "petarawan.gpkg"
+        try:
+            if "ikrn" not in {name for name, _ in pyogrio.list_layers(gpkg)}:
+                return None
+            return pyogrio.read_dataframe(gpkg, layer="ikrn", read_geometry=False).set_index("code")
+        except Exception:  # noqa: BLE001 - an unreadable optional layer means "no IKRN"
+            return None
+    return run.memo(("ikrn-layer",), make)
+
+
+def ikrn_completeness(runs: list[tuple[dict, LoadedRun]], *, level: int = 2, lang: str = "id",
+                      full: bool = False) -> dict | None:
+    """IKRN reporting completeness per kabupaten/kota (``level`` 2) or province (1) over the
+    latest runs of many studies.
+
+    Per region: areas, areas with every quota met, areas without any return, questionnaires
+    returned and expected per instrument, and the reporting rate
+    Σ min(returned, expected) / Σ expected in % (DHIS2's reporting rate; the same function as the
+    study's own table, :func:`petarawan.ikrn.completeness.completeness_summary`).  An area in two
+    studies counts once (the newer run), as in :func:`rollup`.  Returned counts of 1..min_count−1
+    are shown as ``<min_count`` unless ``full`` (analysts); the rate of such a region too (it
+    would give the count back).  None when no run has an IKRN stage.
+
+    Returns ``{"title_id", "title_en", "columns", "rows"}`` (headings in ``lang``; rows of text)."""
+    from ..i18n import t
+    from ..ikrn.bank import INSTRUMENTS
+    from ..ikrn.completeness import completeness_summary
+
+    frames: dict[str, pd.DataFrame] = {}
+    min_count = 1
+    for _study, run in sorted(runs, key=lambda sr: sr[1].manifest.get("created", "")):
+        layer = ikrn_layer(run)
+        if layer is None:
+            continue
+        min_count = max(min_count, run.min_count)
+        for code in layer.index:
+            frames[str(code)] = layer.loc[[code]]
+    if not frames:
+        return None
+    ret = [f"returned_{k}" for k in INSTRUMENTS]
+    exp = [f"expected_{k}" for k in INSTRUMENTS]
+    table = pd.concat(frames.values())
+    table = table[ret + exp].fillna(0).astype("int64").assign(below_quota=table["below_quota"].astype(bool))
+    table["region"] = [region_of(c, level) for c in table.index]
+    summ = completeness_summary(table, "region").sort_index(key=lambda ix: ix.map(lambda v: (v == "(total)", v)))
+    heading = lambda c: t(f"ikrn.col.{c}", lang)  # noqa: E731
+    ins_name = {k: k.upper().replace("IKRN", "IKRN ") for k in INSTRUMENTS}
+    columns = [t("server.rollup.region" if level == 2 else "server.rollup.province", lang), heading("areas"),
+               heading("areas_complete"), heading("areas_without_returns"),
+               *[t("ikrn.col.returned", lang, ins=ins_name[k]) for k in INSTRUMENTS],
+               *[t("ikrn.col.expected", lang, ins=ins_name[k]) for k in INSTRUMENTS], heading("reporting_rate") + " (%)"]
+    rows = []
+    for region, r in summ.iterrows():
+        returned = [int(r[c]) for c in ret]
+        hidden = not full and any(0 < n < min_count for n in returned)
+        shown = [str(n) if full else suppress_count(n, min_count) for n in returned]
+        rate = r["reporting_rate"]
+        rate_text = "–" if hidden or rate != rate else f"{100 * rate:.1f}"
+        rows.append([t("server.rollup.total", lang) if region == "(total)" else region, str(int(r["areas"])),
+                     str(int(r["areas_complete"])), str(int(r["areas_without_returns"])), *shown,
+                     *[str(int(r[c])) for c in exp], rate_text])
+    return {"title_id": t("ikrn.map_title", "id"), "title_en": t("ikrn.map_title", "en"), "columns": columns, "rows": rows}
+
+
+ROLLUP_AREA_LIMIT = 2000
+"""Largest number of areas the roll-up map sends one by one; above it (a provincial or national
+roll-up) the map shows kabupaten/kota dissolved from their areas."""
+MAP_PIXELS = 2000
+"""Pixels across the widest screen the roll-up map is drawn for (a 1000 px screen at 2× density):
+the simplification tolerance is the map's extent divided by this, so no vertex is dropped that
+could move a border by more than one pixel."""
+
+
+def _wgs84_shapes(run: LoadedRun) -> list:
+    """The run's public GeoJSON geometries as shapely geometries (once per run)."""
+    import shapely.geometry
+
+    return run.memo(("shapes",), lambda: [None if f["geometry"] is None else shapely.geometry.shape(f["geometry"])
+                                          for f in run.geojson["features"]])
+
+
+def rollup_map(runs: list[tuple[dict, LoadedRun]], *, level: int | None = None) -> dict:
+    """The roll-up map as GeoJSON, light enough for a phone at any scale.
+
+    Parameters
+    ----------
+    runs : list of (study, LoadedRun)
+        The latest published run of each study; an area in two studies is drawn once (the newer
+        run), as in :func:`rollup`.
+    level : {0, 1, 2}, optional
+        0 = the areas themselves (public columns); 2 = kabupaten/kota, 1 = provinces, each
+        dissolved from its areas (``shapely.union_all``) with ``code``/``name`` = the Kemendagri
+        prefix, the number of areas per class and ``class`` = the class most of its areas have
+        (a tie goes to the worse class).  Default: 0 up to :data:`ROLLUP_AREA_LIMIT` areas, else 2.
+
+    Geometry is simplified with a tolerance of (map extent) / :data:`MAP_PIXELS` in the map's
+    units (degrees for WGS84) — one screen pixel — keeping shared borders shared
+    (``shapely.coverage_simplify``), and coordinates are rounded to a tenth of that tolerance.
+    Returns a FeatureCollection with ``level`` and ``tolerance``."""
+    import numpy as np
+    import shapely
+
+    newest: dict[str, tuple[dict, Any]] = {}
+    crs = "EPSG:4326"
+    for _study, run in sorted(runs, key=lambda sr: sr[1].manifest.get("created", "")):
+        crs = run.geojson.get("crs", crs) if not newest else crs
+        for feat, geom in zip(run.geojson["features"], _wgs84_shapes(run)):
+            if geom is not None:
+                newest[str(feat["properties"].get("code"))] = (feat["properties"], geom)
+    if level is None:
+        level = 0 if len(newest) <= ROLLUP_AREA_LIMIT else 2
+    if not newest:
+        return {"type": "FeatureCollection", "crs": crs, "level": level, "tolerance": 0.0, "features": []}
+    codes = list(newest)
+    geoms = np.array([newest[c][1] for c in codes], dtype=object)
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    tol = max(maxx - minx, maxy - miny) / MAP_PIXELS
+    if level == 0:
+        props = [newest[c][0] for c in codes]
+    else:
+        groups: dict[str, list[int]] = {}
+        for i, c in enumerate(codes):
+            groups.setdefault(region_of(c, level), []).append(i)
+        props, merged = [], []
+        for region, idx in sorted(groups.items()):
+            counts = {k: 0 for k in (*CLASSES, "none")}
+            for i in idx:
+                counts[newest[codes[i]][0].get("class") or "none"] += 1
+            scored = [k for k in CLASSES if counts[k]]
+            top = max(scored, key=lambda k: (counts[k], -CLASS_ORDER[k])) if scored else None
+            label = " · ".join(f"{k} {counts[k]}" for k in CLASSES)
+            props.append({"code": region, "name": f"{region}: {label}", "class": top, **counts, "total": len(idx)})
+            merged.append(shapely.union_all(geoms[idx], grid_size=tol / 10))
+        geoms = np.array(merged, dtype=object)
+    try:
+        simple = shapely.coverage_simplify(geoms, tol)
+    except Exception:  # noqa: BLE001 - not a clean coverage (overlapping studies): simplify each
+        simple = shapely.simplify(geoms, tol, preserve_topology=True)
+    decimals = max(0, int(np.ceil(-np.log10(tol / 10)))) if tol > 0 else 6
+    simple = shapely.transform(simple, lambda xy: np.round(xy, decimals))
+    feats = [{"type": "Feature", "geometry": shapely.geometry.mapping(g) if g is not None and not g.is_empty else None,
+              "properties": p} for g, p in zip(simple, props)]
+    return {"type": "FeatureCollection", "crs": crs, "level": level, "tolerance": float(tol), "features": feats}

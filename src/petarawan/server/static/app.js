@@ -385,7 +385,7 @@
 
   // ---------------------------------------------------------------- roll-up
   async function viewRollup(level) {
-    const [r, geo] = await Promise.all([get(`/api/rollup?level=${level}`), get("/api/rollup/map")]);
+    const [r, geo] = await Promise.all([get(`/api/rollup?level=${level}&lang=${lang}`), get("/api/rollup/map")]);
     const R = r.data, cols = [...CLASSES, "none", "total"];
     const out = [h("h1", {}, t("rollup")), h("p", { class: "noprint" }, h("a", { href: "#/rollup/2" }, t("level2")), " · ", h("a", { href: "#/rollup/1" }, t("level1"))),
       h("div", { class: "card table-wrap" }, h("table", { id: "rollup" }, h("thead", {}, h("tr", {}, h("th", {}, t("regionCol")), h("th", {}, t("studiesCol")), cols.map((c) => h("th", { class: "num" }, c === "none" ? t("notScored") : c === "total" ? t("total") : c)))),
