@@ -31,8 +31,8 @@ def test_a_run_not_in_memory_is_loaded_once_however_many_readers_ask(monkeypatch
 
 
 def test_upload_check_in_a_lower_priority_child_process(tmp_path):
-    """Process mode: the check runs in `python -m petarawan.server.files` at niceness 10 and its
-    findings come back as dicts (a folder without petarawan.toml → an error naming it)."""
+    """Process mode: the check runs in the checker process (spawned, niceness 10) and its findings
+    come back as dicts (a folder without petarawan.toml → an error naming it)."""
     import os
     import subprocess
     import sys
@@ -41,7 +41,12 @@ def test_upload_check_in_a_lower_priority_child_process(tmp_path):
     from petarawan.server.runs import Worker
 
     w = Worker(None, None, "sqlite://", mode="process")
-    found = w.validate(tmp_path, "en")
+    try:
+        found = w.validate(tmp_path, "en")
+        pid_nice = w._checker().submit(os.nice, 0).result()
+    finally:
+        w.shutdown()
+    assert pid_nice == max(BACKGROUND_NICE, os.nice(0))
     assert found and found[0]["level"] == "error" and "petarawan.toml" in (found[0]["file"] or found[0]["message_en"])
     nice = subprocess.run([sys.executable, "-c", "import os; from petarawan.server.child import lower_priority; "
                            "lower_priority(); print(os.nice(0))"], capture_output=True, text=True, check=True).stdout

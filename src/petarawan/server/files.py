@@ -267,27 +267,16 @@ def validate_folder(study_dir: Path, lang: str = "id") -> list[Finding]:
     return [f for f in res.findings]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m petarawan.server.files STUDY_DIR [LANG]``: :func:`validate_folder` in a child
-    process of the server (its pandas work then never holds the web process's interpreter lock),
-    the findings printed as one JSON list on standard output."""
-    import argparse
-    import json
-    import sys
 
-    from .child import lower_priority
-
-    p = argparse.ArgumentParser(prog="python -m petarawan.server.files", description="validate a staged study folder")
-    p.add_argument("study_dir", type=Path)
-    p.add_argument("lang", nargs="?", default="id")
-    a = p.parse_args(argv)
-    lower_priority()
+def check_folder(study_dir: str, lang: str = "id") -> list[dict]:
+    """:func:`validate_folder` with the findings as JSON-ready dicts (what the server's checker
+    process returns to the web process)."""
     from ..io.writers import jsonable
 
-    sys.stdout.write(json.dumps(jsonable([f.to_dict() for f in validate_folder(a.study_dir, a.lang)]),
-                                ensure_ascii=False))
-    return 0
+    return jsonable([f.to_dict() for f in validate_folder(Path(study_dir), lang)])
 
 
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+def warm_up() -> None:
+    """Import what a check needs (run once in a fresh checker process, so that the first
+    upload's preview does not wait for pandas, geopandas and the stages to load)."""
+    from .. import pipeline, validate  # noqa: F401

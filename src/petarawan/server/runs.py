@@ -10,11 +10,11 @@ the last good one published.  Every run's folder is kept (``run.json`` is its ma
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from sqlalchemy import select
@@ -80,6 +80,7 @@ class Worker:
         self.idle.set()
         self._pending = 0
         self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
 
     def recover(self) -> None:
         """After a restart: a run left ``running`` failed with the server; queued ones go on."""
@@ -135,26 +136,50 @@ class Worker:
                 row.findings = [Finding("error", "worker_crashed", Msg("f.worker_crashed")).to_dict()]
                 db.commit()
 
+    def _checker(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                import multiprocessing
+
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=lower_priority)
+                from .files import warm_up
+
+                self._pool.submit(warm_up)
+            return self._pool
+
+    def start_checker(self) -> None:
+        """Start the checker process now (``mode="process"``): imports take seconds, the first
+        upload should not wait for them."""
+        if self.mode == "process":
+            self._checker()
+
     def validate(self, staged: Path, lang: str) -> list[dict]:
         """The findings (as dicts) of :func:`petarawan.server.files.validate_folder` on ``staged``:
-        in a lower-priority child process (``mode="process"``; the pandas work then never holds
-        the web process's interpreter lock) or in this thread (``mode="thread"``)."""
-        if self.mode == "thread":
-            from .files import validate_folder
+        in the checker process, a lower-priority child kept warm (``mode="process"``; the pandas
+        work then never holds the web process's interpreter lock), or in this thread
+        (``mode="thread"``)."""
+        from .files import check_folder
 
-            return [f.to_dict() for f in validate_folder(staged, lang)]
-        proc = subprocess.run([sys.executable, "-m", "petarawan.server.files", str(staged), lang],
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, encoding="utf-8")
-        if proc.returncode != 0:
+        if self.mode == "thread":
+            return check_folder(str(staged), lang)
+        try:
+            return self._checker().submit(check_folder, str(staged), lang).result()
+        except BrokenProcessPool:  # the checker died (memory?): a new one next time
+            with self._lock:
+                self._pool = None
             return [Finding("error", "internal", "pemeriksaan berhenti tanpa hasil",
                             message_en="the check stopped without a result").to_dict()]
-        return json.loads(proc.stdout)
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.idle.wait(timeout)
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def main(argv: list[str] | None = None) -> int:
