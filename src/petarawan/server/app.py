@@ -10,6 +10,7 @@ tiles, no inline script (the Content-Security-Policy forbids it).
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import shutil
 from contextlib import asynccontextmanager
@@ -28,8 +29,9 @@ from sqlalchemy.orm import Session
 from ..errors import Finding, InputError
 from ..io.atomic import os_error_finding
 from ..io.writers import jsonable
+from ..privacy import suppress_count
 from . import auth
-from .db import ROLES, Audit, Round, Run, SessionRow, Study, Upload, User, database_url, get_setting, make_engine, now, sessions
+from .db import ROLES, Activity, Audit, Round, Run, SessionRow, Study, Upload, User, database_url, get_setting, make_engine, now, sessions
 from .files import KINDS, MAX_UPLOAD_BYTES, Incoming, Layout, copy_version, place
 from .runs import Worker
 from .views import RunCache, activities, compare, ikrn_completeness, profile, rollup, rollup_map
@@ -149,6 +151,16 @@ class UserPatch(BaseModel):
     password: str | None = Field(default=None, min_length=auth.MIN_PASSWORD, max_length=1024)
 
 
+class ActivityIn(BaseModel):
+    """A completed activity: area code, what was done, programme (optional), date, participants."""
+
+    area: str = Field(min_length=1, max_length=32)
+    activity: str = Field(min_length=1, max_length=200)
+    programme: str | None = Field(default=None, max_length=100)
+    date: datetime.date
+    participants: int = Field(ge=0, le=1_000_000)
+
+
 class EntryIn(BaseModel):
     values: dict[str, str | float | int | None]
 
@@ -163,8 +175,19 @@ class RunRef:
 _ROUND_OF_YEAR = select(Round.id, Round.version, Round.published_run_id).where(
     Round.study_id == bindparam("sid"), Round.year == bindparam("year"))
 _RUN_STATE = select(Run.round_id, Run.status).where(Run.id == bindparam("rid"))
+_ACTIVITIES_OF_AREA = select(Activity.id, Activity.date, Activity.activity, Activity.programme,
+                             Activity.participants).where(
+    Activity.round_id == bindparam("round_id"), Activity.area_code == bindparam("code")).order_by(Activity.date, Activity.id)
 _PAST_RUNS = select(Round.year, Round.published_run_id).where(
     Round.study_id == bindparam("sid"), Round.published_run_id.is_not(None)).order_by(Round.year)
+
+
+def activity_info(aid: int, when, what: str, programme: str | None, participants: int, *, full: bool,
+                  min_count: int) -> dict:
+    """One recorded activity as shown: participants suppressed (1..min_count−1) unless ``full``."""
+    return {"id": aid, "date": when.isoformat() if hasattr(when, "isoformat") else str(when), "activity": what,
+            "programme": programme, "participants": str(participants) if full else suppress_count(participants, min_count),
+            "source": "browser"}
 
 
 def json_bytes(obj) -> bytes:
@@ -205,6 +228,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
     @asynccontextmanager
     async def lifespan(_app):
         worker.recover()
+        worker.start_checker()
         yield
         worker.shutdown()
 
@@ -261,8 +285,8 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
             raise HTTPException(404, "no published run yet / belum ada hasil yang diterbitkan")
         return run
 
-    def published_ref(db: Session, sid: int, year: int, run_id: int | None, c: Ctx) -> tuple[int, "RunRef"]:
-        """(the round's current version, its published run — or, for analysts, another succeeded
+    def published_ref(db: Session, sid: int, year: int, run_id: int | None, c: Ctx) -> tuple[Any, "RunRef"]:
+        """(the round (``id``, ``version``), its published run — or, for analysts, another succeeded
         run of the round) with one indexed read in the usual case (hot read routes)."""
         con = db.connection()
         rnd = con.execute(_ROUND_OF_YEAR, {"sid": sid, "year": year}).first()
@@ -274,7 +298,7 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
             rid = rid if row is not None and row.round_id == rnd.id and row.status == "succeeded" else None
         if rid is None:
             raise HTTPException(404, "no published run yet / belum ada hasil yang diterbitkan")
-        return rnd.version, RunRef(rid)
+        return rnd, RunRef(rid)
 
     warming: dict[int, asyncio.Future] = {}
 
@@ -652,8 +676,10 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
     @app.get("/api/studies/{sid}/rounds/{year}/areas/{code}")
     async def area_profile(sid: int, year: int, code: str, run: int | None = None, lang: str = "id",
                            c: Ctx = Depends(ctx)) -> Response:
-        version, r = published_ref(c.db, sid, year, run, c)
+        rnd, r = published_ref(c.db, sid, year, run, c)
+        version = rnd.version
         past = tuple((y, rid) for y, rid in c.db.connection().execute(_PAST_RUNS, {"sid": sid}))
+        recorded = tuple(tuple(x) for x in c.db.connection().execute(_ACTIVITIES_OF_AREA, {"round_id": rnd.id, "code": code}))
         c.db.close()  # the connection goes back to the pool before anything is awaited
         await warm(r)
         lr = loaded(r)
@@ -661,18 +687,18 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
         lang = "en" if lang == "en" else "id"
         # runs and versions never change: the whole answer is kept per run, area, view, language,
         # version and set of published years (a new publication or version makes a new key)
-        key = ("profile.json", code, full, lang, version, past)
+        key = ("profile.json", code, full, lang, version, past, recorded)
         body = lr.peek(key)
         if body is None:
             for _, rid in past:
                 await warm(RunRef(rid))
-            body = lr.memo(key, lambda: _profile_json(lr, r, sid, year, version, code, full, lang, past))
+            body = lr.memo(key, lambda: _profile_json(lr, r, sid, year, version, code, full, lang, past, recorded))
         if body is False:
             raise HTTPException(404, "unknown area code / kode wilayah tidak dikenal")
         return Response(body, media_type="application/json")
 
     def _profile_json(lr, r, sid: int, year: int, version: int, code: str, full: bool, lang: str,
-                      past: tuple) -> bytes | bool:
+                      past: tuple, recorded: tuple) -> bytes | bool:
         """The area profile as JSON bytes (False for an unknown code)."""
         prof = profile(lr, code, full=full, lang=lang)
         if prof is None:
@@ -686,7 +712,9 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
                 history.append({"year": y, **got})
         prof["history"] = history
         vdir = layout.version(sid, year, version)
-        prof["activities"] = activities(vdir, code, full=full, min_count=lr.min_count) if version else []
+        prof["activities"] = sorted(
+            (activities(vdir, code, full=full, min_count=lr.min_count) if version else [])
+            + [activity_info(*x, full=full, min_count=lr.min_count) for x in recorded], key=lambda a: a["date"])
         prof["run"], prof["year"] = r.id, year
         return json_bytes(prof)
 
@@ -728,6 +756,77 @@ def create_app(url: str | None = None, *, data_dir: Path | str | None = None, wo
             while len(maps) > 8:
                 maps.popitem(last=False)
         return Response(body, media_type="application/json")
+
+    # ------------------------------------------------------------------ completed activities
+    @app.get("/api/studies/{sid}/rounds/{year}/activities")
+    def list_activities(sid: int, year: int, area: str | None = None, c: Ctx = Depends(ctx)) -> dict:
+        """Completed activities recorded in the browser for the round (monitoring): newest first,
+        participants suppressed below ``min_count`` for viewers."""
+        rnd = round_or_404(c.db, sid, year)
+        q = select(Activity).where(Activity.round_id == rnd.id).order_by(Activity.date.desc(), Activity.id.desc())
+        if area:
+            q = q.where(Activity.area_code == area)
+        rows = c.db.execute(q.limit(2000)).scalars().all()
+        k = _min_count(c.db, rnd)
+        items = [{**activity_info(a.id, a.date, a.activity, a.programme, a.participants, full=c.full, min_count=k),
+                  "area": a.area_code, **({"username": a.username} if c.full else {})} for a in rows]
+        total = sum(a.participants for a in rows)
+        return {"activities": items, "n": len(rows), "areas": len({a.area_code for a in rows}),
+                "participants": str(total) if c.full else suppress_count(total, k)}
+
+    def _min_count(db: Session, rnd: Round) -> int:
+        if rnd.published_run_id is None:
+            return 5
+        got = cache.peek(layout.run(rnd.published_run_id))
+        return got.min_count if got is not None else loaded(RunRef(rnd.published_run_id)).min_count
+
+    def _area_codes(rnd: Round) -> set[str]:
+        """Codes of the round's areas (its published run; else the current version's boundaries)."""
+        if rnd.published_run_id is not None:
+            return set(loaded(RunRef(rnd.published_run_id)).areas.index.astype(str))
+        if rnd.version:
+            from .entry import read_entry_table
+
+            return {a["code"] for a in read_entry_table(layout.version(rnd.study_id, rnd.year, rnd.version))["areas"]}
+        return set()
+
+    @app.post("/api/studies/{sid}/rounds/{year}/activities", status_code=201)
+    def add_activity(sid: int, year: int, body: ActivityIn, c: Ctx = Depends(analyst)) -> dict:
+        rnd = round_or_404(c.db, sid, year)
+        problems = []
+        code = body.area.strip()
+        if code not in _area_codes(rnd):
+            problems.append({"field": "area", "value": code, "expected": "a code of the round's areas / kode wilayah putaran ini"})
+        name = " ".join(body.activity.split())
+        if not name:
+            problems.append({"field": "activity", "value": "", "expected": "what was done / kegiatan yang dilakukan"})
+        today = datetime.date.today()
+        if body.date > today or body.date.year < year - 1:
+            problems.append({"field": "date", "value": body.date.isoformat(),
+                             "expected": f"{year - 1}-01-01 … {today.isoformat()}"})
+        if problems:
+            raise HTTPException(422, problems)
+        a = Activity(round_id=rnd.id, area_code=code, activity=name[:200],
+                     programme=(" ".join(body.programme.split()) or None) if body.programme else None,
+                     date=body.date, participants=body.participants, username=c.user.username)
+        c.db.add(a)
+        c.db.flush()
+        auth.audit(c.db, c.user.username, "activity_add", target=f"study:{sid}/{year}/area:{code}", ip=c.ip,
+                   activity_id=a.id, date=a.date.isoformat(), participants=a.participants)
+        c.db.commit()
+        return {**activity_info(a.id, a.date, a.activity, a.programme, a.participants, full=True, min_count=1), "area": code}
+
+    @app.delete("/api/studies/{sid}/rounds/{year}/activities/{aid}")
+    def delete_activity(sid: int, year: int, aid: int, c: Ctx = Depends(analyst)) -> dict:
+        rnd = round_or_404(c.db, sid, year)
+        a = c.db.get(Activity, aid)
+        if a is None or a.round_id != rnd.id:
+            raise HTTPException(404, "unknown activity / kegiatan tidak dikenal")
+        auth.audit(c.db, c.user.username, "activity_delete", target=f"study:{sid}/{year}/area:{a.area_code}", ip=c.ip,
+                   activity_id=a.id, activity=a.activity, date=a.date.isoformat(), participants=a.participants)
+        c.db.delete(a)
+        c.db.commit()
+        return {"ok": True}
 
     # ------------------------------------------------------------------ data entry
     @app.get("/api/studies/{sid}/rounds/{year}/entry")

@@ -12,11 +12,11 @@ PostgreSQL works through ``postgresql+psycopg://user:pass@host/db``.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -138,6 +138,22 @@ class Run(Base):
     created: Mapped[datetime] = mapped_column(DateTime, default=now)
     started: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     finished: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Activity(Base):
+    """A completed activity recorded in the browser by an analyst (the monitoring store of
+    ``petarawan track`` remains the other source)."""
+
+    __tablename__ = "activity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    area_code: Mapped[str] = mapped_column(String(32), index=True)
+    activity: Mapped[str] = mapped_column(String(200))
+    programme: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    date: Mapped[date] = mapped_column(Date)
+    participants: Mapped[int] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
 def make_engine(url: str | None = None) -> Engine:

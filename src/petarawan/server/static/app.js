@@ -21,6 +21,8 @@
       indicator: "Indikator", role: "Peran", main: "pokok", supporting: "pendukung", presentAt: "Ada bila", present: "Ada",
       contribution: "Sumbangan ke skor", dimensions: "Dimensi", weight: "Bobot", uncertainty: "Ketidakpastian",
       rankBand: "Rentang peringkat (5–95%)", probability: "Peluang kelas", potential: "Potensi masyarakat",
+      activityName: "Kegiatan", programme: "Program", date: "Tanggal", addActivity: "Catat kegiatan terlaksana", remove: "Hapus",
+      monitoring: "Pemantauan: kegiatan terlaksana", nActivities: "kegiatan", noActivities: "Belum ada kegiatan yang dicatat.",
       plan: "Rencana kegiatan", done: "Kegiatan terlaksana", participants: "Peserta", inPlan: "Masuk rencana", priority: "Prioritas", history: "Riwayat", print: "Cetak",
       back: "Kembali", entry: "Entri data", save: "Simpan", saved: "Tersimpan sebagai versi", notSaved: "Tidak tersimpan:",
       users: "Pengguna", audit: "Log audit", when: "Waktu", who: "Siapa", action: "Tindakan", target: "Sasaran",
@@ -50,6 +52,8 @@
       indicator: "Indicator", role: "Role", main: "main", supporting: "supporting", presentAt: "Present when", present: "Present",
       contribution: "Contribution to the score", dimensions: "Dimensions", weight: "Weight", uncertainty: "Uncertainty",
       rankBand: "Rank band (5–95%)", probability: "Class probability", potential: "Community potential",
+      activityName: "Activity", programme: "Programme", date: "Date", addActivity: "Record a completed activity", remove: "Remove",
+      monitoring: "Monitoring: completed activities", nActivities: "activities", noActivities: "No activity recorded yet.",
       plan: "Planned activities", done: "Completed activities", participants: "Participants", inPlan: "In the plan", priority: "Priority", history: "History", print: "Print",
       back: "Back", entry: "Data entry", save: "Save", saved: "Saved as version", notSaved: "Not saved:",
       users: "People", audit: "Audit log", when: "When", who: "Who", action: "Action", target: "Target",
@@ -275,6 +279,8 @@
           h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, h("th", { class: "num" }, t("rank")), h("th", {}, t("name")), h("th", {}, t("cls")), h("th", { class: "num" }, t("score")))), tbody)))),
       h("section", { class: "card noprint" }, h("h2", {}, t("downloads")), h("ul", {}, S.files.map((n) => h("li", {}, h("a", { href: `/api/studies/${sid}/runs/${S.run}/files/${encodeURIComponent(n)}`, download: n }, n))))),
       h("button", { type: "button", class: "secondary noprint", onclick: () => window.print() }, t("print")));
+    const mon = await monitoringCard(sid, year, Object.fromEntries(rows.map((p) => [p.code, p.name])));
+    if (mon) res.insertBefore(mon, res.lastChild);
   }
 
   function uploadPanel(sid, year, rnd) {
@@ -361,9 +367,11 @@
       h("div", { class: "legend" }, CLASSES.map((c) => h("span", {}, h("i", { class: "c-" + c }), `${t("probability")} ${c}: ${fmt(100 * (P.uncertainty.probabilities[c] || 0), 0)}%`)))));
     if (P.potential !== null && P.potential !== undefined) out.push(h("section", { class: "card" }, h("h2", {}, t("potential")), h("p", {}, fmt(P.potential))));
     if (P.plan) out.push(h("section", { class: "card" }, h("h2", {}, t("plan")), h("ul", {}, Object.entries(P.plan).map(([k, v]) => h("li", {}, `${k === "chosen" ? t("inPlan") : k === "priority" ? t("priority") : k}: ${k === "chosen" ? (v ? t("yes") : t("no")) : v ?? t("none")}`)))));
-    if (P.activities && P.activities.length) out.push(h("section", { class: "card" }, h("h2", {}, t("done")), h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, [t("when"), t("action"), t("participants")].map((x) => h("th", {}, x)))),
-      h("tbody", {}, P.activities.map((x) => h("tr", {}, h("td", {}, x.date), h("td", {}, [x.activity, x.programme].filter(Boolean).join(" · ")), h("td", { class: "num" }, x.participants))))))));
+    if ((P.activities && P.activities.length) || full()) out.push(h("section", { class: "card", id: "activities" }, h("h2", {}, t("done")),
+      P.activities.length ? h("div", { class: "table-wrap" }, h("table", {},
+        h("thead", {}, h("tr", {}, [t("date"), t("activityName"), t("participants")].map((x, i) => h("th", { class: i === 2 ? "num" : "" }, x)))),
+        h("tbody", {}, P.activities.map((x) => h("tr", {}, h("td", {}, x.date), h("td", {}, [x.activity, x.programme].filter(Boolean).join(" · ")), h("td", { class: "num" }, x.participants)))))) : h("p", { class: "muted" }, t("noActivities")),
+      full() ? activityForm(sid, year, code) : ""));
     out.push(h("section", { class: "card" }, h("h2", {}, t("history")), h("div", { class: "table-wrap" }, h("table", {},
       h("thead", {}, h("tr", {}, h("th", {}, t("year")), h("th", {}, t("cls")), h("th", { class: "num" }, t("score")), h("th", { class: "num" }, t("rank")))),
       h("tbody", {}, P.history.map((x) => h("tr", {}, h("td", {}, x.year), h("td", {}, badge(x.class)), h("td", { class: "num" }, fmtPub(x.score, x.score_band)), h("td", { class: "num" }, x.rank ?? "–"))))))),
@@ -381,6 +389,39 @@
         h("tbody", {}, cls.map((c) => h("tr", {}, h("th", {}, c === "none" ? t("notScored") : c), cls.map((d) => h("td", { class: "num" }, (r.counts[c] || {})[d] || "")))))) ),
       h("div", { class: "card table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, [t("name"), String(a), String(b), ""].map((x) => h("th", {}, x)))),
         h("tbody", {}, r.areas.filter((x) => x.change !== "same").map((x) => h("tr", {}, h("td", {}, h("a", { href: `#/s/${sid}/${b}/a/${encodeURIComponent(x.code)}` }, x.name || x.code)), h("td", {}, badge(x.old)), h("td", {}, badge(x.new)), h("td", { class: x.change === "worse" ? "err" : x.change === "better" ? "ok" : "" }, t(x.change))))))));
+  }
+
+  // ---------------------------------------------------------------- completed activities
+  function problemText(d) {
+    return Array.isArray(d) ? d.map((p) => p.field ? `${p.field}: ${p.value ?? ""} → ${p.expected ?? p.msg ?? ""}` : (p.loc || []).slice(-1).concat([p.msg]).join(": ")).join("; ") : String(d ?? "");
+  }
+  function activityForm(sid, year, code) {
+    const when = h("input", { type: "date", name: "date", required: true, value: new Date().toISOString().slice(0, 10) });
+    const what = h("input", { type: "text", name: "activity", required: true, maxlength: 200 });
+    const prog = h("input", { type: "text", name: "programme", maxlength: 100 });
+    const n = h("input", { type: "number", name: "participants", min: 0, max: 1000000, step: 1, required: true, value: 0 });
+    const msg = h("p", { class: "small", role: "status" });
+    return h("form", { class: "stack noprint", id: "activity-form", onsubmit: async (ev) => { ev.preventDefault();
+      const r = await api("POST", `/api/studies/${sid}/rounds/${year}/activities`, { area: code, date: when.value, activity: what.value, programme: prog.value || null, participants: +n.value });
+      if (r.ok) route(); else { msg.className = "small err"; msg.textContent = problemText(r.data && r.data.detail); } } },
+      h("h3", {}, t("addActivity")),
+      h("div", { class: "row" }, h("label", {}, h("span", {}, t("date")), when), h("label", {}, h("span", {}, t("participants")), n)),
+      h("label", {}, h("span", {}, t("activityName")), what), h("label", {}, h("span", {}, t("programme")), prog),
+      h("button", { type: "submit" }, t("save")), msg);
+  }
+  async function monitoringCard(sid, year, names) {
+    const r = await get(`/api/studies/${sid}/rounds/${year}/activities`);
+    if (!r.ok) return "";
+    const M = r.data;
+    return h("section", { class: "card", id: "monitoring" }, h("h2", {}, t("monitoring")),
+      h("p", { class: "muted small" }, `${M.n} ${t("nActivities")} · ${M.areas} ${t("areas")} · ${t("participants")}: ${M.participants}`),
+      M.n ? h("div", { class: "table-wrap" }, h("table", {},
+        h("thead", {}, h("tr", {}, [t("date"), t("name"), t("activityName"), t("participants"), ""].map((x, i) => h("th", { class: i === 3 ? "num" : "" }, x)))),
+        h("tbody", {}, M.activities.map((x) => h("tr", {}, h("td", {}, x.date),
+          h("td", {}, h("a", { href: `#/s/${sid}/${year}/a/${encodeURIComponent(x.area)}` }, names[x.area] || x.area)),
+          h("td", {}, [x.activity, x.programme].filter(Boolean).join(" · ")), h("td", { class: "num" }, x.participants),
+          h("td", { class: "noprint" }, full() ? h("button", { type: "button", class: "secondary small", onclick: async () => {
+            const d = await api("DELETE", `/api/studies/${sid}/rounds/${year}/activities/${x.id}`); if (d.ok) route(); } }, t("remove")) : "")))))) : h("p", { class: "muted" }, t("noActivities")));
   }
 
   // ---------------------------------------------------------------- roll-up
