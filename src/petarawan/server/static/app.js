@@ -351,12 +351,12 @@
       h("h1", {}, A.name || A.code, " ", badge(A.class)),
       h("p", { class: "muted" }, `${A.code}${A.group ? " · " + A.group : ""} · ${year} · ${t("score")} ${fmtPub(A.score, A.score_band)} · ${t("rank")} ${A.rank ?? "–"}`),
       h("section", { class: "card" }, h("h2", {}, t("why")),
-        h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, [t("indicator"), t("role"), t("value"), t("presentAt"), t("present"), t("contribution")].map((x, i) => h("th", { class: i >= 2 ? "num" : "" }, x)))),
+        h("div", { class: "table-wrap" }, h("table", { class: "stack" }, h("thead", {}, h("tr", {}, [t("indicator"), t("role"), t("value"), t("presentAt"), t("present"), t("contribution")].map((x, i) => h("th", { class: i >= 2 ? "num" : "" }, x)))),
           h("tbody", {}, P.indicators.map((i) => h("tr", {}, h("td", {}, i.label || i.code, h("div", { class: "muted small" }, [i.code, i.unit].filter(Boolean).join(" · "))),
-            h("td", {}, i.bnn ? t(i.bnn) : ""), h("td", { class: "num" }, i.value ?? t("none")),
-            h("td", { class: "num" }, i.present_at === null || i.present_at === undefined ? "" : (i.direction < 0 ? "≤ " : "≥ ") + fmt(i.present_at, 3)),
-            h("td", { class: "num" }, i.present === null || i.present === undefined ? "" : i.present ? "✔ " + t("yes") : t("no")),
-            h("td", { class: "num" }, i.contribution === null || i.contribution === undefined ? t("none") : h("div", {}, fmt(i.contribution, 2), h("div", { class: "bar", style: `width:${Math.round(100 * i.contribution / maxC)}%` })))))))),
+            h("td", { "data-label": t("role") }, i.bnn ? t(i.bnn) : ""), h("td", { class: "num", "data-label": t("value") }, i.value ?? t("none")),
+            h("td", { class: "num", "data-label": t("presentAt") }, i.present_at === null || i.present_at === undefined ? "" : (i.direction < 0 ? "≤ " : "≥ ") + fmt(i.present_at, 3)),
+            h("td", { class: "num", "data-label": t("present") }, i.present === null || i.present === undefined ? "" : i.present ? "✔ " + t("yes") : t("no")),
+            h("td", { class: "num", "data-label": t("contribution") }, i.contribution === null || i.contribution === undefined ? t("none") : h("div", { class: "contrib" }, fmt(i.contribution, 2), h("div", { class: "bar", style: `width:${Math.round(100 * i.contribution / maxC)}%` })))))))),
         h("p", { class: "muted small" }, P.aggregation === "arithmetic" ? t("contribNote") : t("notArithmetic")),
         h("p", { class: "muted small" }, t("hiddenNote").replace("{k}", P.min_count)),
         A.n_main !== undefined ? h("p", { class: "small" }, `${t("main")}: ${A.n_main ?? "–"} · ${t("supporting")}: ${A.n_supporting ?? "–"}`) : ""),
@@ -429,13 +429,15 @@
     const [r, geo] = await Promise.all([get(`/api/rollup?level=${level}&lang=${lang}`), get("/api/rollup/map")]);
     const R = r.data, cols = [...CLASSES, "none", "total"];
     const out = [h("h1", {}, t("rollup")), h("p", { class: "noprint" }, h("a", { href: "#/rollup/2" }, t("level2")), " · ", h("a", { href: "#/rollup/1" }, t("level1"))),
-      h("div", { class: "card table-wrap" }, h("table", { id: "rollup" }, h("thead", {}, h("tr", {}, h("th", {}, t("regionCol")), h("th", {}, t("studiesCol")), cols.map((c) => h("th", { class: "num" }, c === "none" ? t("notScored") : c === "total" ? t("total") : c)))),
-        h("tbody", {}, R.rows.map((x) => h("tr", {}, h("td", {}, x.region), h("td", {}, x.studies.join(", ")), cols.map((c) => h("td", { class: "num" }, x[c]))))),
+      h("div", { class: "card table-wrap" }, h("table", { id: "rollup", class: "stack" }, h("thead", {}, h("tr", {}, h("th", {}, t("regionCol")), h("th", {}, t("studiesCol")), cols.map((c) => h("th", { class: "num" }, c === "none" ? t("notScored") : c === "total" ? t("total") : c)))),
+        h("tbody", {}, R.rows.map((x) => h("tr", {}, h("td", {}, x.region), h("td", { "data-label": t("studiesCol") }, x.studies.join(", ")),
+          cols.map((c) => h("td", { class: "num", "data-label": c === "none" ? t("notScored") : c === "total" ? t("total") : c }, x[c]))))),
         h("tfoot", {}, h("tr", {}, h("th", {}, t("total")), h("th", {}, ""), cols.map((c) => h("th", { class: "num" }, R.total[c])))))),
       h("section", { class: "card" }, h("h2", {}, t("map")), legend(R.total), geo.data.features.length ? drawMap(geo.data, null) : h("p", { class: "muted" }, "—"))];
     // extra sections registered on the server (e.g. IKRN reporting completeness)
     for (const sec of R.sections || []) out.push(h("section", { class: "card" }, h("h2", {}, lang === "en" ? sec.title_en : sec.title_id),
-      h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, sec.columns.map((c) => h("th", {}, c)))), h("tbody", {}, sec.rows.map((row) => h("tr", {}, row.map((v) => h("td", {}, v)))))))));
+      h("div", { class: "table-wrap" }, h("table", { class: "stack" }, h("thead", {}, h("tr", {}, sec.columns.map((c, i) => h("th", { class: i ? "num wrap" : "wrap" }, c)))),
+        h("tbody", {}, sec.rows.map((row) => h("tr", {}, row.map((v, i) => h("td", { class: i ? "num" : "", "data-label": sec.columns[i] }, v)))))))));
     render(...out);
   }
 
