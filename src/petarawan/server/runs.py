@@ -168,8 +168,7 @@ class Worker:
         except BrokenProcessPool:  # the checker died (memory?): a new one next time
             with self._lock:
                 self._pool = None
-            return [Finding("error", "internal", "pemeriksaan berhenti tanpa hasil",
-                            message_en="the check stopped without a result").to_dict()]
+            return [Finding("error", "internal", Msg("f.check_stopped")).to_dict()]
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.idle.wait(timeout)
