@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .classify import CLASSES, CLASSIFIERS
 from .errors import ConfigError
-from .i18n import Join, Msg
+from .i18n import Join, Msg, MsgError
 from .index.aggregate import AGGREGATORS, AggregationSpec
 from .io.spec import TableFormat, TextEncoding
 from .io.toml import read_toml
@@ -119,7 +119,7 @@ class IndicatorSpec(Strict):
     @model_validator(mode="after")
     def _bnn_needs_threshold(self) -> "IndicatorSpec":
         if self.bnn is not None and self.present_at is None:
-            raise ValueError(f"indicator '{self.code}': bnn = '{self.bnn}' needs present_at (the value at which it counts as present)")
+            raise MsgError(Msg("cfg.bnn_needs_present_at", code=self.code, bnn=self.bnn), at="present_at")
         return self
 
     def label(self, lang: str) -> str:
@@ -156,7 +156,7 @@ def _ratio(v: Any) -> float:
         try:
             return float(num) / float(den) if sep else float(num)
         except (ValueError, ZeroDivisionError):
-            raise ValueError(f"not a number or fraction: {v!r} (write e.g. 3 or \"1/3\")") from None
+            raise MsgError(Msg("cfg.not_ratio", value=repr(v))) from None
     return float(v)
 
 
@@ -172,22 +172,22 @@ class AHPMatrix(Strict):
     def _square(self) -> "AHPMatrix":
         n = len(self.items)
         if n < 2:
-            raise ValueError("an AHP matrix needs at least 2 items")
+            raise MsgError(Msg("cfg.ahp_two_items"), at="items")
         if len(self.matrix) != n or any(len(r) != n for r in self.matrix):
-            raise ValueError(f"matrix must be {n}×{n} (one row and column per item {self.items})")
+            raise MsgError(Msg("cfg.ahp_shape", n=n, items=", ".join(self.items)), at="matrix")
         m = self.values()
         for i in range(n):
             if abs(m[i][i] - 1) > 1e-9:
-                raise ValueError(f"matrix[{i}][{i}] = {m[i][i]:g} must be 1 ({self.items[i]} compared with itself)")
+                raise MsgError(Msg("cfg.ahp_diagonal", i=i, value=f"{m[i][i]:g}", item=self.items[i]), at="matrix")
             for j in range(n):
                 if m[i][j] <= 0:
-                    raise ValueError(f"matrix[{i}][{j}] = {m[i][j]} must be positive")
+                    raise MsgError(Msg("cfg.ahp_positive", i=i, j=j, value=f"{m[i][j]:g}"), at="matrix")
                 if not (1 / 9 - 1e-9 <= m[i][j] <= 9 + 1e-9):
-                    raise ValueError(f"matrix[{i}][{j}] = {m[i][j]:g} ({self.items[i]} vs {self.items[j]}) is outside "
-                                     f"Saaty's scale 1/9 … 9")
+                    raise MsgError(Msg("cfg.ahp_scale", i=i, j=j, value=f"{m[i][j]:g}", a=self.items[i], b=self.items[j]),
+                                   at="matrix")
                 if abs(m[i][j] * m[j][i] - 1) > 0.02:
-                    raise ValueError(f"matrix[{i}][{j}] = {m[i][j]:g} and matrix[{j}][{i}] = {m[j][i]:g} are not reciprocal "
-                                     f"({self.items[i]} vs {self.items[j]})")
+                    raise MsgError(Msg("cfg.ahp_reciprocal", i=i, j=j, value=f"{m[i][j]:g}", back=f"{m[j][i]:g}",
+                                       a=self.items[i], b=self.items[j]), at="matrix")
         return self
 
     def values(self) -> list[list[float]]:
@@ -237,15 +237,15 @@ class IndexSection(Strict):
     @classmethod
     def _range_increasing(cls, v: tuple[float, float]) -> tuple[float, float]:
         if not v[0] < v[1]:
-            raise ValueError(f"range must be increasing, got {list(v)}")
+            raise MsgError(Msg("cfg.range_increasing", value=str(list(v))))
         return v
 
     @model_validator(mode="after")
     def _check(self) -> "IndexSection":
         if self.normalisation == "reference" and not self.reference_area:
-            raise ValueError("normalisation = 'reference' needs reference_area (an area code)")
+            raise MsgError(Msg("cfg.reference_needs_area"), at="reference_area")
         if self.power == 0:
-            raise ValueError("power must not be 0 (p = 0 is the geometric mean: use aggregation = 'geometric')")
+            raise MsgError(Msg("cfg.power_zero"), at="power")
         return self
 
     def level_aggregation(self, level: str) -> str:
@@ -290,12 +290,12 @@ class ClassificationSection(Strict):
         if self.method == "bands":
             missing = [c for c in CLASSES[:3] if c not in self.bands]
             if missing:
-                raise ValueError(f"classification.bands lacks {missing}")
+                raise MsgError(Msg("cfg.bands_missing", classes=", ".join(missing)), at="bands")
             b, w, s = (self.bands[c] for c in CLASSES[:3])
             if not b > w > s:
-                raise ValueError(f"classification.bands must decrease Bahaya > Waspada > Siaga, got {b}, {w}, {s}")
+                raise MsgError(Msg("cfg.bands_order", b=f"{b:g}", w=f"{w:g}", s=f"{s:g}"), at="bands")
         if self.method == "count_rule" and not self.count_rule:
-            raise ValueError("classification.method = 'count_rule' needs [[classification.count_rule]] entries")
+            raise MsgError(Msg("cfg.count_rule_empty"), at="count_rule")
         return self
 
 
@@ -344,12 +344,13 @@ class StudyConfig(Strict):
         for k in fw.leaves:
             d = fw.dimensions[k]
             if sum(i.weight for i in self.indicators if i.dimension == d) <= 0:
-                raise ValueError(f"dimension '{d}': indicator weights sum to 0")
+                raise MsgError(Msg("cfg.indicator_weights_zero", dim=d), at="indicators")
         weight = {d.code: d.weight for d in self.dimensions}
         for parent, children in fw.siblings().items():
             if sum(weight[fw.dimensions[j]] for j in children) <= 0:
-                where = "dimension weights" if parent < 0 else f"dimension '{fw.dimensions[parent]}': sub-dimension weights"
-                raise ValueError(f"{where} sum to 0")
+                if parent < 0:
+                    raise MsgError(Msg("cfg.dimension_weights_zero"), at="dimensions")
+                raise MsgError(Msg("cfg.subdimension_weights_zero", dim=fw.dimensions[parent]), at="dimensions")
         return self
 
     def indicator(self, code: str) -> IndicatorSpec:
@@ -468,8 +469,9 @@ def _where(loc: tuple, data: Any) -> str:
 def _format_validation_error(err: ValidationError | None, source: str, data: Any = None,
                              model: type[BaseModel] | None = None, validated: Any = None) -> Msg:
     """Every problem pydantic found, one line each (key, what it must be, the value given), as a
-    message rendered in the reader's language.  A validator that raises ``ValueError(Msg(...))``
-    is shown in the reader's language too; other validator texts are shown as written."""
+    message rendered in the reader's language.  A validator that raises ``MsgError(Msg(...), at=...)``
+    (or ``ValueError(Msg(...))``) is shown in the reader's language too, under the key path ``at``
+    below the model; other validator texts are shown as written."""
     import difflib
 
     known = sorted(_field_names(model or StudyConfig))
@@ -498,6 +500,9 @@ def _format_validation_error(err: ValidationError | None, source: str, data: Any
             msg = Msg("cfg.bound", op=op, bound=next(iter(e.get("ctx", {}).values()), ""))
         elif isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Msg):
             msg = cause.args[0]
+            at = getattr(cause, "at", "")  # MsgError: the key below the model that raised it
+            if at:
+                key = at if not e["loc"] else f"{key}.{at}"
         else:
             msg = Msg("f.text", text=str(e["msg"]).removeprefix("Value error, "))
         hint: Msg | str = ""

@@ -198,6 +198,26 @@ class Msg:
         return f"Msg({self.key!r}{args})"
 
 
+class MsgError(ValueError):
+    """A ``ValueError`` carrying a :class:`Msg` (``args[0]``), for pydantic validators and pure
+    structures (:class:`petarawan.index.framework.Framework`): the configuration error shown to the
+    user is rendered in the reader's language; ``str()`` is the English text (logs, ``pytest.raises``).
+
+    ``at`` is the key path below the model that raised it (``"indicators[kasus_narkoba].dimension"``,
+    ``"bands"``), so the error names the key rather than the section."""
+
+    def __init__(self, msg: Msg, *, at: str = "") -> None:
+        super().__init__(msg)
+        self.at = at
+
+    @property
+    def msg(self) -> Msg:
+        return self.args[0]
+
+    def __str__(self) -> str:
+        return self.args[0].render("en")
+
+
 class Both:
     """A parameter value the user gave in both languages (an indicator's ``label_id`` /
     ``label_en``): rendered in the reader's language, the Indonesian one when no English is given."""

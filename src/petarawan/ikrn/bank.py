@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..i18n import Msg
+from ..i18n import Msg, MsgError
 from ..errors import ConfigError
 from ..io.toml import parse_toml, read_toml
 
@@ -117,9 +117,9 @@ class Item(_Strict):
     @model_validator(mode="after")
     def _count_needs_max(self) -> "Item":
         if self.response == "count" and self.max is None:
-            raise ValueError(f"item '{self.code}': response = 'count' needs max (the count that scores 100)")
+            raise MsgError(Msg("cfg.bank_count_max", code=self.code), at="max")
         if self.response != "count" and self.max is not None:
-            raise ValueError(f"item '{self.code}': max is only for response = 'count'")
+            raise MsgError(Msg("cfg.bank_max_only_count", code=self.code), at="max")
         return self
 
 
@@ -141,30 +141,33 @@ class Bank(_Strict):
                             ("instrument", [i.code for i in self.instruments]), ("item", [i.code for i in self.items])):
             dup = sorted({c for c in codes if codes.count(c) > 1})
             if dup:
-                raise ValueError(f"duplicate {kind} code(s) {dup}")
+                raise MsgError(Msg("cfg.bank_dup", kind=kind, codes=", ".join(dup)), at=f"{kind}s")
         dims = {d.code for d in self.dimensions}
         roles = {r.code for r in self.roles}
         insts = {i.code for i in self.instruments}
         reserved = {"start", "end", "instrumen", "persetujuan", "kecamatan", "kode_wilayah", "peran", "lokasi"}
         for it in self.items:
             if it.dimension not in dims:
-                raise ValueError(f"item '{it.code}': dimension '{it.dimension}' is not declared in [[dimensions]] {sorted(dims)}")
+                raise MsgError(Msg("cfg.bank_item_dimension", code=it.code, dim=it.dimension, known=", ".join(sorted(dims))),
+                               at=f"items[{it.code}].dimension")
             missing = sorted(set(it.instruments) - insts)
             if missing:
-                raise ValueError(f"item '{it.code}': instrument(s) {missing} not declared in [[instruments]] {sorted(insts)}")
+                raise MsgError(Msg("cfg.bank_item_instrument", code=it.code, missing=", ".join(missing), known=", ".join(sorted(insts))),
+                               at=f"items[{it.code}].instruments")
             if it.code in reserved:
-                raise ValueError(f"item '{it.code}': the code is reserved for a form field; choose another")
+                raise MsgError(Msg("cfg.bank_reserved", code=it.code), at=f"items[{it.code}].code")
         for ins in self.instruments:
             bad = sorted(set(ins.roles) - roles)
             if bad:
-                raise ValueError(f"instrument '{ins.code}': role(s) {bad} not declared in [[roles]] {sorted(roles)}")
+                raise MsgError(Msg("cfg.bank_instrument_role", code=ins.code, bad=", ".join(bad), known=", ".join(sorted(roles))),
+                               at=f"instruments[{ins.code}].roles")
             if not any(ins.code in it.instruments for it in self.items):
-                raise ValueError(f"instrument '{ins.code}' asks no item")
+                raise MsgError(Msg("cfg.bank_instrument_empty", code=ins.code), at=f"instruments[{ins.code}]")
         owner: dict[str, str] = {}
         for ins in self.instruments:
             for r in ins.roles:
                 if r in owner:
-                    raise ValueError(f"role '{r}' belongs to both {owner[r]} and {ins.code}; a role answers one instrument")
+                    raise MsgError(Msg("cfg.bank_role_twice", role=r, a=owner[r], b=ins.code), at=f"instruments[{ins.code}].roles")
                 owner[r] = ins.code
         return self
 

@@ -21,6 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..i18n import Msg, MsgError
+
 __all__ = ["IkrnConfig", "ChecksConfig", "ServerConfig", "CHECK_KINDS", "DEFAULT_QUOTA"]
 
 INSTRUMENT = Literal["ikrn1", "ikrn2", "ikrn3"]
@@ -59,7 +61,7 @@ class ChecksConfig(_Strict):
         must = {"duplicate", "unknown_area", "no_consent"}
         missing = sorted(must - set(v))
         if missing:
-            raise ValueError(f"checks.exclude must contain {missing}: such submissions can never be counted")
+            raise MsgError(Msg("cfg.ikrn_exclude_missing", missing=", ".join(map(str, missing))))
         return v
 
 
@@ -79,9 +81,9 @@ class ServerConfig(_Strict):
     @model_validator(mode="after")
     def _check(self) -> "ServerConfig":
         if self.kind == "odk" and self.project is None:
-            raise ValueError("ikrn.server: kind = 'odk' needs project (the ODK Central project id)")
+            raise MsgError(Msg("cfg.ikrn_odk_project"), at="project")
         if not self.url.startswith(("https://", "http://")):
-            raise ValueError(f"ikrn.server.url must start with https:// (got {self.url!r})")
+            raise MsgError(Msg("cfg.ikrn_https", url=repr(self.url)), at="url")
         return self
 
 
@@ -131,16 +133,16 @@ class IkrnConfig(_Strict):
     def _full(cls, v: dict[str, int]) -> dict[str, int]:
         bad = {k: n for k, n in v.items() if n < 0}
         if bad:
-            raise ValueError(f"must be ≥ 0, got {bad}")
+            raise MsgError(Msg("cfg.ikrn_negative", bad=", ".join(f"{k} = {n}" for k, n in bad.items())))
         return v
 
     @model_validator(mode="after")
     def _check(self) -> "IkrnConfig":
         if any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
-            raise ValueError("ikrn.weights must be ≥ 0 and not all 0")
+            raise MsgError(Msg("cfg.ikrn_weights"), at="weights")
         for k in self.required:
             if self.weights.get(k, 0) <= 0:
-                raise ValueError(f"ikrn.required lists '{k}' but its weight is 0")
+                raise MsgError(Msg("cfg.ikrn_required_zero", key=k), at="required")
         return self
 
     def quota_of(self, instrument: str) -> int:

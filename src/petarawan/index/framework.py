@@ -17,6 +17,8 @@ from functools import cached_property
 
 import numpy as np
 
+from ..i18n import Msg, MsgError
+
 __all__ = ["Framework"]
 
 
@@ -54,38 +56,38 @@ class Framework:
         dcodes = [d for d, _ in dimensions]
         dup = sorted({c for c in dcodes if dcodes.count(c) > 1})
         if dup:
-            raise ValueError(f"duplicate dimension code(s) {dup}")
+            raise MsgError(Msg("cfg.dup_dimension", codes=", ".join(dup)), at="dimensions")
         icodes = [i for i, _ in indicators]
         dup = sorted({c for c in icodes if icodes.count(c) > 1})
         if dup:
-            raise ValueError(f"duplicate indicator code(s) {dup}")
+            raise MsgError(Msg("cfg.dup_indicator", codes=", ".join(dup)), at="indicators")
         pos = {c: k for k, c in enumerate(dcodes)}
         for code, dim in indicators:
             if dim not in pos:
-                raise ValueError(f"indicator '{code}': dimension '{dim}' is not declared in [[dimensions]] {dcodes}")
+                raise MsgError(Msg("cfg.undeclared_dimension", code=code, dim=dim, known=", ".join(dcodes)),
+                               at=f"indicators[{code}].dimension")
         for code, parent in dimensions:
             if parent is not None and parent not in pos:
-                raise ValueError(f"dimension '{code}': parent '{parent}' is not declared in [[dimensions]] {dcodes}")
+                raise MsgError(Msg("cfg.undeclared_parent", code=code, parent=parent, known=", ".join(dcodes)),
+                               at=f"dimensions[{code}].parent")
             if parent == code:
-                raise ValueError(f"dimension '{code}' is its own parent")
+                raise MsgError(Msg("cfg.own_parent", code=code), at=f"dimensions[{code}].parent")
         dparent = tuple(pos[p] if p is not None else -1 for _, p in dimensions)
         for k in range(len(dcodes)):  # walk up: a cycle never reaches the index
             seen, j = {k}, dparent[k]
             while j >= 0:
                 if j in seen:
-                    raise ValueError(f"dimension '{dcodes[k]}': its parents form a cycle")
+                    raise MsgError(Msg("cfg.parent_cycle", code=dcodes[k]), at=f"dimensions[{dcodes[k]}].parent")
                 seen.add(j)
                 j = dparent[j]
         holds_ind = {dim for _, dim in indicators}
         holds_dim = {p for _, p in dimensions if p is not None}
         both = [c for c in dcodes if c in holds_ind and c in holds_dim]
         if both:
-            raise ValueError(f"dimension(s) {both} hold both indicators and dimensions; put the indicators in a "
-                             f"sub-dimension of their own")
+            raise MsgError(Msg("cfg.mixed_dimension", codes=", ".join(both)), at="dimensions")
         empty = [c for c in dcodes if c not in holds_ind and c not in holds_dim]
         if empty:
-            raise ValueError(f"dimension(s) {empty} have no indicator (indicators switched off with enabled = false "
-                             f"do not count; switch the dimension's indicators on, or remove the dimension)")
+            raise MsgError(Msg("cfg.empty_dimension", codes=", ".join(empty)), at="dimensions")
         return cls(tuple(icodes), tuple(dcodes), tuple(pos[d] for _, d in indicators), dparent)
 
     # -- structure -------------------------------------------------------------------------------

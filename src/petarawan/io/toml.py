@@ -11,6 +11,7 @@ refused by name.  A study configuration is a few kilobytes, 2–4 levels deep.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,23 @@ def toml_shape(text: str) -> tuple[int, int]:
     return deepest, max(most, 1)
 
 
+def toml_error(err: "tomllib.TOMLDecodeError", text: str, source: str) -> Msg:
+    """``cfg.bad_toml``: the line and column where the parser stopped and that line as written,
+    in the reader's language (tomllib's own sentence is English).  Python ≥ 3.14 gives
+    ``lineno``/``colno``; before, they are read from the message's ``(at line L, column C)``."""
+    line, col = getattr(err, "lineno", None), getattr(err, "colno", None)
+    if line is None:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
+        if m is None:  # "(at end of document)"
+            lines = text.splitlines() or [""]
+            line, col = len(lines), len(lines[-1]) + 1
+        else:
+            line, col = int(m.group(1)), int(m.group(2))
+    lines = text.splitlines()
+    shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return Msg("cfg.bad_toml", path=source, line=line, col=col, text=shown[:120])
+
+
 def parse_toml(text: str, source: str, limits: TomlLimits = TOML_LIMITS) -> dict[str, Any]:
     """Parse TOML text after checking its shape (:func:`toml_shape`).
 
@@ -107,7 +125,7 @@ def parse_toml(text: str, source: str, limits: TomlLimits = TOML_LIMITS) -> dict
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(Msg("cfg.bad_toml", path=source, err=str(err))) from None
+        raise ConfigError(toml_error(err, text, source)) from None
     except RecursionError:  # a shape the scan did not foresee: still never an internal error
         raise ConfigError(Msg("config.too_deep", source=source, depth=deepest, limit=limits.max_depth)) from None
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from ..i18n import Msg
+from ..i18n import Msg, MsgError
 
 ACTIVITIES: tuple[str, ...] = ("pemetaan", "rapat_kerja", "bimtek", "life_skill", "entrepreneurship", "monev")
 """BNN's order of activities in an area (DOMAIN §2): mapping → stakeholder working meeting →
@@ -51,11 +51,11 @@ class Programme(_Strict):
     @model_validator(mode="after")
     def _check(self) -> "Programme":
         if self.max_class < self.min_class:
-            raise ValueError(f"programme '{self.code}': max_class ({self.max_class}) < min_class ({self.min_class})")
+            raise MsgError(Msg("cfg.plan_class_range", code=self.code, max=self.max_class, min=self.min_class), at="max_class")
         if self.kind == "entrepreneurship" and not self.interest:
-            raise ValueError(f"programme '{self.code}': kind = 'entrepreneurship' needs interest (a business-interest choice)")
+            raise MsgError(Msg("cfg.plan_needs_interest", code=self.code), at="interest")
         if self.kind == "bimtek" and self.target != "facilitator":
-            raise ValueError(f"programme '{self.code}': kind = 'bimtek' needs target = 'facilitator'")
+            raise MsgError(Msg("cfg.plan_bimtek_target", code=self.code), at="target")
         return self
 
     def label(self, lang: str) -> str:
@@ -96,16 +96,17 @@ class PlanConfig(_Strict):
         codes = [p.code for p in self.programmes]
         dup = sorted({c for c in codes if codes.count(c) > 1})
         if dup:
-            raise ValueError(f"plan.programmes: duplicate code(s) {dup}")
+            raise MsgError(Msg("cfg.plan_dup", codes=", ".join(dup)), at="programmes")
         for p in self.programmes:
             bad = [r for r in p.requires if r not in codes]
             if bad:
-                raise ValueError(f"programme '{p.code}': requires unknown programme(s) {bad}; known {codes}")
+                raise MsgError(Msg("cfg.plan_requires_unknown", code=p.code, bad=", ".join(bad), known=", ".join(codes)),
+                               at=f"programmes[{p.code}].requires")
             if p.code in p.requires:
-                raise ValueError(f"programme '{p.code}' requires itself")
+                raise MsgError(Msg("cfg.plan_requires_self", code=p.code), at=f"programmes[{p.code}].requires")
         cycle = requires_cycle(self.programmes)
         if cycle:
-            raise ValueError("plan.programmes: circular requires / prasyarat melingkar: " + " → ".join(cycle))
+            raise MsgError(Msg("cfg.plan_cycle", cycle=" → ".join(cycle)), at="programmes")
         return self
 
 

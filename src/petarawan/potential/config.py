@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..i18n import Msg, MsgError
 from ..io.spec import TableFormat
 
 COMPONENTS: tuple[str, ...] = ("skills", "resources", "business", "market", "facilitator", "training")
@@ -76,11 +77,12 @@ class PotentialConfig(_Strict, TableFormat):
     def _check(self) -> "PotentialConfig":
         unknown = sorted(set(self.score_weights) - set(COMPONENTS))
         if unknown:
-            raise ValueError(f"potential.score_weights: unknown component(s) {unknown}; expected some of {list(COMPONENTS)}")
+            raise MsgError(Msg("cfg.potential_unknown", unknown=", ".join(map(str, unknown)), known=", ".join(COMPONENTS)),
+                               at="score_weights")
         if any(w < 0 for w in self.score_weights.values()) or sum(self.score_weights.values()) <= 0:
-            raise ValueError("potential.score_weights must be ≥ 0 and not all 0")
+            raise MsgError(Msg("cfg.potential_weights"), at="score_weights")
         if self.missing_score not in ("median", "none"):
-            raise ValueError(f"potential.missing_score must be 'median' or 'none', got {self.missing_score!r}")
+            raise MsgError(Msg("cfg.potential_missing_score", value=repr(self.missing_score)), at="missing_score")
         if not self.survey:
-            raise ValueError("potential.survey needs at least one export file")
+            raise MsgError(Msg("cfg.potential_no_export"), at="survey")
         return self

@@ -30,6 +30,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..i18n import Msg, MsgError
 from ..io.spec import TableFormat
 
 
@@ -52,9 +53,9 @@ class WeightsSpec(_Strict):
     @model_validator(mode="after")
     def _threshold(self) -> "WeightsSpec":
         if self.kind == "distance_band" and self.threshold is None:
-            raise ValueError("weights.kind = 'distance_band' needs weights.threshold (metres)")
+            raise MsgError(Msg("cfg.distance_needs_threshold"), at="threshold")
         if self.snap_tolerance > 0 and (self.kind not in ("queen", "rook") or self.contiguity != "geometric"):
-            raise ValueError("weights.snap_tolerance applies to kind = 'queen' or 'rook' with contiguity = 'geometric'")
+            raise MsgError(Msg("cfg.snap_tolerance_kind"), at="snap_tolerance")
         return self
 
 
@@ -119,9 +120,9 @@ class HotspotConfig(_Strict):
     @model_validator(mode="after")
     def _check(self) -> "HotspotConfig":
         if self.counts is not None and self.incidents is not None:
-            raise ValueError("hotspots: give either [hotspots.counts] or [hotspots.incidents], not both")
+            raise MsgError(Msg("cfg.hotspots_both"))
         if self.measure != "count" and self.population is None:
-            raise ValueError(f"hotspots.measure = '{self.measure}' needs [hotspots.population]")
+            raise MsgError(Msg("cfg.hotspots_needs_population", measure=self.measure), at="measure")
         if self.density is not None and self.incidents is None:
-            raise ValueError("[hotspots.density] needs [hotspots.incidents] (points)")
+            raise MsgError(Msg("cfg.density_needs_incidents"), at="density")
         return self

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from ..config import Aggregation, Imputation, Normalisation, Strict
+from ..i18n import Msg, MsgError
 
 
 class UncertaintySection(Strict):
@@ -40,5 +41,5 @@ class UncertaintySection(Strict):
     @classmethod
     def _power_of_two(cls, v: int) -> int:
         if v & (v - 1):
-            raise ValueError(f"sobol_samples must be a power of 2 (Sobol' sequence), e.g. 64, 128, 256; got {v}")
+            raise MsgError(Msg("cfg.sobol_power2", value=v))
         return v
