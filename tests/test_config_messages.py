@@ -44,6 +44,16 @@ CASES = [
      "index.power",
      "power tidak boleh 0 (p = 0 adalah rata-rata geometrik",
      "power must not be 0 (p = 0 is the geometric mean"),
+    ("separators_differ",
+     _replace('file = "data.csv"', 'file = "data.csv"\ndecimal = ","\nthousands = ","'),
+     "data.thousands",
+     "pemisah desimal dan ribuan harus berbeda (keduanya ',')",
+     "decimal and thousands separators must differ (both ',')"),
+    ("goalposts_length",
+     _replace('dimension = "d"', 'dimension = "d"\ngoalposts = [0, 1, 2]'),
+     "indicators[x3].goalposts",
+     "harus memuat ≤ 2 nilai (tertulis 3)",
+     "must hold ≤ 2 values (given 3)"),
 ]
 
 

@@ -411,6 +411,10 @@ _PYDANTIC_MSG = {
     "model_type": "cfg.table",
     "tuple_type": "cfg.list",
     "finite_number": "cfg.finite",
+    "date_type": "cfg.date",
+    "date_parsing": "cfg.date",
+    "date_from_datetime_parsing": "cfg.date",
+    "date_from_datetime_inexact": "cfg.date",
 }
 """pydantic error types → catalogue messages (what the key must be)."""
 
@@ -463,7 +467,7 @@ def _where(loc: tuple, data: Any) -> str:
         else:
             parts.append(str(p))
             node = node.get(p) if isinstance(node, dict) else None
-    return ".".join(parts) or "(root)"
+    return ".".join(parts)
 
 
 def _format_validation_error(err: ValidationError | None, source: str, data: Any = None,
@@ -487,6 +491,8 @@ def _format_validation_error(err: ValidationError | None, source: str, data: Any
         key = _where(tuple(e["loc"]), data)
         kind = e["type"]
         cause = (e.get("ctx") or {}).get("error")
+        if not key and not (isinstance(cause, ValueError) and getattr(cause, "at", "")):
+            key = Msg("cfg.root")  # type: ignore[assignment]
         if key in seen:
             continue
         if _not_finite(e.get("input")):
@@ -495,6 +501,11 @@ def _format_validation_error(err: ValidationError | None, source: str, data: Any
             msg = Msg(_PYDANTIC_MSG[kind])
         elif kind == "literal_error":
             msg = Msg("cfg.one_of", choices=str(e.get("ctx", {}).get("expected", "")))
+        elif kind in ("too_short", "too_long"):
+            ctx = e.get("ctx") or {}
+            msg = Msg("cfg.length", actual=ctx.get("actual_length", "?"),
+                      bound=ctx.get("min_length", "?") if kind == "too_short" else ctx.get("max_length", "?"),
+                      op="≥" if kind == "too_short" else "≤")
         elif kind in ("greater_than_equal", "greater_than", "less_than", "less_than_equal"):
             op = {"greater_than_equal": "≥", "greater_than": ">", "less_than": "<", "less_than_equal": "≤"}[kind]
             msg = Msg("cfg.bound", op=op, bound=next(iter(e.get("ctx", {}).values()), ""))

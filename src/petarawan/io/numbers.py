@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import Finding
-from ..i18n import Msg
+from ..i18n import Msg, MsgError
 
 MISSING_TOKENS = {"", "-", "–", "—", "na", "n/a", "nan", "null", "#n/a"}
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
@@ -81,12 +81,12 @@ def style_from_settings(decimal: str | None, thousands: str | None) -> NumberSty
     other = {",": ".", ".": ","}
     if decimal is None:
         if thousands not in other:
-            raise ValueError("thousands = ' ' or '' needs decimal = ',' or '.' as well")
+            raise MsgError(Msg("cfg.thousands_needs_decimal"), at="decimal")
         decimal = other[thousands]
     if thousands is None:
         thousands = other[decimal]
     if thousands == decimal:
-        raise ValueError(f"decimal and thousands separators must differ (both {decimal!r})")
+        raise MsgError(Msg("cfg.separators_differ", sep=repr(decimal)), at="thousands")
     return NumberStyle(decimal, thousands)
 
 
