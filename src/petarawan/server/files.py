@@ -248,13 +248,63 @@ def place(staged: Path, kind: str, files: list[Incoming]) -> list[str]:
     return written
 
 
+_PATH_KEY = re.compile(r"(file|files|bank|returns|path|dir|folder|export)s?$", re.IGNORECASE)
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]|^\\\\|^~")
+_DATA_SUFFIXES = ALLOWED_SUFFIXES | {".txt", ".xls", ".xlsm", ".ods", ".db", ".parquet", ".tsv"}
+
+
+def paths_outside(study_dir: Path, raw: dict) -> list[Finding]:
+    """Every file name in the configuration that leaves ``study_dir``: an absolute path, a
+    drive or home path, or ``..`` escaping the folder (symbolic links followed).
+
+    ``raw`` is the parsed ``petarawan.toml``.  A string is a file name when its key names one
+    (``file``, ``files``, ``bank``, ``returns``, ``path``, …) or it ends in a data suffix; lists
+    and nested tables are walked.  On the office server a study may read only what was uploaded
+    with it (tester finding 15: ``[data] file = "/srv/…/other-office.csv"`` was read and its
+    headings shown in the preview).  Returns one ``path_outside`` error per name, naming the key.
+    """
+    root = Path(study_dir).resolve()
+    out: list[Finding] = []
+
+    def check(key: str, value: str) -> None:
+        leaves = bool(_DRIVE.match(value)) or Path(value).is_absolute()
+        if not leaves:
+            target = (root / value).resolve()
+            leaves = target != root and root not in target.parents
+        if leaves:
+            out.append(finding("path_outside", file="petarawan.toml", key=key, value=value,
+                               expected=Msg("server.x.path_outside")))
+
+    def walk(node, key: str, named: bool) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{key}.{k}" if key else str(k), bool(_PATH_KEY.search(str(k))))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{key}[{i}]", named)
+        elif isinstance(node, str) and node.strip():
+            if named or Path(node.strip()).suffix.lower() in _DATA_SUFFIXES:
+                check(key, node.strip())
+
+    walk(raw, "", False)
+    return out
+
+
 def validate_folder(study_dir: Path, lang: str = "id") -> list[Finding]:
     """Every finding of ``petarawan validate`` on ``study_dir``: :func:`load_study` then the
     index and classes (``analyse(post=False)``).  Never raises for bad input: a configuration
-    error becomes one finding naming ``petarawan.toml``."""
+    error becomes one finding naming ``petarawan.toml``.  A configuration naming any file outside
+    ``study_dir`` (:func:`paths_outside`) is refused before anything is read."""
+    from ..io.toml import read_toml
     from ..pipeline import analyse
     from ..validate import load_study
 
+    try:
+        outside = paths_outside(study_dir, read_toml(Path(study_dir) / "petarawan.toml"))
+    except (ConfigError, InputError, OSError):
+        outside = []          # unreadable TOML: load_study below names the problem
+    if outside:
+        return outside
     try:
         study = load_study(study_dir)
         res = analyse(study, lang=lang, post=False)
