@@ -7,6 +7,8 @@ import pandas as pd
 from ..config import CLASSES
 from ..i18n import t
 from ..stages import ReportSection, StudyContext
+from .. import fmt
+from . import cells
 from .render import render
 
 
@@ -26,21 +28,24 @@ def section(ctx: StudyContext, tabs: dict[str, pd.DataFrame], treated: pd.DataFr
     col = fl[fl["kind"] == "collinear"]
     paragraphs = [t("audit.intro", lang, thr=thr)]
     if len(neg):
-        paragraphs.append(t("audit.neg", lang, items=", ".join(f"{r.item} (r = {r.r:.2f})" for r in neg.itertuples())))
+        paragraphs.append(t("audit.neg", lang, items=", ".join(f"{r.item} (r = {fmt.number(r.r, lang, decimals=2)})" for r in neg.itertuples())))
     if len(col):
-        paragraphs.append(t("audit.coll", lang, items=", ".join(f"{r.item}–{r.other} (r = {r.r:.2f})"
+        paragraphs.append(t("audit.coll", lang, items=", ".join(f"{r.item}–{r.other} (r = {fmt.number(r.r, lang, decimals=2)})"
                                                                 for r in col.itertuples())))
     if fl.empty:
         paragraphs.append(t("audit.none", lang))
     if len(tabs["pca"]):
         paragraphs.append(t("audit.pca", lang, share=f"{tabs['pca']['variance_share'].iloc[0] * 100:.0f}"))
     dims = tabs["dimensions"]
-    dim_rows = [[r.dimension, r.n_indicators, f"{r.cronbach_alpha:.2f}", f"{r.pc1_share * 100:.0f}"]
-                for r in dims.itertuples()]
+    # alpha needs two indicators or more: a one-indicator dimension reads "– (1 indicator)"
+    dim_rows = cells.rows([[r.dimension, r.n_indicators,
+                            t("audit.alpha.one", lang) if r.n_indicators < 2 and cells.missing(r.cronbach_alpha)
+                            else r.cronbach_alpha, r.pc1_share * 100] for r in dims.itertuples()],
+                          lang, decimals={2: 2, 3: 0})
     after = []
     low = dims[dims["cronbach_alpha"] < 0.5]
     if len(low):
-        after.append(t("audit.low_alpha", lang, dims=", ".join(f"{r.dimension} ({r.cronbach_alpha:.2f})"
+        after.append(t("audit.low_alpha", lang, dims=", ".join(f"{r.dimension} ({fmt.number(r.cronbach_alpha, lang, decimals=2)})"
                                                                 for r in low.itertuples())))
     if treated is not None and len(treated):
         items = ", ".join(f"{r.indicator} ({r.action}{': ' + r.areas if r.action == 'winsorised' else ''})"
@@ -58,8 +63,8 @@ def section(ctx: StudyContext, tabs: dict[str, pd.DataFrame], treated: pd.DataFr
                          ok=int(reference.loc[["Siaga", "Aman"], "reference_0"].sum()),
                          spec=pct(reference.attrs["specificity"])),
                "head": [t("audit.ref.col.class", lang), t("audit.ref.col.1", lang), t("audit.ref.col.0", lang)],
-               "rows": [[t("class." + c, lang) if c in CLASSES else t("class.none", lang), r.reference_1, r.reference_0]
-                        for c, r in zip(reference.index, reference.itertuples())]}
+               "rows": cells.rows([[t("class." + c, lang) if c in CLASSES else t("class.none", lang), r.reference_1,
+                                    r.reference_0] for c, r in zip(reference.index, reference.itertuples())], lang)}
     body = render("audit.html", paragraphs=paragraphs,
                   dim_head=[t("audit.col.dim", lang), t("audit.col.k", lang), t("audit.col.alpha", lang),
                             t("audit.col.pc1", lang)],

@@ -16,6 +16,7 @@ from ..spatial.maps import category_map, density_map
 from ..stages import ReportSection, StudyContext
 from ..style import GI_COLOURS, ISLAND_COLOUR, ISLAND_HATCH, LISA_COLOURS, TREND_COLOURS
 from .mapkit import map_marks, name_numbers
+from . import cells
 from .render import markup, render
 
 
@@ -224,7 +225,7 @@ def sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | Non
         out.append(ReportSection(t("hs.trend.section", lang), render(
             "hotspots_trend.html", text=t("hs.trend.text", lang, periods=f"{e.periods[0]}–{e.periods[-1]}"),
             head=[t("hs.col.pattern", lang), t("hs.col.areas", lang)],
-            rows=[[t("pattern." + p, lang), n] for p, n in e.counts().items()]), "hotspot_trend.png"))
+            rows=cells.rows([[t("pattern." + p, lang), n] for p, n in e.counts().items()], lang)), "hotspot_trend.png"))
     if density is not None:
         out.append(ReportSection(t("hs.density.section", lang), render(
             "paragraph.html", text=t("hs.density.text", lang, n=density.n_points, bw=density.bandwidth,

@@ -17,12 +17,19 @@ from ..i18n import t
 from ..privacy import publication_of, published_result, suppress_count
 from ..style import dashboard_style
 from .maps import reference_map_png, uncertain_areas
+from .cells import cell
 from .render import b64, html_table, markup, render
-from .text import method_text, readable_number, readable_time, rule_text
+from .text import method_text, readable_time, rule_text
 from .why import section as why_section
 
 if TYPE_CHECKING:
     from ..pipeline import RunResult
+
+
+def _count_cell(v, k: int, lang: str) -> str:
+    """A count in a published table: ``<k`` for 1..k-1 (:func:`petarawan.privacy.suppress_count`), else as a cell."""
+    hidden = suppress_count(v, k)
+    return hidden if hidden.startswith("<") else cell(v, lang, None)
 
 
 def _indicator_summary(res: "RunResult") -> pd.DataFrame:
@@ -31,7 +38,7 @@ def _indicator_summary(res: "RunResult") -> pd.DataFrame:
     rows = []
     for i in cfg.indicators:
         x = res.data[i.code]
-        fmt = (lambda v: suppress_count(v, k)) if i.count else (lambda v: "–" if pd.isna(v) else readable_number(v, lang))
+        fmt = (lambda v: _count_cell(v, k, lang)) if i.count else (lambda v: cell(v, lang, None))
         rows.append({t("col.indicator", lang): i.label(lang), t("col.unit", lang): i.unit_in(lang),
                      t("rep.min", lang): fmt(x.min()), t("rep.median", lang): fmt(x.median()),
                      t("rep.max", lang): fmt(x.max()), t("rep.missing", lang): int(x.isna().sum())})
@@ -48,8 +55,8 @@ def _ranking(res: "RunResult") -> tuple[Markup, str]:
 
     table = ranking_table(res, published=True)
     if len(table) <= REPORT_MAX_ROWS:
-        return html_table(table), ""
-    return html_table(table.head(100)), t("rep.ranking.cut", res.lang, n=len(table))
+        return html_table(table, res.lang), ""
+    return html_table(table.head(100), res.lang), t("rep.ranking.cut", res.lang, n=len(table))
 
 
 def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
@@ -78,7 +85,7 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         tab = tab.reset_index()
         png = figures.get("rujukan.png") or reference_map_png(res)  # drawn once, with the other figures
         reference = {"text": markup("rep.reference.text", lang, col=cfg.data.reference_column),
-                     "table": Markup(tab.to_html(border=0, index=False)), "png": b64(png) if png else ""}
+                     "table": html_table(tab, lang), "png": b64(png) if png else ""}
     unc = uncertain_areas(shown_r)
     why = why_section(res)
     ranking, ranking_note = _ranking(res)
@@ -111,9 +118,9 @@ def render_report(res: "RunResult", figures: dict[str, bytes]) -> str:
         top_order=t("rep.order.top", lang), map_order=t("rep.order.map", lang),
         ranking_order=t("rep.order.ranking", lang),
         method_text=method_text(res),
-        rule_text=rule_text(res), indicators=html_table(indicator_table(res)),
+        rule_text=rule_text(res), indicators=html_table(indicator_table(res), lang),
         suppression_note=t("rep.indsummary.note", lang, k=cfg.privacy.min_count - 1, m=cfg.privacy.min_count),
-        indsummary=html_table(_indicator_summary(res)), sections=sections,
+        indsummary=html_table(_indicator_summary(res), lang), sections=sections,
         findings=[f.render(lang) for f in shown], more=t("rep.quality.more", lang, n=rest) if rest > 0 else "",
         no_findings=t("rep.quality.none", lang), inputs=sorted(res.inputs.items()),
         ind_sources=ind_sources, caveats=caveats,

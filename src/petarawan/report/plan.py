@@ -15,6 +15,8 @@ from ..potential.figures import plan_map_png
 from ..privacy import publication_of, suppress_count
 from ..stages import ReportSection, StudyContext
 from .mapkit import map_marks, subtitle_with_date
+from .. import fmt
+from . import cells
 from .render import render
 from .text import rupiah as _rp
 
@@ -152,11 +154,14 @@ def _left_params(p: dict) -> dict:
     return {k: (_rp(v) if k == "cost" else v) for k, v in p.items()}
 
 
-def _cells(df: pd.DataFrame, money: tuple[str, ...] = ()) -> dict:
-    """A table's head and rows for ``table.html``: sums in rupiah, missing values empty."""
-    rows = [[_rp(v) if c in money else ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
-             for c, v in zip(df.columns, r)] for r in df.itertuples(index=False)]
-    return {"head": [str(c) for c in df.columns], "rows": rows}
+def _cells(df: pd.DataFrame, lang: str, money: tuple[str, ...] = ()) -> dict:
+    """A table's head and rows for ``table.html``: sums in rupiah, other cells as
+    :func:`petarawan.report.cells.cell` writes them."""
+    df = df.copy()
+    for c in money:
+        if c in df.columns:
+            df[c] = [fmt.integer(v, lang) for v in df[c]]
+    return cells.table(df, lang)
 
 
 def _published_recovery(rec: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -228,25 +233,25 @@ def section(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, threshold: int
         people = published_participants(r.participants, r.participants_hidden, threshold, t("plan.suppressed", lang))
         score = pub.text(r.code, "score", lang, 1) if r.code in pub.low.index else "–"
         rows.append([r.priority, r.name, t(f"class.{r._5}", lang), score, lab[r.programme], r.classes, people,
-                     _rp(r.cost), "" if s is None else s["start"], "" if s is None else s["end"]])
+                     r.cost, "" if s is None else s["start"], "" if s is None else s["end"]])
     left = None
     if out.left_out is not None and len(out.left_out):
         rank = ctx.result["rank"]
         order = sorted(out.left_out.index, key=lambda c: (pd.isna(rank.get(c)), rank.get(c) if not pd.isna(rank.get(c)) else 0, c))
         left = {"title": t("plan.left.title", lang), "note": t("plan.left.order", lang),
                 "head": [t("col.rank", lang), t("plan.col.name", lang), t("plan.col.class", lang), t("plan.left.col.why", lang)],
-                "rows": [["" if pd.isna(rank.get(c)) else int(rank.get(c)), str(areas.at[c, "name"]),
+                "rows": cells.rows([[rank.get(c), str(areas.at[c, "name"]),
                           t(f"class.{ctx.result.at[c, 'class']}", lang) if isinstance(ctx.result.at[c, "class"], str)
                           else t("class.none", lang),
                           t(f"plan.left.{out.left_out.at[c, 'why']}", lang,
-                            **_left_params(out.left_out.at[c, "params"]))] for c in order]}
+                            **_left_params(out.left_out.at[c, "params"]))] for c in order], lang)}
     body = render(
         "plan.html", **ctx_, method=t("plan.method", lang, hh=cfg.household_size, k=k, g=g),
         plan_order=t("plan.order", lang), left=left,
-        binding_title=t("plan.binding", lang), items=items, plan={"head": head, "rows": rows},
+        binding_title=t("plan.binding", lang), items=items, plan={"head": head, "rows": cells.rows(rows, lang)},
         monev=None if pva is None else {
             "title": t("plan.vs_actual", lang), "note": t("plan.area_cost_note", lang, c=_rp(cfg.area_cost)),
-            "table": _cells(pva, money=(t("plan.col.planned_cost", lang), t("plan.col.spent", lang)))},
+            "table": _cells(pva, lang, money=(t("plan.col.planned_cost", lang), t("plan.col.spent", lang)))},
         recovery=None if rec is None or not len(rec) else {"title": t("plan.recovery", lang),
-                                                           "table": _cells(_published_recovery(rec, lang))})
+                                                           "table": _cells(_published_recovery(rec, lang), lang)})
     return ReportSection(t("plan.title", lang), body, figure="rencana.png")

@@ -15,6 +15,7 @@ from ..privacy import suppress_count
 from ..stages import ReportSection, StudyContext
 from ..style import POTENTIAL_CMAP
 from .mapkit import map_marks, name_numbers, subtitle_with_date
+from .. import fmt
 from .render import markup, render
 
 
@@ -98,14 +99,14 @@ def section(ctx: StudyContext, cfg: PotentialConfig, res: PotentialResult, pub: 
     for code in order:
         n = res.table.at[code, "n"]
         ptxt = suppress_count(int(n), th)
-        score = "–" if mask.at[code, "potensi"] or np.isnan(pub.at[code, "potensi"]) else f"{pub.at[code, 'potensi']:.1f}"
+        score = "–" if mask.at[code, "potensi"] or np.isnan(pub.at[code, "potensi"]) else fmt.number(pub.at[code, "potensi"], lang, decimals=1)
         if "terpapar" in pub.columns:
             exp = f"<{th}" if mask.at[code, "terpapar"] and n else _fmt_share(pub.at[code, "terpapar"], pub.at[code, "terpapar_lo"], pub.at[code, "terpapar_hi"])
         else:
             exp = "–"
         fac = "–"
         if "pendamping_total" in pub.columns:
-            fac = f"<{th}" if mask.at[code, "pendamping_total"] else ("–" if np.isnan(pub.at[code, "pendamping_total"]) else str(int(pub.at[code, "pendamping_total"])))
+            fac = f"<{th}" if mask.at[code, "pendamping_total"] else fmt.integer(pub.at[code, "pendamping_total"], lang)
         toptxt = ""
         s_int = res.shares.get("interest")
         if s_int is not None and not mask.at[code, "n"]:

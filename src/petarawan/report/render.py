@@ -30,11 +30,13 @@ def render(template: str, **context: Any) -> Markup:
     return Markup(ENV.get_template(template).render(**context))
 
 
-def html_table(df: pd.DataFrame) -> Markup:
-    """A DataFrame as an HTML table: cells escaped, missing values empty (pandas' ``<NA>`` never
-    reaches a reader), floats with 2 decimals."""
-    df = df.astype(object).where(df.notna(), "")
-    return Markup(df.to_html(index=False, na_rep="", border=0, escape=True, float_format=lambda x: f"{x:.2f}"))
+def html_table(df: pd.DataFrame, lang: str, decimals: dict[str, int | None] | None = None) -> Markup:
+    """A DataFrame as an HTML table, every cell as the reader writes it in ``lang``
+    (:func:`petarawan.report.cells.cell`: ``ya``/``tidak``, ``84,40``, ``–`` for a missing
+    value); cells escaped.  ``decimals`` by column (default: whole columns without, others 2)."""
+    from .cells import frame
+
+    return Markup(frame(df, lang, decimals).to_html(index=False, border=0, escape=True))
 
 
 def b64(png: bytes) -> str:

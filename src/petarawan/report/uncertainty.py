@@ -14,6 +14,7 @@ from ..stages import ReportSection, StudyContext
 from .. import fmt
 from ..style import INK, SOBOL_COLOURS
 from .mapkit import DPI, map_marks, subtitle_with_date
+from . import cells
 from .render import markup, render
 
 
@@ -151,16 +152,17 @@ def section(ctx: StudyContext, summary: pd.DataFrame, uncertain: pd.Series, scor
         exact = publication_of(ctx).exact("score").reindex(codes, fill_value=False)
         top = {"title": t("unc.top", lang),
                "head": [t("unc.col.area", lang), t("unc.col.band", lang), t("unc.col.ptop", lang)],
-               "rows": [[f"{names.get(c, c)} ({c})",
-                         f"{summary.at[c, 'rank_p05']:.0f}–{summary.at[c, 'rank_p95']:.0f}" if exact[c] else "–",
-                         f"{ptop[c]:.2f}" if exact[c] else "–"] for c in codes]}
+               "rows": cells.rows([[f"{names.get(c, c)} ({c})",
+                                    f"{fmt.integer(summary.at[c, 'rank_p05'], lang)}–{fmt.integer(summary.at[c, 'rank_p95'], lang)}"
+                                    if exact[c] else "–",
+                                    ptop[c] if exact[c] else "–"] for c in codes], lang, decimals={2: 2})}
     sens = None
     if sobol is not None:
         labels = [factor_label(k, lang, u.weights) for k in sobol["factor"]]
         k = int(np.argmax(sobol["ST"].to_numpy()))
-        sens = {"text": markup("unc.sobol", lang, runs=sobol_runs, top=labels[k], st=f"{sobol['ST'][k]:.2f}"),
+        sens = {"text": markup("unc.sobol", lang, runs=sobol_runs, top=labels[k], st=fmt.number(sobol['ST'][k], lang, decimals=2)),
                 "head": [t("unc.col.factor", lang), "S1", "ST"],
-                "rows": [[lb, f"{r.S1:.2f} ± {r.S1_conf:.2f}", f"{r.ST:.2f} ± {r.ST_conf:.2f}"]
+                "rows": [[lb, _pm(r.S1, r.S1_conf, lang), _pm(r.ST, r.ST_conf, lang)]
                          for lb, r in zip(labels, sobol.itertuples())]}
     body = render("uncertainty.html",
                   intro=t("unc.intro", lang, runs=u.runs, choices=choices_text(factors, lang, cfg)),
@@ -171,6 +173,11 @@ def section(ctx: StudyContext, summary: pd.DataFrame, uncertain: pd.Series, scor
                   count_rule=_count_rule_text(cfg, survey, lang),
                   top=top, sobol=sens)
     return ReportSection(t("unc.title", lang), body, figure="sensitivity.png" if sobol is not None else None)
+
+
+def _pm(v: float, conf: float, lang: str) -> str:
+    """``0,94 ± 0,03``: a Sobol index and its confidence half-width, 2 decimals."""
+    return f"{fmt.number(v, lang, decimals=2)} ± {fmt.number(conf, lang, decimals=2)}"
 
 
 def _count_rule_text(cfg, survey, lang: str) -> str:

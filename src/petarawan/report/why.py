@@ -13,6 +13,7 @@ import pandas as pd
 from .. import fmt
 from ..i18n import t
 from ..index.explain import contributions, presence, rule_met
+from . import cells
 from .render import render
 
 if TYPE_CHECKING:
@@ -123,8 +124,7 @@ def section(res: "RunResult") -> dict:
     note = (t("why.note.counts", lang, k=cfg.privacy.min_count) if any(i.count for i in cfg.indicators) else "")
     if contrib is None:
         note = t("why.note.nonlinear", lang)
-    rows = [["" if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else v for v in row]
-            for row in table.itertuples(index=False)]
+    rows = cells.table(table, lang)["rows"]
     return {"title": t("why.title", lang),
             "html": render("why.html", intro=t(f"why.intro.{cfg.classification.method}", lang),
                            order=t("rep.order.ranking", lang), head=list(table.columns), rows=rows, note=note)}
