@@ -79,9 +79,10 @@ def test_audit_stage_sheets_and_section():
     assert out.manifest["cronbach_alpha"]["A"] == pytest.approx(-3.24)
     # r(x1, x2) = cov 4 / √(3.5 · 4.6667) = 0.9897; dimension A moves with x2n, so r(x3, A) = −r(x1, x2)
     html = out.sections[0].html
-    assert "x3 (r = -0.99)" in html                       # negative with its own dimension
-    assert "x1–x2 (r = 0.99)" in html and "x1–x3 (r = -1.00)" in html  # nearly collinear pairs
-    assert "A (-3.24)" in html                            # the low-alpha paragraph names the dimension
+    assert "x3 (r = -0,99)" in html                       # negative with its own dimension
+    assert "x1–x2 (r = 0,99)" in html and "x1–x3 (r = -1,00)" in html  # nearly collinear pairs
+    assert "A (-3,24)" in html                            # the low-alpha paragraph names the dimension
+    assert "<td>-3,24</td>" in html and "<td>– (1 indikator)</td>" in html  # B: one indicator, no alpha
     assert sorted(f["item"] for f in out.manifest["flags"] if f["kind"] == "negative_with_own_dimension") == ["x3"]
     off = make_config(IND, DIM, audit={"enabled": False})
     disabled = run_audit(StudyContext(off, Path("."), "id", areas, DATA, index=res))
@@ -154,4 +155,4 @@ def test_low_alpha_is_explained_in_the_report(study, tmp_path):
 
     run(study, tmp_path / "out")
     html = (tmp_path / "out" / "report.html").read_text()
-    assert "Alfa Cronbach rendah (di bawah 0,5) pada dimensi s (-0.11)" in html
+    assert "Alfa Cronbach rendah (di bawah 0,5) pada dimensi s (-0,11)" in html

@@ -36,7 +36,7 @@ def test_rgb_of_a_hex_colour():
 def test_html_table_escapes_cells_and_headings():
     import pandas as pd
 
-    out = html_table(pd.DataFrame({"<th>": ["<script>alert(1)</script>", None]}))
+    out = html_table(pd.DataFrame({"<th>": ["<script>alert(1)</script>", None]}), "id")
     assert "<script>" not in out and "&lt;script&gt;" in out and "&lt;th&gt;" in out
 
 
