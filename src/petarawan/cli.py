@@ -7,7 +7,6 @@ prints a short message (the traceback only with ``PETARAWAN_DEBUG=1``) and exit 
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from enum import Enum
@@ -18,8 +17,9 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .cli_errors import err_console, fail
 from .cli_help import LocalisedGroup
-from .errors import ConfigError, InputError, PetarawanError
+from .errors import InputError
 from .i18n import resolve_lang, t
 
 
@@ -29,7 +29,6 @@ class LangOpt(str, Enum):
 
 
 app = typer.Typer(cls=LocalisedGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-err_console = Console(stderr=True)
 console = Console()
 
 
@@ -49,26 +48,7 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
         warnings.simplefilter("ignore")  # library warnings are not for users; findings say what matters
 
 
-def _fail(err: BaseException, lang: str) -> None:
-    if isinstance(err, OSError) and err.errno is not None:  # a file-system problem, not a bug
-        from .io.atomic import os_error_finding
-
-        writing = err.errno in (errno.ENOSPC, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC))
-        err = InputError(os_error_finding(err, action="write" if writing else "read"))
-    if isinstance(err, InputError):
-        err_console.print(f"[bold red]{t('cli.errors', lang, n=len(err.findings))}[/]")
-        for f in err.findings:
-            err_console.print(f"  • {f.render(lang)}", markup=False, highlight=False, soft_wrap=True)
-    elif isinstance(err, ConfigError):
-        err_console.print(err.text(lang), markup=False, highlight=False, soft_wrap=True)
-    elif isinstance(err, PetarawanError):
-        err_console.print(str(err), markup=False, highlight=False, soft_wrap=True)
-    else:
-        if os.environ.get("PETARAWAN_DEBUG"):
-            raise err
-        err_console.print(t("cli.internal", lang, err=f"{type(err).__name__}: {err}"), markup=False)
-        raise typer.Exit(2)
-    raise typer.Exit(1)
+_fail = fail  # one error ending for every command (petarawan.cli_errors)
 
 
 def _lang_of(lang: LangOpt | None, study_dir: Path | None = None) -> str:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 
 from petarawan import run
-from test_server_browser import ARGS, CHROMIUM, _browser_or_skip, _free_port
+from test_server_browser import ARGS, CHROMIUM, _browser_or_skip, _free_port, wait_until_up
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +20,6 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)], ids=["phone", "laptop"])
 def test_dashboard_map_fits_the_screen(study, tmp_path, width, height):
     _browser_or_skip()
-    import httpx
     from playwright.sync_api import sync_playwright
 
     run(study, tmp_path / "out")
@@ -30,12 +28,7 @@ def test_dashboard_map_fits_the_screen(study, tmp_path, width, height):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(200):
-            try:
-                if httpx.get(url + "api/run", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_up(url + "api/run", proc)
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
             page = b.new_page(viewport={"width": width, "height": height})

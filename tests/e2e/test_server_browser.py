@@ -40,6 +40,20 @@ def _browser_or_skip():
                     "when it runs as root)")
 
 
+def wait_until_up(url: str, proc) -> None:
+    """Poll ``url`` until it answers 200 (20 s at most); fail with the process's output otherwise."""
+    import httpx
+
+    for _ in range(200):
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    pytest.fail("server did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -82,17 +96,7 @@ def live_server(tmp_path_factory):
     proc = subprocess.Popen([sys.executable, "-m", "petarawan", "server", "run", "--db", db, "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    import httpx
-
-    for _ in range(200):
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("server did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
+    wait_until_up(url + "/healthz", proc)
     yield url, d
     proc.terminate()
     proc.wait(10)

@@ -48,27 +48,10 @@ def _round_config(study_dir: Path, lang: str | None):
 
 
 def _fail(err: BaseException, lang: str) -> None:
-    """Print a user error (every finding of an InputError) and exit 1; anything else exits 2
-    without a traceback (``PETARAWAN_DEBUG=1`` re-raises), as the main CLI does."""
-    import os
+    """The main CLI's error ending (:func:`petarawan.cli_errors.fail`)."""
+    from ..cli_errors import fail
 
-    from rich.console import Console
-
-    from ..errors import ConfigError, InputError, PetarawanError
-
-    console = Console(stderr=True)
-    if isinstance(err, InputError):
-        for f in err.findings:
-            console.print(f"  • {f.render(lang)}", markup=False, highlight=False, soft_wrap=True)
-    elif isinstance(err, PetarawanError):
-        text = err.text(lang) if isinstance(err, ConfigError) else str(err)
-        console.print(text, markup=False, highlight=False, soft_wrap=True)
-    else:
-        if os.environ.get("PETARAWAN_DEBUG"):
-            raise err
-        console.print(t("cli.internal", lang, err=f"{type(err).__name__}: {err}"), markup=False)
-        raise typer.Exit(2)
-    raise typer.Exit(1)
+    fail(err, lang)
 
 
 @ikrn_app.command("form")
