@@ -35,7 +35,7 @@ def section(ctx: StudyContext, tabs: dict[str, pd.DataFrame], treated: pd.DataFr
     if fl.empty:
         paragraphs.append(t("audit.none", lang))
     if len(tabs["pca"]):
-        paragraphs.append(t("audit.pca", lang, share=f"{tabs['pca']['variance_share'].iloc[0] * 100:.0f}"))
+        paragraphs.append(t("audit.pca", lang, share=fmt.integer(tabs['pca']['variance_share'].iloc[0] * 100, lang)))
     dims = tabs["dimensions"]
     # alpha needs two indicators or more: a one-indicator dimension reads "– (1 indicator)"
     dim_rows = cells.rows([[r.dimension, r.n_indicators,

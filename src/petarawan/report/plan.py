@@ -198,23 +198,23 @@ def section(ctx: StudyContext, cfg: PlanConfig, out: PlanOutcome, threshold: int
                        if len(hid) else "")
         ctx_.update(summary=t("plan.summary", lang, budget=_rp(cfg.budget), cost=_rp(sol.cost), pct=pct,
                               areas=int(sol.chosen.sum()), classes=int(sol.classes.sum()), people=people,
-                              obj=f"{sol.objective:.1f}", status=status) + " " + seats_text,
+                              obj=fmt.number(sol.objective, lang, decimals=1), status=status) + " " + seats_text,
                     hidden_note=t("plan.hidden_note", lang, t=threshold) if hidden.any() else "")
     k = f", ≤ {cfg.max_areas} " + ("wilayah" if lang == "id" else "areas") if cfg.max_areas else ""
     g = (", ≥ 1 " + ("wilayah per kecamatan" if lang == "id" else "area per district")) if out.per_group else ""
     items = []
     if binding["budget"]:
         names = ", ".join(str(areas.at[c, "name"]) for c in binding["plus10_new_areas"])
-        items.append(t("plan.b.budget", lang, b=_rp(cfg.budget * 1.1), d=f"{binding['plus10_objective'] - sol.objective:.1f}",
+        items.append(t("plan.b.budget", lang, b=_rp(cfg.budget * 1.1), d=fmt.number(binding['plus10_objective'] - sol.objective, lang, decimals=1),
                        dp=binding["plus10_participants"] - int(sol.participants.sum()), da=len(binding["plus10_new_areas"]),
                        names=(": " + names) if names else ""))
     elif sol.chosen.any():
         items.append(t("plan.b.budget_no", lang))
     if "max_areas" in binding and sol.chosen.any():
-        txt = t("plan.b.k_yes", lang, d=f"{binding['max_areas_gain']:.1f}") if binding["max_areas"] else t("plan.b.k_no", lang)
+        txt = t("plan.b.k_yes", lang, d=fmt.number(binding['max_areas_gain'], lang, decimals=1)) if binding["max_areas"] else t("plan.b.k_no", lang)
         items.append(t("plan.b.k", lang, k=cfg.max_areas, txt=txt))
     if "per_group" in binding:
-        txt = t("plan.b.group_yes", lang, d=f"{binding['per_group_cost']:.1f}") if binding["per_group"] else t("plan.b.group_no", lang)
+        txt = t("plan.b.group_yes", lang, d=fmt.number(binding['per_group_cost'], lang, decimals=1)) if binding["per_group"] else t("plan.b.group_no", lang)
         items.append(t("plan.b.group", lang, txt=txt))
     elif cfg.per_group and binding.get("groups_with_demand"):
         items.append(t("plan.b.group_dropped", lang))

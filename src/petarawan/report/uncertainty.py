@@ -168,7 +168,7 @@ def section(ctx: StudyContext, summary: pd.DataFrame, uncertain: pd.Series, scor
                   intro=t("unc.intro", lang, runs=u.runs, choices=choices_text(factors, lang, cfg)),
                   read=markup("unc.read", lang),
                   result=markup("unc.result", lang, n_unc=int(uncertain.sum()), n=int(scored.sum()),
-                                thr=f"{u.uncertain_below * 100:g}", band=f"{band.mean():.1f}" if len(band) else "—"),
+                                thr=f"{u.uncertain_below * 100:g}", band=fmt.number(band.mean(), lang, decimals=1) if len(band) else "—"),
                   survey=t("unc.survey", lang, cols=", ".join(survey)) if survey else "",
                   count_rule=_count_rule_text(cfg, survey, lang),
                   top=top, sobol=sens)
