@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..classify import CLASSES, classify, rank
 from ..errors import Finding, InputError
-from ..i18n import Msg
+from ..i18n import Join, Msg
 from ..stages import Stage, StageResult, StudyContext
 from .composite import IndexResult, build_index
 
@@ -108,11 +108,46 @@ def unreachable_classes(cfg) -> list[Finding]:
     return out
 
 
+def rescaled_weights(cfg) -> list[Finding]:
+    """An info finding for each group of ``manual`` weights that look like percentages or
+    fractions but do not add up: a total within 10 % of 100 or of 1 without being it — e.g.
+    dimension weights 40/35/20 (a typo for 25) are used as shares 0.42/0.37/0.21 (tester
+    finding 23: the rescaling was silent).  Relative weights such as 3/1 say nothing.  Groups: the top dimensions and
+    each dimension's child dimensions (``index.weighting.dimensions = "manual"``), each leaf dimension's
+    indicators (``index.weighting.indicators = "manual"``).  Weights are normalised to sum to 1 within
+    their group (OECD/JRC Handbook 2008, step 6), which this does not change."""
+    out: list[Finding] = []
+
+    def check(where, codes: list[str], weights: list[float], column: str) -> None:
+        total = float(sum(weights))
+        near = [t for t in (1.0, 100.0) if 0.9 * t <= total <= 1.1 * t]
+        if len(set(weights)) < 2 or not near or abs(total - near[0]) <= 1e-9 * near[0]:
+            return
+        shares = Join([Msg("f.weight_share", code=c, share=w / total) for c, w in zip(codes, weights)])
+        out.append(Finding("info", "weights_rescaled", Msg("f.weights_rescaled", where=where, total=total, shares=shares),
+                           file="petarawan.toml", column=column, expected=Msg("x.weights_rescaled")))
+
+    fw = cfg.framework
+    if cfg.index.weighting.dimensions == "manual":
+        weight = {d.code: d.weight for d in cfg.dimensions}
+        for parent, children in fw.siblings().items():
+            codes = [fw.dimensions[j] for j in children]
+            where = Msg("f.weights_where.index") if parent < 0 else Msg("f.weights_where.dimension", dim=fw.dimensions[parent])
+            check(where, codes, [weight[c] for c in codes], "dimensions.weight")
+    if cfg.index.weighting.indicators == "manual":
+        for k in fw.leaves:
+            d = fw.dimensions[k]
+            items = [i for i in cfg.indicators if i.dimension == d]
+            check(Msg("f.weights_where.dimension", dim=d), [i.code for i in items], [i.weight for i in items],
+                  "indicators.weight")
+    return out
+
+
 def classification_findings(result: pd.DataFrame, cfg) -> list[Finding]:
     """Warnings about the classes: an Aman area with main indicators present (count rule), no
     area reaching Waspada (score bands), too few scored areas for a relative index, and every
     class the framework makes unreachable (:func:`unreachable_classes`)."""
-    findings: list[Finding] = unreachable_classes(cfg)
+    findings: list[Finding] = unreachable_classes(cfg) + rescaled_weights(cfg)
     if cfg.classification.method == "count_rule":
         quiet = result.index[(result["class"] == "Aman") & (result["n_main"] > 0)]
         for code in quiet:
