@@ -10,7 +10,7 @@ from .config import CONFIG_NAME
 from .errors import Finding, InputError
 from .io.readers import read_boundaries
 from .template import FRAMEWORK, render_config
-from .i18n import Msg
+from .i18n import Join, Msg
 
 README = """# Studi petarawan
 
@@ -24,6 +24,20 @@ README = """# Studi petarawan
 
 Jangan memasukkan nama, NIK atau nomor telepon ke tabel apa pun.
 """
+
+
+def _likely_column(gdf, columns: list[str], *, codes: bool) -> str:
+    """The column that looks most like area codes (digits and dots) or, with ``codes=False``,
+    most like names — only to make the example in an error message useful."""
+    import re
+
+    def code_share(col: str) -> float:
+        values = [str(v) for v in gdf[col].dropna().head(50)]
+        return sum(bool(re.fullmatch(r"[\d.\s]+", v)) for v in values) / max(len(values), 1)
+
+    if not columns:
+        return "KODE" if codes else "NAMA"
+    return max(columns, key=code_share) if codes else min(columns, key=code_share)
 
 
 def write_template(study_dir: Path | str, *, areas: Path | None = None, code_column: str = "kode",
@@ -51,10 +65,14 @@ def write_template(study_dir: Path | str, *, areas: Path | None = None, code_col
     gdf = None
     if areas is not None:
         gdf = read_boundaries(Path(areas))
-        for col in (code_column, name_column):
-            if col not in gdf.columns:
-                raise InputError(Finding("error", "missing_column", Msg("f.missing_column.init"), file=str(areas),
-                                         column=col, expected=Msg("x.one_of", valid=[c for c in gdf.columns if c != "geometry"])))
+        present = [c for c in gdf.columns if c != "geometry"]
+        missing = [(col, opt) for col, opt in ((code_column, "--code-column"), (name_column, "--name-column"))
+                   if col not in gdf.columns]
+        if missing:  # one finding per column, each naming the option that picks another (tester finding 16)
+            raise InputError([Finding("error", "missing_column", Msg("f.missing_column.init"), file=str(areas), column=col,
+                                      expected=Msg("x.init_column", valid=Join(present) if present else "–", option=opt,
+                                                   example=_likely_column(gdf, present, codes=opt == "--code-column")))
+                              for col, opt in missing])
         rows = [(clean_code(c) or "", str(n)) for c, n in zip(gdf[code_column], gdf[name_column])]
     study_dir.mkdir(parents=True, exist_ok=True)
     if gdf is not None:
