@@ -90,8 +90,8 @@ def readable(df: pd.DataFrame, lang: str, v: str, *, per: int | None = None, fro
     return df.rename(columns=names)
 
 
-def _fmt(x: float, nd: int = 4) -> str:
-    return "–" if x is None or not np.isfinite(x) else f"{x:.{nd}f}"
+def _fmt(x: float, lang: str, nd: int = 4) -> str:
+    return "–" if x is None or not np.isfinite(x) else fmt.number(x, lang, decimals=nd)
 
 
 def _subtitle(ctx: StudyContext, a: HotspotAnalysis) -> str:
@@ -213,7 +213,7 @@ def sections(ctx: StudyContext, a: HotspotAnalysis, density: DensityResult | Non
             + ([str(r["trend_label"])] if a.emerging is not None else []) for code, r in top.iterrows()]
     body = render("hotspots.html",
                   moran=markup("hs.section.moran", lang, v=_vlabel(ctx, a.variable), period=period, n=m.n,
-                               w=a.weights.kind, i=_fmt(m.I), ei=_fmt(m.EI), z=_fmt(m.z_norm, 2), p=_fmt(m.p_sim, 3),
+                               w=a.weights.kind, i=_fmt(m.I, lang), ei=_fmt(m.EI, lang), z=_fmt(m.z_norm, lang, 2), p=_fmt(m.p_sim, lang, 3),
                                verdict=t(verdict, lang)),
                   counts=t("hs.section.counts", lang, hot=gi["1"] + gi["2"] + gi["3"], cold=gi["-1"] + gi["-2"] + gi["-3"],
                            hh=lc["HH"], ll=lc["LL"], lh=lc["LH"], hl=lc["HL"]),
