@@ -66,6 +66,21 @@ def execute(engine, layout: Layout, run_id: int, study_id: int | None = None) ->
     return status
 
 
+def worker_log(root: Path, run_id: int, stderr: str | None) -> str | None:
+    """Keep a crashed worker's standard error as ``logs/run-<id>.log`` under the data folder
+    (never served; it may hold values from the data) and return that relative path for the run's
+    finding, or ``None`` when the worker printed nothing.  Tester finding 24: the error that made
+    every later run crash was discarded, so the page said only "worker_crashed"."""
+    if not stderr or not stderr.strip():
+        return None
+    from ..io.atomic import replace_bytes
+
+    path = Path(root) / "logs" / f"run-{int(run_id)}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace_bytes(path, stderr[-200_000:].encode("utf-8", "replace"), mode=0o600)
+    return path.relative_to(root).as_posix()
+
+
 class Worker:
     """Runs queued runs one at a time, in a child process (``mode="process"``) or in a thread of
     this process (``mode="thread"``, used by tests)."""
@@ -109,7 +124,7 @@ class Worker:
                                        "--data", str(self.layout.root), str(run_id)],
                                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
                 if proc.returncode != 0:
-                    self._mark_crashed(run_id)
+                    self._mark_crashed(run_id, worker_log(self.layout.root, run_id, proc.stderr))
             if self.published is not None and self._status(run_id) == "succeeded":
                 try:
                     self.published(run_id)
@@ -128,12 +143,13 @@ class Worker:
             row = db.get(Run, run_id)
             return None if row is None else row.status
 
-    def _mark_crashed(self, run_id: int) -> None:
+    def _mark_crashed(self, run_id: int, log: str | None = None) -> None:
+        msg = Msg("f.worker_crashed.log", log=log) if log else Msg("f.worker_crashed")
         with sessions(self.engine)() as db:
             row = db.get(Run, run_id)
             if row is not None and row.status in ("queued", "running"):
                 row.status, row.finished = "failed", now()
-                row.findings = [Finding("error", "worker_crashed", Msg("f.worker_crashed")).to_dict()]
+                row.findings = [Finding("error", "worker_crashed", msg).to_dict()]
                 db.commit()
 
     def _checker(self) -> ProcessPoolExecutor:
