@@ -342,3 +342,31 @@ def test_config_upload_as_a_zipped_study_folder(server):
     assert up["n_errors"] == 0, up
     assert sorted(up["files"]) == ["areas.geojson", "data.csv", "input/extra.csv", "petarawan.toml"]
     assert not any(server.data.rglob("escape.csv"))
+
+
+def test_a_new_table_may_switch_between_csv_and_xlsx(server):
+    # tester finding 22: an XLSX table was refused because the study's table was a CSV
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    a = server.client("analyst")
+    sid = make_study(a)
+    before = a.get(f"/api/studies/{sid}").json()["rounds"][0]["version"]
+    good = dict(TABLE, x1=[0, 5, 10, 30])
+    wb = Workbook()
+    for row in csv.reader(io.StringIO(table_csv(good).decode("utf-8"))):
+        wb.active.append([int(c) if c.lstrip("-").isdigit() else c for c in row])   # codes stay text
+    buf = io.BytesIO()
+    wb.save(buf)
+    up = a.post(f"/api/studies/{sid}/rounds/{Y}/uploads", data={"kind": "table"},
+                files=[("file", ("indikator_final.xlsx", buf.getvalue(),
+                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))]).json()
+    assert up["n_errors"] == 0, up["findings"]
+    acc = a.post(f"/api/studies/{sid}/rounds/{Y}/uploads/{up['id']}/accept").json()
+    new = server.data / "studies" / str(sid) / str(Y) / f"v{before + 1}"
+    assert acc["version"] == before + 1 and (new / "data.xlsx").is_file()
+    assert 'file = "data.xlsx"' in (new / "petarawan.toml").read_text(encoding="utf-8")
+    old = server.data / "studies" / str(sid) / str(Y) / f"v{before}"
+    assert 'file = "data.csv"' in (old / "petarawan.toml").read_text(encoding="utf-8")   # earlier version untouched

@@ -184,6 +184,35 @@ def _config(staged: Path):
         return None
 
 
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+"""Indicator-table formats one reader accepts; a new table may switch between them."""
+
+
+def _table_target(staged: Path, current: str, suffix: str) -> str:
+    """Where a new indicator table goes: the configured ``[data] file``, or — when the upload is
+    the other format (an XLSX where the study had a CSV, or back) — the same name with the
+    upload's suffix, written into the staged ``petarawan.toml`` (tester finding 22: the analyst had
+    to re-upload the whole study to switch).  Unchanged when the suffixes agree or are not tables."""
+    old = Path(current)
+    if suffix == old.suffix.lower() or suffix not in TABLE_SUFFIXES or old.suffix.lower() not in TABLE_SUFFIXES:
+        return current
+    new = old.with_suffix(suffix).as_posix()
+    cfg_path = staged / "petarawan.toml"
+    text = cfg_path.read_text(encoding="utf-8")
+    section = re.search(r"(?ms)^\[data\][^\n]*\n(.*?)(?=^\[|\Z)", text)
+    if section is None:
+        return current
+    body = section.group(1)
+    line = re.compile(r"(?m)^(\s*file\s*=\s*)([\"'])" + re.escape(current) + r"\2")
+    if not line.search(body):
+        return current
+    body = line.sub(lambda m: f"{m.group(1)}{m.group(2)}{new}{m.group(2)}", body, count=1)
+    from ..io.atomic import replace_bytes
+
+    replace_bytes(cfg_path, (text[:section.start(1)] + body + text[section.end(1):]).encode("utf-8"))
+    return new
+
+
 def place(staged: Path, kind: str, files: list[Incoming]) -> list[str]:
     """Put uploaded ``files`` into the staged study folder where the configuration expects them.
 
@@ -220,6 +249,8 @@ def place(staged: Path, kind: str, files: list[Incoming]) -> list[str]:
             raise InputError(finding("no_survey_section", file="petarawan.toml"))
     else:
         targets = [cfg.areas.file if kind == "boundary" else cfg.data.file]
+        if kind == "table" and len(files) == 1:
+            targets = [_table_target(staged, targets[0], Path(names[0]).suffix.lower())]
     written = []
     problems = []
     main = Path(targets[0])
