@@ -11,9 +11,16 @@ from __future__ import annotations
 import os
 import resource
 import statistics
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+def petarawan_command(*args: str) -> list[str]:
+    """``petarawan ARGS`` in a new process: the venv's console script, else ``python -m petarawan.cli``."""
+    exe = Path(sys.executable).with_name("petarawan")
+    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "petarawan.cli", *args]
 
 
 def load() -> str:

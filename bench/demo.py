@@ -24,11 +24,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import load, measure  # noqa: E402
+from _measure import load, measure, petarawan_command  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "examples" / "pangkalpinang"
-CLI = Path(sys.executable).with_name("petarawan")
 
 
 def main() -> None:
@@ -36,8 +35,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--profile", type=Path, default=None, help="write a cProfile of one in-process run here")
     args = ap.parse_args()
-    cmd = [str(CLI) if CLI.exists() else sys.executable, *([] if CLI.exists() else ["-m", "petarawan.cli"]), "run",
-           str(STUDY)]
+    cmd = petarawan_command("run", str(STUDY))
     print(f"{' '.join(cmd)} --out DIR; {load()} at start", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         def once():

@@ -34,11 +34,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import load, measure  # noqa: E402
+from _measure import load, measure, petarawan_command  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "examples" / "london-drugs"
-CLI = Path(sys.executable).with_name("petarawan")
 
 
 def main() -> None:
@@ -53,7 +52,7 @@ def main() -> None:
     if not args.skip_run:
         with tempfile.TemporaryDirectory() as tmp:
             def once():
-                r = subprocess.run([str(CLI), "run", str(STUDY), "--out", str(Path(tmp) / "out")], capture_output=True,
+                r = subprocess.run(petarawan_command("run", str(STUDY), "--out", str(Path(tmp) / "out")), capture_output=True,
                                    text=True)
                 if r.returncode != 0:
                     raise SystemExit(f"run failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
